@@ -1,0 +1,20 @@
+namespace NationalDns.Pipeline;
+
+/// <summary>Why a query ended the way it did. Logging reads this; it never re-derives the reason.</summary>
+public enum QueryOutcome
+{
+    /// <summary>Forwarded upstream and the upstream's answer returned.</summary>
+    Forwarded,
+
+    /// <summary>Answered from the blocklist (any action that sends a response).</summary>
+    Blocked,
+
+    /// <summary>Blocked with the <c>drop</c> action, or not a query at all: no response is sent.</summary>
+    Dropped,
+
+    /// <summary>Rejected before policy: FORMERR, NOTIMP, BADVERS.</summary>
+    Rejected,
+
+    /// <summary>The upstream timed out or failed: SERVFAIL.</summary>
+    UpstreamFailed,
+}

@@ -1,0 +1,17 @@
+using ARSoft.Tools.Net.Dns;
+using NationalDns.Policy;
+
+namespace NationalDns.Pipeline;
+
+/// <summary>What the pipeline decided: the response to send (null = send nothing) and why.</summary>
+/// <param name="Response">The response, or null when nothing must be sent (drop).</param>
+/// <param name="Outcome">The verdict.</param>
+/// <param name="Rule">The blocklist rule that decided it, for blocked and dropped queries.</param>
+/// <param name="BlockedName">The name the rule matched: the query name, or a CNAME target in the upstream's chain.</param>
+/// <param name="Detail">A short free-text reason for failures and rejections.</param>
+public sealed record QueryResult(
+    DnsMessage? Response,
+    QueryOutcome Outcome,
+    BlockRule? Rule = null,
+    string? BlockedName = null,
+    string? Detail = null);

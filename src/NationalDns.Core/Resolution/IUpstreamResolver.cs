@@ -1,0 +1,46 @@
+using ARSoft.Tools.Net.Dns;
+
+namespace NationalDns.Resolution;
+
+/// <summary>Asks the upstream resolvers one question. The seam between the pipeline and the network.</summary>
+public interface IUpstreamResolver
+{
+    /// <summary>
+    /// Resolves <paramref name="question"/> upstream. Returns the upstream's answer translated into ARSoft records,
+    /// or throws <see cref="UpstreamException"/> when no upstream answered within the timeout.
+    /// </summary>
+    Task<UpstreamAnswer> ResolveAsync(DnsQuestion question, UpstreamRequestFlags flags, CancellationToken cancellationToken);
+}
+
+/// <summary>Flags of the client's query that are passed on upstream.</summary>
+/// <param name="RecursionDesired">The client's RD bit.</param>
+/// <param name="DnssecOk">The client's DO bit: ask the upstream for DNSSEC records.</param>
+public readonly record struct UpstreamRequestFlags(bool RecursionDesired, bool DnssecOk);
+
+/// <summary>The upstream's answer: response code, header bits and the three record sections (without the upstream's OPT record).</summary>
+public sealed record UpstreamAnswer(
+    ReturnCode ReturnCode,
+    bool IsAuthoritative,
+    bool IsAuthenticData,
+    bool IsRecursionAvailable,
+    IReadOnlyList<DnsRecordBase> Answers,
+    IReadOnlyList<DnsRecordBase> Authorities,
+    IReadOnlyList<DnsRecordBase> Additionals);
+
+/// <summary>No upstream produced an answer (timeout, network error, malformed response).</summary>
+public sealed class UpstreamException : Exception
+{
+    public UpstreamException(string message, Exception? innerException = null)
+        : base(message, innerException)
+    {
+    }
+
+    public UpstreamException()
+    {
+    }
+
+    public UpstreamException(string message)
+        : base(message)
+    {
+    }
+}
