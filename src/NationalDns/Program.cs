@@ -1,1 +1,3 @@
-return 0;
+using NationalDns.Cli;
+
+return await NationalDnsProgram.RunAsync(args, Console.Out, Console.Error, CancellationToken.None);

@@ -1,0 +1,19 @@
+using ARSoft.Tools.Net;
+using ARSoft.Tools.Net.Dns;
+
+namespace NationalDns.Pipeline;
+
+/// <summary>How names and types are written in logs and command output: as dig writes them.</summary>
+public static class DnsText
+{
+    /// <summary>The type mnemonic (<c>A</c>, <c>AAAA</c>, <c>HTTPS</c>), or <c>TYPE65280</c> for types without one (RFC 3597).</summary>
+    public static string TypeName(RecordType type) =>
+        Enum.IsDefined(type) ? type.ToString().ToUpperInvariant() : $"TYPE{(ushort)type}";
+
+    /// <summary>The name as the client wrote it, without the trailing dot.</summary>
+    public static string Name(DomainName name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return name.ToString(false);
+    }
+}

@@ -1,0 +1,92 @@
+using Microsoft.Extensions.Logging;
+using NationalDns.Policy;
+
+namespace NationalDns.Pipeline;
+
+/// <summary>
+/// Outermost stage: writes one structured event per refusal (drop included) and per upstream failure,
+/// from the verdict the inner stages returned. It never decides anything itself.
+/// </summary>
+public sealed partial class OutcomeLoggingStage : IQueryStage
+{
+    private readonly ILogger<OutcomeLoggingStage> _logger;
+    private readonly TimeProvider _time;
+
+    public OutcomeLoggingStage(ILogger<OutcomeLoggingStage> logger, TimeProvider time)
+    {
+        _logger = logger;
+        _time = time;
+    }
+
+    public ValueTask<QueryResult> HandleAsync(QueryContext query, QueryHandler next, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(next);
+        var pending = next(query, cancellationToken);
+        if (!pending.IsCompletedSuccessfully)
+        {
+            return AwaitAndLog(query, pending);
+        }
+
+        Log(query, pending.Result);
+        return pending;
+    }
+
+    private async ValueTask<QueryResult> AwaitAndLog(QueryContext query, ValueTask<QueryResult> pending)
+    {
+        var result = await pending;
+        Log(query, result);
+        return result;
+    }
+
+    private void Log(QueryContext query, QueryResult result)
+    {
+        switch (result.Outcome)
+        {
+            case QueryOutcome.Blocked or QueryOutcome.Dropped when result.Rule is { } rule:
+                LogRefusal(query, result, rule);
+                break;
+            case QueryOutcome.UpstreamFailed:
+                UpstreamFailed(_logger, DnsText.Name(query.Question.Name), DnsText.TypeName(query.Question.RecordType), query.Client.ToString(), result.Detail, ElapsedMs(query));
+                break;
+            case QueryOutcome.Rejected:
+                Rejected(_logger, query.Client.ToString(), result.Response?.ReturnCode.ToString(), result.Detail);
+                break;
+        }
+    }
+
+    private void LogRefusal(QueryContext query, QueryResult result, BlockRule rule)
+    {
+        if (!_logger.IsEnabled(LogLevel.Information))
+        {
+            return;
+        }
+
+        var queryName = DnsText.Name(query.Question.Name);
+        var queryType = DnsText.TypeName(query.Question.RecordType);
+        var action = rule.Action.ToString();
+        var elapsed = ElapsedMs(query);
+        var blockedName = result.BlockedName ?? string.Empty;
+        if (string.Equals(blockedName, DomainNames.FromWire(query.Question.Name), StringComparison.Ordinal))
+        {
+            Refused(_logger, queryName, queryType, query.Client.ToString(), action, rule.Pattern, rule.Source.ToString(), elapsed);
+        }
+        else
+        {
+            RefusedViaCname(_logger, queryName, queryType, query.Client.ToString(), blockedName, action, rule.Pattern, rule.Source.ToString(), elapsed);
+        }
+    }
+
+    private double ElapsedMs(QueryContext query) => Math.Round(_time.GetElapsedTime(query.ReceivedAt).TotalMilliseconds, 3);
+
+    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Refused {QueryName} {QueryType} from {Client}: {Action} by {Rule} ({Source}) in {ElapsedMs} ms")]
+    private static partial void Refused(ILogger logger, string queryName, string queryType, string client, string action, string rule, string source, double elapsedMs);
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "Refused {QueryName} {QueryType} from {Client} via CNAME {BlockedName}: {Action} by {Rule} ({Source}) in {ElapsedMs} ms")]
+    private static partial void RefusedViaCname(ILogger logger, string queryName, string queryType, string client, string blockedName, string action, string rule, string source, double elapsedMs);
+
+    [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "Upstream failed for {QueryName} {QueryType} from {Client}: {Reason} after {ElapsedMs} ms; answered SERVFAIL")]
+    private static partial void UpstreamFailed(ILogger logger, string queryName, string queryType, string client, string? reason, double elapsedMs);
+
+    [LoggerMessage(EventId = 4, Level = LogLevel.Debug, Message = "Rejected query from {Client} with {ReturnCode}: {Reason}")]
+    private static partial void Rejected(ILogger logger, string client, string? returnCode, string? reason);
+}

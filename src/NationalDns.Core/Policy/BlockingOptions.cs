@@ -1,0 +1,14 @@
+namespace NationalDns.Policy;
+
+/// <summary>How blocked names are answered when a rule gives no action of its own.</summary>
+public sealed record BlockingOptions
+{
+    /// <summary>The default TTL of blocked answers: short, so an edited list shows at clients within a minute.</summary>
+    public static readonly TimeSpan DefaultBlockTtl = TimeSpan.FromSeconds(60);
+
+    /// <summary>The action of rules that name none, and of hosts-file lines (<c>--action</c>).</summary>
+    public BlockAction DefaultAction { get; init; } = BlockAction.NxDomain;
+
+    /// <summary>TTL of blocked answers and minimum of their SOA (<c>--block-ttl</c>).</summary>
+    public TimeSpan BlockTtl { get; init; } = DefaultBlockTtl;
+}

@@ -1,0 +1,134 @@
+using System.Net;
+using System.Net.Sockets;
+using ARSoft.Tools.Net.Dns;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using NationalDns.Server.Transport;
+
+namespace NationalDns.Server.Hosting;
+
+/// <summary>
+/// Owns the ARSoft servers: one per listen endpoint, each with our UDP and TCP transports on the same port.
+/// <see cref="StartAsync"/> binds (and fails with a <see cref="ListenException"/> if it cannot);
+/// <see cref="StopAsync"/> stops accepting and cancels in-flight queries.
+/// </summary>
+public sealed partial class DnsServerHostedService : IHostedService, IDisposable
+{
+    // With port 0 the UDP and TCP ports are picked separately; retry a few times if TCP finds its port taken.
+    private const int EphemeralPortAttempts = 5;
+
+    private readonly ServerOptions _options;
+    private readonly QueryDispatcher _dispatcher;
+    private readonly ILogger<DnsServerHostedService> _logger;
+    private readonly List<DnsServer> _servers = [];
+    private readonly List<IPEndPoint> _bound = [];
+    private readonly CancellationTokenSource _stopping = new();
+
+    public DnsServerHostedService(ServerOptions options, QueryDispatcher dispatcher, ILogger<DnsServerHostedService> logger)
+    {
+        _options = options;
+        _dispatcher = dispatcher;
+        _logger = logger;
+    }
+
+    /// <summary>The endpoints actually bound (real ports when port 0 was asked for); each serves UDP and TCP.</summary>
+    public IReadOnlyList<IPEndPoint> BoundEndPoints => _bound;
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        _dispatcher.Stopping = _stopping.Token;
+        try
+        {
+            foreach (var endPoint in _options.Listen)
+            {
+                var (server, bound) = Bind(endPoint);
+                _servers.Add(server);
+                _bound.Add(bound);
+                Listening(_logger, EndPoints.Format(bound));
+            }
+        }
+        catch
+        {
+            StopServers();
+            throw;
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        _stopping.Cancel();
+        StopServers();
+        return Task.CompletedTask;
+    }
+
+    public void Dispose()
+    {
+        StopServers();
+        _stopping.Dispose();
+    }
+
+    private (DnsServer Server, IPEndPoint Bound) Bind(IPEndPoint endPoint)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var udp = new UdpTransport(endPoint);
+            TcpTransport? tcp = null;
+            try
+            {
+                udp.Bind();
+                var port = udp.BoundEndPoint.Port;
+                tcp = new TcpTransport(new IPEndPoint(endPoint.Address, port), _options.TcpIdleTimeout);
+                tcp.Bind();
+                var server = new DnsServer(new PreboundTransport(udp), new PreboundTransport(tcp));
+                server.QueryReceived += _dispatcher.OnQueryReceivedAsync;
+                server.ExceptionThrown += OnServerException;
+                server.Start();
+                return (server, new IPEndPoint(endPoint.Address, port));
+            }
+            catch (SocketException e)
+            {
+                udp.Dispose();
+                tcp?.Dispose();
+                if (endPoint.Port == 0 && e.SocketErrorCode == SocketError.AddressAlreadyInUse && attempt < EphemeralPortAttempts)
+                {
+                    continue;
+                }
+
+                throw new ListenException($"cannot listen on {EndPoints.Format(endPoint)}: {Describe(e)}", e);
+            }
+        }
+    }
+
+    private static string Describe(SocketException e) => e.SocketErrorCode switch
+    {
+        SocketError.AddressAlreadyInUse => "address already in use",
+        SocketError.AddressNotAvailable => "address not available on this machine",
+        SocketError.AccessDenied => "permission denied (ports below 1024 need root or CAP_NET_BIND_SERVICE)",
+        _ => e.Message,
+    };
+
+    private Task OnServerException(object sender, ExceptionEventArgs e)
+    {
+        // Malformed packets surface here ("Error parsing dns query"); they are the client's problem, not ours.
+        ServerException(_logger, e.Exception.Message);
+        return Task.CompletedTask;
+    }
+
+    private void StopServers()
+    {
+        foreach (var server in _servers)
+        {
+            server.Stop();
+        }
+
+        _servers.Clear();
+    }
+
+    [LoggerMessage(EventId = 20, Level = LogLevel.Information, Message = "Listening on {EndPoint} (UDP and TCP)")]
+    private static partial void Listening(ILogger logger, string endPoint);
+
+    [LoggerMessage(EventId = 21, Level = LogLevel.Debug, Message = "Dropped a packet: {Reason}")]
+    private static partial void ServerException(ILogger logger, string reason);
+}

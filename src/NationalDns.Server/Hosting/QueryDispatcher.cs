@@ -1,0 +1,77 @@
+using ARSoft.Tools.Net.Dns;
+using Microsoft.Extensions.Logging;
+using NationalDns.Pipeline;
+using NationalDns.Server.Transport;
+
+namespace NationalDns.Server.Hosting;
+
+/// <summary>
+/// The adapter between ARSoft's server events and the pipeline. It turns a received message into a
+/// <see cref="QueryContext"/>, runs the pipeline, and hands the response back, or suppresses the answer
+/// when the pipeline says nothing must be sent. The one last-resort catch of the server lives here.
+/// </summary>
+public sealed partial class QueryDispatcher
+{
+    private readonly QueryPipeline _pipeline;
+    private readonly TimeProvider _time;
+    private readonly ILogger<QueryDispatcher> _logger;
+
+    public QueryDispatcher(QueryPipeline pipeline, TimeProvider time, ILogger<QueryDispatcher> logger)
+    {
+        _pipeline = pipeline;
+        _time = time;
+        _logger = logger;
+    }
+
+    /// <summary>Cancelled when the server stops, so in-flight upstream queries end with it.</summary>
+    public CancellationToken Stopping { get; set; }
+
+    public async Task OnQueryReceivedAsync(object sender, QueryReceivedEventArgs e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        var client = e.RemoteEndpoint;
+
+        // A response (QR=1) or a non-DNS-message is never answered: answering responses invites reflection loops.
+        if (e.Query is not DnsMessage { IsQuery: true } query)
+        {
+            Suppress(client);
+            return;
+        }
+
+        var context = new QueryContext(query, client, e.TransportProtocol, _time.GetTimestamp());
+        try
+        {
+            var result = await _pipeline.HandleAsync(context, Stopping);
+            if (result.Response is null)
+            {
+                Suppress(client);
+            }
+            else
+            {
+                e.Response = result.Response;
+            }
+        }
+        catch (OperationCanceledException) when (Stopping.IsCancellationRequested)
+        {
+            Suppress(client);
+        }
+#pragma warning disable CA1031 // The last-resort handler: a bug in one query must not take the server down.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            Unhandled(_logger, ex, client.ToString());
+            e.Response = Responses.ServFail(query);
+        }
+    }
+
+    private static void Suppress(System.Net.IPEndPoint client)
+    {
+        if (client is ClientEndPoint endPoint)
+        {
+            endPoint.SuppressNextAnswer();
+        }
+    }
+
+    [LoggerMessage(EventId = 10, Level = LogLevel.Error, Message = "Unhandled error answering a query from {Client}; answered SERVFAIL")]
+    private static partial void Unhandled(ILogger logger, Exception exception, string client);
+}

@@ -1,0 +1,84 @@
+using System.CommandLine;
+
+namespace NationalDns.Cli;
+
+/// <summary>
+/// The command line: <c>serve</c> (the default, so it may be omitted), <c>check PATH...</c> and <c>explain NAME</c>.
+/// Flags become configuration keys (<see cref="Configuration.SettingsReader"/>); they never fill a settings object directly.
+/// </summary>
+internal static class CommandLine
+{
+    public static RootCommand Build(Func<ParseResult, CancellationToken, Task<int>> serve, Func<ParseResult, int> check, Func<ParseResult, int> explain)
+    {
+        var root = new RootCommand("NationalDns: a DNS server that simulates national DNS blocking. It answers names on its blocklists as a censor would, forwards the rest upstream, and logs every refusal.");
+        AddServeOptions(root);
+        root.SetAction(serve);
+
+        var serveCommand = new Command("serve", "Serve DNS over UDP and TCP (the default command).");
+        AddServeOptions(serveCommand);
+        serveCommand.SetAction(serve);
+        root.Subcommands.Add(serveCommand);
+
+        var checkCommand = new Command("check", "Check list files: print rule counts per file and every bad line as file:line: reason. Exit 1 if any line is bad.");
+        checkCommand.Arguments.Add(new Argument<string[]>(Names.Paths) { Arity = ArgumentArity.OneOrMore, Description = "List files or folders." });
+        checkCommand.Options.Add(new Option<string>(Names.Action) { Description = "Default action, as in a list (e.g. \"sinkhole 192.0.2.1\")." });
+        checkCommand.SetAction(check);
+        root.Subcommands.Add(checkCommand);
+
+        var explainCommand = new Command("explain", "Show which rule decides a name and the exact answer the server would give.");
+        explainCommand.Arguments.Add(new Argument<string>(Names.Name) { Description = "The name to look up." });
+        explainCommand.Options.Add(new Option<string>(Names.Type) { Description = "Query type (default A).", DefaultValueFactory = _ => "A" });
+        AddListOptions(explainCommand);
+        explainCommand.SetAction(explain);
+        root.Subcommands.Add(explainCommand);
+        return root;
+    }
+
+    private static void AddServeOptions(Command command)
+    {
+        command.Options.Add(new Option<string[]>(Names.Listen) { Description = "IP:PORT to serve on, UDP and TCP (repeatable; default 127.0.0.1:1053; IPv6 as [::1]:1053)." });
+        command.Options.Add(new Option<string[]>(Names.Upstream) { Description = "Upstream resolver IP[:PORT] (repeatable; default: the nameservers in /etc/resolv.conf)." });
+        command.Options.Add(new Option<string>(Names.UpstreamTimeout) { Description = "How long to wait for the upstream before answering SERVFAIL (default 2s)." });
+        command.Options.Add(new Option<string>(Names.LogFile) { Description = "Also write events as JSON lines to this file." });
+        command.Options.Add(new Option<string>(Names.LogLevel) { Description = "debug, information (default), warning or error." });
+        AddListOptions(command);
+    }
+
+    private static void AddListOptions(Command command)
+    {
+        command.Options.Add(new Option<string[]>(Names.Blocklist) { Description = "List file or folder (repeatable; default blocklists/ in the current folder)." });
+        command.Options.Add(new Option<string>(Names.Action) { Description = "Default action for rules without one: nxdomain (default), nodata, refused, servfail, sinkhole IPv4 [IPv6], drop." });
+        command.Options.Add(new Option<string>(Names.BlockTtl) { Description = "TTL and SOA minimum of blocked answers, in seconds (default 60)." });
+        command.Options.Add(new Option<string>(Names.Config) { Description = "JSON file with the same settings (keys Listen, Upstream, Blocklist, Action, BlockTtl, UpstreamTimeout, LogFile, LogLevel)." });
+    }
+
+    /// <summary>Option and argument names, and the configuration key each option feeds.</summary>
+    internal static class Names
+    {
+        public const string Listen = "--listen";
+        public const string Upstream = "--upstream";
+        public const string UpstreamTimeout = "--upstream-timeout";
+        public const string Blocklist = "--blocklist";
+        public const string Action = "--action";
+        public const string BlockTtl = "--block-ttl";
+        public const string LogFile = "--log-file";
+        public const string LogLevel = "--log-level";
+        public const string Config = "--config";
+        public const string Type = "--type";
+        public const string Paths = "paths";
+        public const string Name = "name";
+
+        /// <summary>Flag → configuration key. Lists are joined with commas, which <see cref="Configuration.SettingsReader.List"/> splits again.</summary>
+        public static readonly IReadOnlyDictionary<string, string> ConfigurationKeys = new Dictionary<string, string>
+        {
+            [Listen] = "Listen",
+            [Upstream] = "Upstream",
+            [UpstreamTimeout] = "UpstreamTimeout",
+            [Blocklist] = "Blocklist",
+            [Action] = "Action",
+            [BlockTtl] = "BlockTtl",
+            [LogFile] = "LogFile",
+            [LogLevel] = "LogLevel",
+        };
+    }
+}

@@ -1,0 +1,65 @@
+using System.CommandLine;
+using ARSoft.Tools.Net;
+using ARSoft.Tools.Net.Dns;
+using NationalDns.Configuration;
+using NationalDns.Pipeline;
+using NationalDns.Policy;
+
+namespace NationalDns.Cli;
+
+/// <summary>
+/// <c>explain NAME [--type T]</c>: which rule decides the name and the exact answer the server would send,
+/// produced by the same code that serves queries (an EDNS query, so the Extended DNS Error shows).
+/// </summary>
+internal static class ExplainCommand
+{
+    public static int Run(ParseResult parse, TextWriter output)
+    {
+        var nameText = parse.GetValue<string>(CommandLine.Names.Name) ?? string.Empty;
+        if (!DomainNames.TryNormalize(nameText, out var name, out var nameError))
+        {
+            throw new UsageException($"explain: {nameError}");
+        }
+
+        var typeText = Flags.Value(parse, CommandLine.Names.Type) ?? "A";
+        var type = ParseType(typeText);
+
+        var configuration = SettingsReader.Layer(Flags.Value(parse, CommandLine.Names.Config), Flags.ToConfiguration(parse));
+        var blocking = SettingsReader.ReadBlocking(configuration);
+        var blocklists = SettingsReader.List(configuration, "Blocklist") is { Count: > 0 } given ? given : ["blocklists"];
+        var snapshot = new BlocklistLoader(blocklists, blocking.DefaultAction).LoadInitial();
+
+        var rule = snapshot.RuleSet.Match(name);
+        var label = $"{name} {DnsText.TypeName(type)}";
+        switch (rule)
+        {
+            case null:
+                output.WriteLine($"{label}: on no list; forwarded to the upstream, whose answer is returned unchanged");
+                return 0;
+            case { IsException: true }:
+                output.WriteLine($"{label}: allowed by exception {rule.Pattern} ({rule.Source}); forwarded to the upstream, whose answer is returned unchanged");
+                return 0;
+        }
+
+        output.WriteLine($"{label}: blocked by {rule.Pattern} ({rule.Source}), action {rule.Action}");
+        var query = new DnsMessage { TransactionID = 0, IsRecursionDesired = true, IsEDnsEnabled = true };
+        var domain = DomainName.Parse(name);
+        query.Questions.Add(new DnsQuestion(domain, type, RecordClass.INet));
+        var response = new BlockedResponses(blocking).Create(query, rule, domain);
+        output.Write(response is null ? "no answer is sent (the client times out)\n" : DigText.Format(response));
+        return 0;
+    }
+
+    private static RecordType ParseType(string text)
+    {
+        var upper = text.Trim().ToUpperInvariant();
+        if (upper.StartsWith("TYPE", StringComparison.Ordinal) && ushort.TryParse(upper.AsSpan(4), out var number))
+        {
+            return (RecordType)number;
+        }
+
+        return Enum.TryParse<RecordType>(upper, ignoreCase: true, out var type) && Enum.IsDefined(type)
+            ? type
+            : throw new UsageException($"--type: unknown record type '{text}'");
+    }
+}

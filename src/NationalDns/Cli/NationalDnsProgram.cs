@@ -1,0 +1,45 @@
+using System.CommandLine;
+using NationalDns.Configuration;
+using NationalDns.Policy;
+using NationalDns.Server.Hosting;
+
+namespace NationalDns.Cli;
+
+/// <summary>
+/// The program: parse the command line, run the command, and map failures to exit codes.
+/// User errors print one line and exit 2, with no usage dump and no stack trace.
+/// </summary>
+internal static class NationalDnsProgram
+{
+    public const int UserError = 2;
+
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        var root = CommandLine.Build(
+            (parse, ct) => Guard(error, () => ServeCommand.RunAsync(parse, output, ct)),
+            parse => Guard(error, () => Task.FromResult(CheckCommand.Run(parse, output))).GetAwaiter().GetResult(),
+            parse => Guard(error, () => Task.FromResult(ExplainCommand.Run(parse, output))).GetAwaiter().GetResult());
+
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            await error.WriteLineAsync($"nationaldns: {parse.Errors[0].Message}");
+            return UserError;
+        }
+
+        return await parse.InvokeAsync(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false }, cancellationToken);
+    }
+
+    private static async Task<int> Guard(TextWriter error, Func<Task<int>> command)
+    {
+        try
+        {
+            return await command();
+        }
+        catch (Exception e) when (e is UsageException or BlocklistException or ListenException)
+        {
+            await error.WriteLineAsync($"nationaldns: {e.Message}");
+            return UserError;
+        }
+    }
+}

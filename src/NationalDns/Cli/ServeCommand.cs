@@ -1,0 +1,59 @@
+using System.CommandLine;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using NationalDns.Configuration;
+using NationalDns.Hosting;
+using NationalDns.Policy;
+using NationalDns.Resolution;
+using NationalDns.Server.Hosting;
+using Serilog;
+
+namespace NationalDns.Cli;
+
+/// <summary><c>serve</c>: load the lists (failing fast if one is missing), bind, and answer until stopped.</summary>
+internal static class ServeCommand
+{
+    public static async Task<int> RunAsync(ParseResult parse, TextWriter output, CancellationToken cancellationToken)
+    {
+        var configuration = SettingsReader.Layer(Flags.Value(parse, CommandLine.Names.Config), Flags.ToConfiguration(parse));
+        var settings = SettingsReader.Read(configuration, ResolvConf.ReadSystem);
+
+        await using var logger = NationalDnsHost.ConfigureLogging(new LoggerConfiguration(), settings).CreateLogger();
+        var started = await StartAsync(settings, logger, cancellationToken);
+        using var host = started.Host;
+        await host.WaitForShutdownAsync(cancellationToken);
+        return 0;
+    }
+
+    /// <summary>Loads the lists and starts the host; the caller owns the host. Used by the tests too.</summary>
+    public static async Task<(IHost Host, BlocklistSnapshot Lists)> StartAsync(NationalDnsSettings settings, Serilog.ILogger logger, CancellationToken cancellationToken)
+    {
+        var loader = new BlocklistLoader(settings.Blocklists, settings.Blocking.DefaultAction);
+        var snapshot = loader.LoadInitial();
+        foreach (var problem in snapshot.Problems)
+        {
+            logger.Warning("{Problem}", problem.ToString());
+        }
+
+        var host = NationalDnsHost.Build(settings, loader, snapshot, logger);
+        try
+        {
+            await host.StartAsync(cancellationToken);
+        }
+        catch
+        {
+            host.Dispose();
+            throw;
+        }
+
+        var listening = host.Services.GetRequiredService<DnsServerHostedService>().BoundEndPoints.Select(EndPoints.Format);
+        logger.Information(
+            "NationalDns serving on {Listen}; upstreams {Upstreams}; {Rules} rules and {Exceptions} exceptions from {Files} list files",
+            string.Join(", ", listening),
+            string.Join(", ", settings.Upstream.Servers.Select(EndPoints.Format)),
+            snapshot.RuleSet.Count,
+            snapshot.RuleSet.ExceptionCount,
+            snapshot.Files.Count);
+        return (host, snapshot);
+    }
+}

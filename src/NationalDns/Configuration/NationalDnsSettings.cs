@@ -1,0 +1,34 @@
+using System.Net;
+using NationalDns.Policy;
+using NationalDns.Resolution;
+using NationalDns.Server.Hosting;
+using Serilog.Events;
+
+namespace NationalDns.Configuration;
+
+/// <summary>Everything the server needs, read and validated once from configuration (defaults, --config file, NATIONALDNS_ variables, flags).</summary>
+public sealed record NationalDnsSettings
+{
+    public ServerOptions Server { get; init; } = new();
+
+    public required UpstreamOptions Upstream { get; init; }
+
+    /// <summary>List files or folders, as configured (default: <c>blocklists/</c> in the current folder).</summary>
+    public IReadOnlyList<string> Blocklists { get; init; } = ["blocklists"];
+
+    public BlockingOptions Blocking { get; init; } = new();
+
+    public string? LogFile { get; init; }
+
+    public LogEventLevel LogLevel { get; init; } = LogEventLevel.Information;
+
+    /// <summary>Every endpoint the server answers on, for the loop check (a wildcard listen counts as loopback).</summary>
+    internal static bool WouldLoop(IPEndPoint upstream, IReadOnlyList<IPEndPoint> listen, IReadOnlySet<IPAddress> localAddresses) =>
+        listen.Any(l => l.Port == upstream.Port && (l.Address.Equals(upstream.Address) || (IsWildcard(l.Address) && IsLocal(Unmapped(upstream.Address), localAddresses))));
+
+    private static bool IsLocal(IPAddress address, IReadOnlySet<IPAddress> localAddresses) => IPAddress.IsLoopback(address) || localAddresses.Contains(address);
+
+    private static bool IsWildcard(IPAddress address) => address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any);
+
+    private static IPAddress Unmapped(IPAddress address) => address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
+}

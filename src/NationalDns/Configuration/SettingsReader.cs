@@ -1,0 +1,193 @@
+using System.Globalization;
+using System.Net;
+using System.Net.NetworkInformation;
+using Microsoft.Extensions.Configuration;
+using NationalDns.Policy;
+using NationalDns.Resolution;
+using NationalDns.Server.Hosting;
+using Serilog.Events;
+
+namespace NationalDns.Configuration;
+
+/// <summary>
+/// Turns configuration keys into <see cref="NationalDnsSettings"/>, or a <see cref="UsageException"/> naming the one
+/// thing that is wrong. Keys: Listen, Upstream, Blocklist (lists: a JSON array or a comma-separated string),
+/// Action, BlockTtl, UpstreamTimeout, LogFile, LogLevel.
+/// </summary>
+public static class SettingsReader
+{
+    public const string EnvironmentPrefix = "NATIONALDNS_";
+
+    /// <summary>Layers, lowest first: the JSON file (if given), NATIONALDNS_ variables, then the command-line values.</summary>
+    public static IConfigurationRoot Layer(string? configFile, IReadOnlyDictionary<string, string?> commandLine)
+    {
+        ArgumentNullException.ThrowIfNull(commandLine);
+        var builder = new ConfigurationBuilder();
+        if (configFile is not null)
+        {
+            var full = Path.GetFullPath(configFile);
+            if (!File.Exists(full))
+            {
+                throw new UsageException($"config file '{configFile}' not found");
+            }
+
+            builder.AddJsonFile(full, optional: false, reloadOnChange: false);
+        }
+
+        builder.AddEnvironmentVariables(EnvironmentPrefix);
+        builder.AddInMemoryCollection(commandLine);
+        try
+        {
+            return builder.Build();
+        }
+        catch (InvalidDataException e)
+        {
+            throw new UsageException($"config file '{configFile}' is not valid JSON: {e.InnerException?.Message ?? e.Message}", e);
+        }
+    }
+
+    public static NationalDnsSettings Read(IConfigurationRoot configuration, Func<IReadOnlyList<IPEndPoint>> systemResolvers)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        ArgumentNullException.ThrowIfNull(systemResolvers);
+
+        var listenTexts = List(configuration, "Listen");
+        var listen = listenTexts.Count == 0
+            ? [ServerOptions.DefaultListen]
+            : listenTexts.Select(t => EndPoint(t, defaultPort: 53, "--listen")).ToArray();
+
+        var upstreamTexts = List(configuration, "Upstream");
+        var upstreams = upstreamTexts.Count == 0 ? systemResolvers() : upstreamTexts.Select(t => EndPoint(t, defaultPort: 53, "--upstream")).ToArray();
+        if (upstreams.Count == 0)
+        {
+            throw new UsageException("no upstream: /etc/resolv.conf names no nameserver; give --upstream IP[:PORT]");
+        }
+
+        var local = LocalAddresses();
+        foreach (var upstream in upstreams)
+        {
+            if (NationalDnsSettings.WouldLoop(upstream, listen, local))
+            {
+                throw new UsageException($"upstream {EndPoints.Format(upstream)} is this server's own listen address: queries would loop");
+            }
+        }
+
+        var blocklists = List(configuration, "Blocklist");
+        return new NationalDnsSettings
+        {
+            Server = new ServerOptions { Listen = listen },
+            Upstream = new UpstreamOptions { Servers = upstreams, Timeout = Duration(configuration["UpstreamTimeout"], "--upstream-timeout") ?? UpstreamOptions.DefaultTimeout },
+            Blocklists = blocklists.Count == 0 ? ["blocklists"] : blocklists,
+            Blocking = ReadBlocking(configuration),
+            LogFile = Blank(configuration["LogFile"]),
+            LogLevel = Level(configuration["LogLevel"]),
+        };
+    }
+
+    /// <summary>The blocking part alone: <c>check</c> and <c>explain</c> need only this and the list paths.</summary>
+    public static BlockingOptions ReadBlocking(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var options = new BlockingOptions();
+        if (Blank(configuration["Action"]) is { } actionText)
+        {
+            if (!BlockAction.TryParse(actionText, out var action, out var error))
+            {
+                throw new UsageException($"--action: {error}");
+            }
+
+            options = options with { DefaultAction = action };
+        }
+
+        if (Blank(configuration["BlockTtl"]) is { } ttlText)
+        {
+            if (!uint.TryParse(ttlText, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) || seconds > int.MaxValue)
+            {
+                throw new UsageException($"--block-ttl: '{ttlText}' is not a number of seconds");
+            }
+
+            options = options with { BlockTtl = TimeSpan.FromSeconds(seconds) };
+        }
+
+        return options;
+    }
+
+    /// <summary>A list key from the highest layer that sets it, so a flag replaces a file's whole list instead of merging by index.</summary>
+    public static IReadOnlyList<string> List(IConfigurationRoot configuration, string key)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        foreach (var provider in configuration.Providers.Reverse())
+        {
+            var children = provider.GetChildKeys([], key).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+            if (children.Count > 0)
+            {
+                return children
+                    .OrderBy(k => int.TryParse(k, NumberStyles.None, CultureInfo.InvariantCulture, out var i) ? i : int.MaxValue)
+                    .Select(k => provider.TryGet($"{key}:{k}", out var v) ? v : null)
+                    .OfType<string>()
+                    .Where(v => v.Length > 0)
+                    .ToList();
+            }
+
+            if (provider.TryGet(key, out var value) && value is not null)
+            {
+                return value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            }
+        }
+
+        return [];
+    }
+
+    private static IPEndPoint EndPoint(string text, int defaultPort, string option) =>
+        EndPoints.TryParse(text, defaultPort, out var endPoint, out var error) ? endPoint : throw new UsageException($"{option}: {error}");
+
+    private static TimeSpan? Duration(string? text, string option)
+    {
+        if (Blank(text) is null)
+        {
+            return null;
+        }
+
+        if (!Durations.TryParse(text, out var duration) || duration <= TimeSpan.Zero)
+        {
+            throw new UsageException($"{option}: '{text}' is not a duration (e.g. 2s, 500ms)");
+        }
+
+        return duration;
+    }
+
+    private static LogEventLevel Level(string? text) => Blank(text)?.ToLowerInvariant() switch
+    {
+        null => LogEventLevel.Information,
+        "verbose" or "trace" => LogEventLevel.Verbose,
+        "debug" => LogEventLevel.Debug,
+        "information" or "info" => LogEventLevel.Information,
+        "warning" or "warn" => LogEventLevel.Warning,
+        "error" => LogEventLevel.Error,
+        "fatal" => LogEventLevel.Fatal,
+        _ => throw new UsageException($"--log-level: '{text}' is not one of debug, information, warning, error"),
+    };
+
+    private static string? Blank(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
+
+    private static HashSet<IPAddress> LocalAddresses()
+    {
+        var addresses = new HashSet<IPAddress> { IPAddress.Loopback, IPAddress.IPv6Loopback };
+        try
+        {
+            foreach (var nic in NetworkInterface.GetAllNetworkInterfaces())
+            {
+                foreach (var unicast in nic.GetIPProperties().UnicastAddresses)
+                {
+                    addresses.Add(unicast.Address);
+                }
+            }
+        }
+        catch (NetworkInformationException)
+        {
+            // Interface enumeration is best effort; loopback is the case that matters.
+        }
+
+        return addresses;
+    }
+}

@@ -1,0 +1,79 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using NationalDns.Configuration;
+using NationalDns.Pipeline;
+using NationalDns.Policy;
+using NationalDns.Resolution;
+using NationalDns.Server.Hosting;
+using Serilog;
+using Serilog.Events;
+using Serilog.Formatting.Compact;
+
+namespace NationalDns.Hosting;
+
+/// <summary>Builds the Generic Host that serves DNS: Serilog, the blocklists, the pipeline, and the ARSoft servers.</summary>
+internal static class NationalDnsHost
+{
+    // Logging never slows serving: sinks run behind a bounded queue, and when it is full events are dropped, never queries.
+    private const int LogQueueSize = 10_000;
+
+    public static IHost Build(NationalDnsSettings settings, BlocklistLoader loader, BlocklistSnapshot initial, Serilog.ILogger logger)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
+        builder.Services.AddSerilog(logger, dispose: false);
+        builder.Services.AddNationalDns(settings, loader, initial);
+        return builder.Build();
+    }
+
+    public static IServiceCollection AddNationalDns(this IServiceCollection services, NationalDnsSettings settings, BlocklistLoader loader, BlocklistSnapshot initial)
+    {
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(settings.Server);
+        services.AddSingleton(settings.Upstream);
+        services.AddSingleton(settings.Blocking);
+
+        // Policy: the list loaded at startup, then watched and swapped atomically on every edit.
+        var holder = new RuleSetHolder(initial.RuleSet);
+        services.AddSingleton(loader);
+        services.AddSingleton(holder);
+        services.AddSingleton<IRuleSetSource>(holder);
+        services.AddHostedService<BlocklistWatcher>();
+
+        services.AddSingleton<BlockedResponses>();
+        services.AddSingleton<IUpstreamResolver, DnsClientUpstreamResolver>();
+        services.AddSingleton<OutcomeLoggingStage>();
+        services.AddSingleton<ValidationStage>();
+        services.AddSingleton<BlocklistStage>();
+        services.AddSingleton<ForwardingStage>();
+        services.AddSingleton(sp => new QueryPipeline(
+        [
+            sp.GetRequiredService<OutcomeLoggingStage>(), // outermost: sees every final verdict, logs each refusal once
+            sp.GetRequiredService<ValidationStage>(),     // cheap checks first: malformed or unsupported queries never reach policy
+            sp.GetRequiredService<BlocklistStage>(),      // policy before any network: a blocked name never leaves the server
+            sp.GetRequiredService<ForwardingStage>(),     // terminal: everything else goes upstream, failures become SERVFAIL
+        ]));
+
+        services.AddSingleton<QueryDispatcher>();
+        services.AddSingleton<DnsServerHostedService>();
+        services.AddHostedService(sp => sp.GetRequiredService<DnsServerHostedService>());
+        return services;
+    }
+
+    /// <summary>Console (human-readable) and, with --log-file, JSON lines; both asynchronous.</summary>
+    public static LoggerConfiguration ConfigureLogging(LoggerConfiguration configuration, NationalDnsSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        configuration
+            .MinimumLevel.Is(settings.LogLevel)
+            .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
+            .Enrich.FromLogContext()
+            .WriteTo.Async(a => a.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj}{NewLine}{Exception}"), LogQueueSize, blockWhenFull: false);
+        if (settings.LogFile is { } file)
+        {
+            configuration.WriteTo.Async(a => a.File(new RenderedCompactJsonFormatter(), file), LogQueueSize, blockWhenFull: false);
+        }
+
+        return configuration;
+    }
+}

@@ -1,0 +1,104 @@
+using System.Net;
+using NationalDns.Configuration;
+using NationalDns.Policy;
+using NationalDns.Server.Hosting;
+
+namespace NationalDns.Core.Tests.Configuration;
+
+public class SettingsReaderTests
+{
+    private static readonly IPEndPoint[] SystemResolvers = [new(IPAddress.Parse("192.0.2.53"), 53)];
+
+    private static NationalDnsSettings Read(Dictionary<string, string?> flags, string? configFile = null) =>
+        SettingsReader.Read(SettingsReader.Layer(configFile, flags), () => SystemResolvers);
+
+    [Fact]
+    public void Defaults_are_loopback_1053_the_system_resolvers_and_the_blocklists_folder()
+    {
+        var settings = Read([]);
+
+        Assert.Equal([new IPEndPoint(IPAddress.Loopback, 1053)], settings.Server.Listen);
+        Assert.Equal(SystemResolvers, settings.Upstream.Servers);
+        Assert.Equal(TimeSpan.FromSeconds(2), settings.Upstream.Timeout);
+        Assert.Equal(["blocklists"], settings.Blocklists);
+        Assert.Equal(BlockAction.NxDomain, settings.Blocking.DefaultAction);
+        Assert.Equal(TimeSpan.FromSeconds(60), settings.Blocking.BlockTtl);
+    }
+
+    [Fact]
+    public void Flags_win_over_the_config_file_and_replace_its_lists_whole()
+    {
+        var file = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllText(file, """{ "Listen": ["127.0.0.1:5301", "127.0.0.1:5302"], "Action": "refused", "BlockTtl": 300 }""");
+
+            var settings = Read(new() { ["Listen:0"] = "[::1]:5353", ["BlockTtl"] = "30" }, file);
+
+            Assert.Equal([new IPEndPoint(IPAddress.IPv6Loopback, 5353)], settings.Server.Listen);
+            Assert.Equal(BlockAction.Refused, settings.Blocking.DefaultAction);
+            Assert.Equal(TimeSpan.FromSeconds(30), settings.Blocking.BlockTtl);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public void A_comma_separated_list_is_read_as_several_values()
+    {
+        var settings = Read(new() { ["Upstream"] = "192.0.2.1, 192.0.2.2:5300" });
+
+        Assert.Equal([new IPEndPoint(IPAddress.Parse("192.0.2.1"), 53), new IPEndPoint(IPAddress.Parse("192.0.2.2"), 5300)], settings.Upstream.Servers);
+    }
+
+    [Theory]
+    [InlineData("Action", "nxdomian", "--action: unknown action 'nxdomian' (expected one of: nxdomain, nodata, refused, servfail, sinkhole, drop)")]
+    [InlineData("BlockTtl", "soon", "--block-ttl: 'soon' is not a number of seconds")]
+    [InlineData("UpstreamTimeout", "fast", "--upstream-timeout: 'fast' is not a duration (e.g. 2s, 500ms)")]
+    [InlineData("Listen:0", "localhost", "--listen: 'localhost' is not an IP address (write IP:PORT, or [IPv6]:PORT)")]
+    [InlineData("LogLevel", "loud", "--log-level: 'loud' is not one of debug, information, warning, error")]
+    public void A_bad_value_is_one_clear_error(string key, string value, string expected)
+    {
+        var error = Assert.Throws<UsageException>(() => Read(new() { [key] = value }));
+
+        Assert.Equal(expected, error.Message);
+    }
+
+    [Theory]
+    [InlineData("127.0.0.1:1053", "127.0.0.1:1053")]
+    [InlineData("0.0.0.0:1053", "127.0.0.1:1053")]
+    [InlineData("[::]:1053", "[::1]:1053")]
+    [InlineData("0.0.0.0:1053", "127.0.0.2:1053")]
+    public void An_upstream_that_is_our_own_listen_endpoint_is_refused(string listen, string upstream)
+    {
+        var error = Assert.Throws<UsageException>(() => Read(new() { ["Listen:0"] = listen, ["Upstream:0"] = upstream }));
+
+        Assert.Contains("is this server's own listen address: queries would loop", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Same_address_on_another_port_is_not_a_loop()
+    {
+        var settings = Read(new() { ["Listen:0"] = "127.0.0.1:1053", ["Upstream:0"] = "127.0.0.1:5300" });
+
+        Assert.Equal(5300, settings.Upstream.Servers.Single().Port);
+    }
+
+    [Fact]
+    public void Missing_config_file_is_a_user_error()
+    {
+        var error = Assert.Throws<UsageException>(() => Read([], "/nonexistent/nationaldns.json"));
+
+        Assert.Equal("config file '/nonexistent/nationaldns.json' not found", error.Message);
+    }
+
+    [Fact]
+    public void No_upstream_anywhere_is_a_user_error()
+    {
+        var error = Assert.Throws<UsageException>(() => SettingsReader.Read(SettingsReader.Layer(null, []), () => []));
+
+        Assert.StartsWith("no upstream", error.Message, StringComparison.Ordinal);
+    }
+}

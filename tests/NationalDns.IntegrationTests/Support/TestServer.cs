@@ -1,0 +1,70 @@
+using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using NationalDns.Cli;
+using NationalDns.Configuration;
+using NationalDns.Policy;
+using NationalDns.Resolution;
+using NationalDns.Server.Hosting;
+using Serilog;
+using Serilog.Events;
+
+namespace NationalDns.IntegrationTests.Support;
+
+/// <summary>
+/// The real NationalDns host, in process, on an ephemeral loopback port, forwarding to a <see cref="FakeUpstream"/>,
+/// with its lists in a fresh temporary folder and its log events collected.
+/// </summary>
+internal sealed class TestServer : IAsyncDisposable
+{
+    private readonly IHost _host;
+    private readonly Serilog.Core.Logger _logger;
+
+    private TestServer(IHost host, Serilog.Core.Logger logger, CollectingSink log, string listDirectory, FakeUpstream upstream)
+    {
+        _host = host;
+        _logger = logger;
+        Log = log;
+        ListDirectory = listDirectory;
+        Upstream = upstream;
+        EndPoint = host.Services.GetRequiredService<DnsServerHostedService>().BoundEndPoints[0];
+    }
+
+    public IPEndPoint EndPoint { get; }
+
+    public CollectingSink Log { get; }
+
+    public string ListDirectory { get; }
+
+    public FakeUpstream Upstream { get; }
+
+    /// <summary>The main list file, <c>national.txt</c> in <see cref="ListDirectory"/>.</summary>
+    public string ListFile => Path.Combine(ListDirectory, "national.txt");
+
+    public static async Task<TestServer> StartAsync(FakeUpstream upstream, string listText, Func<NationalDnsSettings, NationalDnsSettings>? adjust = null)
+    {
+        var directory = Directory.CreateTempSubdirectory("nationaldns-test-").FullName;
+        await File.WriteAllTextAsync(Path.Combine(directory, "national.txt"), listText);
+        var settings = new NationalDnsSettings
+        {
+            Server = new ServerOptions { Listen = [new IPEndPoint(IPAddress.Loopback, 0)] },
+            Upstream = new UpstreamOptions { Servers = [upstream.EndPoint], Timeout = TimeSpan.FromMilliseconds(800) },
+            Blocklists = [directory],
+            Blocking = new BlockingOptions { BlockTtl = TimeSpan.FromSeconds(60) },
+        };
+        settings = adjust?.Invoke(settings) ?? settings;
+
+        var sink = new CollectingSink();
+        var logger = new LoggerConfiguration().MinimumLevel.Is(LogEventLevel.Debug).WriteTo.Sink(sink).CreateLogger();
+        var (host, _) = await ServeCommand.StartAsync(settings, logger, CancellationToken.None);
+        return new TestServer(host, logger, sink, directory, upstream);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _host.StopAsync();
+        _host.Dispose();
+        await _logger.DisposeAsync();
+        Directory.Delete(ListDirectory, recursive: true);
+    }
+}
