@@ -1,15 +1,57 @@
 namespace NationalDns.Policy;
 
-/// <summary>Placeholder: the compiled, immutable rule set with suffix matching.</summary>
+/// <summary>
+/// The compiled, immutable rule set. A name is matched like a routing table: walking from the full name toward
+/// the root, the first domain with a rule that applies wins (most labels first). At that domain an exception
+/// outranks a block, and for names below it a wildcard (<c>*.x</c>) outranks the plain rule (<c>x</c>).
+/// Safe to read from any number of threads; build one with <see cref="RuleSetBuilder"/>.
+/// </summary>
 public sealed class RuleSet
 {
-    public static readonly RuleSet Empty = new(0);
+    public static readonly RuleSet Empty = new(new Dictionary<string, DomainRules>(StringComparer.Ordinal), 0, 0);
 
-    private readonly int _count;
+    // One entry per domain that has rules; no per-label structures, so a million rules cost a million entries.
+    private readonly Dictionary<string, DomainRules>.AlternateLookup<ReadOnlySpan<char>> _byDomain;
 
-    private RuleSet(int count) => _count = count;
+    internal RuleSet(Dictionary<string, DomainRules> byDomain, int count, int exceptionCount)
+    {
+        _byDomain = byDomain.GetAlternateLookup<ReadOnlySpan<char>>();
+        Count = count;
+        ExceptionCount = exceptionCount;
+    }
 
-    public int Count => _count;
+    /// <summary>How many distinct block patterns the set holds.</summary>
+    public int Count { get; }
 
-    public BlockRule? Match(string name) => _count == 0 || name.Length == 0 ? null : null;
+    /// <summary>How many distinct exception patterns the set holds.</summary>
+    public int ExceptionCount { get; }
+
+    /// <summary>
+    /// The rule that decides <paramref name="name"/> (a block or an exception), or null when no rule covers it.
+    /// The name must already be normalised: lower-case ASCII, no trailing dot (see <see cref="DomainNames"/>).
+    /// </summary>
+    public BlockRule? Match(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        var suffix = name.AsSpan();
+        var isBelow = false;
+        while (!suffix.IsEmpty)
+        {
+            if (_byDomain.TryGetValue(suffix, out var rules) && rules.For(isBelow) is { } winner)
+            {
+                return winner;
+            }
+
+            var dot = suffix.IndexOf('.');
+            if (dot < 0)
+            {
+                return null;
+            }
+
+            suffix = suffix[(dot + 1)..];
+            isBelow = true;
+        }
+
+        return null;
+    }
 }

@@ -1,0 +1,14 @@
+namespace NationalDns.Policy;
+
+/// <summary>How one list file loaded.</summary>
+/// <param name="DisplayPath">The file as messages name it (<c>blocklists/national.txt</c>).</param>
+/// <param name="RuleCount">Block rules in the file.</param>
+/// <param name="ExceptionCount">Exception (<c>@@</c>) rules in the file.</param>
+/// <param name="Problems">Lines that were skipped.</param>
+/// <param name="ReadError">Why the file could not be read the last time it was tried; its last good rules stay in force.</param>
+public sealed record BlocklistFileReport(
+    string DisplayPath,
+    int RuleCount,
+    int ExceptionCount,
+    IReadOnlyList<ListProblem> Problems,
+    string? ReadError = null);

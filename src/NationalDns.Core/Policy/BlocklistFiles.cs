@@ -1,0 +1,87 @@
+namespace NationalDns.Policy;
+
+/// <summary>
+/// Expands a configured blocklist path: a file is itself; a folder is every regular file under it, recursively,
+/// in ordinal path order. Hidden entries (<c>.name</c>) and editor leftovers (<c>*~</c>, <c>*.swp</c>, <c>*.tmp</c>,
+/// <c>#name#</c>) are skipped. Symbolic links to files are followed; links to folders are not, so a loop cannot form.
+/// </summary>
+public static class BlocklistFiles
+{
+    private static readonly EnumerationOptions OneLevel = new()
+    {
+        RecurseSubdirectories = false,
+        AttributesToSkip = 0, // hidden is decided by name below, the same on every platform
+        IgnoreInaccessible = false,
+        ReturnSpecialDirectories = false,
+    };
+
+    /// <summary>True when the path names an existing file or folder (following links).</summary>
+    public static bool Exists(string configuredPath) => File.Exists(configuredPath) || Directory.Exists(configuredPath);
+
+    /// <summary>The files to load for one configured path. Throws <see cref="BlocklistException"/> when it is missing or unreadable.</summary>
+    public static IReadOnlyList<BlocklistFile> Expand(string configuredPath)
+    {
+        ArgumentNullException.ThrowIfNull(configuredPath);
+        if (File.Exists(configuredPath))
+        {
+            return [new BlocklistFile(Path.GetFullPath(configuredPath), configuredPath)];
+        }
+
+        if (!Directory.Exists(configuredPath))
+        {
+            throw new BlocklistException($"blocklist '{configuredPath}' not found");
+        }
+
+        var found = new List<BlocklistFile>();
+        try
+        {
+            Collect(new DirectoryInfo(configuredPath), configuredPath, found);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new BlocklistException($"cannot read blocklist '{configuredPath}': {ex.Message}", ex);
+        }
+
+        found.Sort((a, b) => string.CompareOrdinal(a.DisplayPath, b.DisplayPath));
+        return found;
+    }
+
+    /// <summary>Whether a file or folder name inside a blocklist folder is skipped.</summary>
+    public static bool IsIgnoredName(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return name.StartsWith('.')
+            || name.EndsWith('~')
+            || name.EndsWith(".swp", StringComparison.OrdinalIgnoreCase)
+            || name.EndsWith(".tmp", StringComparison.OrdinalIgnoreCase)
+            || (name.Length > 1 && name.StartsWith('#') && name.EndsWith('#'));
+    }
+
+    private static void Collect(DirectoryInfo folder, string displayFolder, List<BlocklistFile> found)
+    {
+        foreach (var entry in folder.EnumerateFileSystemInfos("*", OneLevel))
+        {
+            if (IsIgnoredName(entry.Name))
+            {
+                continue;
+            }
+
+            var display = Path.Join(displayFolder, entry.Name);
+            if (entry is DirectoryInfo subfolder)
+            {
+                if (subfolder.LinkTarget is null)
+                {
+                    Collect(subfolder, display, found);
+                }
+            }
+            else if (IsRegularFile((FileInfo)entry))
+            {
+                found.Add(new BlocklistFile(entry.FullName, display));
+            }
+        }
+    }
+
+    // A link counts when it ends at a file; a dangling link is not a list.
+    private static bool IsRegularFile(FileInfo file) =>
+        file.LinkTarget is null || file.ResolveLinkTarget(returnFinalTarget: true) is FileInfo { Exists: true };
+}

@@ -1,0 +1,163 @@
+using System.Collections.Frozen;
+using System.Diagnostics.CodeAnalysis;
+using System.Net;
+using System.Net.Sockets;
+
+namespace NationalDns.Policy;
+
+/// <summary>
+/// Turns decoded lines of one file into rules: <c>name [action]</c>, <c>*.name [action]</c>, <c>@@name</c>,
+/// and hosts-file lines (<c>0.0.0.0 name name…</c>). Collects rules and problems in line order.
+/// </summary>
+internal sealed class BlocklistLineParser(string displayPath, BlockAction defaultAction)
+{
+    private const string ExceptionPrefix = "@@";
+    private const string WildcardPrefix = "*.";
+
+    // Entries every stock hosts file carries; blocking them would be an accident, so they are skipped silently.
+    private static readonly FrozenSet<string> HostsHousekeeping = FrozenSet.Create(
+        StringComparer.OrdinalIgnoreCase,
+        "localhost", "localhost.localdomain", "local", "broadcasthost", "ip6-localhost", "ip6-loopback",
+        "ip6-localnet", "ip6-mcastprefix", "ip6-allnodes", "ip6-allrouters", "ip6-allhosts", "0.0.0.0");
+
+    private readonly List<BlockRule> _rules = [];
+    private readonly List<ListProblem> _problems = [];
+
+    public void Parse(string line, int lineNumber)
+    {
+        var words = WithoutComment(line).Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+        if (words.Length == 0)
+        {
+            return;
+        }
+
+        if (IPAddress.TryParse(words[0], out var address) && LooksLikeAddress(words[0]))
+        {
+            ParseHostsLine(words, address, lineNumber);
+        }
+        else
+        {
+            ParseRuleLine(words, lineNumber);
+        }
+    }
+
+    public void Reject(int lineNumber, string reason) => _problems.Add(new ListProblem(new RuleSource(displayPath, lineNumber), reason));
+
+    public ParsedList ToParsedList() => new(displayPath, _rules, _problems);
+
+    private void ParseRuleLine(string[] words, int lineNumber)
+    {
+        var token = words[0];
+        var isException = token.StartsWith(ExceptionPrefix, StringComparison.Ordinal);
+        BlockAction? action;
+        if (isException)
+        {
+            if (words.Length > 1)
+            {
+                Reject(lineNumber, $"exception '{token}' takes no action, got '{words[1]}'");
+                return;
+            }
+
+            // An exception never answers anything, so the action it carries is only a placeholder.
+            action = defaultAction;
+        }
+        else if (words.Length == 1)
+        {
+            action = defaultAction;
+        }
+        else if (!BlockAction.TryParse(words[1..], out action, out var actionError))
+        {
+            Reject(lineNumber, actionError);
+            return;
+        }
+
+        var pattern = isException ? token[ExceptionPrefix.Length..] : token;
+        if (!TryParsePattern(pattern, out var domain, out var isWildcard, out var error))
+        {
+            Reject(lineNumber, $"invalid name '{token}': {error}");
+            return;
+        }
+
+        _rules.Add(new BlockRule(domain, isWildcard, isException, action, new RuleSource(displayPath, lineNumber)));
+    }
+
+    private void ParseHostsLine(string[] words, IPAddress address, int lineNumber)
+    {
+        if (words.Length == 1)
+        {
+            Reject(lineNumber, $"hosts line '{words[0]}' has no names");
+            return;
+        }
+
+        var action = IsNullRoute(address) ? defaultAction : SinkholeTo(address);
+        RuleSource? source = null;
+
+        // One bad name does not cost its neighbours: each name on a hosts line stands alone.
+        foreach (var name in words.AsSpan(1))
+        {
+            if (HostsHousekeeping.Contains(name.TrimEnd('.')))
+            {
+                continue;
+            }
+
+            if (name.StartsWith(ExceptionPrefix, StringComparison.Ordinal))
+            {
+                Reject(lineNumber, $"exception '{name}' is not allowed on a hosts line");
+                continue;
+            }
+
+            if (!TryParsePattern(name, out var domain, out var isWildcard, out var error))
+            {
+                Reject(lineNumber, $"invalid name '{name}': {error}");
+                continue;
+            }
+
+            source ??= new RuleSource(displayPath, lineNumber);
+            _rules.Add(new BlockRule(domain, isWildcard, IsException: false, action, source));
+        }
+    }
+
+    private static bool TryParsePattern(
+        string pattern,
+        [NotNullWhen(true)] out string? domain,
+        out bool isWildcard,
+        [NotNullWhen(false)] out string? error)
+    {
+        isWildcard = pattern.StartsWith(WildcardPrefix, StringComparison.Ordinal);
+        var name = isWildcard ? pattern[WildcardPrefix.Length..] : pattern;
+        if (name.Contains('*', StringComparison.Ordinal))
+        {
+            domain = null;
+            error = "'*' is only allowed as a whole first label ('*.example.com')";
+            return false;
+        }
+
+        return DomainNames.TryNormalizeCore(name, out domain, out error);
+    }
+
+    // A comment starts at a '#' that begins the line or follows whitespace; "a#b" is a (bad) name, not a comment.
+    private static string WithoutComment(string line)
+    {
+        for (var i = 0; i < line.Length; i++)
+        {
+            if (line[i] == '#' && (i == 0 || char.IsWhiteSpace(line[i - 1])))
+            {
+                return line[..i];
+            }
+        }
+
+        return line;
+    }
+
+    // IPAddress.TryParse also takes "1" or "1.2" as IPv4 shorthands; in a list those are names, not addresses.
+    private static bool LooksLikeAddress(string text) =>
+        text.Contains(':', StringComparison.Ordinal) || text.Count(c => c == '.') == 3;
+
+    private static bool IsNullRoute(IPAddress address) =>
+        address.Equals(IPAddress.Any) || address.Equals(IPAddress.Loopback) ||
+        address.Equals(IPAddress.IPv6Any) || address.Equals(IPAddress.IPv6Loopback);
+
+    private static BlockAction SinkholeTo(IPAddress address) => address.AddressFamily == AddressFamily.InterNetwork
+        ? new BlockAction(BlockActionKind.Sinkhole, SinkholeV4: address)
+        : new BlockAction(BlockActionKind.Sinkhole, SinkholeV6: address);
+}

@@ -1,0 +1,129 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace NationalDns.Policy;
+
+/// <summary>
+/// Hot reload: polls the lists (every 200 ms by default), publishes a changed rule set to the holder and logs what
+/// changed. On start it logs the problems of the initial load, which must already have happened
+/// (<see cref="BlocklistLoader.Load"/> fails fast; the watcher never does). Nothing escapes the loop: whatever goes
+/// wrong is logged and the last good set keeps serving.
+/// </summary>
+public sealed partial class BlocklistWatcher : BackgroundService
+{
+    public static readonly TimeSpan DefaultPollInterval = TimeSpan.FromMilliseconds(200);
+
+    // A list converted from the wrong format can have a bad line per entry; a million warnings help nobody.
+    private const int MaxProblemsLogged = 1000;
+
+    private readonly BlocklistLoader _loader;
+    private readonly RuleSetHolder _holder;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger<BlocklistWatcher> _logger;
+    private readonly TimeSpan _pollInterval;
+
+    public BlocklistWatcher(
+        BlocklistLoader loader,
+        RuleSetHolder holder,
+        TimeProvider timeProvider,
+        ILogger<BlocklistWatcher> logger,
+        TimeSpan? pollInterval = null)
+    {
+        ArgumentNullException.ThrowIfNull(loader);
+        ArgumentNullException.ThrowIfNull(holder);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        ArgumentNullException.ThrowIfNull(logger);
+        _loader = loader;
+        _holder = holder;
+        _timeProvider = timeProvider;
+        _logger = logger;
+        _pollInterval = pollInterval ?? DefaultPollInterval;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var initial = _loader.Current ?? throw new InvalidOperationException("Load the blocklists before starting the watcher.");
+        Log.Loaded(_logger, initial.RuleCount, initial.ExceptionCount, initial.Files.Count);
+        LogProblems([.. initial.Problems, .. initial.Warnings]);
+        foreach (var error in initial.Errors)
+        {
+            Log.ListFailed(_logger, error);
+        }
+
+        using var timer = new PeriodicTimer(_pollInterval, _timeProvider);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                Poll();
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Host shutdown.
+        }
+    }
+
+    private void Poll()
+    {
+        BlocklistReload? reload;
+        try
+        {
+            reload = _loader.Reload();
+        }
+        catch (Exception ex)
+        {
+            // The last line of defence: a reload bug must stop neither hot reload nor the server.
+            Log.ReloadCrashed(_logger, ex);
+            return;
+        }
+
+        if (reload is null)
+        {
+            return;
+        }
+
+        _holder.Publish(reload.Snapshot.Rules);
+        var (snapshot, change) = reload;
+        Log.Reloaded(_logger, change.ToString(), snapshot.RuleCount, snapshot.ExceptionCount);
+        LogProblems(change.NewProblems);
+        foreach (var error in change.Errors)
+        {
+            Log.ListFailed(_logger, error);
+        }
+    }
+
+    private void LogProblems(IReadOnlyList<ListProblem> problems)
+    {
+        foreach (var problem in problems.Take(MaxProblemsLogged))
+        {
+            Log.Problem(_logger, problem.ToString());
+        }
+
+        if (problems.Count > MaxProblemsLogged)
+        {
+            Log.ProblemsNotShown(_logger, problems.Count - MaxProblemsLogged);
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Information, "Blocklists loaded: {RuleCount} rules, {ExceptionCount} exceptions from {FileCount} files")]
+        public static partial void Loaded(ILogger logger, int ruleCount, int exceptionCount, int fileCount);
+
+        [LoggerMessage(2, LogLevel.Information, "Blocklists reloaded: {Change} (now {RuleCount} rules, {ExceptionCount} exceptions)")]
+        public static partial void Reloaded(ILogger logger, string change, int ruleCount, int exceptionCount);
+
+        [LoggerMessage(3, LogLevel.Warning, "{Problem}")]
+        public static partial void Problem(ILogger logger, string problem);
+
+        [LoggerMessage(4, LogLevel.Warning, "{Count} more blocklist problems not shown")]
+        public static partial void ProblemsNotShown(ILogger logger, int count);
+
+        [LoggerMessage(5, LogLevel.Error, "{Error}")]
+        public static partial void ListFailed(ILogger logger, string error);
+
+        [LoggerMessage(6, LogLevel.Error, "Blocklist reload failed; the last good rules stay in force")]
+        public static partial void ReloadCrashed(ILogger logger, Exception exception);
+    }
+}

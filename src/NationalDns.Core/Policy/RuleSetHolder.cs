@@ -1,0 +1,27 @@
+namespace NationalDns.Policy;
+
+/// <summary>The rule set in force, swapped whole by a reload. A query reads <see cref="Current"/> once and uses that set.</summary>
+public sealed class RuleSetHolder : IRuleSetSource
+{
+    private volatile RuleSet _current;
+
+    public RuleSetHolder()
+        : this(RuleSet.Empty)
+    {
+    }
+
+    public RuleSetHolder(RuleSet initial)
+    {
+        ArgumentNullException.ThrowIfNull(initial);
+        _current = initial;
+    }
+
+    public RuleSet Current => _current;
+
+    /// <summary>Makes <paramref name="rules"/> the set every later query sees.</summary>
+    public void Publish(RuleSet rules)
+    {
+        ArgumentNullException.ThrowIfNull(rules);
+        _current = rules;
+    }
+}
