@@ -1,0 +1,164 @@
+using System.Buffers.Binary;
+using System.Net;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+
+namespace NationalDns.Server.Transport;
+
+/// <summary>
+/// The remote endpoint that <see cref="UdpTransport"/> and <see cref="TcpTransport"/> connections expose as
+/// <c>IServerConnection.RemoteEndPoint</c>. ARSoft's <c>DnsServer</c> passes this very object on as
+/// <c>QueryReceivedEventArgs.RemoteEndpoint</c>, so a query handler can reach back into the transport through it.
+/// </summary>
+/// <remarks>
+/// <para>
+/// <b>Suppressing an answer.</b> ARSoft always sends something for a parsed query (a handler that sets no response
+/// gets SERVFAIL). To send nothing at all (the <c>drop</c> action, or a packet that is itself a response, QR=1),
+/// the handler casts <c>e.RemoteEndpoint</c> to <see cref="ClientEndPoint"/>, calls <see cref="SuppressAnswer"/> or
+/// <see cref="SuppressNextAnswer"/>, and sets any response. The connection's <c>SendAsync</c> then writes nothing
+/// for that one answer and reports success.
+/// </para>
+/// <para>
+/// Over UDP every datagram gets its own <see cref="ClientEndPoint"/>, so both methods are exact. Over TCP one
+/// endpoint serves every query of the connection and ARSoft answers pipelined queries concurrently, so an unkeyed
+/// <see cref="SuppressNextAnswer"/> may swallow the answer of a neighbouring query that happens to be sent first.
+/// <see cref="SuppressAnswer"/> is keyed by transaction ID and is exact on both transports (RFC 7766 §6.2.1.1
+/// requires distinct IDs for queries in flight on one connection); prefer it.
+/// </para>
+/// <para>All members are thread-safe.</para>
+/// </remarks>
+public sealed class ClientEndPoint : IPEndPoint
+{
+    private const int IPv4PortOffset = 2;
+    private const int IPv4AddressOffset = 4;
+    private const int IPv6AddressOffset = 8;
+    private const int IPv6ScopeOffset = 24;
+
+    private readonly Lock _gate = new();
+    private int _pending;
+    private int _pendingUnkeyed;
+    private List<ushort>? _pendingIds;
+
+    /// <summary>Creates an endpoint for a client at <paramref name="address"/>:<paramref name="port"/>.</summary>
+    public ClientEndPoint(IPAddress address, int port)
+        : base(address, port)
+    {
+    }
+
+    /// <summary>
+    /// Sends nothing for the next answer that goes to this endpoint, whatever its transaction ID.
+    /// Exact over UDP; over TCP prefer <see cref="SuppressAnswer"/> (see the type's remarks).
+    /// </summary>
+    public void SuppressNextAnswer()
+    {
+        lock (_gate)
+        {
+            _pendingUnkeyed++;
+            _pending++;
+        }
+    }
+
+    /// <summary>
+    /// Sends nothing for the next answer to this endpoint that carries <paramref name="transactionId"/>: pass the
+    /// query's ID (<c>e.Query.TransactionID</c>); responses built with <c>CreateResponseInstance</c> keep it.
+    /// </summary>
+    public void SuppressAnswer(ushort transactionId)
+    {
+        lock (_gate)
+        {
+            (_pendingIds ??= []).Add(transactionId);
+            _pending++;
+        }
+    }
+
+    /// <summary>Consumes one unkeyed suppression; true means the caller must not send the answer.</summary>
+    internal bool TryConsumeSuppression()
+    {
+        if (Volatile.Read(ref _pending) == 0)
+        {
+            return false;
+        }
+
+        lock (_gate)
+        {
+            return TryConsumeUnkeyed();
+        }
+    }
+
+    /// <summary>
+    /// Consumes the suppression for an answer with <paramref name="answerId"/>: a keyed one for that ID first,
+    /// otherwise an unkeyed one. True means the caller must not send the answer.
+    /// </summary>
+    internal bool TryConsumeSuppression(ushort answerId)
+    {
+        // Nearly every answer is sent: skip the lock when nothing is pending.
+        if (Volatile.Read(ref _pending) == 0)
+        {
+            return false;
+        }
+
+        lock (_gate)
+        {
+            if (_pendingIds is not null && _pendingIds.Remove(answerId))
+            {
+                _pending--;
+                return true;
+            }
+
+            return TryConsumeUnkeyed();
+        }
+    }
+
+    /// <summary>
+    /// Reads a client endpoint out of a socket address filled in by <c>ReceiveFromAsync</c>, without the
+    /// intermediate <see cref="IPEndPoint"/> that <see cref="IPEndPoint.Create"/> would allocate. IPv4 clients
+    /// of a dual-mode socket arrive as <c>::ffff:a.b.c.d</c> and are reported as plain IPv4, as logs expect.
+    /// </summary>
+    internal static ClientEndPoint FromSocketAddress(SocketAddress socketAddress)
+    {
+        var bytes = socketAddress.Buffer.Span[..socketAddress.Size];
+        var port = BinaryPrimitives.ReadUInt16BigEndian(bytes[IPv4PortOffset..]);
+
+        if (socketAddress.Family == AddressFamily.InterNetwork)
+        {
+            return new ClientEndPoint(new IPAddress(bytes.Slice(IPv4AddressOffset, 4)), port);
+        }
+
+        if (socketAddress.Family != AddressFamily.InterNetworkV6)
+        {
+            throw new ArgumentException($"Unsupported address family {socketAddress.Family}.", nameof(socketAddress));
+        }
+
+        var address = bytes.Slice(IPv6AddressOffset, 16);
+        if (IsIPv4Mapped(address))
+        {
+            return new ClientEndPoint(new IPAddress(address[12..]), port);
+        }
+
+        // sin6_scope_id is in host byte order.
+        var scopeId = MemoryMarshal.Read<uint>(bytes[IPv6ScopeOffset..]);
+        return new ClientEndPoint(new IPAddress(address, scopeId), port);
+    }
+
+    /// <summary>Maps an endpoint reported by a socket (e.g. a TCP peer) the same way.</summary>
+    internal static ClientEndPoint FromIPEndPoint(IPEndPoint endPoint)
+    {
+        var address = endPoint.Address.IsIPv4MappedToIPv6 ? endPoint.Address.MapToIPv4() : endPoint.Address;
+        return new ClientEndPoint(address, endPoint.Port);
+    }
+
+    private bool TryConsumeUnkeyed()
+    {
+        if (_pendingUnkeyed == 0)
+        {
+            return false;
+        }
+
+        _pendingUnkeyed--;
+        _pending--;
+        return true;
+    }
+
+    private static bool IsIPv4Mapped(ReadOnlySpan<byte> ipv6Address) =>
+        ipv6Address[..10].IndexOfAnyExcept((byte)0) < 0 && ipv6Address[10] == 0xFF && ipv6Address[11] == 0xFF;
+}

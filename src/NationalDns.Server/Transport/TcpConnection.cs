@@ -1,0 +1,299 @@
+using System.Buffers.Binary;
+using System.Net;
+using System.Net.Sockets;
+using ARSoft.Tools.Net.Dns;
+
+namespace NationalDns.Server.Transport;
+
+/// <summary>
+/// One TCP client of <see cref="TcpTransport"/>. ARSoft reads it in a loop and answers every query on its own
+/// task, so answers leave in completion order and may interleave; writes are serialised here.
+/// </summary>
+/// <remarks>
+/// The connection closes itself: once reading has ended (EOF, a zero length prefix, the idle timeout, a socket
+/// error) it closes as soon as the answers still being worked on are written, or after one more idle timeout if
+/// they never come. ARSoft 3.6.1 cannot be relied on for that: its reference count can reach zero between two
+/// reads of a pipelining client and dispose a connection that is still in use (the cause of its lost TCP
+/// queries), and it never disposes a connection whose reading ended normally.
+/// </remarks>
+internal sealed class TcpConnection : IServerConnection
+{
+    private const int LengthPrefixSize = DnsRawPackage.LENGTH_HEADER_LENGTH;
+    private const int DnsHeaderSize = 12;
+    private const int ReadBufferSize = 4096;
+
+    // A client that pipelines queries but does not read its answers stops being read after this many.
+    private const int MaxAnswersInFlight = 128;
+
+    private static readonly Task<bool> s_initialized = Task.FromResult(true);
+
+    private readonly TcpTransport _transport;
+    private readonly Socket _socket;
+    private readonly TimeSpan _idleTimeout;
+    private readonly ClientEndPoint _remote;
+    private readonly IPEndPoint _local;
+    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly SemaphoreSlim _answerSlots = new(MaxAnswersInFlight, MaxAnswersInFlight);
+    private readonly CancellationTokenSource _idle = new();
+    private readonly byte[] _readBuffer = new byte[ReadBufferSize];
+    private int _readStart;
+    private int _readEnd;
+    private int _answersInFlight;
+    private int _readingDone;
+    private int _closed;
+
+    public TcpConnection(TcpTransport transport, Socket socket, TimeSpan idleTimeout)
+    {
+        _transport = transport;
+        _socket = socket;
+        _idleTimeout = idleTimeout;
+        _remote = ClientEndPoint.FromIPEndPoint((IPEndPoint)socket.RemoteEndPoint!);
+        _local = (IPEndPoint)socket.LocalEndPoint!;
+
+        // The idle clock runs from the start, so even a connection ARSoft never reads (a refused ClientConnected)
+        // gets closed; each query read restarts it.
+        _idle.Token.UnsafeRegister(static state => ((TcpConnection)state!).FinishReading(), this);
+        _idle.CancelAfter(idleTimeout);
+    }
+
+    public IServerTransport Transport => _transport;
+
+    /// <summary>One <see cref="ClientEndPoint"/> for the whole connection (see its remarks on suppression over TCP).</summary>
+    public IPEndPoint RemoteEndPoint => _remote;
+
+    public IPEndPoint LocalEndPoint => _local;
+
+    public bool CanRead => Volatile.Read(ref _readingDone) == 0;
+
+    public Task<bool> InitializeAsync(CancellationToken token = default) => s_initialized;
+
+    /// <summary>
+    /// Reads the next query. Returns null, and stops reading for good, on EOF, a zero length prefix, the idle
+    /// timeout, a socket error or a cancelled <paramref name="token"/>. A frame whose header or question cannot be
+    /// parsed is skipped, since it could not be answered anyway.
+    /// </summary>
+    public async Task<DnsReceivedRawPackage?> ReceiveAsync(CancellationToken token = default)
+    {
+        try
+        {
+            while (CanRead && !token.IsCancellationRequested)
+            {
+                await _answerSlots.WaitAsync(_idle.Token);
+                _idle.CancelAfter(_idleTimeout);
+
+                var frame = await ReadFrameAsync(_idle.Token);
+                if (frame is null)
+                {
+                    break;
+                }
+
+                var query = TryCreatePackage(frame);
+                if (query is null)
+                {
+                    _answerSlots.Release();
+                    continue;
+                }
+
+                Interlocked.Increment(ref _answersInFlight);
+                return query;
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
+        {
+            // Idle timeout, reset by the peer, or closed underneath: all mean this connection is done reading.
+        }
+
+        FinishReading();
+        return null;
+    }
+
+    /// <summary>Writes one length-prefixed answer, unless the client endpoint suppresses it. Never throws.</summary>
+    public async Task<bool> SendAsync(DnsRawPackage package, CancellationToken token = default)
+    {
+        try
+        {
+            var frame = package.ToArraySegment(true);
+            var answerId = BinaryPrimitives.ReadUInt16BigEndian(frame.AsSpan(LengthPrefixSize));
+            return _remote.TryConsumeSuppression(answerId) || await WriteAsync(frame);
+        }
+        finally
+        {
+            AnswerDone();
+        }
+    }
+
+    /// <summary>
+    /// Closes the socket once reading has ended. While the connection is still being read the call is ignored:
+    /// ARSoft 3.6.1 may dispose too early (see the type's remarks), and this connection closes itself anyway.
+    /// </summary>
+    public void Dispose()
+    {
+        if (!CanRead && Volatile.Read(ref _answersInFlight) == 0)
+        {
+            Close();
+        }
+    }
+
+    /// <summary>Closes the socket now, dropping answers not yet written.</summary>
+    internal void Close()
+    {
+        if (Interlocked.Exchange(ref _closed, 1) != 0)
+        {
+            return;
+        }
+
+        Interlocked.Exchange(ref _readingDone, 1);
+        _idle.Cancel();
+        _socket.Dispose();
+        _transport.OnConnectionClosed(this);
+    }
+
+    private async Task<bool> WriteAsync(ArraySegment<byte> frame)
+    {
+        if (Volatile.Read(ref _closed) != 0)
+        {
+            return false;
+        }
+
+        await _writeLock.WaitAsync();
+        try
+        {
+            for (var sent = 0; sent < frame.Count;)
+            {
+                sent += await _socket.SendAsync(frame.AsMemory(sent), SocketFlags.None);
+            }
+
+            return true;
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            Close();
+            return false;
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    private void AnswerDone()
+    {
+        var stillInFlight = Interlocked.Decrement(ref _answersInFlight);
+        if (stillInFlight < 0)
+        {
+            // More answers than queries read (never expected from ARSoft): nothing to account for.
+            Interlocked.Increment(ref _answersInFlight);
+            return;
+        }
+
+        _answerSlots.Release();
+        if (stillInFlight == 0 && Volatile.Read(ref _readingDone) != 0)
+        {
+            Close();
+        }
+    }
+
+    private void FinishReading()
+    {
+        if (Interlocked.Exchange(ref _readingDone, 1) != 0)
+        {
+            return;
+        }
+
+        if (Volatile.Read(ref _answersInFlight) == 0)
+        {
+            Close();
+            return;
+        }
+
+        // A client may half-close right after its last query; the answers being worked on still go out.
+        _ = CloseAfterGracePeriodAsync();
+    }
+
+    private async Task CloseAfterGracePeriodAsync()
+    {
+        await Task.Delay(_idleTimeout);
+        Close();
+    }
+
+    /// <summary>Reads one frame: its 2-byte length prefix followed by that many bytes; null at EOF or length 0.</summary>
+    private async ValueTask<byte[]?> ReadFrameAsync(CancellationToken token)
+    {
+        if (!await FillAsync(LengthPrefixSize, token))
+        {
+            return null;
+        }
+
+        var length = BinaryPrimitives.ReadUInt16BigEndian(_readBuffer.AsSpan(_readStart));
+        if (length == 0)
+        {
+            return null;
+        }
+
+        // The frame keeps its prefix: DnsReceivedRawPackage expects exactly that layout.
+        var frame = GC.AllocateUninitializedArray<byte>(LengthPrefixSize + length);
+        var fromBuffer = Math.Min(frame.Length, _readEnd - _readStart);
+        _readBuffer.AsSpan(_readStart, fromBuffer).CopyTo(frame);
+        _readStart += fromBuffer;
+
+        for (var filled = fromBuffer; filled < frame.Length;)
+        {
+            var read = await _socket.ReceiveAsync(frame.AsMemory(filled), SocketFlags.None, token);
+            if (read == 0)
+            {
+                return null;
+            }
+
+            filled += read;
+        }
+
+        return frame;
+    }
+
+    /// <summary>Makes sure at least <paramref name="count"/> bytes are buffered; false at EOF.</summary>
+    private async ValueTask<bool> FillAsync(int count, CancellationToken token)
+    {
+        var buffered = _readEnd - _readStart;
+        if (buffered >= count)
+        {
+            return true;
+        }
+
+        // Move the partial remainder to the front so the rest of the buffer is free behind it.
+        _readBuffer.AsSpan(_readStart, buffered).CopyTo(_readBuffer);
+        _readStart = 0;
+        _readEnd = buffered;
+
+        while (_readEnd < count)
+        {
+            var read = await _socket.ReceiveAsync(_readBuffer.AsMemory(_readEnd), SocketFlags.None, token);
+            if (read == 0)
+            {
+                return false;
+            }
+
+            _readEnd += read;
+        }
+
+        return true;
+    }
+
+    private DnsReceivedRawPackage? TryCreatePackage(byte[] frame)
+    {
+        if (frame.Length < LengthPrefixSize + DnsHeaderSize)
+        {
+            return null;
+        }
+
+        try
+        {
+            // The package parses the ID and the question right away; ARSoft's parser throws a variety of exception
+            // types on hostile input, and every one of them means the same here: nothing to answer.
+            return new DnsReceivedRawPackage(frame, _remote, _local);
+        }
+        catch (Exception)
+        {
+            return null;
+        }
+    }
+}

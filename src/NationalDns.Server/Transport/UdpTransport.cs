@@ -1,0 +1,244 @@
+using System.Buffers.Binary;
+using System.Net;
+using System.Net.Sockets;
+using ARSoft.Tools.Net.Dns;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace NationalDns.Server.Transport;
+
+/// <summary>
+/// UDP transport for ARSoft's <see cref="DnsServer"/>, replacing ARSoft's own <c>UdpServerTransport</c>, which
+/// receives into a 512-byte buffer (larger queries are dropped unanswered) and never reveals the port it bound.
+/// </summary>
+/// <remarks>
+/// One socket, dual-mode when bound to <c>[::]</c>. Datagrams of up to 65,535 bytes are received into one reused
+/// buffer; the only per-datagram buffer is the exact-size copy that <see cref="DnsReceivedRawPackage"/> owns.
+/// Each datagram becomes a one-shot connection whose <see cref="IServerConnection.RemoteEndPoint"/> is a fresh
+/// <see cref="ClientEndPoint"/>. Answers above 512 bytes are truncated by ARSoft to the client's EDNS size with TC=1.
+/// <see cref="AcceptConnectionAsync"/> never throws: ARSoft runs it from an <c>async void</c> loop, where an
+/// exception would end the process.
+/// </remarks>
+public sealed partial class UdpTransport : IServerTransport
+{
+    private const int MaxDatagramSize = 65_535;
+    private const int DnsHeaderSize = 12;
+    private const int LengthPrefixSize = DnsRawPackage.LENGTH_HEADER_LENGTH;
+
+    private static readonly Task<bool> s_initialized = Task.FromResult(true);
+
+    private readonly IPEndPoint _bindEndPoint;
+    private readonly Socket _socket;
+    private readonly ILogger _logger;
+    private readonly byte[] _receiveBuffer = GC.AllocateUninitializedArray<byte>(MaxDatagramSize);
+    private readonly SocketAddress _sender;
+    private IPEndPoint? _boundEndPoint;
+    private int _receiving;
+    private volatile bool _closed;
+
+    /// <summary>Creates the transport; nothing is bound until <see cref="Bind"/>.</summary>
+    /// <param name="bindEndPoint">Where to listen; port 0 picks a free port (see <see cref="BoundEndPoint"/>).</param>
+    /// <param name="logger">Receives diagnostics about socket errors; optional.</param>
+    public UdpTransport(IPEndPoint bindEndPoint, ILogger<UdpTransport>? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(bindEndPoint);
+        _bindEndPoint = bindEndPoint;
+        _logger = logger ?? NullLogger<UdpTransport>.Instance;
+        _socket = new Socket(bindEndPoint.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+        if (bindEndPoint.Address.Equals(IPAddress.IPv6Any))
+        {
+            _socket.DualMode = true;
+        }
+
+        if (OperatingSystem.IsWindows())
+        {
+            // Windows reports an ICMP port-unreachable for an earlier answer as a reset on the next receive.
+            const int SioUdpConnReset = -1744830452;
+            _socket.IOControl(SioUdpConnReset, [0, 0, 0, 0], null);
+        }
+
+        _sender = new SocketAddress(bindEndPoint.AddressFamily, SocketAddress.GetMaximumAddressSize(bindEndPoint.AddressFamily));
+    }
+
+    /// <summary>The address and port actually bound, e.g. the port the system picked for port 0.</summary>
+    /// <exception cref="InvalidOperationException"><see cref="Bind"/> has not been called.</exception>
+    public IPEndPoint BoundEndPoint => _boundEndPoint ?? throw new InvalidOperationException("The UDP transport is not bound yet.");
+
+    /// <inheritdoc />
+    public ushort DefaultAllowedResponseSize => 512;
+
+    /// <inheritdoc />
+    public bool SupportsMultipleResponses => false;
+
+    /// <inheritdoc />
+    public bool AllowTruncatedResponses => true;
+
+    /// <inheritdoc />
+    public TransportProtocol TransportProtocol => TransportProtocol.Udp;
+
+    /// <summary>Binds the socket.</summary>
+    /// <exception cref="SocketException">The port is taken (<see cref="SocketError.AddressAlreadyInUse"/>) or the address is unusable.</exception>
+    public void Bind()
+    {
+        _socket.Bind(_bindEndPoint);
+        _boundEndPoint = (IPEndPoint)_socket.LocalEndPoint!;
+    }
+
+    /// <summary>Closes the socket; a pending or later accept returns null once its token is cancelled.</summary>
+    public void Close()
+    {
+        _closed = true;
+        _socket.Close();
+    }
+
+    /// <summary>Same as <see cref="Close"/>.</summary>
+    public void Dispose() => Close();
+
+    /// <summary>
+    /// Waits for the next datagram. Returns null (ARSoft then simply asks again) when the token is cancelled, on a
+    /// transient socket error, and for a datagram that cannot be a DNS message. After <see cref="Close"/> it waits
+    /// for the token instead of returning at once, so ARSoft's loop cannot spin.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Called while another call is still waiting (the receive buffer is shared).</exception>
+    public async Task<IServerConnection?> AcceptConnectionAsync(CancellationToken token = default)
+    {
+        if (Interlocked.Exchange(ref _receiving, 1) != 0)
+        {
+            throw new InvalidOperationException("AcceptConnectionAsync must not be called concurrently.");
+        }
+
+        try
+        {
+            var length = await ReceiveAsync(token);
+            return length < 0 ? null : CreateConnection(length);
+        }
+        finally
+        {
+            Volatile.Write(ref _receiving, 0);
+        }
+    }
+
+    internal async Task<bool> SendAnswerAsync(DnsRawPackage answer, ClientEndPoint client, CancellationToken token)
+    {
+        var message = answer.ToArraySegment(false);
+        if (client.TryConsumeSuppression(BinaryPrimitives.ReadUInt16BigEndian(message)))
+        {
+            return true;
+        }
+
+        try
+        {
+            return await _socket.SendToAsync(message, SocketFlags.None, client, token) == message.Count;
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException or OperationCanceledException)
+        {
+            Log.SendFailed(_logger, client, e.Message);
+            return false;
+        }
+    }
+
+    /// <summary>Receives one datagram into the shared buffer; returns its length, or -1 when there is none.</summary>
+    private async ValueTask<int> ReceiveAsync(CancellationToken token)
+    {
+        if (_closed)
+        {
+            await WaitForCancellationAsync(token);
+            return -1;
+        }
+
+        try
+        {
+            return await _socket.ReceiveFromAsync(_receiveBuffer, SocketFlags.None, _sender, token);
+        }
+        catch (OperationCanceledException)
+        {
+            return -1;
+        }
+        catch (Exception e) when (e is ObjectDisposedException || (e is SocketException && _closed))
+        {
+            await WaitForCancellationAsync(token);
+            return -1;
+        }
+        catch (SocketException e)
+        {
+            // ICMP errors and the like concern one peer; the socket itself is fine, so the next receive proceeds.
+            Log.ReceiveFailed(_logger, _boundEndPoint, e.SocketErrorCode);
+            return -1;
+        }
+    }
+
+    private UdpConnection? CreateConnection(int length)
+    {
+        // Shorter than a header: there is no ID to answer to, and ARSoft's package would fail to parse it.
+        if (length < DnsHeaderSize)
+        {
+            return null;
+        }
+
+        var client = ClientEndPoint.FromSocketAddress(_sender);
+        var buffer = GC.AllocateUninitializedArray<byte>(length + LengthPrefixSize);
+        BinaryPrimitives.WriteUInt16BigEndian(buffer, (ushort)length);
+        _receiveBuffer.AsSpan(0, length).CopyTo(buffer.AsSpan(LengthPrefixSize));
+
+        try
+        {
+            // The package parses the ID and the question right away; ARSoft's parser throws a variety of exception
+            // types on hostile input, and every one of them means the same here: nothing to answer.
+            return new UdpConnection(this, new DnsReceivedRawPackage(buffer, client, BoundEndPoint), client);
+        }
+        catch (Exception)
+        {
+            Log.MalformedDatagram(_logger, client, length);
+            return null;
+        }
+    }
+
+    private static async Task WaitForCancellationAsync(CancellationToken token)
+    {
+        try
+        {
+            await Task.Delay(Timeout.Infinite, token);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    /// <summary>One datagram: read once, answered at most once, nothing to dispose (the socket is shared).</summary>
+    private sealed class UdpConnection(UdpTransport transport, DnsReceivedRawPackage query, ClientEndPoint client) : IServerConnection
+    {
+        private DnsReceivedRawPackage? _query = query;
+
+        public IServerTransport Transport => transport;
+
+        public IPEndPoint RemoteEndPoint => client;
+
+        public IPEndPoint LocalEndPoint => transport.BoundEndPoint;
+
+        public bool CanRead => Volatile.Read(ref _query) is not null;
+
+        public Task<bool> InitializeAsync(CancellationToken token = default) => s_initialized;
+
+        public Task<DnsReceivedRawPackage?> ReceiveAsync(CancellationToken token = default) =>
+            Task.FromResult(Interlocked.Exchange(ref _query, null));
+
+        public Task<bool> SendAsync(DnsRawPackage package, CancellationToken token = default) =>
+            transport.SendAnswerAsync(package, client, token);
+
+        public void Dispose()
+        {
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(Level = LogLevel.Debug, Message = "UDP receive on {EndPoint} failed: {Error}")]
+        public static partial void ReceiveFailed(ILogger logger, IPEndPoint? endPoint, SocketError error);
+
+        [LoggerMessage(Level = LogLevel.Debug, Message = "UDP answer to {Client} not sent: {Error}")]
+        public static partial void SendFailed(ILogger logger, IPEndPoint client, string error);
+
+        [LoggerMessage(Level = LogLevel.Debug, Message = "Ignored malformed {Length}-byte datagram from {Client}")]
+        public static partial void MalformedDatagram(ILogger logger, IPEndPoint client, int length);
+    }
+}

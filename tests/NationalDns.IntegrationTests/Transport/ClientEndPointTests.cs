@@ -1,0 +1,100 @@
+using System.Net;
+using NationalDns.Server.Transport;
+
+namespace NationalDns.IntegrationTests.Transport;
+
+public sealed class ClientEndPointTests
+{
+    [Theory]
+    [InlineData("192.0.2.7", 5353, "192.0.2.7")]
+    [InlineData("::ffff:192.0.2.7", 5353, "192.0.2.7")]
+    [InlineData("2001:db8::1", 53, "2001:db8::1")]
+    [InlineData("::1", 65535, "::1")]
+    public void Socket_address_is_read_with_IPv4_mapped_clients_reported_as_IPv4(string address, int port, string expected)
+    {
+        var socketAddress = new IPEndPoint(IPAddress.Parse(address), port).Serialize();
+
+        var client = ClientEndPoint.FromSocketAddress(socketAddress);
+
+        Assert.Equal(new IPEndPoint(IPAddress.Parse(expected), port), client);
+    }
+
+    [Fact]
+    public void Socket_address_keeps_the_IPv6_scope_id()
+    {
+        var linkLocal = new IPAddress(IPAddress.Parse("fe80::1").GetAddressBytes(), scopeid: 3);
+
+        var client = ClientEndPoint.FromSocketAddress(new IPEndPoint(linkLocal, 53).Serialize());
+
+        Assert.Equal(3, client.Address.ScopeId);
+        Assert.Equal(linkLocal, client.Address);
+    }
+
+    [Fact]
+    public void Unkeyed_suppression_swallows_exactly_one_answer_whatever_its_id()
+    {
+        var client = new ClientEndPoint(IPAddress.Loopback, 1053);
+
+        client.SuppressNextAnswer();
+
+        Assert.True(client.TryConsumeSuppression(answerId: 42));
+        Assert.False(client.TryConsumeSuppression(answerId: 42));
+        Assert.False(client.TryConsumeSuppression());
+    }
+
+    [Fact]
+    public void Keyed_suppression_swallows_only_the_answer_with_its_id()
+    {
+        var client = new ClientEndPoint(IPAddress.Loopback, 1053);
+
+        client.SuppressAnswer(7);
+
+        Assert.False(client.TryConsumeSuppression(answerId: 8));
+        Assert.False(client.TryConsumeSuppression());
+        Assert.True(client.TryConsumeSuppression(answerId: 7));
+        Assert.False(client.TryConsumeSuppression(answerId: 7));
+    }
+
+    [Fact]
+    public void Parameterless_consume_takes_only_unkeyed_suppressions()
+    {
+        var client = new ClientEndPoint(IPAddress.Loopback, 1053);
+
+        client.SuppressAnswer(7);
+        client.SuppressNextAnswer();
+
+        Assert.True(client.TryConsumeSuppression());
+        Assert.False(client.TryConsumeSuppression());
+        Assert.True(client.TryConsumeSuppression(answerId: 7));
+    }
+
+    [Fact]
+    public void Concurrent_suppressions_are_each_consumed_once()
+    {
+        const int Count = 10_000;
+        var client = new ClientEndPoint(IPAddress.Loopback, 1053);
+
+        Parallel.For(0, Count, i =>
+        {
+            if (i % 2 == 0)
+            {
+                client.SuppressNextAnswer();
+            }
+            else
+            {
+                client.SuppressAnswer((ushort)i);
+            }
+        });
+        var consumed = 0;
+        Parallel.For(0, Count, i =>
+        {
+            if (client.TryConsumeSuppression((ushort)i))
+            {
+                Interlocked.Increment(ref consumed);
+            }
+        });
+
+        Assert.Equal(Count, consumed);
+        Assert.False(client.TryConsumeSuppression(answerId: 1));
+    }
+}

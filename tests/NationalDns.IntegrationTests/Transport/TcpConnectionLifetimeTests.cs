@@ -1,0 +1,65 @@
+using System.Diagnostics;
+using System.Net;
+
+namespace NationalDns.IntegrationTests.Transport;
+
+public sealed class TcpConnectionLifetimeTests
+{
+    [Fact]
+    public async Task Idle_connection_is_closed_after_the_idle_timeout()
+    {
+        var idleTimeout = TimeSpan.FromMilliseconds(300);
+        using var server = LoopbackDnsServer.Start(IPAddress.Loopback, tcpIdleTimeout: idleTimeout);
+        using var client = await TcpProbe.ConnectAsync(server.Tcp.BoundEndPoint);
+        var connectedFor = Stopwatch.StartNew();
+
+        await client.SendAsync(DnsWire.Frame(DnsWire.Query(1, "once.test")));
+        var answer = await client.ReadAnswerAsync();
+
+        Assert.Equal<ushort?>(1, answer?.TransactionID);
+        Assert.True(await client.WaitForCloseAsync(), "the server kept an idle connection open");
+        Assert.True(connectedFor.Elapsed >= idleTimeout, $"closed after {connectedFor.Elapsed}, before the idle timeout");
+        await Poll.UntilAsync(() => server.Tcp.OpenConnections == 0);
+    }
+
+    [Fact]
+    public async Task Connections_beyond_the_cap_are_closed_at_once_and_served_again_when_one_frees_up()
+    {
+        using var server = LoopbackDnsServer.Start(IPAddress.Loopback, maxTcpConnections: 2);
+        var endPoint = server.Tcp.BoundEndPoint;
+        using var first = await ConnectAndQueryAsync(endPoint, 1);
+        var second = await ConnectAndQueryAsync(endPoint, 2);
+
+        using (var third = await TcpProbe.ConnectAsync(endPoint))
+        {
+            Assert.True(await third.WaitForCloseAsync(), "a connection beyond the cap was kept open");
+        }
+
+        second.Dispose();
+        await Poll.UntilAsync(() => server.Tcp.OpenConnections == 1);
+        using var fourth = await ConnectAndQueryAsync(endPoint, 4);
+
+        Assert.Equal(2, server.Tcp.OpenConnections);
+    }
+
+    [Fact]
+    public async Task Stopping_the_server_closes_open_client_connections()
+    {
+        var server = LoopbackDnsServer.Start(IPAddress.Loopback);
+        using var client = await ConnectAndQueryAsync(server.Tcp.BoundEndPoint, 1);
+
+        server.Dispose();
+
+        Assert.True(await client.WaitForCloseAsync());
+        Assert.Equal(0, server.Tcp.OpenConnections);
+    }
+
+    private static async Task<TcpProbe> ConnectAndQueryAsync(IPEndPoint server, ushort id)
+    {
+        var client = await TcpProbe.ConnectAsync(server);
+        await client.SendAsync(DnsWire.Frame(DnsWire.Query(id, "limit.test")));
+        var answer = await client.ReadAnswerAsync();
+        Assert.Equal<ushort?>(id, answer?.TransactionID);
+        return client;
+    }
+}
