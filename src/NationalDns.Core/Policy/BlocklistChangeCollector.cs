@@ -43,12 +43,36 @@ internal sealed class BlocklistChangeCollector
     public BlocklistChange ToChange(IReadOnlyList<ListProblem> newWarnings) => new(
         _rulesAdded, _rulesRemoved, _added, _changed, _removed, _failed, _errors, [.. _problems, .. newWarnings]);
 
-    // A rule is the same rule when pattern and action match; its line number may move.
+    // A rule is the same rule when pattern and action match; its line number may move. An edit usually touches a few
+    // lines of a long file, so the common head and tail are matched in order and only the middle goes through hash sets.
     private static (int Added, int Removed) Diff(IReadOnlyList<BlockRule> before, IReadOnlyList<BlockRule> after)
     {
-        var old = before.Select(Key).ToHashSet();
-        var now = after.Select(Key).ToHashSet();
+        var head = 0;
+        while (head < before.Count && head < after.Count && Key(before[head]) == Key(after[head]))
+        {
+            head++;
+        }
+
+        var (beforeEnd, afterEnd) = (before.Count, after.Count);
+        while (beforeEnd > head && afterEnd > head && Key(before[beforeEnd - 1]) == Key(after[afterEnd - 1]))
+        {
+            (beforeEnd, afterEnd) = (beforeEnd - 1, afterEnd - 1);
+        }
+
+        var old = Keys(before, head, beforeEnd);
+        var now = Keys(after, head, afterEnd);
         return (now.Count(k => !old.Contains(k)), old.Count(k => !now.Contains(k)));
+    }
+
+    private static HashSet<(string, bool, bool, BlockAction)> Keys(IReadOnlyList<BlockRule> rules, int start, int end)
+    {
+        var keys = new HashSet<(string, bool, bool, BlockAction)>(end - start);
+        for (var i = start; i < end; i++)
+        {
+            keys.Add(Key(rules[i]));
+        }
+
+        return keys;
     }
 
     private static (string, bool, bool, BlockAction) Key(BlockRule rule) => (rule.Domain, rule.IsWildcard, rule.IsException, rule.Action);

@@ -16,7 +16,7 @@ public static class BlocklistFiles
     };
 
     /// <summary>True when the path names an existing file or folder (following links).</summary>
-    public static bool Exists(string configuredPath) => File.Exists(configuredPath) || Directory.Exists(configuredPath);
+    internal static bool Exists(string configuredPath) => File.Exists(configuredPath) || Directory.Exists(configuredPath);
 
     /// <summary>The files to load for one configured path. Throws <see cref="BlocklistException"/> when it is missing or unreadable.</summary>
     public static IReadOnlyList<BlocklistFile> Expand(string configuredPath)
@@ -46,16 +46,12 @@ public static class BlocklistFiles
         return found;
     }
 
-    /// <summary>Whether a file or folder name inside a blocklist folder is skipped.</summary>
-    public static bool IsIgnoredName(string name)
-    {
-        ArgumentNullException.ThrowIfNull(name);
-        return name.StartsWith('.')
+    private static bool IsIgnoredName(string name) =>
+        name.StartsWith('.')
             || name.EndsWith('~')
             || name.EndsWith(".swp", StringComparison.OrdinalIgnoreCase)
             || name.EndsWith(".tmp", StringComparison.OrdinalIgnoreCase)
             || (name.Length > 1 && name.StartsWith('#') && name.EndsWith('#'));
-    }
 
     private static void Collect(DirectoryInfo folder, string displayFolder, List<BlocklistFile> found)
     {

@@ -31,7 +31,7 @@ internal sealed class BlocklistLineParser(string displayPath, BlockAction defaul
             return;
         }
 
-        if (IPAddress.TryParse(words[0], out var address) && LooksLikeAddress(words[0]))
+        if (LooksLikeAddress(words[0]) && IPAddress.TryParse(words[0], out var address))
         {
             ParseHostsLine(words, address, lineNumber);
         }

@@ -33,6 +33,10 @@ public sealed class BlocklistLoader
     /// <summary>The snapshot last produced, or null before <see cref="Load"/>.</summary>
     public BlocklistSnapshot? Current => _current;
 
+    /// <summary>Whether the last reload saw a change it is waiting to confirm; the caller may poll again sooner.</summary>
+    public bool HasPendingChanges =>
+        _files.Values.Any(f => f.Pending is not null || f.IsMissing) || _pathMisses.Any(misses => misses == 1);
+
     /// <summary>Reads every list now. Throws <see cref="BlocklistException"/> when a configured path is missing or unreadable.</summary>
     public BlocklistSnapshot Load()
     {

@@ -1,13 +1,17 @@
 namespace NationalDns.Policy;
 
 /// <summary>
-/// The rules written for one domain after duplicates are settled: the plain rule (<c>x</c> or <c>@@x</c>) and the
-/// wildcard rule (<c>*.x</c> or <c>@@*.x</c>). Either may be an exception, which already beat a block of the same pattern.
+/// The rules written for one domain, duplicates settled: the plain rule (<c>x</c> or <c>@@x</c>) and the wildcard
+/// rule (<c>*.x</c> or <c>@@*.x</c>). Where a list has both a block and an exception of one pattern, the exception
+/// is kept here (it wins at equal specificity). Mutable only while a <see cref="RuleSetBuilder"/> fills it.
 /// </summary>
-internal readonly record struct DomainRules(BlockRule? Plain, BlockRule? Wildcard)
+internal struct DomainRules
 {
+    public BlockRule? Plain;
+    public BlockRule? Wildcard;
+
     /// <summary>The rule for the domain itself (<paramref name="isBelow"/> false) or for a name under it.</summary>
-    public BlockRule? For(bool isBelow)
+    public readonly BlockRule? For(bool isBelow)
     {
         if (!isBelow)
         {

@@ -8,7 +8,7 @@ namespace NationalDns.Policy;
 /// </summary>
 public sealed class RuleSet
 {
-    public static readonly RuleSet Empty = new(new Dictionary<string, DomainRules>(StringComparer.Ordinal), 0, 0);
+    public static readonly RuleSet Empty = new RuleSetBuilder().Build();
 
     // One entry per domain that has rules; no per-label structures, so a million rules cost a million entries.
     private readonly Dictionary<string, DomainRules>.AlternateLookup<ReadOnlySpan<char>> _byDomain;

@@ -5,15 +5,20 @@ namespace NationalDns.Policy;
 /// <summary>
 /// Collects rules in load order (files in order, lines in order) and compiles them into a <see cref="RuleSet"/>.
 /// A later rule with the same pattern replaces the earlier one and leaves a warning at the later rule's source.
+/// One builder makes one set: <see cref="Build"/> hands over its table rather than copying a million entries.
 /// </summary>
 public sealed class RuleSetBuilder
 {
-    private readonly Dictionary<string, PatternSlots> _byDomain;
+    private readonly Dictionary<string, DomainRules> _byDomain;
+
+    // Blocks hidden behind an exception of the same pattern. Rare, kept only to spot their duplicates.
+    private readonly Dictionary<(string Domain, bool IsWildcard), BlockRule> _shadowed = [];
     private readonly List<ListProblem> _warnings = [];
     private int _count;
     private int _exceptionCount;
+    private bool _built;
 
-    public RuleSetBuilder(int capacity = 0) => _byDomain = new Dictionary<string, PatternSlots>(capacity, StringComparer.Ordinal);
+    public RuleSetBuilder(int capacity = 0) => _byDomain = new Dictionary<string, DomainRules>(capacity, StringComparer.Ordinal);
 
     /// <summary>Duplicate-rule warnings so far (<c>duplicate rule 'x' overrides a.txt:3</c>).</summary>
     public IReadOnlyList<ListProblem> Warnings => _warnings;
@@ -21,19 +26,28 @@ public sealed class RuleSetBuilder
     public void Add(BlockRule rule)
     {
         ArgumentNullException.ThrowIfNull(rule);
-        ref var slots = ref CollectionsMarshal.GetValueRefOrAddDefault(_byDomain, rule.Domain, out _);
-        var earlier = slots.Swap(rule);
-        if (earlier is not null)
+        ThrowIfBuilt();
+        ref var rules = ref CollectionsMarshal.GetValueRefOrAddDefault(_byDomain, rule.Domain, out _);
+        ref var slot = ref rule.IsWildcard ? ref rules.Wildcard : ref rules.Plain;
+        if (slot is null)
         {
-            _warnings.Add(new ListProblem(rule.Source, $"duplicate rule '{rule.Pattern}' overrides {earlier.Source}"));
+            slot = rule;
+            Count(rule);
+        }
+        else if (slot.IsException == rule.IsException)
+        {
+            Warn(rule, slot);
+            slot = rule;
         }
         else if (rule.IsException)
         {
-            _exceptionCount++;
+            _shadowed[(rule.Domain, rule.IsWildcard)] = slot;
+            slot = rule;
+            Count(rule);
         }
         else
         {
-            _count++;
+            Shadow(rule);
         }
     }
 
@@ -46,50 +60,50 @@ public sealed class RuleSetBuilder
         }
     }
 
-    /// <summary>Compiles what was added so far; the builder can keep going afterwards.</summary>
+    /// <summary>Compiles what was added. The builder cannot be used afterwards.</summary>
     public RuleSet Build()
     {
-        var compiled = new Dictionary<string, DomainRules>(_byDomain.Count, StringComparer.Ordinal);
-        foreach (var (domain, slots) in _byDomain)
-        {
-            compiled.Add(domain, slots.Settle());
-        }
-
-        return new RuleSet(compiled, _count, _exceptionCount);
+        ThrowIfBuilt();
+        _built = true;
+        return new RuleSet(_byDomain, _count, _exceptionCount);
     }
 
-    /// <summary>The four patterns one domain can carry: <c>x</c>, <c>@@x</c>, <c>*.x</c>, <c>@@*.x</c>.</summary>
-    private struct PatternSlots
+    // A block arriving where an exception of the same pattern already stands: it never wins, but it still counts.
+    private void Shadow(BlockRule rule)
     {
-        private BlockRule? _plainBlock;
-        private BlockRule? _plainException;
-        private BlockRule? _wildcardBlock;
-        private BlockRule? _wildcardException;
-
-        /// <summary>Stores the rule in its slot and returns the rule it replaced, if any.</summary>
-        public BlockRule? Swap(BlockRule rule)
+        var key = (rule.Domain, rule.IsWildcard);
+        if (_shadowed.TryGetValue(key, out var earlier))
         {
-            BlockRule? earlier;
-            switch (rule.IsWildcard, rule.IsException)
-            {
-                case (false, false):
-                    (earlier, _plainBlock) = (_plainBlock, rule);
-                    break;
-                case (false, true):
-                    (earlier, _plainException) = (_plainException, rule);
-                    break;
-                case (true, false):
-                    (earlier, _wildcardBlock) = (_wildcardBlock, rule);
-                    break;
-                default:
-                    (earlier, _wildcardException) = (_wildcardException, rule);
-                    break;
-            }
-
-            return earlier;
+            Warn(rule, earlier);
+        }
+        else
+        {
+            Count(rule);
         }
 
-        /// <summary>An exception and a block with the same reach: the exception wins.</summary>
-        public readonly DomainRules Settle() => new(_plainException ?? _plainBlock, _wildcardException ?? _wildcardBlock);
+        _shadowed[key] = rule;
     }
+
+    private void Count(BlockRule rule)
+    {
+        if (rule.IsException)
+        {
+            _exceptionCount++;
+        }
+        else
+        {
+            _count++;
+        }
+    }
+
+    private void ThrowIfBuilt()
+    {
+        if (_built)
+        {
+            throw new InvalidOperationException("This builder has already built its rule set.");
+        }
+    }
+
+    private void Warn(BlockRule rule, BlockRule earlier) =>
+        _warnings.Add(new ListProblem(rule.Source, $"duplicate rule '{rule.Pattern}' overrides {earlier.Source}"));
 }

@@ -71,11 +71,30 @@ public sealed class BlocklistLoaderTests : IDisposable
         _dir.Write("lists/a.txt", "a.example", "b.example");
 
         Assert.Null(loader.Reload());
+        Assert.True(loader.HasPendingChanges);
         var reload = loader.Reload();
         Assert.NotNull(reload);
+        Assert.False(loader.HasPendingChanges);
         Assert.Equal($"rules +1 -0; changed: {path}", reload.Change.ToString());
         Assert.True(reload.Snapshot.Rules.Blocks("b.example"));
         Assert.Same(reload.Snapshot, loader.Current);
+    }
+
+    [Theory]
+    [InlineData("rules +0 -0", "c.example", "a.example", "b.example", "d.example")]
+    [InlineData("rules +1 -1", "a.example", "b.example refused", "c.example", "d.example")]
+    [InlineData("rules +1 -2", "a.example", "x.example", "d.example")]
+    [InlineData("rules +0 -4")]
+    public void Rule_counts_compare_pattern_and_action_not_line_numbers(string expected, params string[] lines)
+    {
+        var path = _dir.Write("lists/a.txt", "a.example", "b.example", "c.example", "d.example");
+        var loader = Loader(_dir.Path("lists"));
+        loader.Load();
+
+        _dir.Write("lists/a.txt", ["# edited", .. lines]);
+        var reload = Settle(loader);
+
+        Assert.Equal($"{expected}; changed: {path}", reload.Change.ToString());
     }
 
     [Fact]

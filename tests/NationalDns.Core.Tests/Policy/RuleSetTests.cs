@@ -135,6 +135,39 @@ public class RuleSetTests
     }
 
     [Fact]
+    public void Block_behind_an_exception_of_the_same_pattern_still_counts_and_its_duplicate_is_reported()
+    {
+        var builder = new RuleSetBuilder();
+        builder.AddRange(Lists.Parse("example.com", "@@example.com", "example.com refused", "@@example.com").Rules);
+
+        var rules = builder.Build();
+
+        Assert.Equal((1, 1), (rules.Count, rules.ExceptionCount));
+        Assert.Equal(new RuleSource(Lists.File, 4), rules.Match("www.example.com")!.Source);
+        Assert.Equal(
+            ["lists/test.txt:3: duplicate rule 'example.com' overrides lists/test.txt:1",
+             "lists/test.txt:4: duplicate rule '@@example.com' overrides lists/test.txt:2"],
+            builder.Warnings.Select(w => w.ToString()));
+    }
+
+    [Fact]
+    public void Exception_wins_whether_it_comes_before_or_after_the_block()
+    {
+        Assert.Equal("@@example.com", Lists.Set("@@example.com", "example.com").Winner("example.com"));
+        Assert.Equal("@@example.com", Lists.Set("example.com", "@@example.com").Winner("example.com"));
+    }
+
+    [Fact]
+    public void Builder_makes_one_set_only()
+    {
+        var builder = new RuleSetBuilder();
+        builder.Build();
+
+        Assert.Throws<InvalidOperationException>(() => builder.Add(Lists.Parse("example.com").Rules[0]));
+        Assert.Throws<InvalidOperationException>(() => builder.Build());
+    }
+
+    [Fact]
     public void Plain_and_wildcard_rules_of_one_domain_are_not_duplicates()
     {
         var builder = new RuleSetBuilder();
