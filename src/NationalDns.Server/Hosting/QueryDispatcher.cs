@@ -34,7 +34,7 @@ public sealed partial class QueryDispatcher
         // A response (QR=1) or a non-DNS-message is never answered: answering responses invites reflection loops.
         if (e.Query is not DnsMessage { IsQuery: true } query)
         {
-            Suppress(client);
+            Suppress(client, e.Query.TransactionID);
             return;
         }
 
@@ -44,7 +44,7 @@ public sealed partial class QueryDispatcher
             var result = await _pipeline.HandleAsync(context, Stopping);
             if (result.Response is null)
             {
-                Suppress(client);
+                Suppress(client, query.TransactionID);
             }
             else
             {
@@ -53,7 +53,7 @@ public sealed partial class QueryDispatcher
         }
         catch (OperationCanceledException) when (Stopping.IsCancellationRequested)
         {
-            Suppress(client);
+            Suppress(client, query.TransactionID);
         }
 #pragma warning disable CA1031 // The last-resort handler: a bug in one query must not take the server down.
         catch (Exception ex)
@@ -64,11 +64,12 @@ public sealed partial class QueryDispatcher
         }
     }
 
-    private static void Suppress(System.Net.IPEndPoint client)
+    // Keyed by transaction ID: over TCP one endpoint carries many queries, and only this one's answer must vanish.
+    private static void Suppress(System.Net.IPEndPoint client, ushort transactionId)
     {
         if (client is ClientEndPoint endPoint)
         {
-            endPoint.SuppressNextAnswer();
+            endPoint.SuppressAnswer(transactionId);
         }
     }
 

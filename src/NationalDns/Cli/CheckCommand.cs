@@ -14,18 +14,24 @@ internal static class CheckCommand
     {
         var paths = parse.GetValue<string[]>(CommandLine.Names.Paths) ?? [];
         var blocking = SettingsReader.ReadBlocking(SettingsReader.Layer(null, Flags.ToConfiguration(parse)));
-        var snapshot = new BlocklistLoader(paths, blocking.DefaultAction).LoadInitial();
+        var snapshot = new BlocklistLoader(paths, blocking.DefaultAction).Load();
 
         var bad = 0;
         foreach (var file in snapshot.Files)
         {
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{file.Path}: {Plural(file.RuleCount, "rule")}, {Plural(file.ExceptionCount, "exception")}{(file.Errors.Count > 0 ? $", {Plural(file.Errors.Count, "bad line")}" : string.Empty)}"));
-            foreach (var problem in file.Errors)
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{file.DisplayPath}: {Plural(file.RuleCount, "rule")}, {Plural(file.ExceptionCount, "exception")}{(file.Problems.Count > 0 ? $", {Plural(file.Problems.Count, "bad line")}" : string.Empty)}"));
+            if (file.ReadError is { } readError)
+            {
+                output.WriteLine($"{file.DisplayPath}: {readError}");
+                bad++;
+            }
+
+            foreach (var problem in file.Problems)
             {
                 output.WriteLine(problem.ToString());
             }
 
-            bad += file.Errors.Count;
+            bad += file.Problems.Count;
         }
 
         foreach (var warning in snapshot.Warnings)
@@ -33,7 +39,7 @@ internal static class CheckCommand
             output.WriteLine($"{warning.Source}: warning: {warning.Reason}");
         }
 
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"total: {Plural(snapshot.RuleSet.Count, "rule")}, {Plural(snapshot.RuleSet.ExceptionCount, "exception")} in {Plural(snapshot.Files.Count, "file")}; {Plural(bad, "bad line")}, {Plural(snapshot.Warnings.Count, "warning")}"));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"total: {Plural(snapshot.RuleCount, "rule")}, {Plural(snapshot.ExceptionCount, "exception")} in {Plural(snapshot.Files.Count, "file")}; {Plural(bad, "bad line")}, {Plural(snapshot.Warnings.Count, "warning")}"));
         return bad > 0 ? BadLines : 0;
     }
 

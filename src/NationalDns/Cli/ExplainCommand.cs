@@ -27,9 +27,9 @@ internal static class ExplainCommand
         var configuration = SettingsReader.Layer(Flags.Value(parse, CommandLine.Names.Config), Flags.ToConfiguration(parse));
         var blocking = SettingsReader.ReadBlocking(configuration);
         var blocklists = SettingsReader.List(configuration, "Blocklist") is { Count: > 0 } given ? given : ["blocklists"];
-        var snapshot = new BlocklistLoader(blocklists, blocking.DefaultAction).LoadInitial();
+        var snapshot = new BlocklistLoader(blocklists, blocking.DefaultAction).Load();
 
-        var rule = snapshot.RuleSet.Match(name);
+        var rule = snapshot.Rules.Match(name);
         var label = $"{name} {DnsText.TypeName(type)}";
         switch (rule)
         {

@@ -29,11 +29,7 @@ internal static class ServeCommand
     public static async Task<(IHost Host, BlocklistSnapshot Lists)> StartAsync(NationalDnsSettings settings, Serilog.ILogger logger, CancellationToken cancellationToken)
     {
         var loader = new BlocklistLoader(settings.Blocklists, settings.Blocking.DefaultAction);
-        var snapshot = loader.LoadInitial();
-        foreach (var problem in snapshot.Problems)
-        {
-            logger.Warning("{Problem}", problem.ToString());
-        }
+        var snapshot = loader.Load(); // fails fast; the watcher logs the lists' counts and bad lines as it starts
 
         var host = NationalDnsHost.Build(settings, loader, snapshot, logger);
         try
@@ -48,11 +44,11 @@ internal static class ServeCommand
 
         var listening = host.Services.GetRequiredService<DnsServerHostedService>().BoundEndPoints.Select(EndPoints.Format);
         logger.Information(
-            "NationalDns serving on {Listen}; upstreams {Upstreams}; {Rules} rules and {Exceptions} exceptions from {Files} list files",
+            "NationalDns serving on {Listen}; upstreams {Upstreams} (timeout {UpstreamTimeoutMs} ms); {Rules} rules from {Files} list files",
             string.Join(", ", listening),
             string.Join(", ", settings.Upstream.Servers.Select(EndPoints.Format)),
-            snapshot.RuleSet.Count,
-            snapshot.RuleSet.ExceptionCount,
+            settings.Upstream.Timeout.TotalMilliseconds,
+            snapshot.RuleCount,
             snapshot.Files.Count);
         return (host, snapshot);
     }

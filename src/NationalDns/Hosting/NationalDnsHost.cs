@@ -34,7 +34,7 @@ internal static class NationalDnsHost
         services.AddSingleton(settings.Blocking);
 
         // Policy: the list loaded at startup, then watched and swapped atomically on every edit.
-        var holder = new RuleSetHolder(initial.RuleSet);
+        var holder = new RuleSetHolder(initial.Rules);
         services.AddSingleton(loader);
         services.AddSingleton(holder);
         services.AddSingleton<IRuleSetSource>(holder);

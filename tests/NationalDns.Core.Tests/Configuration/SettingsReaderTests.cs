@@ -97,7 +97,7 @@ public class SettingsReaderTests
     [Fact]
     public void No_upstream_anywhere_is_a_user_error()
     {
-        var error = Assert.Throws<UsageException>(() => SettingsReader.Read(SettingsReader.Layer(null, []), () => []));
+        var error = Assert.Throws<UsageException>(() => SettingsReader.Read(SettingsReader.Layer(null, new Dictionary<string, string?>()), () => []));
 
         Assert.StartsWith("no upstream", error.Message, StringComparison.Ordinal);
     }

@@ -5,7 +5,7 @@ using NationalDns.Cli;
 namespace NationalDns.IntegrationTests.Cli;
 
 /// <summary>The program as a user runs it: exit codes and the exact lines printed.</summary>
-public class ProgramTests : IDisposable
+public sealed class ProgramTests : IDisposable
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("nationaldns-cli-").FullName;
 
@@ -34,7 +34,7 @@ public class ProgramTests : IDisposable
 
         Assert.Equal(2, code);
         Assert.Equal(string.Empty, output);
-        Assert.Equal(1, error.Trim().Split('\n').Length);
+        Assert.Single(error.Trim().Split('\n'));
         Assert.StartsWith("nationaldns: ", error, StringComparison.Ordinal);
         Assert.Contains("--lisen", error, StringComparison.Ordinal);
     }

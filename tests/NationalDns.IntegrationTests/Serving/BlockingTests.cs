@@ -38,7 +38,9 @@ public class BlockingTests
         Assert.Equal("WeB.WhatsApp.com.", answer.Questions.Single().Name.ToString());
         Assert.Empty(answer.AnswerRecords);
         var soa = Assert.IsType<SoaRecord>(Assert.Single(answer.AuthorityRecords));
-        Assert.Equal("whatsapp.com.", soa.Name.ToString());
+
+        // Name compression points the SOA owner into the question, so it comes back in the question's letter case.
+        Assert.Equal("whatsapp.com.", soa.Name.ToString(), ignoreCase: true);
         Assert.Equal(60, soa.TimeToLive);
         Assert.Equal(60, soa.NegativeCachingTTL);
         Assert.False(answer.IsEDnsEnabled);
@@ -72,7 +74,7 @@ public class BlockingTests
 
         Assert.NotNull(answer);
         Assert.Equal(ReturnCode.NoError, answer.ReturnCode);
-        Assert.Equal("aaaa.test. 3600 IN AAAA 2001:db8::1", Assert.Single(answer.AnswerRecords).ToString());
+        Assert.Equal(FakeZone.RecordsFor("aaaa.test", RecordType.Aaaa).Single().ToString(), Assert.Single(answer.AnswerRecords).ToString());
         Assert.Equal(1, upstream.CountFor("aaaa.test"));
     }
 
@@ -203,8 +205,8 @@ public class BlockingTests
 
         Assert.Equal(ReturnCode.NxDomain, answer!.ReturnCode);
         Assert.Equal(
-            ["chain.test. 3600 IN CNAME mid.test.", "mid.test. 3600 IN CNAME web.whatsapp.com."],
-            answer.AnswerRecords.Select(r => r.ToString()).ToArray());
+            FakeZone.RecordsFor("chain.test", RecordType.CName).Concat(FakeZone.RecordsFor("mid.test", RecordType.CName)).Select(r => r.ToString()),
+            answer.AnswerRecords.Select(r => r.ToString()));
         Assert.Equal("whatsapp.com.", answer.AuthorityRecords.Single().Name.ToString());
         var logged = Assert.Single(server.Log.WithProperty("QueryName", "chain.test"));
         Assert.Equal("web.whatsapp.com", CollectingSink.Property(logged, "BlockedName"));
