@@ -1,0 +1,176 @@
+using System.Diagnostics;
+using ARSoft.Tools.Net.Dns;
+using NationalDns.IntegrationTests.Support;
+using NationalDns.Pipeline;
+
+namespace NationalDns.IntegrationTests.Serving;
+
+/// <summary>Unblocked names go through the real server to the fake upstream and come back unchanged.</summary>
+public sealed class ForwardingTests : IAsyncLifetime
+{
+    private FakeUpstream _upstream = null!;
+    private TestServer _server = null!;
+
+    public static TheoryData<string, ushort, bool> EveryType()
+    {
+        var data = new TheoryData<string, ushort, bool>();
+        foreach (var (name, type) in FakeZone.NamesByType)
+        {
+            data.Add(name, (ushort)type, true);
+            if (name != FakeZone.BigName)
+            {
+                data.Add(name, (ushort)type, false);
+            }
+        }
+
+        return data;
+    }
+
+    public async Task InitializeAsync()
+    {
+        _upstream = await FakeUpstream.StartAsync();
+        _server = await TestServer.StartAsync(_upstream, "blocked.example\n");
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _server.DisposeAsync();
+        await _upstream.DisposeAsync();
+    }
+
+    private static string[] Text(IEnumerable<DnsRecordBase> records) => [.. records.Select(r => r.ToString())];
+
+    private static string[] Sections(DnsMessage message) =>
+    [
+        $"rcode={message.ReturnCode} aa={message.IsAuthoritiveAnswer} ad={message.IsAuthenticData}",
+        .. Text(message.AnswerRecords).Select(r => "answer " + r),
+        .. Text(message.AuthorityRecords).Select(r => "authority " + r),
+        .. Text(message.AdditionalRecords.Where(r => r is not OptRecord)).Select(r => "additional " + r),
+    ];
+
+    [Theory]
+    [MemberData(nameof(EveryType))]
+    public async Task Every_record_type_comes_back_as_the_upstream_sent_it(string name, ushort type, bool overTcp)
+    {
+        var query = new QueryBuilder { Id = 999, Name = name, Type = type, EdnsUdpSize = 4096 };
+
+        var direct = await DnsTestClient.TcpAsync(_upstream.EndPoint, query);
+        var viaServer = overTcp ? await DnsTestClient.TcpAsync(_server.EndPoint, query) : await DnsTestClient.UdpAsync(_server.EndPoint, query);
+
+        Assert.NotNull(viaServer);
+        Assert.Equal(999, viaServer.TransactionID);
+        Assert.False(viaServer.IsTruncated);
+        Assert.NotEmpty(viaServer.AnswerRecords);
+        Assert.Equal(Sections(direct), Sections(viaServer));
+    }
+
+    [Fact]
+    public async Task Authority_and_additional_sections_are_copied()
+    {
+        var answer = await DnsTestClient.UdpAsync(_server.EndPoint, QueryBuilder.For(FakeZone.SectionsName));
+
+        Assert.Equal([FakeZone.ApexNameServer.ToString()], Text(answer!.AuthorityRecords));
+        Assert.Equal([FakeZone.NameServerAddress.ToString()], Text(answer.AdditionalRecords));
+        Assert.True(answer.IsAuthoritiveAnswer);
+    }
+
+    [Fact]
+    public async Task Upstream_NXDOMAIN_keeps_its_SOA()
+    {
+        var answer = await DnsTestClient.UdpAsync(_server.EndPoint, QueryBuilder.For(FakeZone.NxDomainName));
+
+        Assert.Equal(ReturnCode.NxDomain, answer!.ReturnCode);
+        Assert.Equal([FakeZone.Soa.ToString()], Text(answer.AuthorityRecords));
+    }
+
+    [Theory]
+    [InlineData(FakeZone.RefusedName, ReturnCode.Refused)]
+    [InlineData(FakeZone.ServFailName, ReturnCode.ServerFailure)]
+    public async Task Upstream_error_codes_pass_through(string name, ReturnCode expected)
+    {
+        var answer = await DnsTestClient.UdpAsync(_server.EndPoint, QueryBuilder.For(name));
+
+        Assert.Equal(expected, answer!.ReturnCode);
+    }
+
+    [Fact]
+    public async Task RD_0_and_CD_are_echoed_and_RD_0_is_passed_upstream()
+    {
+        var answer = await DnsTestClient.UdpAsync(_server.EndPoint, new QueryBuilder { Name = "mx.test", Type = 15, RecursionDesired = false, CheckingDisabled = true });
+
+        Assert.False(answer!.IsRecursionDesired);
+        Assert.True(answer.IsCheckingDisabled);
+        var seen = Assert.Single(_upstream.Queries, q => q.Name == "mx.test");
+        Assert.False(seen.RecursionDesired);
+    }
+
+    [Fact]
+    public async Task DO_is_mirrored_and_passed_upstream_and_the_answer_keeps_AD()
+    {
+        var withDo = await DnsTestClient.UdpAsync(_server.EndPoint, new QueryBuilder { Name = "ds.test", Type = 43, EdnsUdpSize = 1232, DnssecOk = true });
+        var withoutDo = await DnsTestClient.UdpAsync(_server.EndPoint, new QueryBuilder { Name = "dnskey.test", Type = 48, EdnsUdpSize = 1232 });
+
+        Assert.True(withDo!.IsDnsSecOk);
+        Assert.True(withDo.IsAuthenticData);
+        Assert.False(withoutDo!.IsDnsSecOk);
+        Assert.True(Assert.Single(_upstream.Queries, q => q.Name == "ds.test").DnssecOk);
+        Assert.False(Assert.Single(_upstream.Queries, q => q.Name == "dnskey.test").DnssecOk);
+    }
+
+    [Fact]
+    public async Task Question_letter_case_is_echoed_exactly()
+    {
+        var answer = await DnsTestClient.UdpAsync(_server.EndPoint, QueryBuilder.For("A.TeSt"));
+
+        Assert.Equal("A.TeSt.", answer!.Questions.Single().Name.ToString());
+        Assert.Equal(ReturnCode.NoError, answer.ReturnCode);
+    }
+
+    [Fact]
+    public async Task An_answer_larger_than_512_bytes_is_truncated_over_UDP_and_whole_over_TCP()
+    {
+        var udp = await DnsTestClient.UdpAsync(_server.EndPoint, QueryBuilder.For(FakeZone.BigName, 16));
+        var tcp = await DnsTestClient.TcpAsync(_server.EndPoint, QueryBuilder.For(FakeZone.BigName, 16));
+
+        Assert.True(udp!.IsTruncated);
+        Assert.False(tcp.IsTruncated);
+        Assert.Equal(Text(FakeZone.ExpectedAnswer(FakeZone.BigName, RecordType.Txt)), Text(tcp.AnswerRecords));
+    }
+
+    [Fact]
+    public async Task With_EDNS_an_answer_fits_up_to_1232_bytes_and_larger_ones_are_truncated()
+    {
+        var small = await DnsTestClient.UdpAsync(_server.EndPoint, new QueryBuilder { Name = "txt.test", Type = 16, EdnsUdpSize = 4096 });
+        var big = await DnsTestClient.UdpAsync(_server.EndPoint, new QueryBuilder { Name = FakeZone.BigName, Type = 16, EdnsUdpSize = 4096 });
+
+        Assert.False(small!.IsTruncated);
+        Assert.True(big!.IsTruncated);
+        Assert.Equal(Responses.MaxUdpPayload, big.EDnsOptions!.UdpPayloadSize);
+    }
+
+    [Fact]
+    public async Task Pipelined_TCP_queries_on_one_connection_are_all_answered()
+    {
+        var queries = Enumerable.Range(0, 50)
+            .Select(i => new QueryBuilder { Id = (ushort)(i + 1), Name = i % 2 == 0 ? "a.test" : "blocked.example" }.Build());
+
+        var answers = await DnsTestClient.TcpAsync(_server.EndPoint, queries);
+
+        Assert.Equal(Enumerable.Range(1, 50), answers.Select(a => (int)a.TransactionID).Order());
+        Assert.All(answers, a => Assert.Equal(a.TransactionID % 2 == 1 ? ReturnCode.NoError : ReturnCode.NxDomain, a.ReturnCode));
+    }
+
+    [Fact]
+    public async Task A_silent_upstream_gives_SERVFAIL_within_the_timeout()
+    {
+        var clock = Stopwatch.StartNew();
+
+        var answer = await DnsTestClient.UdpAsync(_server.EndPoint, new QueryBuilder { Name = FakeZone.SilentName, EdnsUdpSize = 1232 });
+
+        Assert.Equal(ReturnCode.ServerFailure, answer!.ReturnCode);
+        Assert.Equal(ExtendedDnsError.NoReachableAuthority, ExtendedDnsError.ReadFrom(answer)!.InfoCode);
+        Assert.InRange(clock.Elapsed, TimeSpan.FromMilliseconds(700), TimeSpan.FromMilliseconds(2000));
+        var logged = Assert.Single(_server.Log.WithProperty("QueryName", FakeZone.SilentName));
+        Assert.Equal(Serilog.Events.LogEventLevel.Warning, logged.Level);
+    }
+}

@@ -1,0 +1,82 @@
+using System.Net;
+using System.Text.Json;
+using ARSoft.Tools.Net.Dns;
+using NationalDns.Configuration;
+using NationalDns.Hosting;
+using NationalDns.IntegrationTests.Support;
+using NationalDns.Policy;
+using NationalDns.Resolution;
+using NationalDns.Server.Hosting;
+using Serilog;
+
+namespace NationalDns.IntegrationTests.Serving;
+
+public sealed class LoggingTests
+{
+    [Fact]
+    public async Task Each_refusal_is_one_event_with_client_name_type_action_rule_source_and_time()
+    {
+        await using var upstream = await FakeUpstream.StartAsync();
+        await using var server = await TestServer.StartAsync(upstream, "# list\nwhatsapp.com\n");
+
+        await DnsTestClient.UdpAsync(server.EndPoint, QueryBuilder.For("Web.WhatsApp.com", 28));
+        await DnsTestClient.UdpAsync(server.EndPoint, QueryBuilder.For("a.test"));
+
+        Assert.True(await Eventually.TrueAsync(() => server.Log.WithProperty("QueryName", "Web.WhatsApp.com").Count == 1));
+        var refusal = server.Log.WithProperty("QueryName", "Web.WhatsApp.com")[0];
+        Assert.Equal("AAAA", CollectingSink.Property(refusal, "QueryType"));
+        Assert.Equal("nxdomain", CollectingSink.Property(refusal, "Action"));
+        Assert.Equal("whatsapp.com", CollectingSink.Property(refusal, "Rule"));
+        Assert.Equal($"{server.ListFile}:2", CollectingSink.Property(refusal, "Source"));
+        Assert.StartsWith("127.0.0.1:", CollectingSink.Property(refusal, "Client"), StringComparison.Ordinal);
+        Assert.InRange(double.Parse(CollectingSink.Property(refusal, "ElapsedMs")!, System.Globalization.CultureInfo.InvariantCulture), 0, 1000);
+        Assert.Empty(server.Log.WithProperty("QueryName", "a.test"));
+    }
+
+    [Fact]
+    public async Task Log_file_gets_one_JSON_line_per_refusal_with_the_same_properties()
+    {
+        await using var upstream = await FakeUpstream.StartAsync();
+        var directory = Directory.CreateTempSubdirectory("nationaldns-log-").FullName;
+        try
+        {
+            var list = Path.Combine(directory, "national.txt");
+            var logFile = Path.Combine(directory, "refusals.jsonl");
+            await File.WriteAllTextAsync(list, "whatsapp.com refused\n");
+            var settings = new NationalDnsSettings
+            {
+                Server = new ServerOptions { Listen = [new IPEndPoint(IPAddress.Loopback, 0)] },
+                Upstream = new UpstreamOptions { Servers = [upstream.EndPoint] },
+                Blocklists = [list],
+                LogFile = logFile,
+            };
+
+            await using (var logger = NationalDnsHost.ConfigureLogging(new LoggerConfiguration(), settings).CreateLogger())
+            {
+                var (host, _) = await NationalDns.Cli.ServeCommand.StartAsync(settings, logger, CancellationToken.None);
+                using (host)
+                {
+                    var endPoint = host.Services.GetService(typeof(DnsServerHostedService)) is DnsServerHostedService s ? s.BoundEndPoints[0] : throw new InvalidOperationException();
+                    var answer = await DnsTestClient.UdpAsync(endPoint, QueryBuilder.For("web.whatsapp.com"));
+                    Assert.Equal(ReturnCode.Refused, answer!.ReturnCode);
+                    await host.StopAsync();
+                }
+            }
+
+            var refusals = File.ReadAllLines(logFile).Select(l => JsonDocument.Parse(l).RootElement).Where(e => e.TryGetProperty("QueryName", out _)).ToList();
+            var line = Assert.Single(refusals);
+            Assert.Equal("web.whatsapp.com", line.GetProperty("QueryName").GetString());
+            Assert.Equal("A", line.GetProperty("QueryType").GetString());
+            Assert.Equal("refused", line.GetProperty("Action").GetString());
+            Assert.Equal("whatsapp.com", line.GetProperty("Rule").GetString());
+            Assert.Equal($"{list}:1", line.GetProperty("Source").GetString());
+            Assert.True(line.TryGetProperty("Client", out _));
+            Assert.True(line.TryGetProperty("ElapsedMs", out _));
+            Assert.StartsWith("Refused \"web.whatsapp.com\" \"A\" from \"127.0.0.1:", line.GetProperty("@m").GetString(), StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+}
