@@ -37,11 +37,12 @@ public static partial class DnsRecordMapper
             return null;
         }
 
+        // TimeToLive counts down from the moment DnsClient parsed the record (for its cache); the wire value is the initial one.
         var header = new RecordHeader(
             DnsClientNames.ToDomainName(record.DomainName),
             (RecordType)(ushort)record.RecordType,
             (RecordClass)(ushort)record.RecordClass,
-            record.TimeToLive);
+            record.InitialTimeToLive);
 
         return ToTypedRecord(record, header)
             ?? new UnknownRecord(header.Name, header.Type, header.Class, header.TimeToLive, RdataEncoder.Encode(record));
