@@ -15,7 +15,7 @@ namespace NationalDns.Resolution;
 /// </remarks>
 internal static class DnsClientNames
 {
-    /// <summary>The labels of <paramref name="name"/> as octet strings, root last and omitted.</summary>
+    /// <summary>The labels of <paramref name="name"/> as octet strings, leftmost first; the root has none.</summary>
     /// <exception cref="FormatException">The escaped text is not a well-formed name.</exception>
     public static IReadOnlyList<string> ToOctetLabels(DnsString name)
     {

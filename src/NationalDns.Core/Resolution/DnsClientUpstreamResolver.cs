@@ -151,7 +151,14 @@ public sealed class DnsClientUpstreamResolver : IUpstreamResolver
         }
 
         var name = labels.Length == 0 ? "." : string.Join('.', labels) + ".";
-        return new DnsClient.DnsQuestion(name, (QueryType)(ushort)question.RecordType, (QueryClass)(ushort)question.RecordClass);
+        try
+        {
+            return new DnsClient.DnsQuestion(name, (QueryType)(ushort)question.RecordType, (QueryClass)(ushort)question.RecordClass);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new UpstreamException($"DnsClient cannot send the name {question.Name}: {ex.Message}", ex);
+        }
     }
 
     private static UpstreamAnswer ToAnswer(DnsQuestion question, IDnsQueryResponse response)

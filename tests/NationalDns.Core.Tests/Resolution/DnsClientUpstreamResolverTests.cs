@@ -158,6 +158,18 @@ public sealed class DnsClientUpstreamResolverTests
     }
 
     [Fact]
+    public async Task A_name_DnsClient_refuses_becomes_an_upstream_exception()
+    {
+        var resolver = Resolver(Answering(Response(0)));
+        var labelTooLong = new DomainName([new string('a', 64), "test"]);
+
+        var error = await Assert.ThrowsAsync<UpstreamException>(() => resolver.ResolveAsync(new DnsQuestion(labelTooLong, RecordType.A, RecordClass.INet), default, CancellationToken.None));
+
+        Assert.IsType<ArgumentException>(error.InnerException);
+        Assert.Empty(_queries);
+    }
+
+    [Fact]
     public void Options_without_servers_or_with_no_time_are_rejected()
     {
         Assert.Throws<ArgumentException>(() => new DnsClientUpstreamResolver(new UpstreamOptions()));
