@@ -1,0 +1,138 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using ARSoft.Tools.Net.Dns;
+
+namespace NationalDns.IntegrationTests.Support;
+
+/// <summary>
+/// An in-process upstream resolver on 127.0.0.1 for integration tests: an ARSoft <see cref="DnsServer"/> on UDP and
+/// TCP that answers from <see cref="FakeZone"/>, records every query it receives, and lets a test override answers.
+/// </summary>
+/// <remarks>
+/// UDP answers are capped at <see cref="UdpPayloadLimit"/> octets (as many resolvers do since DNS Flag Day 2020),
+/// so <see cref="FakeZone.BigName"/> comes back truncated over UDP and whole over TCP.
+/// </remarks>
+public sealed class FakeUpstream : IAsyncDisposable
+{
+    /// <summary>The largest UDP answer this upstream sends to an EDNS client; larger answers are truncated with TC=1.</summary>
+    public const ushort UdpPayloadLimit = 1232;
+
+    private const int MaxStartAttempts = 5;
+    private const int TransportTimeoutMilliseconds = 5000;
+    private const int TcpKeepAliveMilliseconds = 1000;
+
+    private readonly DnsServer _server;
+    private readonly ConcurrentQueue<ObservedQuery> _queries = new();
+    private readonly TaskCompletionSource _stopping = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private FakeUpstream(IPEndPoint endPoint)
+    {
+        EndPoint = endPoint;
+        _server = new DnsServer(
+            new UdpServerTransport(endPoint, TransportTimeoutMilliseconds),
+            new TcpServerTransport(endPoint, TransportTimeoutMilliseconds, TcpKeepAliveMilliseconds));
+        _server.QueryReceived += OnQueryReceivedAsync;
+    }
+
+    /// <summary>Where the upstream listens, for UDP and TCP alike.</summary>
+    public IPEndPoint EndPoint { get; }
+
+    /// <summary>
+    /// Consulted before the zone for every query. Return a response (start from <see cref="DnsMessage.CreateResponseInstance"/>)
+    /// to send it instead of the zone's answer, or null to let the zone answer.
+    /// </summary>
+    public Func<DnsMessage, DnsMessage?>? Responder { get; set; }
+
+    /// <summary>Every query received so far, in arrival order.</summary>
+    public IReadOnlyList<ObservedQuery> Queries => [.. _queries];
+
+    /// <summary>Starts an upstream on a free loopback port.</summary>
+    public static Task<FakeUpstream> StartAsync()
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var upstream = new FakeUpstream(new IPEndPoint(IPAddress.Loopback, FreePort.ForUdpAndTcp(IPAddress.Loopback)));
+            try
+            {
+                upstream._server.Start();
+                return Task.FromResult(upstream);
+            }
+            catch (SocketException) when (attempt < MaxStartAttempts)
+            {
+                // Someone took the port between the probe and the bind; release what did bind and pick another port.
+                upstream._server.Stop();
+            }
+        }
+    }
+
+    /// <summary>How many queries for <paramref name="name"/> arrived (case-insensitive, trailing dot optional), over any transport.</summary>
+    public int CountFor(string name) => _queries.Count(query => SameName(query.Name, name));
+
+    /// <summary>Releases queries held for <see cref="FakeZone.SilentName"/> and stops listening.</summary>
+    public ValueTask DisposeAsync()
+    {
+        _stopping.TrySetResult();
+        _server.Stop();
+        return ValueTask.CompletedTask;
+    }
+
+    private static bool SameName(string a, string b) =>
+        string.Equals(a.TrimEnd('.'), b.TrimEnd('.'), StringComparison.OrdinalIgnoreCase);
+
+    private async Task OnQueryReceivedAsync(object sender, QueryReceivedEventArgs e)
+    {
+        if (e.Query is not DnsMessage query || query.Questions.Count != 1)
+        {
+            return;
+        }
+
+        _queries.Enqueue(ObservedQuery.From(query, e.TransportProtocol));
+        var response = Responder?.Invoke(query) ?? FakeZone.Respond(query);
+        if (response is null)
+        {
+            // ARSoft cannot drop a query, so hold it until the upstream stops; by then the client has given up.
+            await _stopping.Task;
+            return;
+        }
+
+        if (e.TransportProtocol == TransportProtocol.Udp && response.IsEDnsEnabled)
+        {
+            // ARSoft truncates UDP answers to the response's advertised payload size.
+            response.EDnsOptions!.UdpPayloadSize = Math.Min(response.EDnsOptions.UdpPayloadSize, UdpPayloadLimit);
+        }
+
+        e.Response = response;
+    }
+}
+
+/// <summary>One query as <see cref="FakeUpstream"/> received it.</summary>
+/// <param name="Name">The query name exactly as received, letter case included, without the trailing dot.</param>
+/// <param name="Type">The query type.</param>
+/// <param name="RecursionDesired">The RD bit.</param>
+/// <param name="DnssecOk">The DO bit of the OPT record (false without EDNS).</param>
+/// <param name="CheckingDisabled">The CD bit.</param>
+/// <param name="EDnsPresent">Whether the query carried an OPT record.</param>
+/// <param name="Transport">UDP or TCP.</param>
+public sealed record ObservedQuery(
+    string Name,
+    RecordType Type,
+    bool RecursionDesired,
+    bool DnssecOk,
+    bool CheckingDisabled,
+    bool EDnsPresent,
+    TransportProtocol Transport)
+{
+    internal static ObservedQuery From(DnsMessage query, TransportProtocol transport)
+    {
+        var question = query.Questions[0];
+        return new ObservedQuery(
+            string.Join('.', question.Name.Labels),
+            question.RecordType,
+            query.IsRecursionDesired,
+            query.IsDnsSecOk,
+            query.IsCheckingDisabled,
+            query.IsEDnsEnabled,
+            transport);
+    }
+}
