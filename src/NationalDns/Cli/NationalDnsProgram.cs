@@ -17,8 +17,8 @@ internal static class NationalDnsProgram
     {
         var root = CommandLine.Build(
             (parse, ct) => Guard(error, () => ServeCommand.RunAsync(parse, output, ct)),
-            parse => Guard(error, () => Task.FromResult(CheckCommand.Run(parse, output))).GetAwaiter().GetResult(),
-            parse => Guard(error, () => Task.FromResult(ExplainCommand.Run(parse, output))).GetAwaiter().GetResult());
+            parse => Guard(error, () => CheckCommand.Run(parse, output)),
+            parse => Guard(error, () => ExplainCommand.Run(parse, output)));
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
@@ -36,10 +36,25 @@ internal static class NationalDnsProgram
         {
             return await command();
         }
-        catch (Exception e) when (e is UsageException or BlocklistException or ListenException)
+        catch (Exception e) when (IsUserError(e))
         {
             await error.WriteLineAsync($"nationaldns: {e.Message}");
             return UserError;
         }
     }
+
+    private static int Guard(TextWriter error, Func<int> command)
+    {
+        try
+        {
+            return command();
+        }
+        catch (Exception e) when (IsUserError(e))
+        {
+            error.WriteLine($"nationaldns: {e.Message}");
+            return UserError;
+        }
+    }
+
+    private static bool IsUserError(Exception e) => e is UsageException or BlocklistException or ListenException;
 }

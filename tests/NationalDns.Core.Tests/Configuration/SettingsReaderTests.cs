@@ -46,6 +46,27 @@ public class SettingsReaderTests
     }
 
     [Fact]
+    public void Environment_variables_sit_between_the_config_file_and_the_flags()
+    {
+        Environment.SetEnvironmentVariable("NATIONALDNS_BLOCKTTL", "45");
+        Environment.SetEnvironmentVariable("NATIONALDNS_UPSTREAM", "192.0.2.9:5300,192.0.2.10");
+        try
+        {
+            var fromEnvironment = Read([]);
+            var flagWins = Read(new() { ["BlockTtl"] = "5" });
+
+            Assert.Equal(TimeSpan.FromSeconds(45), fromEnvironment.Blocking.BlockTtl);
+            Assert.Equal([new IPEndPoint(IPAddress.Parse("192.0.2.9"), 5300), new IPEndPoint(IPAddress.Parse("192.0.2.10"), 53)], fromEnvironment.Upstream.Servers);
+            Assert.Equal(TimeSpan.FromSeconds(5), flagWins.Blocking.BlockTtl);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("NATIONALDNS_BLOCKTTL", null);
+            Environment.SetEnvironmentVariable("NATIONALDNS_UPSTREAM", null);
+        }
+    }
+
+    [Fact]
     public void A_comma_separated_list_is_read_as_several_values()
     {
         var settings = Read(new() { ["Upstream"] = "192.0.2.1, 192.0.2.2:5300" });
