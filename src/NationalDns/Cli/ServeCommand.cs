@@ -18,20 +18,21 @@ internal static class ServeCommand
         var configuration = SettingsReader.Layer(Flags.Value(parse, CommandLine.Names.Config), Flags.ToConfiguration(parse));
         var settings = SettingsReader.Read(configuration, ResolvConf.ReadSystem);
 
-        await using var logger = NationalDnsHost.ConfigureLogging(new LoggerConfiguration(), settings).CreateLogger();
-        var started = await StartAsync(settings, logger, cancellationToken);
+        var logQueues = new LogQueueMonitor();
+        await using var logger = NationalDnsHost.ConfigureLogging(new LoggerConfiguration(), settings, logQueues).CreateLogger();
+        var started = await StartAsync(settings, logger, logQueues, cancellationToken);
         using var host = started.Host;
         await host.WaitForShutdownAsync(cancellationToken);
         return 0;
     }
 
     /// <summary>Loads the lists and starts the host; the caller owns the host. Used by the tests too.</summary>
-    public static async Task<(IHost Host, BlocklistSnapshot Lists)> StartAsync(NationalDnsSettings settings, Serilog.ILogger logger, CancellationToken cancellationToken)
+    public static async Task<(IHost Host, BlocklistSnapshot Lists)> StartAsync(NationalDnsSettings settings, Serilog.ILogger logger, LogQueueMonitor logQueues, CancellationToken cancellationToken)
     {
         var loader = new BlocklistLoader(settings.Blocklists, settings.Blocking.DefaultAction);
         var snapshot = loader.Load(); // fails fast; the watcher logs the lists' counts and bad lines as it starts
 
-        var host = NationalDnsHost.Build(settings, loader, snapshot, logger);
+        var host = NationalDnsHost.Build(settings, loader, snapshot, logger, logQueues);
         try
         {
             await host.StartAsync(cancellationToken);

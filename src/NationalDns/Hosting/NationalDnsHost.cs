@@ -17,11 +17,13 @@ internal static class NationalDnsHost
     // Logging never slows serving: sinks run behind a bounded queue, and when it is full events are dropped, never queries.
     private const int LogQueueSize = 10_000;
 
-    public static IHost Build(NationalDnsSettings settings, BlocklistLoader loader, BlocklistSnapshot initial, Serilog.ILogger logger)
+    public static IHost Build(NationalDnsSettings settings, BlocklistLoader loader, BlocklistSnapshot initial, Serilog.ILogger logger, LogQueueMonitor logQueues)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
         builder.Services.AddSerilog(logger, dispose: false);
+        builder.Services.AddSingleton(logQueues);
+        builder.Services.AddHostedService<LogDropReporter>();
         builder.Services.AddNationalDns(settings, loader, initial);
         return builder.Build();
     }
@@ -61,17 +63,17 @@ internal static class NationalDnsHost
     }
 
     /// <summary>Console (human-readable) and, with --log-file, JSON lines; both asynchronous.</summary>
-    public static LoggerConfiguration ConfigureLogging(LoggerConfiguration configuration, NationalDnsSettings settings)
+    public static LoggerConfiguration ConfigureLogging(LoggerConfiguration configuration, NationalDnsSettings settings, LogQueueMonitor logQueues, int queueSize = LogQueueSize)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         configuration
             .MinimumLevel.Is(settings.LogLevel)
             .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
             .Enrich.FromLogContext()
-            .WriteTo.Async(a => a.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj}{NewLine}{Exception}"), LogQueueSize, blockWhenFull: false);
+            .WriteTo.Async(a => a.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj}{NewLine}{Exception}"), queueSize, blockWhenFull: false, monitor: logQueues);
         if (settings.LogFile is { } file)
         {
-            configuration.WriteTo.Async(a => a.File(new RenderedCompactJsonFormatter(), file), LogQueueSize, blockWhenFull: false);
+            configuration.WriteTo.Async(a => a.File(new RenderedCompactJsonFormatter(), file), queueSize, blockWhenFull: false, monitor: logQueues);
         }
 
         return configuration;

@@ -8,6 +8,8 @@ using NationalDns.Policy;
 using NationalDns.Resolution;
 using NationalDns.Server.Hosting;
 using Serilog;
+using Serilog.Sinks.Async;
+using Microsoft.Extensions.Logging;
 
 namespace NationalDns.IntegrationTests.Serving;
 
@@ -51,9 +53,10 @@ public sealed class LoggingTests
                 LogFile = logFile,
             };
 
-            await using (var logger = NationalDnsHost.ConfigureLogging(new LoggerConfiguration(), settings).CreateLogger())
+            var logQueues = new LogQueueMonitor();
+            await using (var logger = NationalDnsHost.ConfigureLogging(new LoggerConfiguration(), settings, logQueues).CreateLogger())
             {
-                var (host, _) = await NationalDns.Cli.ServeCommand.StartAsync(settings, logger, CancellationToken.None);
+                var (host, _) = await NationalDns.Cli.ServeCommand.StartAsync(settings, logger, logQueues, CancellationToken.None);
                 using (host)
                 {
                     var endPoint = host.Services.GetService(typeof(DnsServerHostedService)) is DnsServerHostedService s ? s.BoundEndPoints[0] : throw new InvalidOperationException();
@@ -78,5 +81,73 @@ public sealed class LoggingTests
         {
             Directory.Delete(directory, recursive: true);
         }
+    }
+
+    private sealed class SlowSink : Serilog.Core.ILogEventSink
+    {
+        public int Written { get; private set; }
+
+        // A sink slower than the producer, like a disk that cannot keep up: about 1 ms per event.
+        public void Emit(Serilog.Events.LogEvent logEvent)
+        {
+            var until = System.Diagnostics.Stopwatch.GetTimestamp() + (System.Diagnostics.Stopwatch.Frequency / 1000);
+            while (System.Diagnostics.Stopwatch.GetTimestamp() < until)
+            {
+                Thread.SpinWait(50);
+            }
+
+            Written++;
+        }
+    }
+
+    [Fact]
+    public void A_full_log_queue_drops_and_counts_events_instead_of_blocking_the_caller()
+    {
+        var logQueues = new LogQueueMonitor();
+        var slow = new SlowSink();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        using (var logger = new LoggerConfiguration().WriteTo.Async(a => a.Sink(slow), bufferSize: 10, blockWhenFull: false, monitor: logQueues).CreateLogger())
+        {
+            for (var i = 0; i < 5_000; i++)
+            {
+                logger.Information("event {Index}", i);
+            }
+
+            clock.Stop();
+            Assert.True(logQueues.Dropped > 1_000, $"only {logQueues.Dropped} dropped");
+        }
+
+        // 5,000 events into a 1 ms/event sink would take 5 s if the caller waited; it must not.
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2), $"logging blocked the caller for {clock.Elapsed}");
+    }
+
+    private sealed class FakeQueue(long dropped) : IAsyncLogEventSinkInspector
+    {
+        public int BufferSize => 10;
+
+        public int Count => 0;
+
+        public long DroppedMessagesCount { get; set; } = dropped;
+    }
+
+    [Fact]
+    public void Dropped_events_are_reported_once_with_their_count()
+    {
+        var logQueues = new LogQueueMonitor();
+        var queue = new FakeQueue(0);
+        logQueues.StartMonitoring(queue);
+        var sink = new CollectingSink();
+        using var serilog = new LoggerConfiguration().WriteTo.Sink(sink).CreateLogger();
+        using var factory = new Serilog.Extensions.Logging.SerilogLoggerFactory(serilog);
+        var reporter = new LogDropReporter(logQueues, TimeProvider.System, factory.CreateLogger<LogDropReporter>());
+
+        var nothing = reporter.ReportOnce();
+        queue.DroppedMessagesCount = 42;
+        var first = reporter.ReportOnce();
+        var again = reporter.ReportOnce();
+
+        Assert.Equal([0L, 42L, 0L], [nothing, first, again]);
+        var logged = Assert.Single(sink.Events);
+        Assert.Equal("42", CollectingSink.Property(logged, "Dropped"));
     }
 }

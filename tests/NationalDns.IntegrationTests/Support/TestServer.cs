@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using NationalDns.Cli;
 using NationalDns.Configuration;
+using NationalDns.Hosting;
 using NationalDns.Policy;
 using NationalDns.Resolution;
 using NationalDns.Server.Hosting;
@@ -56,7 +57,7 @@ internal sealed class TestServer : IAsyncDisposable
 
         var sink = new CollectingSink();
         var logger = new LoggerConfiguration().MinimumLevel.Is(LogEventLevel.Debug).WriteTo.Sink(sink).CreateLogger();
-        var (host, _) = await ServeCommand.StartAsync(settings, logger, CancellationToken.None);
+        var (host, _) = await ServeCommand.StartAsync(settings, logger, new LogQueueMonitor(), CancellationToken.None);
         return new TestServer(host, logger, sink, directory, upstream);
     }
 
