@@ -30,11 +30,12 @@ internal sealed class TcpConnection : IServerConnection
     private readonly TcpTransport _transport;
     private readonly Socket _socket;
     private readonly TimeSpan _idleTimeout;
+    private readonly TimeProvider _timeProvider;
     private readonly ClientEndPoint _remote;
     private readonly IPEndPoint _local;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly SemaphoreSlim _answerSlots = new(MaxAnswersInFlight, MaxAnswersInFlight);
-    private readonly CancellationTokenSource _idle = new();
+    private readonly CancellationTokenSource _idle;
     private readonly byte[] _readBuffer = new byte[ReadBufferSize];
     private int _readStart;
     private int _readEnd;
@@ -42,16 +43,18 @@ internal sealed class TcpConnection : IServerConnection
     private int _readingDone;
     private int _closed;
 
-    public TcpConnection(TcpTransport transport, Socket socket, TimeSpan idleTimeout)
+    public TcpConnection(TcpTransport transport, Socket socket, TimeSpan idleTimeout, TimeProvider timeProvider)
     {
         _transport = transport;
         _socket = socket;
         _idleTimeout = idleTimeout;
+        _timeProvider = timeProvider;
+        _idle = new CancellationTokenSource(Timeout.InfiniteTimeSpan, timeProvider);
         _remote = ClientEndPoint.FromIPEndPoint((IPEndPoint)socket.RemoteEndPoint!);
         _local = (IPEndPoint)socket.LocalEndPoint!;
 
         // The idle clock runs from the start, so even a connection ARSoft never reads (a refused ClientConnected)
-        // gets closed; each query read restarts it.
+        // gets closed; every query read and every answer written restarts it.
         _idle.Token.UnsafeRegister(static state => ((TcpConnection)state!).FinishReading(), this);
         _idle.CancelAfter(idleTimeout);
     }
@@ -79,13 +82,13 @@ internal sealed class TcpConnection : IServerConnection
             while (CanRead && !token.IsCancellationRequested)
             {
                 await _answerSlots.WaitAsync(_idle.Token);
-                _idle.CancelAfter(_idleTimeout);
-
                 var frame = await ReadFrameAsync(_idle.Token);
                 if (frame is null)
                 {
                     break;
                 }
+
+                RestartIdleClock();
 
                 var query = TryCreatePackage(frame);
                 if (query is null)
@@ -163,6 +166,7 @@ internal sealed class TcpConnection : IServerConnection
                 sent += await _socket.SendAsync(frame.AsMemory(sent), SocketFlags.None);
             }
 
+            RestartIdleClock();
             return true;
         }
         catch (Exception e) when (e is SocketException or ObjectDisposedException)
@@ -175,6 +179,12 @@ internal sealed class TcpConnection : IServerConnection
             _writeLock.Release();
         }
     }
+
+    /// <summary>
+    /// Idle means: no complete query read and no answer written for the idle timeout. The clock restarts on those
+    /// events rather than when a read begins, so a slow hand-off between two reads never shortens it.
+    /// </summary>
+    private void RestartIdleClock() => _idle.CancelAfter(_idleTimeout);
 
     private void AnswerDone()
     {
@@ -212,7 +222,7 @@ internal sealed class TcpConnection : IServerConnection
 
     private async Task CloseAfterGracePeriodAsync()
     {
-        await Task.Delay(_idleTimeout);
+        await Task.Delay(_idleTimeout, _timeProvider);
         Close();
     }
 
