@@ -34,10 +34,10 @@ public sealed class ClientEndPoint : IPEndPoint
     private const int IPv6AddressOffset = 8;
     private const int IPv6ScopeOffset = 24;
 
-    private readonly Lock _gate = new();
-    private int _pending;
-    private int _pendingUnkeyed;
-    private List<ushort>? _pendingIds;
+    // Almost every endpoint never suppresses anything: no lock object per datagram, and the keyed list (which
+    // doubles as its own lock) only exists once a keyed suppression is asked for.
+    private int _unkeyed;
+    private List<ushort>? _keyed;
 
     /// <summary>Creates an endpoint for a client at <paramref name="address"/>:<paramref name="port"/>.</summary>
     public ClientEndPoint(IPAddress address, int port)
@@ -49,14 +49,7 @@ public sealed class ClientEndPoint : IPEndPoint
     /// Sends nothing for the next answer that goes to this endpoint, whatever its transaction ID.
     /// Exact over UDP; over TCP prefer <see cref="SuppressAnswer"/> (see the type's remarks).
     /// </summary>
-    public void SuppressNextAnswer()
-    {
-        lock (_gate)
-        {
-            _pendingUnkeyed++;
-            _pending++;
-        }
-    }
+    public void SuppressNextAnswer() => Interlocked.Increment(ref _unkeyed);
 
     /// <summary>
     /// Sends nothing for the next answer to this endpoint that carries <paramref name="transactionId"/>: pass the
@@ -64,25 +57,35 @@ public sealed class ClientEndPoint : IPEndPoint
     /// </summary>
     public void SuppressAnswer(ushort transactionId)
     {
-        lock (_gate)
+        var keyed = Volatile.Read(ref _keyed);
+        if (keyed is null)
         {
-            (_pendingIds ??= []).Add(transactionId);
-            _pending++;
+            var created = new List<ushort>();
+            keyed = Interlocked.CompareExchange(ref _keyed, created, null) ?? created;
+        }
+
+        lock (keyed)
+        {
+            keyed.Add(transactionId);
         }
     }
 
     /// <summary>Consumes one unkeyed suppression; true means the caller must not send the answer.</summary>
     internal bool TryConsumeSuppression()
     {
-        if (Volatile.Read(ref _pending) == 0)
+        var pending = Volatile.Read(ref _unkeyed);
+        while (pending > 0)
         {
-            return false;
+            var seen = Interlocked.CompareExchange(ref _unkeyed, pending - 1, pending);
+            if (seen == pending)
+            {
+                return true;
+            }
+
+            pending = seen;
         }
 
-        lock (_gate)
-        {
-            return TryConsumeUnkeyed();
-        }
+        return false;
     }
 
     /// <summary>
@@ -91,22 +94,19 @@ public sealed class ClientEndPoint : IPEndPoint
     /// </summary>
     internal bool TryConsumeSuppression(ushort answerId)
     {
-        // Nearly every answer is sent: skip the lock when nothing is pending.
-        if (Volatile.Read(ref _pending) == 0)
+        var keyed = Volatile.Read(ref _keyed);
+        if (keyed is not null)
         {
-            return false;
-        }
-
-        lock (_gate)
-        {
-            if (_pendingIds is not null && _pendingIds.Remove(answerId))
+            lock (keyed)
             {
-                _pending--;
-                return true;
+                if (keyed.Remove(answerId))
+                {
+                    return true;
+                }
             }
-
-            return TryConsumeUnkeyed();
         }
+
+        return TryConsumeSuppression();
     }
 
     /// <summary>
@@ -145,18 +145,6 @@ public sealed class ClientEndPoint : IPEndPoint
     {
         var address = endPoint.Address.IsIPv4MappedToIPv6 ? endPoint.Address.MapToIPv4() : endPoint.Address;
         return new ClientEndPoint(address, endPoint.Port);
-    }
-
-    private bool TryConsumeUnkeyed()
-    {
-        if (_pendingUnkeyed == 0)
-        {
-            return false;
-        }
-
-        _pendingUnkeyed--;
-        _pending--;
-        return true;
     }
 
     private static bool IsIPv4Mapped(ReadOnlySpan<byte> ipv6Address) =>

@@ -23,7 +23,7 @@ internal sealed class TcpConnection : IServerConnection
     private const int ReadBufferSize = 4096;
 
     // A client that pipelines queries but does not read its answers stops being read after this many.
-    private const int MaxAnswersInFlight = 128;
+    internal const int MaxAnswersInFlight = 128;
 
     private static readonly Task<bool> s_initialized = Task.FromResult(true);
 

@@ -109,8 +109,34 @@ public sealed partial class UdpTransport : IServerTransport
 
         try
         {
-            var length = await ReceiveAsync(token);
-            return length < 0 ? null : CreateConnection(length);
+            if (_closed)
+            {
+                await WaitForCancellationAsync(token);
+                return null;
+            }
+
+            int length;
+            try
+            {
+                length = await _socket.ReceiveFromAsync(_receiveBuffer, SocketFlags.None, _sender, token);
+            }
+            catch (OperationCanceledException)
+            {
+                return null;
+            }
+            catch (Exception e) when (e is ObjectDisposedException || (e is SocketException && _closed))
+            {
+                await WaitForCancellationAsync(token);
+                return null;
+            }
+            catch (SocketException e)
+            {
+                // ICMP errors and the like concern one peer; the socket itself is fine, so the next receive proceeds.
+                Log.ReceiveFailed(_logger, _boundEndPoint, e.SocketErrorCode);
+                return null;
+            }
+
+            return CreateConnection(length);
         }
         finally
         {
@@ -134,36 +160,6 @@ public sealed partial class UdpTransport : IServerTransport
         {
             Log.SendFailed(_logger, client, e.Message);
             return false;
-        }
-    }
-
-    /// <summary>Receives one datagram into the shared buffer; returns its length, or -1 when there is none.</summary>
-    private async ValueTask<int> ReceiveAsync(CancellationToken token)
-    {
-        if (_closed)
-        {
-            await WaitForCancellationAsync(token);
-            return -1;
-        }
-
-        try
-        {
-            return await _socket.ReceiveFromAsync(_receiveBuffer, SocketFlags.None, _sender, token);
-        }
-        catch (OperationCanceledException)
-        {
-            return -1;
-        }
-        catch (Exception e) when (e is ObjectDisposedException || (e is SocketException && _closed))
-        {
-            await WaitForCancellationAsync(token);
-            return -1;
-        }
-        catch (SocketException e)
-        {
-            // ICMP errors and the like concern one peer; the socket itself is fine, so the next receive proceeds.
-            Log.ReceiveFailed(_logger, _boundEndPoint, e.SocketErrorCode);
-            return -1;
         }
     }
 

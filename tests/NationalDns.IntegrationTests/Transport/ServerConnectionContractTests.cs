@@ -9,6 +9,7 @@ namespace NationalDns.IntegrationTests.Transport;
 public sealed class ServerConnectionContractTests
 {
     private static readonly TimeSpan s_deadline = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan s_silence = TimeSpan.FromMilliseconds(300);
 
     [Fact]
     public async Task Udp_connection_yields_its_datagram_once_and_answers_to_the_sender()
@@ -89,6 +90,31 @@ public sealed class ServerConnectionContractTests
         Assert.False(connection.CanRead);
         Assert.Equal(1, openWhileAnswerPending);
         Assert.Equal(0, transport.OpenConnections);
+    }
+
+    [Fact]
+    public async Task Tcp_connection_stops_reading_while_too_many_answers_are_outstanding()
+    {
+        const int Limit = TcpConnection.MaxAnswersInFlight;
+        using var transport = new TcpTransport(new IPEndPoint(IPAddress.Loopback, 0));
+        transport.Bind();
+        using var client = await TcpProbe.ConnectAsync(transport.BoundEndPoint);
+        var connection = await transport.AcceptWithinDeadlineAsync();
+        await client.SendAsync([.. Enumerable.Range(0, Limit + 1).SelectMany(id => DnsWire.Frame(DnsWire.Query((ushort)id, "flood.test")))]);
+
+        var outstanding = new List<DnsReceivedRawPackage>();
+        for (var i = 0; i < Limit; i++)
+        {
+            outstanding.Add(await connection.ReceiveAsync().WaitAsync(s_deadline) ?? throw new InvalidOperationException("Connection closed."));
+        }
+
+        var beyondLimit = connection.ReceiveAsync();
+        var finishedWhileFull = await Task.WhenAny(beyondLimit, Task.Delay(s_silence)) == beyondLimit;
+        await connection.SendAsync(outstanding[0]);
+        var released = await beyondLimit.WaitAsync(s_deadline);
+
+        Assert.False(finishedWhileFull);
+        Assert.Equal<ushort?>(Limit, released?.MessageIdentification.TransactionID);
     }
 
     [Fact]
