@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
+using ARSoft.Tools.Net.Dns;
 
 namespace NationalDns.Server.Transport;
 
@@ -33,6 +34,7 @@ public sealed class ClientEndPoint : IPEndPoint
     private const int IPv4AddressOffset = 4;
     private const int IPv6AddressOffset = 8;
     private const int IPv6ScopeOffset = 24;
+    private const int DnsHeaderSize = 12;
 
     // Almost every endpoint never suppresses anything: no lock object per datagram, and the keyed list (which
     // doubles as its own lock) only exists once a keyed suppression is asked for.
@@ -107,6 +109,29 @@ public sealed class ClientEndPoint : IPEndPoint
         }
 
         return TryConsumeSuppression();
+    }
+
+    /// <summary>
+    /// Wraps a message this client sent (behind its 2-byte length prefix) as ARSoft's received package, or returns
+    /// null when it cannot be answered: shorter than a DNS header, or a header or question ARSoft cannot parse.
+    /// </summary>
+    internal DnsReceivedRawPackage? TryCreateQuery(byte[] bufferWithLengthPrefix, IPEndPoint localEndPoint)
+    {
+        if (bufferWithLengthPrefix.Length < DnsRawPackage.LENGTH_HEADER_LENGTH + DnsHeaderSize)
+        {
+            return null;
+        }
+
+        try
+        {
+            // The package parses the ID and question at once; whatever ARSoft throws on hostile input, it means
+            // the same here: nothing to answer.
+            return new DnsReceivedRawPackage(bufferWithLengthPrefix, this, localEndPoint);
+        }
+        catch (Exception)
+        {
+            return null;
+        }
     }
 
     /// <summary>

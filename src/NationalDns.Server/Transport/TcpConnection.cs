@@ -10,16 +10,14 @@ namespace NationalDns.Server.Transport;
 /// task, so answers leave in completion order and may interleave; writes are serialised here.
 /// </summary>
 /// <remarks>
-/// The connection closes itself: once reading has ended (EOF, a zero length prefix, the idle timeout, a socket
-/// error) it closes as soon as the answers still being worked on are written, or after one more idle timeout if
-/// they never come. ARSoft 3.6.1 cannot be relied on for that: its reference count can reach zero between two
-/// reads of a pipelining client and dispose a connection that is still in use (the cause of its lost TCP
-/// queries), and it never disposes a connection whose reading ended normally.
+/// The connection closes itself once reading has ended (EOF, a zero length prefix, the idle timeout, an error) and
+/// the answers still being worked on are written, or one more idle timeout later if they never come. ARSoft 3.6.1
+/// cannot be relied on for that: its reference count can hit zero between two reads of a pipelining client and
+/// dispose a connection still in use (its lost TCP queries), yet never disposes one whose reading ended normally.
 /// </remarks>
 internal sealed class TcpConnection : IServerConnection
 {
     private const int LengthPrefixSize = DnsRawPackage.LENGTH_HEADER_LENGTH;
-    private const int DnsHeaderSize = 12;
     private const int ReadBufferSize = 4096;
 
     // A client that pipelines queries but does not read its answers stops being read after this many.
@@ -52,11 +50,6 @@ internal sealed class TcpConnection : IServerConnection
         _idle = new CancellationTokenSource(Timeout.InfiniteTimeSpan, timeProvider);
         _remote = ClientEndPoint.FromIPEndPoint((IPEndPoint)socket.RemoteEndPoint!);
         _local = (IPEndPoint)socket.LocalEndPoint!;
-
-        // The idle clock runs from the start, so even a connection ARSoft never reads (a refused ClientConnected)
-        // gets closed; every query read and every answer written restarts it.
-        _idle.Token.UnsafeRegister(static state => ((TcpConnection)state!).FinishReading(), this);
-        _idle.CancelAfter(idleTimeout);
     }
 
     public IServerTransport Transport => _transport;
@@ -90,7 +83,7 @@ internal sealed class TcpConnection : IServerConnection
 
                 RestartIdleClock();
 
-                var query = TryCreatePackage(frame);
+                var query = _remote.TryCreateQuery(frame, _local);
                 if (query is null)
                 {
                     _answerSlots.Release();
@@ -137,6 +130,16 @@ internal sealed class TcpConnection : IServerConnection
         }
     }
 
+    /// <summary>
+    /// Starts the idle clock; called once the transport tracks the connection. It runs from the start, so even a
+    /// connection ARSoft never reads (a refused ClientConnected) gets closed.
+    /// </summary>
+    internal void StartIdleClock()
+    {
+        _idle.Token.UnsafeRegister(static state => ((TcpConnection)state!).FinishReading(), this);
+        RestartIdleClock();
+    }
+
     /// <summary>Closes the socket now, dropping answers not yet written.</summary>
     internal void Close()
     {
@@ -153,11 +156,6 @@ internal sealed class TcpConnection : IServerConnection
 
     private async Task<bool> WriteAsync(ArraySegment<byte> frame)
     {
-        if (Volatile.Read(ref _closed) != 0)
-        {
-            return false;
-        }
-
         await _writeLock.WaitAsync();
         try
         {
@@ -171,7 +169,7 @@ internal sealed class TcpConnection : IServerConnection
         }
         catch (Exception e) when (e is SocketException or ObjectDisposedException)
         {
-            Close();
+            Close(); // a failed write leaves the stream in an unknown state; nothing more can be sent on it
             return false;
         }
         finally
@@ -180,10 +178,8 @@ internal sealed class TcpConnection : IServerConnection
         }
     }
 
-    /// <summary>
-    /// Idle means: no complete query read and no answer written for the idle timeout. The clock restarts on those
-    /// events rather than when a read begins, so a slow hand-off between two reads never shortens it.
-    /// </summary>
+    // Idle means no complete query read and no answer written. Restarting on those events, not when a read
+    // begins, keeps a slow hand-off between two reads from shortening the timeout.
     private void RestartIdleClock() => _idle.CancelAfter(_idleTimeout);
 
     private void AnswerDone()
@@ -191,8 +187,7 @@ internal sealed class TcpConnection : IServerConnection
         var stillInFlight = Interlocked.Decrement(ref _answersInFlight);
         if (stillInFlight < 0)
         {
-            // More answers than queries read (never expected from ARSoft): nothing to account for.
-            Interlocked.Increment(ref _answersInFlight);
+            Interlocked.Increment(ref _answersInFlight); // more answers than queries: nothing to account for
             return;
         }
 
@@ -286,24 +281,5 @@ internal sealed class TcpConnection : IServerConnection
         }
 
         return true;
-    }
-
-    private DnsReceivedRawPackage? TryCreatePackage(byte[] frame)
-    {
-        if (frame.Length < LengthPrefixSize + DnsHeaderSize)
-        {
-            return null;
-        }
-
-        try
-        {
-            // The package parses the ID and the question right away; ARSoft's parser throws a variety of exception
-            // types on hostile input, and every one of them means the same here: nothing to answer.
-            return new DnsReceivedRawPackage(frame, _remote, _local);
-        }
-        catch (Exception)
-        {
-            return null;
-        }
     }
 }

@@ -162,6 +162,7 @@ public sealed partial class TcpTransport : IServerTransport
             return null;
         }
 
+        connection.StartIdleClock();
         return connection;
     }
 

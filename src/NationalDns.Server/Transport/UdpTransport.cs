@@ -22,7 +22,6 @@ namespace NationalDns.Server.Transport;
 public sealed partial class UdpTransport : IServerTransport
 {
     private const int MaxDatagramSize = 65_535;
-    private const int DnsHeaderSize = 12;
     private const int LengthPrefixSize = DnsRawPackage.LENGTH_HEADER_LENGTH;
 
     private static readonly Task<bool> s_initialized = Task.FromResult(true);
@@ -165,28 +164,19 @@ public sealed partial class UdpTransport : IServerTransport
 
     private UdpConnection? CreateConnection(int length)
     {
-        // Shorter than a header: there is no ID to answer to, and ARSoft's package would fail to parse it.
-        if (length < DnsHeaderSize)
-        {
-            return null;
-        }
-
         var client = ClientEndPoint.FromSocketAddress(_sender);
         var buffer = GC.AllocateUninitializedArray<byte>(length + LengthPrefixSize);
         BinaryPrimitives.WriteUInt16BigEndian(buffer, (ushort)length);
         _receiveBuffer.AsSpan(0, length).CopyTo(buffer.AsSpan(LengthPrefixSize));
 
-        try
-        {
-            // The package parses the ID and the question right away; ARSoft's parser throws a variety of exception
-            // types on hostile input, and every one of them means the same here: nothing to answer.
-            return new UdpConnection(this, new DnsReceivedRawPackage(buffer, client, BoundEndPoint), client);
-        }
-        catch (Exception)
+        var query = client.TryCreateQuery(buffer, BoundEndPoint);
+        if (query is null)
         {
             Log.MalformedDatagram(_logger, client, length);
             return null;
         }
+
+        return new UdpConnection(this, query, client);
     }
 
     private static async Task WaitForCancellationAsync(CancellationToken token)
