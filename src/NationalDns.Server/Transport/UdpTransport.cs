@@ -13,7 +13,8 @@ namespace NationalDns.Server.Transport;
 /// </summary>
 /// <remarks>
 /// One socket, dual-mode when bound to <c>[::]</c>. Datagrams of up to 65,535 bytes are received into one reused
-/// buffer; the only per-datagram buffer is the exact-size copy that <see cref="DnsReceivedRawPackage"/> owns.
+/// buffer; the only per-datagram buffer this transport allocates is the exact-size copy that
+/// <see cref="DnsReceivedRawPackage"/> owns (ARSoft's constructor then copies it once more to read the ID).
 /// Each datagram becomes a one-shot connection whose <see cref="IServerConnection.RemoteEndPoint"/> is a fresh
 /// <see cref="ClientEndPoint"/>. Answers above 512 bytes are truncated by ARSoft to the client's EDNS size with TC=1.
 /// <see cref="AcceptConnectionAsync"/> never throws: ARSoft runs it from an <c>async void</c> loop, where an
