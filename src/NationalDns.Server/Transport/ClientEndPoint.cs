@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
+using ARSoft.Tools.Net.Dns;
 
 namespace NationalDns.Server.Transport;
 
@@ -33,11 +34,12 @@ public sealed class ClientEndPoint : IPEndPoint
     private const int IPv4AddressOffset = 4;
     private const int IPv6AddressOffset = 8;
     private const int IPv6ScopeOffset = 24;
+    private const int DnsHeaderSize = 12;
 
-    private readonly Lock _gate = new();
-    private int _pending;
-    private int _pendingUnkeyed;
-    private List<ushort>? _pendingIds;
+    // Almost every endpoint never suppresses anything: no lock object per datagram, and the keyed list (which
+    // doubles as its own lock) only exists once a keyed suppression is asked for.
+    private int _unkeyed;
+    private List<ushort>? _keyed;
 
     /// <summary>Creates an endpoint for a client at <paramref name="address"/>:<paramref name="port"/>.</summary>
     public ClientEndPoint(IPAddress address, int port)
@@ -49,14 +51,7 @@ public sealed class ClientEndPoint : IPEndPoint
     /// Sends nothing for the next answer that goes to this endpoint, whatever its transaction ID.
     /// Exact over UDP; over TCP prefer <see cref="SuppressAnswer"/> (see the type's remarks).
     /// </summary>
-    public void SuppressNextAnswer()
-    {
-        lock (_gate)
-        {
-            _pendingUnkeyed++;
-            _pending++;
-        }
-    }
+    public void SuppressNextAnswer() => Interlocked.Increment(ref _unkeyed);
 
     /// <summary>
     /// Sends nothing for the next answer to this endpoint that carries <paramref name="transactionId"/>: pass the
@@ -64,25 +59,35 @@ public sealed class ClientEndPoint : IPEndPoint
     /// </summary>
     public void SuppressAnswer(ushort transactionId)
     {
-        lock (_gate)
+        var keyed = Volatile.Read(ref _keyed);
+        if (keyed is null)
         {
-            (_pendingIds ??= []).Add(transactionId);
-            _pending++;
+            var created = new List<ushort>();
+            keyed = Interlocked.CompareExchange(ref _keyed, created, null) ?? created;
+        }
+
+        lock (keyed)
+        {
+            keyed.Add(transactionId);
         }
     }
 
     /// <summary>Consumes one unkeyed suppression; true means the caller must not send the answer.</summary>
     internal bool TryConsumeSuppression()
     {
-        if (Volatile.Read(ref _pending) == 0)
+        var pending = Volatile.Read(ref _unkeyed);
+        while (pending > 0)
         {
-            return false;
+            var seen = Interlocked.CompareExchange(ref _unkeyed, pending - 1, pending);
+            if (seen == pending)
+            {
+                return true;
+            }
+
+            pending = seen;
         }
 
-        lock (_gate)
-        {
-            return TryConsumeUnkeyed();
-        }
+        return false;
     }
 
     /// <summary>
@@ -91,21 +96,41 @@ public sealed class ClientEndPoint : IPEndPoint
     /// </summary>
     internal bool TryConsumeSuppression(ushort answerId)
     {
-        // Nearly every answer is sent: skip the lock when nothing is pending.
-        if (Volatile.Read(ref _pending) == 0)
+        var keyed = Volatile.Read(ref _keyed);
+        if (keyed is not null)
         {
-            return false;
+            lock (keyed)
+            {
+                if (keyed.Remove(answerId))
+                {
+                    return true;
+                }
+            }
         }
 
-        lock (_gate)
-        {
-            if (_pendingIds is not null && _pendingIds.Remove(answerId))
-            {
-                _pending--;
-                return true;
-            }
+        return TryConsumeSuppression();
+    }
 
-            return TryConsumeUnkeyed();
+    /// <summary>
+    /// Wraps a message this client sent (behind its 2-byte length prefix) as ARSoft's received package, or returns
+    /// null when it cannot be answered: shorter than a DNS header, or a header or question ARSoft cannot parse.
+    /// </summary>
+    internal DnsReceivedRawPackage? TryCreateQuery(byte[] bufferWithLengthPrefix, IPEndPoint localEndPoint)
+    {
+        if (bufferWithLengthPrefix.Length < DnsRawPackage.LENGTH_HEADER_LENGTH + DnsHeaderSize)
+        {
+            return null;
+        }
+
+        try
+        {
+            // The package parses the ID and question at once; whatever ARSoft throws on hostile input, it means
+            // the same here: nothing to answer.
+            return new DnsReceivedRawPackage(bufferWithLengthPrefix, this, localEndPoint);
+        }
+        catch (Exception)
+        {
+            return null;
         }
     }
 
@@ -145,18 +170,6 @@ public sealed class ClientEndPoint : IPEndPoint
     {
         var address = endPoint.Address.IsIPv4MappedToIPv6 ? endPoint.Address.MapToIPv4() : endPoint.Address;
         return new ClientEndPoint(address, endPoint.Port);
-    }
-
-    private bool TryConsumeUnkeyed()
-    {
-        if (_pendingUnkeyed == 0)
-        {
-            return false;
-        }
-
-        _pendingUnkeyed--;
-        _pending--;
-        return true;
     }
 
     private static bool IsIPv4Mapped(ReadOnlySpan<byte> ipv6Address) =>

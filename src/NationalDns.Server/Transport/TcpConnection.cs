@@ -10,31 +10,30 @@ namespace NationalDns.Server.Transport;
 /// task, so answers leave in completion order and may interleave; writes are serialised here.
 /// </summary>
 /// <remarks>
-/// The connection closes itself: once reading has ended (EOF, a zero length prefix, the idle timeout, a socket
-/// error) it closes as soon as the answers still being worked on are written, or after one more idle timeout if
-/// they never come. ARSoft 3.6.1 cannot be relied on for that: its reference count can reach zero between two
-/// reads of a pipelining client and dispose a connection that is still in use (the cause of its lost TCP
-/// queries), and it never disposes a connection whose reading ended normally.
+/// The connection closes itself once reading has ended (EOF, a zero length prefix, the idle timeout, an error) and
+/// the answers still being worked on are written, or one more idle timeout later if they never come. ARSoft 3.6.1
+/// cannot be relied on for that: its reference count can hit zero between two reads of a pipelining client and
+/// dispose a connection still in use (its lost TCP queries), yet never disposes one whose reading ended normally.
 /// </remarks>
 internal sealed class TcpConnection : IServerConnection
 {
     private const int LengthPrefixSize = DnsRawPackage.LENGTH_HEADER_LENGTH;
-    private const int DnsHeaderSize = 12;
     private const int ReadBufferSize = 4096;
 
     // A client that pipelines queries but does not read its answers stops being read after this many.
-    private const int MaxAnswersInFlight = 128;
+    internal const int MaxAnswersInFlight = 128;
 
     private static readonly Task<bool> s_initialized = Task.FromResult(true);
 
     private readonly TcpTransport _transport;
     private readonly Socket _socket;
     private readonly TimeSpan _idleTimeout;
+    private readonly TimeProvider _timeProvider;
     private readonly ClientEndPoint _remote;
     private readonly IPEndPoint _local;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly SemaphoreSlim _answerSlots = new(MaxAnswersInFlight, MaxAnswersInFlight);
-    private readonly CancellationTokenSource _idle = new();
+    private readonly CancellationTokenSource _idle;
     private readonly byte[] _readBuffer = new byte[ReadBufferSize];
     private int _readStart;
     private int _readEnd;
@@ -42,18 +41,15 @@ internal sealed class TcpConnection : IServerConnection
     private int _readingDone;
     private int _closed;
 
-    public TcpConnection(TcpTransport transport, Socket socket, TimeSpan idleTimeout)
+    public TcpConnection(TcpTransport transport, Socket socket, TimeSpan idleTimeout, TimeProvider timeProvider)
     {
         _transport = transport;
         _socket = socket;
         _idleTimeout = idleTimeout;
+        _timeProvider = timeProvider;
+        _idle = new CancellationTokenSource(Timeout.InfiniteTimeSpan, timeProvider);
         _remote = ClientEndPoint.FromIPEndPoint((IPEndPoint)socket.RemoteEndPoint!);
         _local = (IPEndPoint)socket.LocalEndPoint!;
-
-        // The idle clock runs from the start, so even a connection ARSoft never reads (a refused ClientConnected)
-        // gets closed; each query read restarts it.
-        _idle.Token.UnsafeRegister(static state => ((TcpConnection)state!).FinishReading(), this);
-        _idle.CancelAfter(idleTimeout);
     }
 
     public IServerTransport Transport => _transport;
@@ -79,15 +75,15 @@ internal sealed class TcpConnection : IServerConnection
             while (CanRead && !token.IsCancellationRequested)
             {
                 await _answerSlots.WaitAsync(_idle.Token);
-                _idle.CancelAfter(_idleTimeout);
-
                 var frame = await ReadFrameAsync(_idle.Token);
                 if (frame is null)
                 {
                     break;
                 }
 
-                var query = TryCreatePackage(frame);
+                RestartIdleClock();
+
+                var query = _remote.TryCreateQuery(frame, _local);
                 if (query is null)
                 {
                     _answerSlots.Release();
@@ -134,6 +130,16 @@ internal sealed class TcpConnection : IServerConnection
         }
     }
 
+    /// <summary>
+    /// Starts the idle clock; called once the transport tracks the connection. It runs from the start, so even a
+    /// connection ARSoft never reads (a refused ClientConnected) gets closed.
+    /// </summary>
+    internal void StartIdleClock()
+    {
+        _idle.Token.UnsafeRegister(static state => ((TcpConnection)state!).FinishReading(), this);
+        RestartIdleClock();
+    }
+
     /// <summary>Closes the socket now, dropping answers not yet written.</summary>
     internal void Close()
     {
@@ -150,11 +156,6 @@ internal sealed class TcpConnection : IServerConnection
 
     private async Task<bool> WriteAsync(ArraySegment<byte> frame)
     {
-        if (Volatile.Read(ref _closed) != 0)
-        {
-            return false;
-        }
-
         await _writeLock.WaitAsync();
         try
         {
@@ -163,11 +164,12 @@ internal sealed class TcpConnection : IServerConnection
                 sent += await _socket.SendAsync(frame.AsMemory(sent), SocketFlags.None);
             }
 
+            RestartIdleClock();
             return true;
         }
         catch (Exception e) when (e is SocketException or ObjectDisposedException)
         {
-            Close();
+            Close(); // a failed write leaves the stream in an unknown state; nothing more can be sent on it
             return false;
         }
         finally
@@ -176,13 +178,16 @@ internal sealed class TcpConnection : IServerConnection
         }
     }
 
+    // Idle means no complete query read and no answer written. Restarting on those events, not when a read
+    // begins, keeps a slow hand-off between two reads from shortening the timeout.
+    private void RestartIdleClock() => _idle.CancelAfter(_idleTimeout);
+
     private void AnswerDone()
     {
         var stillInFlight = Interlocked.Decrement(ref _answersInFlight);
         if (stillInFlight < 0)
         {
-            // More answers than queries read (never expected from ARSoft): nothing to account for.
-            Interlocked.Increment(ref _answersInFlight);
+            Interlocked.Increment(ref _answersInFlight); // more answers than queries: nothing to account for
             return;
         }
 
@@ -212,7 +217,7 @@ internal sealed class TcpConnection : IServerConnection
 
     private async Task CloseAfterGracePeriodAsync()
     {
-        await Task.Delay(_idleTimeout);
+        await Task.Delay(_idleTimeout, _timeProvider);
         Close();
     }
 
@@ -276,24 +281,5 @@ internal sealed class TcpConnection : IServerConnection
         }
 
         return true;
-    }
-
-    private DnsReceivedRawPackage? TryCreatePackage(byte[] frame)
-    {
-        if (frame.Length < LengthPrefixSize + DnsHeaderSize)
-        {
-            return null;
-        }
-
-        try
-        {
-            // The package parses the ID and the question right away; ARSoft's parser throws a variety of exception
-            // types on hostile input, and every one of them means the same here: nothing to answer.
-            return new DnsReceivedRawPackage(frame, _remote, _local);
-        }
-        catch (Exception)
-        {
-            return null;
-        }
     }
 }

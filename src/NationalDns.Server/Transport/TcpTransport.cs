@@ -15,14 +15,15 @@ namespace NationalDns.Server.Transport;
 /// <remarks>
 /// Every accepted client is one <see cref="TcpConnection"/>: length-prefixed messages (RFC 1035 §4.2.2) are read
 /// back to back, ARSoft answers them concurrently, and the answers are written one at a time. A connection is closed
-/// after the idle timeout without a complete query (Unbound's <c>tcp-idle-timeout</c> defaults to 30 s as well).
+/// once the idle timeout passes with no complete query read and no answer written (Unbound's <c>tcp-idle-timeout</c>
+/// defaults to 30 s as well).
 /// At most <c>maxConnections</c> clients are served at once; connections beyond that are closed as soon as they
 /// are accepted, so a flood cannot exhaust sockets or memory. <see cref="AcceptConnectionAsync"/> never throws:
 /// ARSoft runs it from an <c>async void</c> loop, where an exception would end the process.
 /// </remarks>
 public sealed partial class TcpTransport : IServerTransport
 {
-    /// <summary>How long a connection may sit without delivering a complete query.</summary>
+    /// <summary>How long a connection may sit with no complete query read and no answer written.</summary>
     public static readonly TimeSpan DefaultIdleTimeout = TimeSpan.FromSeconds(30);
 
     /// <summary>How many clients are served at once by default.</summary>
@@ -35,6 +36,7 @@ public sealed partial class TcpTransport : IServerTransport
 
     private readonly IPEndPoint _bindEndPoint;
     private readonly TimeSpan _idleTimeout;
+    private readonly TimeProvider _timeProvider;
     private readonly int _maxConnections;
     private readonly Socket _listener;
     private readonly ILogger _logger;
@@ -52,16 +54,23 @@ public sealed partial class TcpTransport : IServerTransport
 
     /// <summary>Creates the transport; nothing is bound until <see cref="Bind"/>.</summary>
     /// <param name="bindEndPoint">Where to listen; port 0 picks a free port (see <see cref="BoundEndPoint"/>).</param>
-    /// <param name="idleTimeout">How long a connection may wait for its next complete query.</param>
+    /// <param name="idleTimeout">How long a connection may sit with no complete query read and no answer written.</param>
     /// <param name="maxConnections">How many clients are served at once; more are closed on accept.</param>
     /// <param name="logger">Receives diagnostics about refused connections and socket errors; optional.</param>
-    public TcpTransport(IPEndPoint bindEndPoint, TimeSpan idleTimeout, int maxConnections = DefaultMaxConnections, ILogger<TcpTransport>? logger = null)
+    /// <param name="timeProvider">Drives the idle clock; the system clock unless given.</param>
+    public TcpTransport(
+        IPEndPoint bindEndPoint,
+        TimeSpan idleTimeout,
+        int maxConnections = DefaultMaxConnections,
+        ILogger<TcpTransport>? logger = null,
+        TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(bindEndPoint);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(idleTimeout, TimeSpan.Zero);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxConnections, 1);
         _bindEndPoint = bindEndPoint;
         _idleTimeout = idleTimeout;
+        _timeProvider = timeProvider ?? TimeProvider.System;
         _maxConnections = maxConnections;
         _logger = logger ?? NullLogger<TcpTransport>.Instance;
         _listener = new Socket(bindEndPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
@@ -136,7 +145,7 @@ public sealed partial class TcpTransport : IServerTransport
         TcpConnection connection;
         try
         {
-            connection = new TcpConnection(this, client, _idleTimeout);
+            connection = new TcpConnection(this, client, _idleTimeout, _timeProvider);
         }
         catch (Exception e) when (e is SocketException or ObjectDisposedException)
         {
@@ -153,6 +162,7 @@ public sealed partial class TcpTransport : IServerTransport
             return null;
         }
 
+        connection.StartIdleClock();
         return connection;
     }
 

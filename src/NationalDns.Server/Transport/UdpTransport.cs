@@ -13,7 +13,8 @@ namespace NationalDns.Server.Transport;
 /// </summary>
 /// <remarks>
 /// One socket, dual-mode when bound to <c>[::]</c>. Datagrams of up to 65,535 bytes are received into one reused
-/// buffer; the only per-datagram buffer is the exact-size copy that <see cref="DnsReceivedRawPackage"/> owns.
+/// buffer; the only per-datagram buffer this transport allocates is the exact-size copy that
+/// <see cref="DnsReceivedRawPackage"/> owns (ARSoft's constructor then copies it once more to read the ID).
 /// Each datagram becomes a one-shot connection whose <see cref="IServerConnection.RemoteEndPoint"/> is a fresh
 /// <see cref="ClientEndPoint"/>. Answers above 512 bytes are truncated by ARSoft to the client's EDNS size with TC=1.
 /// <see cref="AcceptConnectionAsync"/> never throws: ARSoft runs it from an <c>async void</c> loop, where an
@@ -22,7 +23,6 @@ namespace NationalDns.Server.Transport;
 public sealed partial class UdpTransport : IServerTransport
 {
     private const int MaxDatagramSize = 65_535;
-    private const int DnsHeaderSize = 12;
     private const int LengthPrefixSize = DnsRawPackage.LENGTH_HEADER_LENGTH;
 
     private static readonly Task<bool> s_initialized = Task.FromResult(true);
@@ -109,8 +109,34 @@ public sealed partial class UdpTransport : IServerTransport
 
         try
         {
-            var length = await ReceiveAsync(token);
-            return length < 0 ? null : CreateConnection(length);
+            if (_closed)
+            {
+                await WaitForCancellationAsync(token);
+                return null;
+            }
+
+            int length;
+            try
+            {
+                length = await _socket.ReceiveFromAsync(_receiveBuffer, SocketFlags.None, _sender, token);
+            }
+            catch (OperationCanceledException)
+            {
+                return null;
+            }
+            catch (Exception e) when (e is ObjectDisposedException || (e is SocketException && _closed))
+            {
+                await WaitForCancellationAsync(token);
+                return null;
+            }
+            catch (SocketException e)
+            {
+                // ICMP errors and the like concern one peer; the socket itself is fine, so the next receive proceeds.
+                Log.ReceiveFailed(_logger, _boundEndPoint, e.SocketErrorCode);
+                return null;
+            }
+
+            return CreateConnection(length);
         }
         finally
         {
@@ -137,60 +163,21 @@ public sealed partial class UdpTransport : IServerTransport
         }
     }
 
-    /// <summary>Receives one datagram into the shared buffer; returns its length, or -1 when there is none.</summary>
-    private async ValueTask<int> ReceiveAsync(CancellationToken token)
-    {
-        if (_closed)
-        {
-            await WaitForCancellationAsync(token);
-            return -1;
-        }
-
-        try
-        {
-            return await _socket.ReceiveFromAsync(_receiveBuffer, SocketFlags.None, _sender, token);
-        }
-        catch (OperationCanceledException)
-        {
-            return -1;
-        }
-        catch (Exception e) when (e is ObjectDisposedException || (e is SocketException && _closed))
-        {
-            await WaitForCancellationAsync(token);
-            return -1;
-        }
-        catch (SocketException e)
-        {
-            // ICMP errors and the like concern one peer; the socket itself is fine, so the next receive proceeds.
-            Log.ReceiveFailed(_logger, _boundEndPoint, e.SocketErrorCode);
-            return -1;
-        }
-    }
-
     private UdpConnection? CreateConnection(int length)
     {
-        // Shorter than a header: there is no ID to answer to, and ARSoft's package would fail to parse it.
-        if (length < DnsHeaderSize)
-        {
-            return null;
-        }
-
         var client = ClientEndPoint.FromSocketAddress(_sender);
         var buffer = GC.AllocateUninitializedArray<byte>(length + LengthPrefixSize);
         BinaryPrimitives.WriteUInt16BigEndian(buffer, (ushort)length);
         _receiveBuffer.AsSpan(0, length).CopyTo(buffer.AsSpan(LengthPrefixSize));
 
-        try
-        {
-            // The package parses the ID and the question right away; ARSoft's parser throws a variety of exception
-            // types on hostile input, and every one of them means the same here: nothing to answer.
-            return new UdpConnection(this, new DnsReceivedRawPackage(buffer, client, BoundEndPoint), client);
-        }
-        catch (Exception)
+        var query = client.TryCreateQuery(buffer, BoundEndPoint);
+        if (query is null)
         {
             Log.MalformedDatagram(_logger, client, length);
             return null;
         }
+
+        return new UdpConnection(this, query, client);
     }
 
     private static async Task WaitForCancellationAsync(CancellationToken token)

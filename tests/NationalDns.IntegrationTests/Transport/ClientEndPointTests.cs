@@ -31,6 +31,31 @@ public sealed class ClientEndPointTests
     }
 
     [Fact]
+    public void Query_from_the_client_carries_its_id_and_the_client_as_remote_endpoint()
+    {
+        var client = new ClientEndPoint(IPAddress.Loopback, 1053);
+        var local = new IPEndPoint(IPAddress.Loopback, 53);
+
+        var query = client.TryCreateQuery(DnsWire.Frame(DnsWire.Query(77, "ok.test")), local);
+
+        Assert.Equal<ushort?>(77, query?.MessageIdentification.TransactionID);
+        Assert.Same(client, query?.RemoteEndpoint);
+        Assert.Same(local, query?.LocalEndpoint);
+    }
+
+    [Theory]
+    [InlineData(0)] // nothing at all
+    [InlineData(11)] // shorter than a header
+    [InlineData(20)] // question cut short
+    public void Message_that_cannot_be_answered_is_no_query(int keptBytes)
+    {
+        var client = new ClientEndPoint(IPAddress.Loopback, 1053);
+        var message = DnsWire.Query(78, "cut-short.test")[..keptBytes];
+
+        Assert.Null(client.TryCreateQuery(DnsWire.Frame(message), new IPEndPoint(IPAddress.Loopback, 53)));
+    }
+
+    [Fact]
     public void Unkeyed_suppression_swallows_exactly_one_answer_whatever_its_id()
     {
         var client = new ClientEndPoint(IPAddress.Loopback, 1053);

@@ -53,7 +53,19 @@ internal sealed class LoopbackDnsServer : IDisposable
             new UdpTransport(new IPEndPoint(address, 0)),
             new TcpTransport(new IPEndPoint(address, 0), tcpIdleTimeout ?? TcpTransport.DefaultIdleTimeout, maxTcpConnections));
 
-    public void Dispose() => _server.Stop();
+    public void Dispose()
+    {
+        try
+        {
+            _server.Stop();
+        }
+        catch (AggregateException e) when (e.InnerExceptions.All(inner => inner is TaskCanceledException))
+        {
+            // ARSoft's Stop() throws when a transport loop had not started yet, and then skips Close().
+            Udp.Close();
+            Tcp.Close();
+        }
+    }
 
     private Task OnQueryReceivedAsync(object sender, QueryReceivedEventArgs e)
     {

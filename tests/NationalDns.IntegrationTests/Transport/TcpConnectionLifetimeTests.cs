@@ -6,19 +6,16 @@ namespace NationalDns.IntegrationTests.Transport;
 public sealed class TcpConnectionLifetimeTests
 {
     [Fact]
-    public async Task Idle_connection_is_closed_after_the_idle_timeout()
+    public async Task Silent_connection_is_closed_after_the_idle_timeout()
     {
-        var idleTimeout = TimeSpan.FromMilliseconds(300);
+        var idleTimeout = TimeSpan.FromMilliseconds(200);
         using var server = LoopbackDnsServer.Start(IPAddress.Loopback, tcpIdleTimeout: idleTimeout);
+        var sinceConnecting = Stopwatch.StartNew();
         using var client = await TcpProbe.ConnectAsync(server.Tcp.BoundEndPoint);
-        var connectedFor = Stopwatch.StartNew();
 
-        await client.SendAsync(DnsWire.Frame(DnsWire.Query(1, "once.test")));
-        var answer = await client.ReadAnswerAsync();
-
-        Assert.Equal<ushort?>(1, answer?.TransactionID);
         Assert.True(await client.WaitForCloseAsync(), "the server kept an idle connection open");
-        Assert.True(connectedFor.Elapsed >= idleTimeout, $"closed after {connectedFor.Elapsed}, before the idle timeout");
+        // The clock starts at accept, after the connect began; runtime timers tick coarsely, hence the slack.
+        Assert.True(sinceConnecting.Elapsed >= idleTimeout - TimeSpan.FromMilliseconds(20), $"closed after {sinceConnecting.Elapsed}");
         await Poll.UntilAsync(() => server.Tcp.OpenConnections == 0);
     }
 
