@@ -23,6 +23,7 @@ CLIENTS=${CLIENTS:-8}; OUTSTANDING=${OUTSTANDING:-200}
 # Upper bound on queries per run, whatever the rate: 200k qps is beyond this machine's loopback.
 max_queries=$(( SECS * 200000 ))
 
+trap 'log "dnsperf-once.sh $PORT $WL: failed at line $LINENO"' ERR
 scratch=$(mktemp -d "$WORK/run/dnsperf.XXXXXX")
 trap 'rm -rf "$scratch"' EXIT
 

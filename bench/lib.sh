@@ -107,7 +107,8 @@ median() { sort -g | awk '{ v[NR] = $1 } END { if (NR) print (NR % 2) ? v[(NR + 
 
 # utime + stime of process $1 and all its descendants, in clock ticks (nsd serves from a child).
 tree_cpu_ticks() {
-  cat /proc/[0-9]*/stat 2>/dev/null | awk -v root="$1" '
+  # processes come and go while cat reads them: a vanished one is not an error
+  { cat /proc/[0-9]*/stat 2>/dev/null || true; } | awk -v root="$1" '
     { pid = $1; rest = $0; sub(/^.*\) /, "", rest); split(rest, f, " ")
       parent[pid] = f[2]; ticks[pid] = f[12] + f[13] }
     END {

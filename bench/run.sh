@@ -61,7 +61,7 @@ log "starting nsd, Unbound and NationalDns with N=$N"
 log "warm-up: ${WARM_SECS} s per workload and server"
 for t in "${TARGETS[@]}"; do
   for wl in a b c; do
-    echo "warm target=$t wl=$wl $(N=$N SERVER_PID=$(pid_of "$t") UPSTREAM_PID=$(pid_of upstream) "$BENCH_DIR/dnsperf-once.sh" "$(port_of "$t")" "$wl" "$WARM_SECS" || true)" >> "$RAW"
+    echo "warm target=$t $(N=$N SERVER_PID=$(pid_of "$t") UPSTREAM_PID=$(pid_of upstream) "$BENCH_DIR/dnsperf-once.sh" "$(port_of "$t")" "$wl" "$WARM_SECS" || true)" >> "$RAW"
   done
 done
 
@@ -73,6 +73,7 @@ for rep in $(seq 1 "$REPS"); do
     for t in "${order[@]}"; do
       fits "$SECS" || { log "time budget of $MAX_MINUTES min reached: skipping the remaining runs"; break 3; }
       line=$(N=$N SERVER_PID=$(pid_of "$t") UPSTREAM_PID=$(pid_of upstream) "$BENCH_DIR/dnsperf-once.sh" "$(port_of "$t")" "$wl" "$SECS" || true)
+      [ -n "$line" ] || line="wl=$wl error=no-result"
       echo "run target=$t rep=$rep $line" | tee -a "$RAW" >&2
     done
   done
@@ -84,6 +85,7 @@ for rep in $(seq 1 "$LAT_REPS"); do
     for t in "${TARGETS[@]}"; do
       fits "$LAT_SECS" || { log "time budget of $MAX_MINUTES min reached: skipping the remaining runs"; break 3; }
       line=$(RATE=$(rate_of "$wl") N=$N SERVER_PID=$(pid_of "$t") UPSTREAM_PID=$(pid_of upstream) "$BENCH_DIR/dnsperf-once.sh" "$(port_of "$t")" "$wl" "$LAT_SECS" || true)
+      [ -n "$line" ] || line="wl=$wl error=no-result"
       echo "lat target=$t rep=$rep rate=$(rate_of "$wl") $line" | tee -a "$RAW" >&2
     done
   done
