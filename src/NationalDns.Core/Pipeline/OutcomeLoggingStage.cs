@@ -68,21 +68,15 @@ public sealed partial class OutcomeLoggingStage : IQueryStage
         var blockedName = result.BlockedName ?? string.Empty;
         if (string.Equals(blockedName, DomainNames.FromWire(query.Question.Name), StringComparison.Ordinal))
         {
-            Refused(_logger, queryName, queryType, query.Client.ToString(), action, rule.Pattern, rule.Source.ToString(), elapsed);
+            RefusalLog.Refused(_logger, queryName, queryType, query.Client.ToString(), action, rule.Pattern, rule.Source.ToString(), elapsed);
         }
         else
         {
-            RefusedViaCname(_logger, queryName, queryType, query.Client.ToString(), blockedName, action, rule.Pattern, rule.Source.ToString(), elapsed);
+            RefusalLog.RefusedViaCname(_logger, queryName, queryType, query.Client.ToString(), blockedName, action, rule.Pattern, rule.Source.ToString(), elapsed);
         }
     }
 
     private double ElapsedMs(QueryContext query) => Math.Round(_time.GetElapsedTime(query.ReceivedAt).TotalMilliseconds, 3);
-
-    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Refused {QueryName} {QueryType} from {Client}: {Action} by {Rule} ({Source}) in {ElapsedMs} ms")]
-    private static partial void Refused(ILogger logger, string queryName, string queryType, string client, string action, string rule, string source, double elapsedMs);
-
-    [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "Refused {QueryName} {QueryType} from {Client} via CNAME {BlockedName}: {Action} by {Rule} ({Source}) in {ElapsedMs} ms")]
-    private static partial void RefusedViaCname(ILogger logger, string queryName, string queryType, string client, string blockedName, string action, string rule, string source, double elapsedMs);
 
     [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "Upstream failed for {QueryName} {QueryType} from {Client}: {Reason} after {ElapsedMs} ms; answered SERVFAIL")]
     private static partial void UpstreamFailed(ILogger logger, string queryName, string queryType, string client, string? reason, double elapsedMs);

@@ -33,7 +33,13 @@ public sealed class RuleSet
     public BlockRule? Match(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
-        var suffix = name.AsSpan();
+        return Match(name.AsSpan());
+    }
+
+    /// <summary>The same as <see cref="Match(string)"/>, for a name the caller decoded into a buffer of its own.</summary>
+    public BlockRule? Match(ReadOnlySpan<char> name)
+    {
+        var suffix = name;
         var isBelow = false;
         while (!suffix.IsEmpty)
         {

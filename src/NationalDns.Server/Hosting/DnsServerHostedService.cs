@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using ARSoft.Tools.Net.Dns;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using NationalDns.Server.FastPath;
 using NationalDns.Server.Transport;
 
 namespace NationalDns.Server.Hosting;
@@ -19,15 +20,18 @@ public sealed partial class DnsServerHostedService : IHostedService, IDisposable
 
     private readonly ServerOptions _options;
     private readonly QueryDispatcher _dispatcher;
+    private readonly IUdpFastPath? _fastPath;
     private readonly ILogger<DnsServerHostedService> _logger;
     private readonly List<DnsServer> _servers = [];
     private readonly List<IPEndPoint> _bound = [];
+    private readonly List<IServerTransport> _transports = [];
     private readonly CancellationTokenSource _stopping = new();
 
-    public DnsServerHostedService(ServerOptions options, QueryDispatcher dispatcher, ILogger<DnsServerHostedService> logger)
+    public DnsServerHostedService(ServerOptions options, QueryDispatcher dispatcher, ILogger<DnsServerHostedService> logger, IUdpFastPath? fastPath = null)
     {
         _options = options;
         _dispatcher = dispatcher;
+        _fastPath = fastPath;
         _logger = logger;
     }
 
@@ -73,7 +77,7 @@ public sealed partial class DnsServerHostedService : IHostedService, IDisposable
     {
         for (var attempt = 1; ; attempt++)
         {
-            var udp = new UdpTransport(endPoint);
+            var udp = new UdpTransport(endPoint, fastPath: _fastPath);
             TcpTransport? tcp = null;
             try
             {
@@ -82,6 +86,8 @@ public sealed partial class DnsServerHostedService : IHostedService, IDisposable
                 tcp = new TcpTransport(new IPEndPoint(endPoint.Address, port), _options.TcpIdleTimeout);
                 tcp.Bind();
                 var server = new DnsServer(new PreboundTransport(udp), new PreboundTransport(tcp));
+                _transports.Add(udp);
+                _transports.Add(tcp);
                 server.QueryReceived += _dispatcher.OnQueryReceivedAsync;
                 server.ExceptionThrown += OnServerException;
                 server.Start();
@@ -120,10 +126,23 @@ public sealed partial class DnsServerHostedService : IHostedService, IDisposable
     {
         foreach (var server in _servers)
         {
-            server.Stop();
+            try
+            {
+                server.Stop();
+            }
+            catch (AggregateException)
+            {
+                // ARSoft's Stop throws when its loops had not started yet; the transports are closed below either way.
+            }
+        }
+
+        foreach (var transport in _transports)
+        {
+            transport.Close();
         }
 
         _servers.Clear();
+        _transports.Clear();
     }
 
     [LoggerMessage(EventId = 20, Level = LogLevel.Information, Message = "Listening on {EndPoint} (UDP and TCP)")]

@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using ARSoft.Tools.Net.Dns;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using NationalDns.Server.FastPath;
 
 namespace NationalDns.Server.Transport;
 
@@ -32,6 +33,8 @@ public sealed partial class UdpTransport : IServerTransport
     private readonly ILogger _logger;
     private readonly byte[] _receiveBuffer = GC.AllocateUninitializedArray<byte>(MaxDatagramSize);
     private readonly SocketAddress _sender;
+    private readonly IUdpFastPath? _fastPath;
+    private readonly byte[]? _answerBuffer;
     private IPEndPoint? _boundEndPoint;
     private int _receiving;
     private volatile bool _closed;
@@ -39,10 +42,13 @@ public sealed partial class UdpTransport : IServerTransport
     /// <summary>Creates the transport; nothing is bound until <see cref="Bind"/>.</summary>
     /// <param name="bindEndPoint">Where to listen; port 0 picks a free port (see <see cref="BoundEndPoint"/>).</param>
     /// <param name="logger">Receives diagnostics about socket errors; optional.</param>
-    public UdpTransport(IPEndPoint bindEndPoint, ILogger<UdpTransport>? logger = null)
+    /// <param name="fastPath">Answers some datagrams inside the receive loop (blocked names); the rest go to ARSoft.</param>
+    public UdpTransport(IPEndPoint bindEndPoint, ILogger<UdpTransport>? logger = null, IUdpFastPath? fastPath = null)
     {
         ArgumentNullException.ThrowIfNull(bindEndPoint);
         _bindEndPoint = bindEndPoint;
+        _fastPath = fastPath;
+        _answerBuffer = fastPath is null ? null : GC.AllocateUninitializedArray<byte>(MaxDatagramSize);
         _logger = logger ?? NullLogger<UdpTransport>.Instance;
         _socket = new Socket(bindEndPoint.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
         if (bindEndPoint.Address.Equals(IPAddress.IPv6Any))
@@ -115,33 +121,75 @@ public sealed partial class UdpTransport : IServerTransport
                 return null;
             }
 
-            int length;
-            try
+            while (true)
             {
-                length = await _socket.ReceiveFromAsync(_receiveBuffer, SocketFlags.None, _sender, token);
-            }
-            catch (OperationCanceledException)
-            {
-                return null;
-            }
-            catch (Exception e) when (e is ObjectDisposedException || (e is SocketException && _closed))
-            {
-                await WaitForCancellationAsync(token);
-                return null;
-            }
-            catch (SocketException e)
-            {
-                // ICMP errors and the like concern one peer; the socket itself is fine, so the next receive proceeds.
-                Log.ReceiveFailed(_logger, _boundEndPoint, e.SocketErrorCode);
-                return null;
-            }
+                int length;
+                try
+                {
+                    length = await _socket.ReceiveFromAsync(_receiveBuffer, SocketFlags.None, _sender, token);
+                }
+                catch (OperationCanceledException)
+                {
+                    return null;
+                }
+                catch (Exception e) when (e is ObjectDisposedException || (e is SocketException && _closed))
+                {
+                    await WaitForCancellationAsync(token);
+                    return null;
+                }
+                catch (SocketException e)
+                {
+                    // ICMP errors and the like concern one peer; the socket itself is fine, so the next receive proceeds.
+                    Log.ReceiveFailed(_logger, _boundEndPoint, e.SocketErrorCode);
+                    return null;
+                }
 
-            return CreateConnection(length);
+                // Answered here: go straight back to the socket, with no connection and no thread-pool hop.
+                if (!TryAnswerFast(length))
+                {
+                    return CreateConnection(length);
+                }
+            }
         }
         finally
         {
             Volatile.Write(ref _receiving, 0);
         }
+    }
+
+    private bool TryAnswerFast(int length)
+    {
+        if (_fastPath is null)
+        {
+            return false;
+        }
+
+        int answered;
+        try
+        {
+            answered = _fastPath.TryAnswer(_receiveBuffer.AsSpan(0, length), _answerBuffer, _sender);
+        }
+#pragma warning disable CA1031 // A fast-path bug must not lose the query: the full path answers it instead.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            Log.FastPathFailed(_logger, e);
+            return false;
+        }
+
+        if (answered > 0)
+        {
+            try
+            {
+                _socket.SendTo(_answerBuffer.AsSpan(0, answered), SocketFlags.None, _sender);
+            }
+            catch (Exception e) when (e is SocketException or ObjectDisposedException)
+            {
+                Log.SendFailed(_logger, ClientEndPoint.FromSocketAddress(_sender), e.Message);
+            }
+        }
+
+        return answered != IUdpFastPath.NotHandled;
     }
 
     internal async Task<bool> SendAnswerAsync(DnsRawPackage answer, ClientEndPoint client, CancellationToken token)
@@ -224,6 +272,9 @@ public sealed partial class UdpTransport : IServerTransport
 
         [LoggerMessage(Level = LogLevel.Debug, Message = "UDP answer to {Client} not sent: {Error}")]
         public static partial void SendFailed(ILogger logger, IPEndPoint client, string error);
+
+        [LoggerMessage(Level = LogLevel.Error, Message = "The UDP fast path failed; the query takes the full path")]
+        public static partial void FastPathFailed(ILogger logger, Exception exception);
 
         [LoggerMessage(Level = LogLevel.Debug, Message = "Ignored malformed {Length}-byte datagram from {Client}")]
         public static partial void MalformedDatagram(ILogger logger, IPEndPoint client, int length);

@@ -4,6 +4,7 @@ using NationalDns.Configuration;
 using NationalDns.Pipeline;
 using NationalDns.Policy;
 using NationalDns.Resolution;
+using NationalDns.Server.FastPath;
 using NationalDns.Server.Hosting;
 using Serilog;
 using Serilog.Events;
@@ -56,6 +57,8 @@ internal static class NationalDnsHost
             sp.GetRequiredService<ForwardingStage>(),     // terminal: everything else goes upstream, failures become SERVFAIL
         ]));
 
+        // Blocked names over UDP are answered in the receive loop, without ARSoft's per-datagram costs.
+        services.AddSingleton<IUdpFastPath, BlockedFastPath>();
         services.AddSingleton<QueryDispatcher>();
         services.AddSingleton<DnsServerHostedService>();
         services.AddHostedService(sp => sp.GetRequiredService<DnsServerHostedService>());

@@ -1,0 +1,83 @@
+using System.Net;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using NationalDns.Pipeline;
+using NationalDns.Policy;
+using NationalDns.Server.Transport;
+
+namespace NationalDns.Server.FastPath;
+
+/// <summary>
+/// Answers plain UDP queries for blocked names straight from the receive loop: the datagram is read in place,
+/// matched against the rule set, and the answer written as bytes. Everything else (allowed names, exceptions,
+/// anything unusual in the packet) returns <see cref="IUdpFastPath.NotHandled"/> and takes the full pipeline.
+/// The refusal is logged with the same event as the pipeline's.
+/// </summary>
+public sealed class BlockedFastPath : IUdpFastPath
+{
+    private readonly IRuleSetSource _rules;
+    private readonly BlockedAnswerWriter _writer;
+    private readonly TimeProvider _time;
+    private readonly ILogger<OutcomeLoggingStage> _logger;
+
+    public BlockedFastPath(IRuleSetSource rules, BlockingOptions options, TimeProvider time, ILogger<OutcomeLoggingStage> logger)
+    {
+        _rules = rules;
+        _writer = new BlockedAnswerWriter(options);
+        _time = time;
+        _logger = logger;
+    }
+
+    public int TryAnswer(ReadOnlySpan<byte> query, Span<byte> answer, SocketAddress client)
+    {
+        var started = _time.GetTimestamp();
+        Span<char> name = stackalloc char[256];
+        Span<int> labelOffsets = stackalloc int[WireQuery.MaxLabels];
+        if (!WireQuery.TryParse(query, name, labelOffsets, out var parsed))
+        {
+            return IUdpFastPath.NotHandled;
+        }
+
+        name = name[..parsed.NameLength];
+        var rule = _rules.Current.Match(name);
+        if (rule is null || rule.IsException || answer.Length < BlockedAnswerWriter.MaxAnswerSize(query.Length, rule))
+        {
+            return IUdpFastPath.NotHandled;
+        }
+
+        var length = rule.Action.Kind == BlockActionKind.Drop ? 0 : _writer.Write(query, parsed, name, labelOffsets, rule, answer);
+        if (_logger.IsEnabled(LogLevel.Information))
+        {
+            LogRefusal(query, parsed, rule, client, started);
+        }
+
+        return length;
+    }
+
+    private void LogRefusal(ReadOnlySpan<byte> query, in WireQuery parsed, BlockRule rule, SocketAddress client, long started)
+    {
+        var elapsed = Math.Round(_time.GetElapsedTime(started).TotalMilliseconds, 3);
+        var type = DnsText.TypeName((ARSoft.Tools.Net.Dns.RecordType)parsed.QueryType);
+        var from = ClientEndPoint.FromSocketAddress(client).ToString();
+        RefusalLog.Refused(_logger, QuestionName(query, parsed.QuestionEnd), type, from, rule.Action.ToString(), rule.Pattern, rule.Source.ToString(), elapsed);
+    }
+
+    // The name as the client wrote it (letter case kept), for the log; WireQuery vouched for its shape.
+    private static string QuestionName(ReadOnlySpan<byte> query, int questionEnd)
+    {
+        var text = new StringBuilder(questionEnd);
+        var offset = 12;
+        while (query[offset] != 0)
+        {
+            if (text.Length > 0)
+            {
+                text.Append('.');
+            }
+
+            text.Append(Encoding.ASCII.GetString(query.Slice(offset + 1, query[offset])));
+            offset += 1 + query[offset];
+        }
+
+        return text.ToString();
+    }
+}

@@ -1,0 +1,178 @@
+using System.Buffers.Binary;
+
+namespace NationalDns.Server.FastPath;
+
+/// <summary>
+/// The parts of a plain query the fast path needs, read straight from the datagram: ID, RD/CD, the question
+/// (name lower-cased into a caller's buffer, with the offset of every label), and the client's EDNS size and DO bit.
+/// Anything unusual (a response, another opcode, several questions, records other than one OPT, compression in the
+/// question, bytes outside letters/digits/'-'/'_', EDNS version above 0, trailing bytes) is not parsed here: such a
+/// query takes the full path, which answers or rejects it properly.
+/// </summary>
+internal ref struct WireQuery
+{
+    public const int MaxLabels = 128;
+    private const int HeaderSize = 12;
+    private const ushort OptType = 41;
+
+    public ushort Id;
+    public bool RecursionDesired;
+    public bool CheckingDisabled;
+    public int QuestionEnd;
+    public int NameLength;
+    public int LabelCount;
+    public ushort QueryType;
+    public bool HasEdns;
+    public ushort UdpPayloadSize;
+    public bool DnssecOk;
+
+    /// <summary>Parses <paramref name="packet"/>; fills <paramref name="name"/> (≥ 253 chars) and <paramref name="labelOffsets"/> (≥ <see cref="MaxLabels"/>).</summary>
+    public static bool TryParse(ReadOnlySpan<byte> packet, Span<char> name, Span<int> labelOffsets, out WireQuery query)
+    {
+        query = default;
+        if (packet.Length < HeaderSize + 5)
+        {
+            return false;
+        }
+
+        var flags = BinaryPrimitives.ReadUInt16BigEndian(packet[2..]);
+        var isResponse = (flags & 0x8000) != 0;
+        var opcode = (flags >> 11) & 0xF;
+        if (isResponse || opcode != 0
+            || BinaryPrimitives.ReadUInt16BigEndian(packet[4..]) != 1
+            || BinaryPrimitives.ReadUInt16BigEndian(packet[6..]) != 0
+            || BinaryPrimitives.ReadUInt16BigEndian(packet[8..]) != 0)
+        {
+            return false;
+        }
+
+        var additional = BinaryPrimitives.ReadUInt16BigEndian(packet[10..]);
+        if (additional > 1)
+        {
+            return false;
+        }
+
+        query.Id = BinaryPrimitives.ReadUInt16BigEndian(packet);
+        query.RecursionDesired = (flags & 0x0100) != 0;
+        query.CheckingDisabled = (flags & 0x0010) != 0;
+
+        var offset = HeaderSize;
+        if (!TryReadName(packet, ref offset, name, labelOffsets, ref query))
+        {
+            return false;
+        }
+
+        if (offset + 4 > packet.Length)
+        {
+            return false;
+        }
+
+        query.QueryType = BinaryPrimitives.ReadUInt16BigEndian(packet[offset..]);
+        var queryClass = BinaryPrimitives.ReadUInt16BigEndian(packet[(offset + 2)..]);
+        offset += 4;
+        query.QuestionEnd = offset;
+
+        // Class IN only; zone transfers and meta types go the full way (validation answers them).
+        if (queryClass != 1 || query.QueryType is 0 or >= 251 and <= 255)
+        {
+            return false;
+        }
+
+        if (additional == 1 && !TryReadOpt(packet, ref offset, ref query))
+        {
+            return false;
+        }
+
+        return offset == packet.Length;
+    }
+
+    private static bool TryReadName(ReadOnlySpan<byte> packet, ref int offset, Span<char> name, Span<int> labelOffsets, ref WireQuery query)
+    {
+        var length = 0;
+        while (true)
+        {
+            if (offset >= packet.Length)
+            {
+                return false;
+            }
+
+            var labelLength = packet[offset];
+            if (labelLength == 0)
+            {
+                offset++;
+                break;
+            }
+
+            // Compression pointers and extended label types never appear in a plain question; leave them to the full parser.
+            if (labelLength > 63 || offset + 1 + labelLength > packet.Length || query.LabelCount == MaxLabels)
+            {
+                return false;
+            }
+
+            if (length > 0)
+            {
+                name[length++] = '.';
+            }
+
+            if (length + labelLength > 253)
+            {
+                return false;
+            }
+
+            labelOffsets[query.LabelCount++] = offset;
+            foreach (var b in packet.Slice(offset + 1, labelLength))
+            {
+                var c = (char)b;
+                if (c is >= 'A' and <= 'Z')
+                {
+                    c = (char)(c + 32);
+                }
+                else if (c is not ((>= 'a' and <= 'z') or (>= '0' and <= '9') or '-' or '_'))
+                {
+                    return false;
+                }
+
+                name[length++] = c;
+            }
+
+            offset += 1 + labelLength;
+        }
+
+        query.NameLength = length;
+        return length > 0;
+    }
+
+    private static bool TryReadOpt(ReadOnlySpan<byte> packet, ref int offset, ref WireQuery query)
+    {
+        // Root owner, TYPE 41, CLASS = payload size, TTL = extended RCODE | version | DO+Z, RDLENGTH, options.
+        if (offset + 11 > packet.Length || packet[offset] != 0 || BinaryPrimitives.ReadUInt16BigEndian(packet[(offset + 1)..]) != OptType)
+        {
+            return false;
+        }
+
+        query.HasEdns = true;
+        query.UdpPayloadSize = BinaryPrimitives.ReadUInt16BigEndian(packet[(offset + 3)..]);
+        var version = packet[offset + 6];
+        query.DnssecOk = (packet[offset + 7] & 0x80) != 0;
+        var dataLength = BinaryPrimitives.ReadUInt16BigEndian(packet[(offset + 9)..]);
+        offset += 11;
+        if (version != 0 || offset + dataLength > packet.Length)
+        {
+            return false;
+        }
+
+        // Options must tile the data exactly; a malformed one is the full parser's to reject.
+        var end = offset + dataLength;
+        while (offset < end)
+        {
+            if (offset + 4 > end)
+            {
+                return false;
+            }
+
+            offset += 4 + BinaryPrimitives.ReadUInt16BigEndian(packet[(offset + 2)..]);
+        }
+
+        return offset == end;
+    }
+}
