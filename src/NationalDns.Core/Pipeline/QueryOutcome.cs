@@ -17,4 +17,7 @@ public enum QueryOutcome
 
     /// <summary>The upstream timed out or failed: SERVFAIL.</summary>
     UpstreamFailed,
+
+    /// <summary>Answered from the response cache: an earlier upstream answer with its TTLs counted down.</summary>
+    Cached,
 }

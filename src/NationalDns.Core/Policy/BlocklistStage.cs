@@ -5,8 +5,8 @@ using NationalDns.Pipeline;
 namespace NationalDns.Policy;
 
 /// <summary>
-/// Answers blocked names from the rule set and hands every other name on. After forwarding it follows the
-/// upstream's CNAME chain: a chain that leads into a blocked name is cut there and answered as that rule says,
+/// Answers blocked names from the rule set and hands every other name on. After forwarding (or a cache hit) it follows
+/// the upstream's CNAME chain: a chain that leads into a blocked name is cut there and answered as that rule says,
 /// the way Response Policy Zones treat CNAME targets.
 /// </summary>
 public sealed class BlocklistStage : IQueryStage
@@ -48,7 +48,10 @@ public sealed class BlocklistStage : IQueryStage
 
     private QueryResult InspectChain(QueryContext query, QueryResult result, RuleSet rules)
     {
-        if (result.Outcome != QueryOutcome.Forwarded || result.Response is not { } response || !response.AnswerRecords.Any(r => r is CNameRecord))
+        // Cached answers are checked too: a rule added after an answer was cached must cut its chain at once.
+        if (result.Outcome is not (QueryOutcome.Forwarded or QueryOutcome.Cached)
+            || result.Response is not { } response
+            || !response.AnswerRecords.Any(r => r is CNameRecord))
         {
             return result;
         }

@@ -1,0 +1,43 @@
+using ARSoft.Tools.Net;
+using ARSoft.Tools.Net.Dns;
+using NationalDns.Caching;
+
+namespace NationalDns.Core.Tests.Caching;
+
+public class CacheKeyTests
+{
+    [Fact]
+    public void Names_differing_only_in_letter_case_are_one_key()
+    {
+        var lower = Key("www.example.org");
+        var mixed = Key("WWW.Example.ORG");
+
+        Assert.Equal(lower, mixed);
+        Assert.Equal(lower.GetHashCode(), mixed.GetHashCode());
+    }
+
+    [Fact]
+    public void Type_class_DO_and_CD_each_make_a_different_key()
+    {
+        var plain = Key("example.org");
+
+        Assert.NotEqual(plain, Key("example.org", type: RecordType.Aaaa));
+        Assert.NotEqual(plain, Key("example.org", recordClass: RecordClass.Any));
+        Assert.NotEqual(plain, Key("example.org", dnssecOk: true));
+        Assert.NotEqual(plain, Key("example.org", checkingDisabled: true));
+        Assert.NotEqual(Key("example.org", dnssecOk: true), Key("example.org", checkingDisabled: true));
+    }
+
+    [Fact]
+    public void Label_boundaries_matter()
+    {
+        var twoLabels = Key("a.b.example");
+        var oneLabelWithDot = new CacheKey(new DomainName(["a.b", "example"]), RecordType.A, RecordClass.INet, false, false);
+
+        Assert.NotEqual(twoLabels, oneLabelWithDot);
+        Assert.NotEqual(Key("example.org"), Key("www.example.org"));
+    }
+
+    private static CacheKey Key(string name, RecordType type = RecordType.A, RecordClass recordClass = RecordClass.INet, bool dnssecOk = false, bool checkingDisabled = false) =>
+        new(DomainName.Parse(name), type, recordClass, dnssecOk, checkingDisabled);
+}
