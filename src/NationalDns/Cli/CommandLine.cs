@@ -39,6 +39,10 @@ internal static class CommandLine
         command.Options.Add(new Option<string[]>(Names.Listen) { Description = "IP:PORT to serve on, UDP and TCP (repeatable; default 127.0.0.1:1053; IPv6 as [::1]:1053)." });
         command.Options.Add(new Option<string[]>(Names.Upstream) { Description = "Upstream resolver IP[:PORT] (repeatable; default: the nameservers in /etc/resolv.conf)." });
         command.Options.Add(new Option<string>(Names.UpstreamTimeout) { Description = "How long to wait for the upstream before answering SERVFAIL (default 2s)." });
+        command.Options.Add(new Option<string>(Names.CacheSize) { Description = "Most answers kept in the response cache; 0 turns it off (default 100000)." });
+        command.Options.Add(new Option<string>(Names.CacheMinTtl) { Description = "Keep cached answers at least this many seconds (default 0)." });
+        command.Options.Add(new Option<string>(Names.CacheMaxTtl) { Description = "Keep cached answers at most this many seconds (default 86400)." });
+        command.Options.Add(new Option<string>(Names.CacheNegativeMaxTtl) { Description = "Keep NXDOMAIN/NODATA answers at most this many seconds (default 3600)." });
         command.Options.Add(new Option<string>(Names.LogFile) { Description = "Also write events as JSON lines to this file." });
         command.Options.Add(new Option<string>(Names.LogLevel) { Description = "debug, information (default), warning or error." });
         AddListOptions(command);
@@ -62,6 +66,10 @@ internal static class CommandLine
         public const string Action = "--action";
         public const string BlockTtl = "--block-ttl";
         public const string LogFile = "--log-file";
+        public const string CacheSize = "--cache-size";
+        public const string CacheMinTtl = "--cache-min-ttl";
+        public const string CacheMaxTtl = "--cache-max-ttl";
+        public const string CacheNegativeMaxTtl = "--cache-negative-max-ttl";
         public const string LogLevel = "--log-level";
         public const string Config = "--config";
         public const string Type = "--type";
@@ -78,6 +86,10 @@ internal static class CommandLine
             [Action] = "Action",
             [BlockTtl] = "BlockTtl",
             [LogFile] = "LogFile",
+            [CacheSize] = "CacheSize",
+            [CacheMinTtl] = "CacheMinTtl",
+            [CacheMaxTtl] = "CacheMaxTtl",
+            [CacheNegativeMaxTtl] = "CacheNegativeMaxTtl",
             [LogLevel] = "LogLevel",
         };
     }

@@ -1,4 +1,5 @@
 using System.Net;
+using NationalDns.Caching;
 using NationalDns.Policy;
 using NationalDns.Resolution;
 using NationalDns.Server.Hosting;
@@ -17,6 +18,8 @@ public sealed record NationalDnsSettings
     public IReadOnlyList<string> Blocklists { get; init; } = ["blocklists"];
 
     public BlockingOptions Blocking { get; init; } = new();
+
+    public CacheOptions Cache { get; init; } = new();
 
     public string? LogFile { get; init; }
 

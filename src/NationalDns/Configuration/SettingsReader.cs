@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.NetworkInformation;
 using Microsoft.Extensions.Configuration;
+using NationalDns.Caching;
 using NationalDns.Policy;
 using NationalDns.Resolution;
 using NationalDns.Server.Hosting;
@@ -79,6 +80,7 @@ public static class SettingsReader
             Upstream = new UpstreamOptions { Servers = upstreams, Timeout = Duration(configuration["UpstreamTimeout"], "--upstream-timeout") ?? UpstreamOptions.DefaultTimeout },
             Blocklists = blocklists.Count == 0 ? ["blocklists"] : blocklists,
             Blocking = ReadBlocking(configuration),
+            Cache = ReadCache(configuration),
             LogFile = Blank(configuration["LogFile"]),
             LogLevel = Level(configuration["LogLevel"]),
         };
@@ -111,6 +113,34 @@ public static class SettingsReader
 
         return options;
     }
+
+    private static CacheOptions ReadCache(IConfiguration configuration)
+    {
+        var defaults = new CacheOptions();
+        var cache = new CacheOptions
+        {
+            MaxEntries = (int)(Count(configuration["CacheSize"], "--cache-size", int.MaxValue) ?? defaults.MaxEntries),
+            MinTtl = Seconds(configuration["CacheMinTtl"], "--cache-min-ttl") ?? defaults.MinTtl,
+            MaxTtl = Seconds(configuration["CacheMaxTtl"], "--cache-max-ttl") ?? defaults.MaxTtl,
+            NegativeMaxTtl = Seconds(configuration["CacheNegativeMaxTtl"], "--cache-negative-max-ttl") ?? defaults.NegativeMaxTtl,
+        };
+        return cache.Problems() is [var first, ..] ? throw new UsageException(first) : cache;
+    }
+
+    private static long? Count(string? text, string option, long max)
+    {
+        if (Blank(text) is not { } value)
+        {
+            return null;
+        }
+
+        return long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number <= max
+            ? number
+            : throw new UsageException($"{option}: '{text}' is not a whole number");
+    }
+
+    private static TimeSpan? Seconds(string? text, string option) =>
+        Count(text, option, int.MaxValue) is { } seconds ? TimeSpan.FromSeconds(seconds) : null;
 
     /// <summary>A list key from the highest layer that sets it, so a flag replaces a file's whole list instead of merging by index.</summary>
     public static IReadOnlyList<string> List(IConfigurationRoot configuration, string key)

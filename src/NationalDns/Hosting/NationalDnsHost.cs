@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using NationalDns.Caching;
 using NationalDns.Configuration;
 using NationalDns.Pipeline;
 using NationalDns.Policy;
@@ -49,11 +50,15 @@ internal static class NationalDnsHost
         services.AddSingleton<ValidationStage>();
         services.AddSingleton<BlocklistStage>();
         services.AddSingleton<ForwardingStage>();
+        services.AddSingleton(settings.Cache);
+        services.AddSingleton<ResponseCache>();
+        services.AddSingleton<CachingStage>();
         services.AddSingleton(sp => new QueryPipeline(
         [
             sp.GetRequiredService<OutcomeLoggingStage>(), // outermost: sees every final verdict, logs each refusal once
             sp.GetRequiredService<ValidationStage>(),     // cheap checks first: malformed or unsupported queries never reach policy
             sp.GetRequiredService<BlocklistStage>(),      // policy before any network: a blocked name never leaves the server
+            sp.GetRequiredService<CachingStage>(),        // below policy: a new rule applies at once even to cached names; stores only upstream answers
             sp.GetRequiredService<ForwardingStage>(),     // terminal: everything else goes upstream, failures become SERVFAIL
         ]));
 

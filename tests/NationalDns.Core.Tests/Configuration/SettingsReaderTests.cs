@@ -46,6 +46,16 @@ public class SettingsReaderTests
     }
 
     [Fact]
+    public void Cache_settings_are_read_and_checked()
+    {
+        var settings = Read(new() { ["CacheSize"] = "500", ["CacheMinTtl"] = "10", ["CacheMaxTtl"] = "600", ["CacheNegativeMaxTtl"] = "60" });
+        var error = Assert.Throws<UsageException>(() => Read(new() { ["CacheMinTtl"] = "700", ["CacheMaxTtl"] = "600" }));
+
+        Assert.Equal(new NationalDns.Caching.CacheOptions { MaxEntries = 500, MinTtl = TimeSpan.FromSeconds(10), MaxTtl = TimeSpan.FromSeconds(600), NegativeMaxTtl = TimeSpan.FromSeconds(60) }, settings.Cache);
+        Assert.Equal("the minimum cache TTL must not exceed the maximum or the negative maximum", error.Message);
+    }
+
+    [Fact]
     public void Environment_variables_sit_between_the_config_file_and_the_flags()
     {
         Environment.SetEnvironmentVariable("NATIONALDNS_BLOCKTTL", "45");
@@ -80,6 +90,8 @@ public class SettingsReaderTests
     [InlineData("UpstreamTimeout", "fast", "--upstream-timeout: 'fast' is not a duration (e.g. 2s, 500ms)")]
     [InlineData("Listen:0", "localhost", "--listen: 'localhost' is not an IP address (write IP:PORT, or [IPv6]:PORT)")]
     [InlineData("LogLevel", "loud", "--log-level: 'loud' is not one of debug, information, warning, error")]
+    [InlineData("CacheSize", "lots", "--cache-size: 'lots' is not a whole number")]
+    [InlineData("CacheMinTtl", "-5", "--cache-min-ttl: '-5' is not a whole number")]
     public void A_bad_value_is_one_clear_error(string key, string value, string expected)
     {
         var error = Assert.Throws<UsageException>(() => Read(new() { [key] = value }));

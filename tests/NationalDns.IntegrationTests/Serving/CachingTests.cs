@@ -1,0 +1,52 @@
+using ARSoft.Tools.Net.Dns;
+using NationalDns.Caching;
+using NationalDns.IntegrationTests.Support;
+
+namespace NationalDns.IntegrationTests.Serving;
+
+/// <summary>The response cache in the running server: repeated names stay local, and policy still comes first.</summary>
+public sealed class CachingTests
+{
+    [Fact]
+    public async Task A_repeated_question_is_answered_from_the_cache_with_the_same_records()
+    {
+        await using var upstream = await FakeUpstream.StartAsync();
+        await using var server = await TestServer.StartAsync(upstream, "blocked.example\n");
+
+        var first = await DnsTestClient.UdpAsync(server.EndPoint, new QueryBuilder { Id = 1, Name = "mx.test", Type = 15 });
+        var second = await DnsTestClient.UdpAsync(server.EndPoint, new QueryBuilder { Id = 2, Name = "MX.test", Type = 15 });
+
+        Assert.Equal(1, upstream.CountFor("mx.test"));
+        Assert.Equal(2, second!.TransactionID);
+        Assert.Equal("MX.test.", second.Questions.Single().Name.ToString());
+        // Owners compare without case: compression points them into each client's question.
+        Assert.Equal(first!.AnswerRecords.Select(r => r.ToString().ToLowerInvariant()), second.AnswerRecords.Select(r => r.ToString().ToLowerInvariant()));
+    }
+
+    [Fact]
+    public async Task A_cached_name_is_blocked_as_soon_as_a_rule_for_it_loads()
+    {
+        await using var upstream = await FakeUpstream.StartAsync();
+        await using var server = await TestServer.StartAsync(upstream, "blocked.example\n");
+        Assert.Equal(ReturnCode.NoError, (await DnsTestClient.TcpAsync(server.EndPoint, QueryBuilder.For("a.test"))).ReturnCode);
+
+        await File.AppendAllTextAsync(server.ListFile, "a.test\n");
+
+        Assert.True(await Eventually.TrueAsync(
+            async () => (await DnsTestClient.TcpAsync(server.EndPoint, QueryBuilder.For("a.test"))).ReturnCode == ReturnCode.NxDomain,
+            TimeSpan.FromSeconds(3)));
+        Assert.Equal(1, upstream.CountFor("a.test"));
+    }
+
+    [Fact]
+    public async Task Cache_size_0_forwards_every_query()
+    {
+        await using var upstream = await FakeUpstream.StartAsync();
+        await using var server = await TestServer.StartAsync(upstream, "blocked.example\n", s => s with { Cache = new CacheOptions { MaxEntries = 0 } });
+
+        await DnsTestClient.UdpAsync(server.EndPoint, QueryBuilder.For("a.test"));
+        await DnsTestClient.UdpAsync(server.EndPoint, QueryBuilder.For("a.test"));
+
+        Assert.Equal(2, upstream.CountFor("a.test"));
+    }
+}
