@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
+using System.Threading.Channels;
 using ARSoft.Tools.Net.Dns;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -24,6 +25,7 @@ namespace NationalDns.Server.Transport;
 public sealed partial class UdpTransport : IServerTransport
 {
     private const int MaxDatagramSize = 65_535;
+    private const int PendingLimit = 4096;
     private const int LengthPrefixSize = DnsRawPackage.LENGTH_HEADER_LENGTH;
 
     private static readonly Task<bool> s_initialized = Task.FromResult(true);
@@ -34,6 +36,10 @@ public sealed partial class UdpTransport : IServerTransport
     private readonly byte[] _receiveBuffer = GC.AllocateUninitializedArray<byte>(MaxDatagramSize);
     private readonly SocketAddress _sender;
     private readonly IUdpFastPath? _fastPath;
+
+    // Datagrams waiting for ARSoft's loop. Bounded: under overload the excess is dropped, not queued without limit.
+    private readonly Channel<UdpConnection> _pending = Channel.CreateBounded<UdpConnection>(
+        new BoundedChannelOptions(PendingLimit) { FullMode = BoundedChannelFullMode.DropWrite, SingleWriter = true });
     private readonly byte[]? _answerBuffer;
     private IPEndPoint? _boundEndPoint;
     private int _receiving;
@@ -101,60 +107,73 @@ public sealed partial class UdpTransport : IServerTransport
     public void Dispose() => Close();
 
     /// <summary>
-    /// Waits for the next datagram. Returns null (ARSoft then simply asks again) when the token is cancelled, on a
-    /// transient socket error, and for a datagram that cannot be a DNS message. After <see cref="Close"/> it waits
-    /// for the token instead of returning at once, so ARSoft's loop cannot spin.
+    /// Waits for the next datagram that needs ARSoft. Datagrams are received on a dedicated thread, which answers
+    /// what the fast path can (blocked names) itself and queues the rest here. Returns null (ARSoft then simply asks
+    /// again) when the token is cancelled; after <see cref="Close"/> it waits for the token instead of returning at
+    /// once, so ARSoft's loop cannot spin.
     /// </summary>
-    /// <exception cref="InvalidOperationException">Called while another call is still waiting (the receive buffer is shared).</exception>
     public async Task<IServerConnection?> AcceptConnectionAsync(CancellationToken token = default)
     {
-        if (Interlocked.Exchange(ref _receiving, 1) != 0)
+        if (_closed)
         {
-            throw new InvalidOperationException("AcceptConnectionAsync must not be called concurrently.");
+            await WaitForCancellationAsync(token);
+            return null;
         }
 
+        EnsureReceiving();
         try
         {
-            if (_closed)
-            {
-                await WaitForCancellationAsync(token);
-                return null;
-            }
-
-            while (true)
-            {
-                int length;
-                try
-                {
-                    length = await _socket.ReceiveFromAsync(_receiveBuffer, SocketFlags.None, _sender, token);
-                }
-                catch (OperationCanceledException)
-                {
-                    return null;
-                }
-                catch (Exception e) when (e is ObjectDisposedException || (e is SocketException && _closed))
-                {
-                    await WaitForCancellationAsync(token);
-                    return null;
-                }
-                catch (SocketException e)
-                {
-                    // ICMP errors and the like concern one peer; the socket itself is fine, so the next receive proceeds.
-                    Log.ReceiveFailed(_logger, _boundEndPoint, e.SocketErrorCode);
-                    return null;
-                }
-
-                // Answered here: go straight back to the socket, with no connection and no thread-pool hop.
-                if (!TryAnswerFast(length))
-                {
-                    return CreateConnection(length);
-                }
-            }
+            return await _pending.Reader.ReadAsync(token);
         }
-        finally
+        catch (OperationCanceledException)
         {
-            Volatile.Write(ref _receiving, 0);
+            return null;
         }
+        catch (ChannelClosedException)
+        {
+            await WaitForCancellationAsync(token);
+            return null;
+        }
+    }
+
+    private void EnsureReceiving()
+    {
+        if (Interlocked.Exchange(ref _receiving, 1) == 0)
+        {
+            // A dedicated thread blocked in recvfrom wakes exactly once per datagram; an async receive costs a
+            // thread-pool hop per datagram and keeps pool threads spinning between them at moderate rates.
+            new Thread(ReceiveLoop) { IsBackground = true, Name = $"udp {_boundEndPoint}" }.Start();
+        }
+    }
+
+    private void ReceiveLoop()
+    {
+        while (!_closed)
+        {
+            int length;
+            try
+            {
+                length = _socket.ReceiveFrom(_receiveBuffer, SocketFlags.None, _sender);
+            }
+            catch (Exception e) when (e is ObjectDisposedException || (e is SocketException && _closed))
+            {
+                break;
+            }
+            catch (SocketException e)
+            {
+                // ICMP errors and the like concern one peer; the socket itself is fine, so the next receive proceeds.
+                Log.ReceiveFailed(_logger, _boundEndPoint, e.SocketErrorCode);
+                continue;
+            }
+
+            if (!TryAnswerFast(length) && CreateConnection(length) is { } connection && !_pending.Writer.TryWrite(connection))
+            {
+                // Overloaded: the queue to ARSoft is full, so this datagram is dropped as a full socket buffer would drop it.
+                Log.QueueFull(_logger, _boundEndPoint);
+            }
+        }
+
+        _pending.Writer.TryComplete();
     }
 
     private bool TryAnswerFast(int length)
@@ -272,6 +291,9 @@ public sealed partial class UdpTransport : IServerTransport
 
         [LoggerMessage(Level = LogLevel.Debug, Message = "UDP answer to {Client} not sent: {Error}")]
         public static partial void SendFailed(ILogger logger, IPEndPoint client, string error);
+
+        [LoggerMessage(Level = LogLevel.Debug, Message = "UDP queue on {EndPoint} is full; a query was dropped")]
+        public static partial void QueueFull(ILogger logger, IPEndPoint? endPoint);
 
         [LoggerMessage(Level = LogLevel.Error, Message = "The UDP fast path failed; the query takes the full path")]
         public static partial void FastPathFailed(ILogger logger, Exception exception);
