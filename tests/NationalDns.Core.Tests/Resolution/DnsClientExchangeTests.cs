@@ -2,7 +2,6 @@ using System.Net;
 using ARSoft.Tools.Net;
 using ARSoft.Tools.Net.Dns;
 using DnsClient;
-using Microsoft.Extensions.Time.Testing;
 using NationalDns.Resolution;
 using static NationalDns.Core.Tests.Resolution.UpstreamRecords;
 using Dc = DnsClient.Protocol;
@@ -11,18 +10,14 @@ using DnsQuestion = ARSoft.Tools.Net.Dns.DnsQuestion;
 
 namespace NationalDns.Core.Tests.Resolution;
 
-/// <summary>The resolver around DnsClient, with DnsClient replaced by a fake query and time by a fake clock.</summary>
-public sealed class DnsClientUpstreamResolverTests
+/// <summary>The per-server DnsClient exchange, with DnsClient replaced by a fake query.</summary>
+public sealed class DnsClientExchangeTests
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(2);
-    private static readonly UpstreamOptions TwoServers = new()
-    {
-        Servers = [new IPEndPoint(IPAddress.Loopback, 5301), new IPEndPoint(IPAddress.Loopback, 5302)],
-        Timeout = Timeout,
-    };
+    private static readonly IPEndPoint First = new(IPAddress.Loopback, 5301);
+    private static readonly IPEndPoint Second = new(IPAddress.Loopback, 5302);
+    private static readonly UpstreamOptions TwoServers = new() { Servers = [First, Second], Timeout = TimeSpan.FromSeconds(2) };
 
-    private readonly FakeTimeProvider _time = new();
-    private readonly List<(DnsClient.DnsQuestion Question, DnsQueryOptions Options, CancellationToken Token)> _queries = [];
+    private readonly List<(IReadOnlyCollection<NameServer> Servers, DnsClient.DnsQuestion Question, DnsQueryOptions Options, CancellationToken Token)> _queries = [];
 
     [Theory]
     [InlineData(true, false)]
@@ -31,9 +26,9 @@ public sealed class DnsClientUpstreamResolverTests
     [InlineData(false, true)]
     public async Task Each_query_carries_the_clients_rd_and_do_bits(bool recursionDesired, bool dnssecOk)
     {
-        var resolver = Resolver(Answering(Response(0)));
+        var exchange = Exchange(Answering(Response(0)));
 
-        await resolver.ResolveAsync(Question("a.test"), new UpstreamRequestFlags(recursionDesired, dnssecOk), CancellationToken.None);
+        await exchange.AskAsync(First, Question("a.test"), new UpstreamRequestFlags(recursionDesired, dnssecOk), CancellationToken.None);
 
         var options = Assert.Single(_queries).Options;
         Assert.Equal(recursionDesired, options.Recursion);
@@ -41,11 +36,11 @@ public sealed class DnsClientUpstreamResolverTests
     }
 
     [Fact]
-    public async Task DnsClient_is_told_to_forward_faithfully_within_the_budget()
+    public async Task DnsClient_is_told_to_forward_faithfully_and_leave_retries_to_the_pool()
     {
-        var resolver = Resolver(Answering(Response(0)));
+        var exchange = Exchange(Answering(Response(0)));
 
-        await resolver.ResolveAsync(Question("a.test"), new UpstreamRequestFlags(true, false), CancellationToken.None);
+        await exchange.AskAsync(First, Question("a.test"), new UpstreamRequestFlags(true, false), CancellationToken.None);
 
         var options = Assert.Single(_queries).Options;
         Assert.False(options.UseCache);
@@ -56,24 +51,58 @@ public sealed class DnsClientUpstreamResolverTests
         Assert.False(options.UseTcpOnly);
         Assert.False(options.UseRandomNameServer);
         Assert.False(options.EnableAuditTrail);
-        Assert.Equal(4096, options.ExtendedDnsBufferSize);
-        Assert.Equal(1, options.Retries);
+        Assert.Equal(1232, options.ExtendedDnsBufferSize);
+        Assert.Equal(0, options.Retries);
 
-        // 2 servers × 2 attempts share the 2 s budget.
-        Assert.Equal(TimeSpan.FromMilliseconds(500), options.Timeout);
+        // DnsClient's own limit is the whole budget; the pool's token ends each attempt sooner.
+        Assert.Equal(TimeSpan.FromSeconds(2), options.Timeout);
+    }
+
+    [Theory]
+    [InlineData(5301)]
+    [InlineData(5302)]
+    public async Task Only_the_named_upstream_is_asked(int port)
+    {
+        var exchange = Exchange(Answering(Response(0)));
+
+        await exchange.AskAsync(new IPEndPoint(IPAddress.Loopback, port), Question("a.test"), default, CancellationToken.None);
+
+        var server = Assert.Single(Assert.Single(_queries).Servers);
+        Assert.Equal(("127.0.0.1", port), (server.Address, server.Port));
+    }
+
+    [Fact]
+    public async Task The_attempts_token_reaches_DnsClient()
+    {
+        var exchange = Exchange(Answering(Response(0)));
+        using var attempt = new CancellationTokenSource();
+
+        await exchange.AskAsync(First, Question("a.test"), default, attempt.Token);
+
+        Assert.Equal(attempt.Token, Assert.Single(_queries).Token);
     }
 
     [Fact]
     public async Task The_question_goes_upstream_as_asked()
     {
-        var resolver = Resolver(Answering(Response(0)));
+        var exchange = Exchange(Answering(Response(0)));
 
-        await resolver.ResolveAsync(new DnsQuestion(DomainName.Parse("MiXeD.Test"), RecordType.Https, RecordClass.Chaos), default, CancellationToken.None);
+        await exchange.AskAsync(First, new DnsQuestion(DomainName.Parse("MiXeD.Test"), RecordType.Https, RecordClass.Chaos), default, CancellationToken.None);
 
         var question = Assert.Single(_queries).Question;
         Assert.Equal("MiXeD.Test.", question.QueryName.Value);
         Assert.Equal((QueryType)65, question.QuestionType);
         Assert.Equal(QueryClass.CH, question.QuestionClass);
+    }
+
+    [Fact]
+    public async Task The_root_goes_upstream_as_a_single_dot()
+    {
+        var exchange = Exchange(Answering(Response(0)));
+
+        await exchange.AskAsync(First, new DnsQuestion(DomainName.Root, RecordType.Ns, RecordClass.INet), default, CancellationToken.None);
+
+        Assert.Equal(".", Assert.Single(_queries).Question.QueryName.Value);
     }
 
     [Fact]
@@ -85,9 +114,9 @@ public sealed class DnsClientUpstreamResolverTests
             answers: [new Dc.CNameRecord(Info("a.test.", Dc.ResourceRecordType.CNAME), Name("b.test."))],
             authorities: [new Dc.SoaRecord(Info("test.", Dc.ResourceRecordType.SOA), Name("ns1.test."), Name("hostmaster.test."), 1, 2, 3, 4, 5)],
             additionals: [new Dc.Options.OptRecord(1232, 0, doFlag: true, 0, []), new Dc.ARecord(Info("ns1.test.", Dc.ResourceRecordType.A), IPAddress.Loopback)]);
-        var resolver = Resolver(Answering(response));
+        var exchange = Exchange(Answering(response));
 
-        var answer = await resolver.ResolveAsync(Question("a.test"), default, CancellationToken.None);
+        var answer = await exchange.AskAsync(First, Question("a.test"), default, CancellationToken.None);
 
         Assert.Equal(ReturnCode.NxDomain, answer.ReturnCode);
         Assert.True(answer.IsAuthoritative);
@@ -99,50 +128,33 @@ public sealed class DnsClientUpstreamResolverTests
     }
 
     [Fact]
-    public async Task No_answer_within_the_timeout_becomes_an_upstream_exception()
+    public async Task Servfail_comes_back_as_an_answer_for_the_pool_to_judge()
     {
-        var resolver = Resolver(Never);
+        var exchange = Exchange(Answering(Response(2)));
 
-        var resolving = resolver.ResolveAsync(Question("silent.test"), default, CancellationToken.None);
-        _time.Advance(Timeout - TimeSpan.FromMilliseconds(1));
-        Assert.False(resolving.IsCompleted);
-        _time.Advance(TimeSpan.FromMilliseconds(1));
+        var answer = await exchange.AskAsync(First, Question("a.test"), default, CancellationToken.None);
 
-        var error = await Assert.ThrowsAsync<UpstreamException>(() => resolving);
-        Assert.Contains("within 2000 ms", error.Message, StringComparison.Ordinal);
-        Assert.True(Assert.Single(_queries).Token.IsCancellationRequested);
+        Assert.Equal(ReturnCode.ServerFailure, answer.ReturnCode);
     }
 
     [Fact]
-    public async Task The_callers_cancellation_is_reported_as_cancellation()
-    {
-        var resolver = Resolver(Never);
-        using var caller = new CancellationTokenSource();
-
-        var resolving = resolver.ResolveAsync(Question("silent.test"), default, caller.Token);
-        await caller.CancelAsync();
-
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => resolving);
-    }
-
-    [Fact]
-    public async Task A_DnsClient_failure_becomes_an_upstream_exception()
+    public async Task A_DnsClient_failure_is_left_for_the_pool_to_count()
     {
         var failure = new DnsResponseException("Query timed out or is a transient error.");
-        var resolver = Resolver((_, _, _) => Task.FromException<IDnsQueryResponse>(failure));
+        var exchange = Exchange((_, _, _, _) => Task.FromException<IDnsQueryResponse>(failure));
 
-        var error = await Assert.ThrowsAsync<UpstreamException>(() => resolver.ResolveAsync(Question("a.test"), default, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<DnsResponseException>(() => exchange.AskAsync(First, Question("a.test"), default, CancellationToken.None));
 
-        Assert.Same(failure, error.InnerException);
+        Assert.Same(failure, error);
     }
 
     [Fact]
     public async Task An_answer_that_cannot_be_translated_becomes_an_upstream_exception()
     {
         var response = Response(0, answers: [new Dc.ARecord(Info(@"\195\169.test.", Dc.ResourceRecordType.A), IPAddress.Loopback)]);
-        var resolver = Resolver(Answering(response));
+        var exchange = Exchange(Answering(response));
 
-        var error = await Assert.ThrowsAsync<UpstreamException>(() => resolver.ResolveAsync(Question("a.test"), default, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<UpstreamException>(() => exchange.AskAsync(First, Question("a.test"), default, CancellationToken.None));
 
         Assert.IsType<FormatException>(error.InnerException);
     }
@@ -150,9 +162,9 @@ public sealed class DnsClientUpstreamResolverTests
     [Fact]
     public async Task A_label_holding_a_dot_is_not_forwarded()
     {
-        var resolver = Resolver(Answering(Response(0)));
+        var exchange = Exchange(Answering(Response(0)));
 
-        await Assert.ThrowsAsync<UpstreamException>(() => resolver.ResolveAsync(new DnsQuestion(new DomainName(["a.b", "test"]), RecordType.A, RecordClass.INet), default, CancellationToken.None));
+        await Assert.ThrowsAsync<UpstreamException>(() => exchange.AskAsync(First, new DnsQuestion(new DomainName(["a.b", "test"]), RecordType.A, RecordClass.INet), default, CancellationToken.None));
 
         Assert.Empty(_queries);
     }
@@ -160,20 +172,13 @@ public sealed class DnsClientUpstreamResolverTests
     [Fact]
     public async Task A_name_DnsClient_refuses_becomes_an_upstream_exception()
     {
-        var resolver = Resolver(Answering(Response(0)));
+        var exchange = Exchange(Answering(Response(0)));
         var labelTooLong = new DomainName([new string('a', 64), "test"]);
 
-        var error = await Assert.ThrowsAsync<UpstreamException>(() => resolver.ResolveAsync(new DnsQuestion(labelTooLong, RecordType.A, RecordClass.INet), default, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<UpstreamException>(() => exchange.AskAsync(First, new DnsQuestion(labelTooLong, RecordType.A, RecordClass.INet), default, CancellationToken.None));
 
         Assert.IsType<ArgumentException>(error.InnerException);
         Assert.Empty(_queries);
-    }
-
-    [Fact]
-    public void Options_without_servers_or_with_no_time_are_rejected()
-    {
-        Assert.Throws<ArgumentException>(() => new DnsClientUpstreamResolver(new UpstreamOptions()));
-        Assert.Throws<ArgumentException>(() => new DnsClientUpstreamResolver(TwoServers with { Timeout = TimeSpan.Zero }));
     }
 
     private static DnsQuestion Question(string name) => new(DomainName.Parse(name), RecordType.A, RecordClass.INet);
@@ -190,17 +195,14 @@ public sealed class DnsClientUpstreamResolverTests
             Additionals = additionals ?? [],
         };
 
-    private static UpstreamQuery Answering(IDnsQueryResponse response) => (_, _, _) => Task.FromResult(response);
+    private static DnsClientQuery Answering(IDnsQueryResponse response) => (_, _, _, _) => Task.FromResult(response);
 
-    private static Task<IDnsQueryResponse> Never(DnsClient.DnsQuestion question, DnsQueryOptions options, CancellationToken token) =>
-        new TaskCompletionSource<IDnsQueryResponse>().Task;
-
-    private DnsClientUpstreamResolver Resolver(UpstreamQuery query) =>
-        new(TwoServers, (question, options, token) =>
+    private DnsClientExchange Exchange(DnsClientQuery query) =>
+        new(TwoServers, (servers, question, options, token) =>
         {
-            _queries.Add((question, options, token));
-            return query(question, options, token);
-        }, _time);
+            _queries.Add((servers, question, options, token));
+            return query(servers, question, options, token);
+        });
 
     private sealed class FakeResponse(DnsResponseHeader header) : IDnsQueryResponse
     {
