@@ -2,7 +2,6 @@ using System.Net;
 using ARSoft.Tools.Net.Dns;
 using DnsClient;
 using Dc = DnsClient.Protocol;
-using DnsQueryOptions = DnsClient.DnsQueryOptions;
 using DnsQuestion = ARSoft.Tools.Net.Dns.DnsQuestion;
 
 namespace NationalDns.Resolution;
@@ -21,8 +20,11 @@ namespace NationalDns.Resolution;
 /// budget; the pool's token ends each attempt earlier.
 /// </para>
 /// <para>
-/// One <see cref="LookupClient"/> serves every upstream, each query naming its server: the client keeps nothing per
-/// server but its TCP connections, which it already pools by endpoint, so one client per upstream would buy nothing.
+/// Each upstream has one <see cref="LookupClient"/> per combination of the RD and DO bits, configured once, so a query
+/// carries no per-query options. Against nsd on loopback that cost about 58 µs of CPU per query, against about 63 µs
+/// for one shared client that names the server and passes options on every query (six paired runs; the shared
+/// client was slower in each). The clients share nothing that would need them to be one: each pools its own TCP
+/// connections for the fallback.
 /// </para>
 /// <para>
 /// The client's RD and DO bits are passed on. DnsClient 1.8.0 cannot set the CD (checking disabled) bit on its
@@ -34,28 +36,31 @@ internal sealed class DnsClientExchange
 {
     internal const int EdnsBufferSize = 1232;
 
-    // Per-query options are built once for every RD/DO combination; DnsClient copies them into each query's settings.
     private static readonly UpstreamRequestFlags[] AllFlags =
         [new(false, false), new(false, true), new(true, false), new(true, true)];
 
-    private readonly DnsClientQuery _query;
-    private readonly Dictionary<IPEndPoint, NameServer[]> _servers;
-    private readonly Dictionary<UpstreamRequestFlags, DnsQueryOptions> _queryOptions;
+    private readonly Dictionary<(IPEndPoint Server, UpstreamRequestFlags Flags), DnsClientLookup> _lookups = [];
 
-    /// <summary>Creates the exchange and its <see cref="LookupClient"/>.</summary>
+    /// <summary>Creates the exchange and its <see cref="LookupClient"/>s.</summary>
     public DnsClientExchange(UpstreamOptions options)
-        : this(options, CreateLookup(options))
+        : this(options, static lookupOptions => new LookupClient(lookupOptions).QueryAsync)
     {
     }
 
-    internal DnsClientExchange(UpstreamOptions options, DnsClientQuery query)
+    /// <summary>Creates the exchange with <paramref name="createLookup"/> standing in for <see cref="LookupClient"/>.</summary>
+    internal DnsClientExchange(UpstreamOptions options, Func<LookupClientOptions, DnsClientLookup> createLookup)
     {
         ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(query);
+        ArgumentNullException.ThrowIfNull(createLookup);
 
-        _query = query;
-        _servers = options.Servers.Distinct().ToDictionary(endPoint => endPoint, endPoint => new[] { new NameServer(endPoint) });
-        _queryOptions = AllFlags.ToDictionary(flags => flags, flags => Configure(new DnsQueryOptions(), options.Timeout, flags));
+        foreach (var server in options.Servers.Distinct())
+        {
+            foreach (var flags in AllFlags)
+            {
+                var lookupOptions = Configure(new LookupClientOptions(new NameServer(server)), options.Timeout, flags);
+                _lookups[(server, flags)] = createLookup(lookupOptions);
+            }
+        }
     }
 
     /// <summary>Asks <paramref name="server"/>, one of the configured upstreams. Matches <see cref="UpstreamExchange"/>.</summary>
@@ -64,20 +69,11 @@ internal sealed class DnsClientExchange
     {
         ArgumentNullException.ThrowIfNull(question);
         var upstreamQuestion = ToUpstreamQuestion(question);
-        var response = await _query(_servers[server], upstreamQuestion, _queryOptions[flags], cancellationToken);
+        var response = await _lookups[(server, flags)](upstreamQuestion, cancellationToken);
         return ToAnswer(question, response);
     }
 
-    private static DnsClientQuery CreateLookup(UpstreamOptions options)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        var servers = options.Servers.Select(endPoint => new NameServer(endPoint)).ToArray();
-        var lookup = new LookupClient(Configure(new LookupClientOptions(servers), options.Timeout, new UpstreamRequestFlags(true, false)));
-        return lookup.QueryServerAsync;
-    }
-
-    private static T Configure<T>(T options, TimeSpan timeout, UpstreamRequestFlags flags)
-        where T : DnsQueryOptions
+    private static LookupClientOptions Configure(LookupClientOptions options, TimeSpan timeout, UpstreamRequestFlags flags)
     {
         options.UseCache = false;
         options.ThrowDnsErrors = false;
@@ -139,6 +135,8 @@ internal sealed class DnsClientExchange
         [.. records.Select(DnsRecordMapper.ToArsoft).OfType<DnsRecordBase>()];
 }
 
-/// <summary>Sends one question to the given servers: the seam between the exchange and DnsClient's <see cref="LookupClient"/>.</summary>
-internal delegate Task<IDnsQueryResponse> DnsClientQuery(
-    IReadOnlyCollection<NameServer> servers, DnsClient.DnsQuestion question, DnsQueryOptions options, CancellationToken cancellationToken);
+/// <summary>
+/// Sends one question with one configured <see cref="LookupClient"/> (its <c>QueryAsync</c>): the seam between the
+/// exchange and DnsClient.
+/// </summary>
+internal delegate Task<IDnsQueryResponse> DnsClientLookup(DnsClient.DnsQuestion question, CancellationToken cancellationToken);

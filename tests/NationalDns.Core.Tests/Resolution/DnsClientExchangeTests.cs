@@ -5,7 +5,6 @@ using DnsClient;
 using NationalDns.Resolution;
 using static NationalDns.Core.Tests.Resolution.UpstreamRecords;
 using Dc = DnsClient.Protocol;
-using DnsQueryOptions = DnsClient.DnsQueryOptions;
 using DnsQuestion = ARSoft.Tools.Net.Dns.DnsQuestion;
 
 namespace NationalDns.Core.Tests.Resolution;
@@ -17,7 +16,8 @@ public sealed class DnsClientExchangeTests
     private static readonly IPEndPoint Second = new(IPAddress.Loopback, 5302);
     private static readonly UpstreamOptions TwoServers = new() { Servers = [First, Second], Timeout = TimeSpan.FromSeconds(2) };
 
-    private readonly List<(IReadOnlyCollection<NameServer> Servers, DnsClient.DnsQuestion Question, DnsQueryOptions Options, CancellationToken Token)> _queries = [];
+    private readonly List<LookupClientOptions> _clients = [];
+    private readonly List<(LookupClientOptions Options, DnsClient.DnsQuestion Question, CancellationToken Token)> _queries = [];
 
     [Theory]
     [InlineData(true, false)]
@@ -58,6 +58,17 @@ public sealed class DnsClientExchangeTests
         Assert.Equal(TimeSpan.FromSeconds(2), options.Timeout);
     }
 
+    [Fact]
+    public void Each_upstream_gets_one_client_per_rd_and_do_combination()
+    {
+        Exchange(Answering(Response(0)));
+
+        Assert.Equal(
+            [(5301, false, false), (5301, false, true), (5301, true, false), (5301, true, true),
+             (5302, false, false), (5302, false, true), (5302, true, false), (5302, true, true)],
+            _clients.Select(o => (Assert.Single(o.NameServers).Port, o.Recursion, o.RequestDnsSecRecords)));
+    }
+
     [Theory]
     [InlineData(5301)]
     [InlineData(5302)]
@@ -67,7 +78,7 @@ public sealed class DnsClientExchangeTests
 
         await exchange.AskAsync(new IPEndPoint(IPAddress.Loopback, port), Question("a.test"), default, CancellationToken.None);
 
-        var server = Assert.Single(Assert.Single(_queries).Servers);
+        var server = Assert.Single(Assert.Single(_queries).Options.NameServers);
         Assert.Equal(("127.0.0.1", port), (server.Address, server.Port));
     }
 
@@ -141,7 +152,7 @@ public sealed class DnsClientExchangeTests
     public async Task A_DnsClient_failure_is_left_for_the_pool_to_count()
     {
         var failure = new DnsResponseException("Query timed out or is a transient error.");
-        var exchange = Exchange((_, _, _, _) => Task.FromException<IDnsQueryResponse>(failure));
+        var exchange = Exchange((_, _) => Task.FromException<IDnsQueryResponse>(failure));
 
         var error = await Assert.ThrowsAsync<DnsResponseException>(() => exchange.AskAsync(First, Question("a.test"), default, CancellationToken.None));
 
@@ -195,13 +206,18 @@ public sealed class DnsClientExchangeTests
             Additionals = additionals ?? [],
         };
 
-    private static DnsClientQuery Answering(IDnsQueryResponse response) => (_, _, _, _) => Task.FromResult(response);
+    private static DnsClientLookup Answering(IDnsQueryResponse response) => (_, _) => Task.FromResult(response);
 
-    private DnsClientExchange Exchange(DnsClientQuery query) =>
-        new(TwoServers, (servers, question, options, token) =>
+    /// <summary>An exchange whose lookup clients are all <paramref name="lookup"/>, each query recorded with its client's options.</summary>
+    private DnsClientExchange Exchange(DnsClientLookup lookup) =>
+        new(TwoServers, options =>
         {
-            _queries.Add((servers, question, options, token));
-            return query(servers, question, options, token);
+            _clients.Add(options);
+            return (question, token) =>
+            {
+                _queries.Add((options, question, token));
+                return lookup(question, token);
+            };
         });
 
     private sealed class FakeResponse(DnsResponseHeader header) : IDnsQueryResponse
