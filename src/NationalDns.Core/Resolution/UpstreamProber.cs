@@ -116,8 +116,9 @@ internal sealed class UpstreamProber : IAsyncDisposable, IDisposable
         {
             result = await UpstreamAttempt.RunAsync(_exchange, server.EndPoint, _question, ProbeFlags, _timeout, _timeProvider, stoppingToken);
         }
-        catch (UpstreamException ex)
+        catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
         {
+            // Not expected for a fixed, sendable question, but whatever it is must not stop the probing.
             UpstreamLog.ProbeFailed(_logger, server.EndPoint.ToString(), ex.Message);
             return;
         }
