@@ -2,13 +2,22 @@ using System.Net;
 
 namespace NationalDns.Resolution;
 
-/// <summary>Where unblocked queries are forwarded to, and how long an upstream may take.</summary>
+/// <summary>Where unblocked queries are forwarded to, how long an upstream may take, and how upstream health is judged.</summary>
 public sealed record UpstreamOptions
 {
     /// <summary>The default overall time budget for one upstream question.</summary>
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(2);
 
-    /// <summary>Upstream resolvers, asked in this order. The next one is tried only when the previous one did not answer.</summary>
+    /// <summary>The default pause between two background probes of an unhealthy upstream.</summary>
+    public static readonly TimeSpan DefaultProbeInterval = TimeSpan.FromSeconds(5);
+
+    /// <summary>The default number of failures in a row after which an upstream counts as unhealthy.</summary>
+    public const int DefaultFailuresBeforeUnhealthy = 3;
+
+    /// <summary>
+    /// Upstream resolvers. The fastest healthy one is asked first and the others stand by for failover; the order
+    /// given here only breaks ties, such as at startup before any has answered.
+    /// </summary>
     public IReadOnlyList<IPEndPoint> Servers { get; init; } = [];
 
     /// <summary>
@@ -16,4 +25,16 @@ public sealed record UpstreamOptions
     /// When it runs out the question fails with <see cref="UpstreamException"/>.
     /// </summary>
     public TimeSpan Timeout { get; init; } = DefaultTimeout;
+
+    /// <summary>How many failures in a row (timeout, network error or SERVFAIL) mark an upstream unhealthy.</summary>
+    public int FailuresBeforeUnhealthy { get; init; } = DefaultFailuresBeforeUnhealthy;
+
+    /// <summary>How often an unhealthy upstream is probed in the background; one answer makes it healthy again.</summary>
+    public TimeSpan ProbeInterval { get; init; } = DefaultProbeInterval;
+
+    /// <summary>
+    /// The name asked (type NS) to probe an unhealthy upstream. The root, the default, is in every recursive
+    /// resolver's cache, so a probe costs the upstream nothing.
+    /// </summary>
+    public string ProbeName { get; init; } = ".";
 }

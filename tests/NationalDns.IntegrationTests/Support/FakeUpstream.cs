@@ -25,6 +25,8 @@ public sealed class FakeUpstream : IAsyncDisposable
     private readonly DnsServer _server;
     private readonly ConcurrentQueue<ObservedQuery> _queries = new();
     private readonly TaskCompletionSource _stopping = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private long _delayTicks;
+    private bool _silent;
 
     private FakeUpstream(IPEndPoint endPoint)
     {
@@ -43,6 +45,23 @@ public sealed class FakeUpstream : IAsyncDisposable
     /// to send it instead of the zone's answer, or null to let the zone answer.
     /// </summary>
     public Func<DnsMessage, DnsMessage?>? Responder { get; set; }
+
+    /// <summary>How long every answer is held back before it is sent, to play a slower upstream; zero by default.</summary>
+    public TimeSpan Delay
+    {
+        get => TimeSpan.FromTicks(Volatile.Read(ref _delayTicks));
+        set => Volatile.Write(ref _delayTicks, value.Ticks);
+    }
+
+    /// <summary>
+    /// While true, every query is recorded but left unanswered, as <see cref="FakeZone.SilentName"/> always is: an
+    /// upstream that is up but does not answer. Queries held meanwhile stay unanswered after it is set back to false.
+    /// </summary>
+    public bool Silent
+    {
+        get => Volatile.Read(ref _silent);
+        set => Volatile.Write(ref _silent, value);
+    }
 
     /// <summary>Every query received so far, in arrival order.</summary>
     public IReadOnlyList<ObservedQuery> Queries => [.. _queries];
@@ -69,7 +88,7 @@ public sealed class FakeUpstream : IAsyncDisposable
     /// <summary>How many queries for <paramref name="name"/> arrived (case-insensitive, trailing dot optional), over any transport.</summary>
     public int CountFor(string name) => _queries.Count(query => SameName(query.Name, name));
 
-    /// <summary>Releases queries held for <see cref="FakeZone.SilentName"/> and stops listening.</summary>
+    /// <summary>Releases queries held unanswered or delayed and stops listening.</summary>
     public ValueTask DisposeAsync()
     {
         _stopping.TrySetResult();
@@ -88,7 +107,12 @@ public sealed class FakeUpstream : IAsyncDisposable
         }
 
         _queries.Enqueue(ObservedQuery.From(query, e.TransportProtocol));
-        var response = Responder?.Invoke(query) ?? FakeZone.Respond(query);
+        var response = Silent ? null : Responder?.Invoke(query) ?? FakeZone.Respond(query);
+        if (Delay > TimeSpan.Zero)
+        {
+            await Task.WhenAny(Task.Delay(Delay), _stopping.Task);
+        }
+
         if (response is null)
         {
             // ARSoft cannot drop a query, so hold it until the upstream stops; by then the client has given up.

@@ -1,0 +1,142 @@
+using System.Globalization;
+using ARSoft.Tools.Net;
+using ARSoft.Tools.Net.Dns;
+using Microsoft.Extensions.Logging;
+
+namespace NationalDns.Resolution;
+
+/// <summary>
+/// Forwards each question to a pool of upstreams: the fastest healthy one first (<see cref="UpstreamSelection"/>),
+/// the next one when it times out, fails or answers SERVFAIL, all within <see cref="UpstreamOptions.Timeout"/>
+/// (<see cref="AttemptBudget"/>). It tracks each upstream's health (<see cref="UpstreamServer"/>) and has unhealthy
+/// ones probed in the background (<see cref="UpstreamProber"/>). How an upstream is asked is the
+/// <see cref="UpstreamExchange"/>'s business.
+/// </summary>
+internal sealed class UpstreamPool : IUpstreamResolver, IAsyncDisposable, IDisposable
+{
+    private readonly UpstreamServer[] _servers;
+    private readonly UpstreamExchange _exchange;
+    private readonly TimeSpan _timeout;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
+    private readonly UpstreamSelection _selection = new();
+    private readonly UpstreamProber _prober;
+
+    public UpstreamPool(UpstreamOptions options, UpstreamExchange exchange, TimeProvider timeProvider, ILogger logger)
+    {
+        Validate(options);
+        ArgumentNullException.ThrowIfNull(exchange);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        ArgumentNullException.ThrowIfNull(logger);
+
+        _servers = [.. options.Servers.Distinct().Select((endPoint, index) => new UpstreamServer(endPoint, index, options.FailuresBeforeUnhealthy))];
+        _exchange = exchange;
+        _timeout = options.Timeout;
+        _timeProvider = timeProvider;
+        _logger = logger;
+        var probe = new DnsQuestion(ProbeName(options), RecordType.Ns, RecordClass.INet);
+        _prober = new UpstreamProber(_servers, exchange, probe, options.ProbeInterval, options.Timeout, timeProvider, logger);
+    }
+
+    /// <summary>The state of every upstream, in configuration order.</summary>
+    public IReadOnlyList<UpstreamStats> Stats => [.. _servers.Select(server => server.Snapshot())];
+
+    /// <summary>
+    /// Asks the upstreams in turn until one answers. NOERROR, NXDOMAIN, REFUSED and every other RCODE but SERVFAIL are
+    /// answers and come back as they are. When every attempt fails, the last SERVFAIL answer received is returned if
+    /// there was one; otherwise <see cref="UpstreamException"/> is thrown.
+    /// </summary>
+    public async Task<UpstreamAnswer> ResolveAsync(DnsQuestion question, UpstreamRequestFlags flags, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(question);
+        cancellationToken.ThrowIfCancellationRequested();
+
+        var plan = _selection.Plan(_servers);
+        var budget = new AttemptBudget(_timeout, _timeProvider);
+        UpstreamAnswer? lastServerFailure = null;
+        AttemptResult? lastFailure = null;
+        for (var i = 0; i < plan.Count; i++)
+        {
+            var attemptTimeout = budget.NextAttempt(plan.Count - i);
+            if (attemptTimeout <= TimeSpan.Zero)
+            {
+                break;
+            }
+
+            var server = plan[i];
+            var result = await UpstreamAttempt.RunAsync(_exchange, server.EndPoint, question, flags, attemptTimeout, _timeProvider, cancellationToken);
+            Record(server, result);
+            if (result is { Outcome: AttemptOutcome.Answered, Answer: { } answer })
+            {
+                return answer;
+            }
+
+            lastServerFailure = result.Answer ?? lastServerFailure;
+            lastFailure = result;
+        }
+
+        return lastServerFailure ?? throw NoAnswer(question, budget, lastFailure);
+    }
+
+    public void Dispose() => _prober.Dispose();
+
+    public ValueTask DisposeAsync() => _prober.DisposeAsync();
+
+    /// <summary>Rejects options the pool cannot work with.</summary>
+    internal static void Validate(UpstreamOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.Servers.Count == 0)
+        {
+            throw new ArgumentException("At least one upstream server is required.", nameof(options));
+        }
+
+        if (options.Timeout <= TimeSpan.Zero || options.ProbeInterval <= TimeSpan.Zero)
+        {
+            throw new ArgumentException("The upstream timeout and probe interval must be positive.", nameof(options));
+        }
+
+        if (options.FailuresBeforeUnhealthy < 1)
+        {
+            throw new ArgumentException("An upstream needs at least one failure to count as unhealthy.", nameof(options));
+        }
+
+        _ = ProbeName(options);
+    }
+
+    private static DomainName ProbeName(UpstreamOptions options)
+    {
+        var name = options.ProbeName;
+        if (name is "." or "")
+        {
+            return DomainName.Root;
+        }
+
+        try
+        {
+            return DomainName.Parse(name);
+        }
+        catch (Exception ex) when (ex is ArgumentException or FormatException)
+        {
+            throw new ArgumentException($"The probe name '{name}' is not a domain name.", nameof(options), ex);
+        }
+    }
+
+    private static UpstreamException NoAnswer(DnsQuestion question, AttemptBudget budget, AttemptResult? lastFailure)
+    {
+        var why = budget.Remaining <= TimeSpan.Zero || lastFailure?.Outcome == AttemptOutcome.TimedOut
+            ? string.Create(CultureInfo.InvariantCulture, $"within {budget.Total.TotalMilliseconds} ms")
+            : $"(last: {lastFailure?.Describe()})";
+        return new UpstreamException($"No upstream answered {question.Name} {question.RecordType} {why}.", lastFailure?.Error);
+    }
+
+    private void Record(UpstreamServer server, AttemptResult result)
+    {
+        var change = server.Record(result);
+        UpstreamLog.HealthChanged(_logger, server, change, result, "a query", _prober.Interval);
+        if (change == HealthChange.BecameUnhealthy)
+        {
+            _prober.Wake();
+        }
+    }
+}

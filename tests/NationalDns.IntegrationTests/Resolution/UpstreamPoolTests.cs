@@ -1,0 +1,124 @@
+using System.Diagnostics;
+using ARSoft.Tools.Net;
+using ARSoft.Tools.Net.Dns;
+using Microsoft.Extensions.Logging.Abstractions;
+using NationalDns.IntegrationTests.Support;
+using NationalDns.Resolution;
+
+namespace NationalDns.IntegrationTests.Resolution;
+
+/// <summary>The upstream pool with DnsClient against several real upstreams on loopback.</summary>
+public sealed class UpstreamPoolTests : IAsyncLifetime
+{
+    private static readonly UpstreamRequestFlags Recursive = new(RecursionDesired: true, DnssecOk: false);
+
+    private FakeUpstream _first = null!;
+    private FakeUpstream _second = null!;
+
+    public async Task InitializeAsync()
+    {
+        _first = await FakeUpstream.StartAsync();
+        _second = await FakeUpstream.StartAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _first.DisposeAsync();
+        await _second.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task When_the_first_upstream_is_silent_the_second_answers_within_the_timeout()
+    {
+        _first.Silent = true;
+        var timeout = TimeSpan.FromSeconds(2);
+        await using var resolver = Resolver(new UpstreamOptions { Servers = [_first.EndPoint, _second.EndPoint], Timeout = timeout });
+        var started = Stopwatch.GetTimestamp();
+
+        var answer = await ResolveAsync(resolver, "a.test");
+
+        var elapsed = Stopwatch.GetElapsedTime(started);
+        Assert.Equal(["a.test. 300 IN A 192.0.2.1"], answer.Answers.Select(r => r.ToString()));
+        Assert.Equal((1, 1), (_first.CountFor("a.test"), _second.CountFor("a.test")));
+
+        // The silent one had half the budget; the second answered in what was left.
+        Assert.InRange(elapsed, (timeout / 2) - TimeSpan.FromMilliseconds(20), timeout + TimeSpan.FromMilliseconds(500));
+    }
+
+    [Fact]
+    public async Task A_slower_upstream_loses_preference_to_a_faster_one()
+    {
+        _first.Delay = TimeSpan.FromMilliseconds(300);
+        await using var resolver = Resolver(new UpstreamOptions { Servers = [_first.EndPoint, _second.EndPoint] });
+
+        for (var i = 0; i < 5; i++)
+        {
+            await ResolveAsync(resolver, "a.test");
+        }
+
+        // Each is asked first once to be measured; then the faster one leads.
+        Assert.Equal((1, 4), (_first.CountFor("a.test"), _second.CountFor("a.test")));
+        var (slow, fast) = (resolver.Upstreams[0], resolver.Upstreams[1]);
+        // A timer may fire a millisecond before a stopwatch says its time is up, hence the margin below 300 ms.
+        Assert.InRange(slow.SmoothedLatency!.Value, TimeSpan.FromMilliseconds(280), TimeSpan.FromSeconds(2));
+        Assert.True(fast.SmoothedLatency < slow.SmoothedLatency, $"fast {fast.SmoothedLatency}, slow {slow.SmoothedLatency}");
+    }
+
+    [Fact]
+    public async Task An_upstream_that_comes_back_is_used_again_after_a_probe()
+    {
+        _first.Responder = ServerFailure;
+        _second.Delay = TimeSpan.FromMilliseconds(200);
+        await using var resolver = Resolver(new UpstreamOptions
+        {
+            Servers = [_first.EndPoint, _second.EndPoint],
+            ProbeInterval = TimeSpan.FromMilliseconds(100),
+        });
+
+        // Never answered, so asked first each time, until three failures in a row set it aside.
+        for (var i = 0; i < 4; i++)
+        {
+            Assert.Equal(ReturnCode.NoError, (await ResolveAsync(resolver, "a.test")).ReturnCode);
+        }
+
+        Assert.Equal((3, 4), (_first.CountFor("a.test"), _second.CountFor("a.test")));
+        Assert.False(resolver.Upstreams[0].IsHealthy);
+
+        _first.Responder = AnswerRootNameServers;
+        Assert.True(await Eventually.TrueAsync(() => resolver.Upstreams[0].IsHealthy, TimeSpan.FromSeconds(5)));
+        Assert.Contains(_first.Queries, q => q is { Name: "", Type: RecordType.Ns, RecursionDesired: true });
+        Assert.Equal(0, _second.CountFor(string.Empty));
+
+        // Back with the probe's response time, well under the second's 200 ms.
+        await ResolveAsync(resolver, "a.test");
+        Assert.Equal((4, 4), (_first.CountFor("a.test"), _second.CountFor("a.test")));
+    }
+
+    private static DnsMessage ServerFailure(DnsMessage query)
+    {
+        var response = query.CreateResponseInstance();
+        response.ReturnCode = ReturnCode.ServerFailure;
+        return response;
+    }
+
+    /// <summary>Answers the probe (<c>. NS</c>) the way a recursive resolver does; FakeZone has no root.</summary>
+    private static DnsMessage? AnswerRootNameServers(DnsMessage query)
+    {
+        var question = query.Questions[0];
+        if (!question.Name.Equals(DomainName.Root) || question.RecordType != RecordType.Ns)
+        {
+            return null;
+        }
+
+        var response = query.CreateResponseInstance();
+        response.IsRecursionAllowed = true;
+        response.AnswerRecords.Add(new NsRecord(DomainName.Root, 518400, DomainName.Parse("a.root-servers.test")));
+        return response;
+    }
+
+    private static DnsClientUpstreamResolver Resolver(UpstreamOptions options) =>
+        new(options, TimeProvider.System, NullLogger<DnsClientUpstreamResolver>.Instance);
+
+    private static Task<UpstreamAnswer> ResolveAsync(DnsClientUpstreamResolver resolver, string name) =>
+        resolver.ResolveAsync(new DnsQuestion(DomainName.Parse(name), RecordType.A, RecordClass.INet), Recursive, CancellationToken.None);
+}
