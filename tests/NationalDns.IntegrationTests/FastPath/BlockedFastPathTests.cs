@@ -13,18 +13,7 @@ namespace NationalDns.IntegrationTests.FastPath;
 /// <summary>The UDP fast path answers exactly as the pipeline would, and leaves everything unusual to it.</summary>
 public sealed class BlockedFastPathTests
 {
-    private const string List = """
-        whatsapp.com
-        *.example.net
-        @@static.whatsapp.net
-        whatsapp.net
-        telegram.org  refused
-        broken.test   servfail
-        quiet.test    nodata
-        t.me  sinkhole 192.0.2.10 2001:db8::10
-        v4only.test   sinkhole 192.0.2.11
-        dropped.test  drop
-        """;
+    private const string List = TestLists.EveryAction;
 
     private static readonly BlockingOptions Options = new() { BlockTtl = TimeSpan.FromSeconds(77) };
     private static readonly RuleSet Rules = Build(List);

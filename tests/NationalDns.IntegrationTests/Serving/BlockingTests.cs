@@ -7,19 +7,7 @@ namespace NationalDns.IntegrationTests.Serving;
 
 public class BlockingTests
 {
-    private const string List = """
-        # test list
-        whatsapp.com
-        *.example.net
-        @@static.whatsapp.net
-        whatsapp.net
-        telegram.org  refused
-        broken.test   servfail
-        quiet.test    nodata
-        t.me  sinkhole 192.0.2.10 2001:db8::10
-        v4only.test  sinkhole 192.0.2.11
-        dropped.test  drop
-        """;
+    private const string List = TestLists.EveryAction;
 
     [Fact]
     public async Task Blocked_name_gets_authoritative_NXDOMAIN_with_SOA_of_the_rule_domain()
@@ -61,7 +49,7 @@ public class BlockingTests
         var ede = ExtendedDnsError.ReadFrom(answer);
         Assert.NotNull(ede);
         Assert.Equal(16, ede.InfoCode);
-        Assert.Equal($"web.whatsapp.com blocked by rule whatsapp.com ({server.ListDirectory}/national.txt:2)", ede.ExtraText);
+        Assert.Equal($"web.whatsapp.com blocked by rule whatsapp.com ({server.ListDirectory}/national.txt:1)", ede.ExtraText);
     }
 
     [Fact]
