@@ -65,8 +65,7 @@ public sealed partial class OutcomeLoggingStage : IQueryStage
         var queryType = DnsText.TypeName(query.Question.RecordType);
         var action = rule.Action.ToString();
         var elapsed = ElapsedMs(query);
-        var blockedName = result.BlockedName ?? string.Empty;
-        if (string.Equals(blockedName, DomainNames.FromWire(query.Question.Name), StringComparison.Ordinal))
+        if (result.BlockedName is not { } blockedName)
         {
             RefusalLog.Refused(_logger, queryName, queryType, query.Client.ToString(), action, rule.Pattern, rule.Source.ToString(), elapsed);
         }

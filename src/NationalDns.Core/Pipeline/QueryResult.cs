@@ -7,7 +7,7 @@ namespace NationalDns.Pipeline;
 /// <param name="Response">The response, or null when nothing must be sent (drop).</param>
 /// <param name="Outcome">The verdict.</param>
 /// <param name="Rule">The blocklist rule that decided it, for blocked and dropped queries.</param>
-/// <param name="BlockedName">The name the rule matched: the query name, or a CNAME target in the upstream's chain.</param>
+/// <param name="BlockedName">For a block reached through the upstream's CNAME chain, the target the rule matched; null when the query name itself matched.</param>
 /// <param name="Detail">A short free-text reason for failures and rejections.</param>
 public sealed record QueryResult(
     DnsMessage? Response,

@@ -89,6 +89,6 @@ public sealed class BlocklistStage : IQueryStage
     {
         var response = _responses.Create(query.Query, rule, blockedName, chain);
         var outcome = response is null ? QueryOutcome.Dropped : QueryOutcome.Blocked;
-        return new QueryResult(response, outcome, rule, DomainNames.FromWire(blockedName));
+        return new QueryResult(response, outcome, rule, chain is null ? null : DomainNames.FromWire(blockedName));
     }
 }

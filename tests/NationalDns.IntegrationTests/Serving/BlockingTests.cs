@@ -166,9 +166,11 @@ public class BlockingTests
         await using var server = await TestServer.StartAsync(upstream, List);
 
         var reply = await DnsTestClient.UdpAsync(server.EndPoint, new QueryBuilder { Name = "a.test", IsResponse = true }, TimeSpan.FromMilliseconds(400));
+        var query = await DnsTestClient.UdpAsync(server.EndPoint, QueryBuilder.For("whatsapp.com"));
 
         Assert.Null(reply);
         Assert.Equal(0, upstream.CountFor("a.test"));
+        Assert.Equal(ReturnCode.NxDomain, query!.ReturnCode); // silence was a choice: the server still answers queries
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using NationalDns.IntegrationTests.Support;
 
 namespace NationalDns.IntegrationTests.Transport;
 
@@ -16,7 +17,7 @@ public sealed class TcpConnectionLifetimeTests
         Assert.True(await client.WaitForCloseAsync(), "the server kept an idle connection open");
         // The clock starts at accept, after the connect began; runtime timers tick coarsely, hence the slack.
         Assert.True(sinceConnecting.Elapsed >= idleTimeout - TimeSpan.FromMilliseconds(20), $"closed after {sinceConnecting.Elapsed}");
-        await Poll.UntilAsync(() => server.Tcp.OpenConnections == 0);
+        Assert.True(await Eventually.TrueAsync(() => server.Tcp.OpenConnections == 0));
     }
 
     [Fact]
@@ -33,7 +34,7 @@ public sealed class TcpConnectionLifetimeTests
         }
 
         second.Dispose();
-        await Poll.UntilAsync(() => server.Tcp.OpenConnections == 1);
+        Assert.True(await Eventually.TrueAsync(() => server.Tcp.OpenConnections == 1));
         using var fourth = await ConnectAndQueryAsync(endPoint, 4);
 
         Assert.Equal(2, server.Tcp.OpenConnections);

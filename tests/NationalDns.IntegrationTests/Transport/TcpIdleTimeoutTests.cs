@@ -1,4 +1,5 @@
 using System.Net;
+using NationalDns.IntegrationTests.Support;
 using ARSoft.Tools.Net.Dns;
 using Microsoft.Extensions.Time.Testing;
 using NationalDns.Server.Transport;
@@ -110,7 +111,7 @@ public sealed class TcpIdleTimeoutTests : IAsyncLifetime
 
         _time.Advance(s_idleTimeout);
 
-        await Poll.UntilAsync(() => _transport.OpenConnections == 0);
+        Assert.True(await Eventually.TrueAsync(() => _transport.OpenConnections == 0));
         Assert.True(await _client.WaitForCloseAsync());
     }
 
