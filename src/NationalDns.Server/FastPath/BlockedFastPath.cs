@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using Microsoft.Extensions.Logging;
+using NationalDns.Caching;
 using NationalDns.Pipeline;
 using NationalDns.Policy;
 using NationalDns.Server.Transport;
@@ -19,11 +20,14 @@ public sealed class BlockedFastPath : IUdpFastPath
     private readonly BlockedAnswerWriter _writer;
     private readonly TimeProvider _time;
     private readonly ILogger<OutcomeLoggingStage> _logger;
+    private readonly CachedAnswerWriter? _cached;
 
-    public BlockedFastPath(IRuleSetSource rules, BlockingOptions options, TimeProvider time, ILogger<OutcomeLoggingStage> logger)
+    /// <summary>Creates the fast path; with a <paramref name="cache"/>, names the rules let through are answered from it when they can be.</summary>
+    public BlockedFastPath(IRuleSetSource rules, BlockingOptions options, TimeProvider time, ILogger<OutcomeLoggingStage> logger, ResponseCache? cache = null)
     {
         _rules = rules;
         _writer = new BlockedAnswerWriter(options);
+        _cached = cache is null ? null : new CachedAnswerWriter(cache);
         _time = time;
         _logger = logger;
     }
@@ -39,8 +43,14 @@ public sealed class BlockedFastPath : IUdpFastPath
         }
 
         name = name[..parsed.NameLength];
-        var rule = _rules.Current.Match(name);
-        if (rule is null || rule.IsException || answer.Length < BlockedAnswerWriter.MaxAnswerSize(query.Length, rule))
+        var rules = _rules.Current;
+        var rule = rules.Match(name);
+        if (rule is null || rule.IsException)
+        {
+            return _cached?.TryWrite(query, parsed, name, rules, answer) ?? IUdpFastPath.NotHandled;
+        }
+
+        if (answer.Length < BlockedAnswerWriter.MaxAnswerSize(query.Length, rule))
         {
             return IUdpFastPath.NotHandled;
         }
