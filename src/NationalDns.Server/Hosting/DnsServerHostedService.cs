@@ -9,7 +9,8 @@ using NationalDns.Server.Transport;
 namespace NationalDns.Server.Hosting;
 
 /// <summary>
-/// Owns the ARSoft servers: one per listen endpoint, each with our UDP and TCP transports on the same port.
+/// Owns the listeners: one per listen endpoint, our UDP and TCP transports on the same port. TCP runs through
+/// ARSoft's server; UDP answers from its own receive thread (fast path, then <see cref="IUdpQueryHandler"/>).
 /// <see cref="StartAsync"/> binds (and fails with a <see cref="ListenException"/> if it cannot);
 /// <see cref="StopAsync"/> stops accepting and cancels in-flight queries.
 /// </summary>
@@ -21,17 +22,19 @@ public sealed partial class DnsServerHostedService : IHostedService, IDisposable
     private readonly ServerOptions _options;
     private readonly QueryDispatcher _dispatcher;
     private readonly IUdpFastPath? _fastPath;
+    private readonly IUdpQueryHandler? _udpHandler;
     private readonly ILogger<DnsServerHostedService> _logger;
     private readonly List<DnsServer> _servers = [];
     private readonly List<IPEndPoint> _bound = [];
     private readonly List<IServerTransport> _transports = [];
     private readonly CancellationTokenSource _stopping = new();
 
-    public DnsServerHostedService(ServerOptions options, QueryDispatcher dispatcher, ILogger<DnsServerHostedService> logger, IUdpFastPath? fastPath = null)
+    public DnsServerHostedService(ServerOptions options, QueryDispatcher dispatcher, ILogger<DnsServerHostedService> logger, IUdpFastPath? fastPath = null, IUdpQueryHandler? udpHandler = null)
     {
         _options = options;
         _dispatcher = dispatcher;
         _fastPath = fastPath;
+        _udpHandler = udpHandler;
         _logger = logger;
     }
 
@@ -77,7 +80,7 @@ public sealed partial class DnsServerHostedService : IHostedService, IDisposable
     {
         for (var attempt = 1; ; attempt++)
         {
-            var udp = new UdpTransport(endPoint, fastPath: _fastPath);
+            var udp = new UdpTransport(endPoint, fastPath: _fastPath, handler: _udpHandler);
             TcpTransport? tcp = null;
             try
             {
@@ -85,12 +88,20 @@ public sealed partial class DnsServerHostedService : IHostedService, IDisposable
                 var port = udp.BoundEndPoint.Port;
                 tcp = new TcpTransport(new IPEndPoint(endPoint.Address, port), _options.TcpIdleTimeout);
                 tcp.Bind();
-                var server = new DnsServer(new PreboundTransport(udp), new PreboundTransport(tcp));
+                // With a handler, UDP answers without ARSoft's loop; ARSoft's server then serves TCP alone.
+                var server = _udpHandler is null
+                    ? new DnsServer(new PreboundTransport(udp), new PreboundTransport(tcp))
+                    : new DnsServer(new PreboundTransport(tcp));
                 _transports.Add(udp);
                 _transports.Add(tcp);
                 server.QueryReceived += _dispatcher.OnQueryReceivedAsync;
                 server.ExceptionThrown += OnServerException;
                 server.Start();
+                if (_udpHandler is not null)
+                {
+                    udp.Start();
+                }
+
                 return (server, new IPEndPoint(endPoint.Address, port));
             }
             catch (SocketException e)

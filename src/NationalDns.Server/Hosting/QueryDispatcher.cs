@@ -1,3 +1,4 @@
+using System.Net;
 using ARSoft.Tools.Net.Dns;
 using Microsoft.Extensions.Logging;
 using NationalDns.Pipeline;
@@ -6,9 +7,9 @@ using NationalDns.Server.Transport;
 namespace NationalDns.Server.Hosting;
 
 /// <summary>
-/// The adapter between ARSoft's server events and the pipeline. It turns a received message into a
-/// <see cref="QueryContext"/>, runs the pipeline, and hands the response back, or suppresses the answer
-/// when the pipeline says nothing must be sent. The one last-resort catch of the server lives here.
+/// The adapter between the transports and the pipeline. It turns a received message into a
+/// <see cref="QueryContext"/>, runs the pipeline, and hands the response back, or says (or, for ARSoft's TCP
+/// path, arranges) that nothing must be sent. The one last-resort catch of the server lives here.
 /// </summary>
 public sealed partial class QueryDispatcher
 {
@@ -26,46 +27,56 @@ public sealed partial class QueryDispatcher
     /// <summary>Cancelled when the server stops, so in-flight upstream queries end with it.</summary>
     public CancellationToken Stopping { get; set; }
 
+    /// <summary>ARSoft's event for queries over TCP: the answer, or nothing sent when the pipeline says so.</summary>
     public async Task OnQueryReceivedAsync(object sender, QueryReceivedEventArgs e)
     {
         ArgumentNullException.ThrowIfNull(e);
-        var client = e.RemoteEndpoint;
+        var response = await AnswerAsync(e.Query, e.RemoteEndpoint, e.TransportProtocol);
+        if (response is null)
+        {
+            Suppress(e.RemoteEndpoint, e.Query.TransactionID);
+        }
+        else
+        {
+            e.Response = response;
+        }
+    }
+
+    /// <summary>
+    /// Runs one received message through the pipeline: the response to send, or null when nothing must be sent
+    /// (a response or other non-query message, a drop, a query cut off by shutdown).
+    /// </summary>
+    public async ValueTask<DnsMessage?> AnswerAsync(DnsMessageBase message, IPEndPoint client, TransportProtocol protocol)
+    {
+        ArgumentNullException.ThrowIfNull(message);
 
         // A response (QR=1) or a non-DNS-message is never answered: answering responses invites reflection loops.
-        if (e.Query is not DnsMessage { IsQuery: true } query)
+        if (message is not DnsMessage { IsQuery: true } query)
         {
-            Suppress(client, e.Query.TransactionID);
-            return;
+            return null;
         }
 
-        var context = new QueryContext(query, client, e.TransportProtocol, _time.GetTimestamp());
+        var context = new QueryContext(query, client, protocol, _time.GetTimestamp());
         try
         {
             var result = await _pipeline.HandleAsync(context, Stopping);
-            if (result.Response is null)
-            {
-                Suppress(client, query.TransactionID);
-            }
-            else
-            {
-                e.Response = result.Response;
-            }
+            return result.Response;
         }
         catch (OperationCanceledException) when (Stopping.IsCancellationRequested)
         {
-            Suppress(client, query.TransactionID);
+            return null;
         }
 #pragma warning disable CA1031 // The last-resort handler: a bug in one query must not take the server down.
         catch (Exception ex)
 #pragma warning restore CA1031
         {
             Unhandled(_logger, ex, client.ToString());
-            e.Response = Responses.ServFail(query);
+            return Responses.ServFail(query);
         }
     }
 
     // Keyed by transaction ID: over TCP one endpoint carries many queries, and only this one's answer must vanish.
-    private static void Suppress(System.Net.IPEndPoint client, ushort transactionId)
+    private static void Suppress(IPEndPoint client, ushort transactionId)
     {
         if (client is ClientEndPoint endPoint)
         {

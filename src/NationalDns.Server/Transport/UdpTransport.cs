@@ -37,6 +37,7 @@ public sealed partial class UdpTransport : IServerTransport
     private readonly byte[] _receiveBuffer = GC.AllocateUninitializedArray<byte>(MaxDatagramSize);
     private readonly SocketAddress _sender;
     private readonly IUdpFastPath? _fastPath;
+    private readonly IUdpQueryHandler? _handler;
 
     // Datagrams waiting for ARSoft's loop. Bounded: under overload the excess is dropped, not queued without limit.
     private readonly Channel<UdpConnection> _pending = Channel.CreateBounded<UdpConnection>(
@@ -49,12 +50,14 @@ public sealed partial class UdpTransport : IServerTransport
     /// <summary>Creates the transport; nothing is bound until <see cref="Bind"/>.</summary>
     /// <param name="bindEndPoint">Where to listen; port 0 picks a free port (see <see cref="BoundEndPoint"/>).</param>
     /// <param name="logger">Receives diagnostics about socket errors; optional.</param>
-    /// <param name="fastPath">Answers some datagrams inside the receive loop (blocked names); the rest go to ARSoft.</param>
-    public UdpTransport(IPEndPoint bindEndPoint, ILogger<UdpTransport>? logger = null, IUdpFastPath? fastPath = null)
+    /// <param name="fastPath">Answers some datagrams inside the receive loop (blocked names, cache hits).</param>
+    /// <param name="handler">Takes every other datagram; without one they go to ARSoft's server through <see cref="AcceptConnectionAsync"/>.</param>
+    public UdpTransport(IPEndPoint bindEndPoint, ILogger<UdpTransport>? logger = null, IUdpFastPath? fastPath = null, IUdpQueryHandler? handler = null)
     {
         ArgumentNullException.ThrowIfNull(bindEndPoint);
         _bindEndPoint = bindEndPoint;
         _fastPath = fastPath;
+        _handler = handler;
         _answerBuffer = fastPath is null ? null : GC.AllocateUninitializedArray<byte>(MaxDatagramSize);
         _logger = logger ?? NullLogger<UdpTransport>.Instance;
         _socket = new Socket(bindEndPoint.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
@@ -167,7 +170,16 @@ public sealed partial class UdpTransport : IServerTransport
                 continue;
             }
 
-            if (!TryAnswerFast(length) && CreateConnection(length) is { } connection && !_pending.Writer.TryWrite(connection))
+            if (TryAnswerFast(length))
+            {
+                continue;
+            }
+
+            if (_handler is not null)
+            {
+                Handle(length);
+            }
+            else if (CreateConnection(length) is { } connection && !_pending.Writer.TryWrite(connection))
             {
                 // Overloaded: the queue to ARSoft is full, so this datagram is dropped as a full socket buffer would drop it.
                 Log.QueueFull(_logger, _boundEndPoint);
@@ -175,6 +187,46 @@ public sealed partial class UdpTransport : IServerTransport
         }
 
         _pending.Writer.TryComplete();
+    }
+
+    /// <summary>Starts receiving without ARSoft: for a transport given a <see cref="IUdpQueryHandler"/>.</summary>
+    public void Start()
+    {
+        if (_handler is null)
+        {
+            throw new InvalidOperationException("Without a query handler the transport is started by ARSoft's server.");
+        }
+
+        EnsureReceiving();
+    }
+
+    /// <summary>Sends an encoded answer, synchronously (see <see cref="SendAnswerAsync"/> for why).</summary>
+    public void SendAnswer(ReadOnlySpan<byte> answer, ClientEndPoint client)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        try
+        {
+            _socket.SendTo(answer, SocketFlags.None, client);
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            Log.SendFailed(_logger, client, e.Message);
+        }
+    }
+
+    private void Handle(int length)
+    {
+        var client = ClientEndPoint.FromSocketAddress(_sender);
+        try
+        {
+            _handler!.Handle(this, _receiveBuffer.AsSpan(0, length).ToArray(), client);
+        }
+#pragma warning disable CA1031 // The receive loop must outlive any bug in what it calls.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            Log.HandlerFailed(_logger, e, client);
+        }
     }
 
     private bool TryAnswerFast(int length)
@@ -301,6 +353,9 @@ public sealed partial class UdpTransport : IServerTransport
 
         [LoggerMessage(Level = LogLevel.Error, Message = "The UDP fast path failed; the query takes the full path")]
         public static partial void FastPathFailed(ILogger logger, Exception exception);
+
+        [LoggerMessage(Level = LogLevel.Error, Message = "Handling a datagram from {Client} failed; it goes unanswered")]
+        public static partial void HandlerFailed(ILogger logger, Exception exception, IPEndPoint client);
 
         [LoggerMessage(Level = LogLevel.Debug, Message = "Ignored malformed {Length}-byte datagram from {Client}")]
         public static partial void MalformedDatagram(ILogger logger, IPEndPoint client, int length);

@@ -6,6 +6,7 @@ using NationalDns.Pipeline;
 using NationalDns.Policy;
 using NationalDns.Resolution;
 using NationalDns.Server.FastPath;
+using NationalDns.Server.Transport;
 using NationalDns.Server.Hosting;
 using Serilog;
 using Serilog.Events;
@@ -64,6 +65,9 @@ internal static class NationalDnsHost
 
         // Blocked names and cache hits over UDP are answered in the receive loop, without ARSoft's per-datagram costs.
         services.AddSingleton<IUdpFastPath, BlockedFastPath>();
+
+        // Everything else over UDP runs the pipeline from the receive thread too, without ARSoft's two thread-pool hops.
+        services.AddSingleton<IUdpQueryHandler, UdpQueryHandler>();
         services.AddSingleton<QueryDispatcher>();
         services.AddSingleton<DnsServerHostedService>();
         services.AddHostedService(sp => sp.GetRequiredService<DnsServerHostedService>());

@@ -45,8 +45,10 @@ public sealed class CachingTests
         await using var server = await TestServer.StartAsync(upstream, "blocked.example\n", s => s with { Cache = new CacheOptions { MaxEntries = 0 } });
 
         await DnsTestClient.UdpAsync(server.EndPoint, QueryBuilder.For("a.test"));
+        var afterFirst = upstream.CountFor("a.test"); // 1, or 2 when a cold first exchange outran half the timeout
         await DnsTestClient.UdpAsync(server.EndPoint, QueryBuilder.For("a.test"));
 
-        Assert.Equal(2, upstream.CountFor("a.test"));
+        Assert.InRange(afterFirst, 1, 2);
+        Assert.True(upstream.CountFor("a.test") > afterFirst, "the second query was not forwarded");
     }
 }

@@ -1,0 +1,121 @@
+using System.Runtime.CompilerServices;
+using ARSoft.Tools.Net.Dns;
+using Microsoft.Extensions.Logging;
+using NationalDns.Pipeline;
+using NationalDns.Server.Transport;
+
+namespace NationalDns.Server.Hosting;
+
+/// <summary>
+/// The full path for UDP queries, without ARSoft's server loop: the receive thread parses the datagram and runs the
+/// pipeline until its first wait (an upstream round trip, usually), and whichever thread finishes encodes and sends
+/// the answer. ARSoft's loop costs two thread-pool hops per datagram before the pipeline even starts.
+/// </summary>
+/// <remarks>
+/// An answer larger than the client can take (512 bytes, or its EDNS size capped at
+/// <see cref="Responses.MaxUdpPayload"/>) first loses its additional records, which needs no TC; if it still does not
+/// fit it goes out with TC=1 and no records but OPT, so the client asks again over TCP rather than use part of an
+/// RRset (RFC 2181 §9).
+/// </remarks>
+public sealed partial class UdpQueryHandler : IUdpQueryHandler
+{
+    private const int PlainUdpLimit = 512;
+
+    private readonly QueryDispatcher _dispatcher;
+    private readonly ILogger<UdpQueryHandler> _logger;
+
+    public UdpQueryHandler(QueryDispatcher dispatcher, ILogger<UdpQueryHandler> logger)
+    {
+        _dispatcher = dispatcher;
+        _logger = logger;
+    }
+
+    public void Handle(UdpTransport transport, byte[] datagram, ClientEndPoint client)
+    {
+        ArgumentNullException.ThrowIfNull(transport);
+        DnsMessage message;
+        try
+        {
+            message = DnsMessage.Parse(datagram);
+        }
+#pragma warning disable CA1031 // Whatever the parser throws on hostile input means one thing: nothing to answer.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            Malformed(_logger, client, datagram.Length, e.Message);
+            return;
+        }
+
+        var answer = _dispatcher.AnswerAsync(message, client, TransportProtocol.Udp);
+        if (answer.IsCompletedSuccessfully)
+        {
+            Send(transport, message, answer.Result, client);
+        }
+        else
+        {
+            SendWhenDone(transport, message, answer, client);
+        }
+    }
+
+    /// <summary>The answer's bytes, fitted to what the client can take over UDP.</summary>
+    internal static ArraySegment<byte> Encode(DnsMessage query, DnsMessage response)
+    {
+        var limit = query.IsEDnsEnabled && response.IsEDnsEnabled
+            ? Math.Max(PlainUdpLimit, (int)response.EDnsOptions!.UdpPayloadSize)
+            : PlainUdpLimit;
+        var bytes = EncodeMessage(response).ToArraySegment(false);
+        if (bytes.Count <= limit)
+        {
+            return bytes;
+        }
+
+        if (response.AdditionalRecords.RemoveAll(r => r is not OptRecord) > 0)
+        {
+            bytes = EncodeMessage(response).ToArraySegment(false);
+            if (bytes.Count <= limit)
+            {
+                return bytes;
+            }
+        }
+
+        response.AnswerRecords.Clear();
+        response.AuthorityRecords.Clear();
+        response.IsTruncated = true;
+        return EncodeMessage(response).ToArraySegment(false);
+    }
+
+    // The encoder ARSoft's own server uses; internal to ARSoft, so reached by name (the tests pin the version's behaviour).
+    [UnsafeAccessor(UnsafeAccessorKind.Method, Name = "Encode")]
+    private static extern DnsRawPackage EncodeMessage(DnsMessageBase message);
+
+    private async void SendWhenDone(UdpTransport transport, DnsMessage query, ValueTask<DnsMessage?> answer, ClientEndPoint client)
+    {
+        // async void is safe here: AnswerAsync never throws (its last-resort catch answers SERVFAIL), nor does Send.
+        Send(transport, query, await answer, client);
+    }
+
+    private void Send(UdpTransport transport, DnsMessage query, DnsMessage? response, ClientEndPoint client)
+    {
+        if (response is null)
+        {
+            return;
+        }
+
+        try
+        {
+            transport.SendAnswer(Encode(query, response), client);
+        }
+#pragma warning disable CA1031 // An answer that cannot be encoded is one lost answer, never a lost server.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            EncodeFailed(_logger, e, client);
+        }
+    }
+
+    [LoggerMessage(EventId = 22, Level = LogLevel.Debug, Message = "Ignored malformed {Length}-byte datagram from {Client}: {Reason}")]
+    private static partial void Malformed(ILogger logger, ClientEndPoint client, int length, string reason);
+
+    [LoggerMessage(EventId = 23, Level = LogLevel.Error, Message = "Could not encode the answer to {Client}")]
+    private static partial void EncodeFailed(ILogger logger, Exception exception, ClientEndPoint client);
+}

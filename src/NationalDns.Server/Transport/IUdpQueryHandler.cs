@@ -1,0 +1,11 @@
+namespace NationalDns.Server.Transport;
+
+/// <summary>
+/// Answers the datagrams the UDP fast path leaves, straight from the receive thread: the work up to the first wait
+/// (parse, policy, cache, sending upstream) runs inline, and the answer is sent from wherever the work finishes.
+/// </summary>
+public interface IUdpQueryHandler
+{
+    /// <summary>Handles one datagram from <paramref name="client"/>; must not throw and must not block.</summary>
+    void Handle(UdpTransport transport, byte[] datagram, ClientEndPoint client);
+}
