@@ -9,8 +9,8 @@ namespace NationalDns.Server.FastPath;
 
 /// <summary>
 /// Answers plain UDP queries for blocked names straight from the receive loop: the datagram is read in place,
-/// matched against the rule set, and the answer written as bytes. Everything else (allowed names, exceptions,
-/// anything unusual in the packet) returns <see cref="IUdpFastPath.NotHandled"/> and takes the full pipeline.
+/// matched against the rule set, and the answer written as bytes (tcp-only's TC=1 answer, forge's and stub's addresses
+/// included). Everything else (allowed names, exceptions, throttled names, anything unusual in the packet) returns <see cref="IUdpFastPath.NotHandled"/> and takes the full pipeline.
 /// The refusal is logged with the same event as the pipeline's.
 /// </summary>
 public sealed class BlockedFastPath : IUdpFastPath
@@ -40,7 +40,7 @@ public sealed class BlockedFastPath : IUdpFastPath
 
         name = name[..parsed.NameLength];
         var rule = _rules.Current.Match(name);
-        if (rule is null || rule.IsException || answer.Length < BlockedAnswerWriter.MaxAnswerSize(query.Length, rule))
+        if (rule is null || rule.IsException || !BlockedAnswerWriter.Answers(rule.Action.Kind) || answer.Length < BlockedAnswerWriter.MaxAnswerSize(query.Length, rule))
         {
             return IUdpFastPath.NotHandled;
         }

@@ -85,7 +85,7 @@ public class SettingsReaderTests
     }
 
     [Theory]
-    [InlineData("Action", "nxdomian", "--action: unknown action 'nxdomian' (expected one of: nxdomain, nodata, refused, servfail, sinkhole, drop)")]
+    [InlineData("Action", "nxdomian", "--action: unknown action 'nxdomian' (expected one of: nxdomain, nodata, refused, servfail, sinkhole, drop, tcp-only, throttle, forge, stub)")]
     [InlineData("BlockTtl", "soon", "--block-ttl: 'soon' is not a number of seconds")]
     [InlineData("UpstreamTimeout", "fast", "--upstream-timeout: 'fast' is not a duration (e.g. 2s, 500ms)")]
     [InlineData("Listen:0", "localhost", "--listen: 'localhost' is not an IP address (write IP:PORT, or [IPv6]:PORT)")]
