@@ -97,8 +97,9 @@ public sealed class BlockedResponses
     public static string ReasonText(BlockRule rule, DomainName blockedName) =>
         $"{DomainNames.FromWire(blockedName)} blocked by rule {rule.Pattern} ({rule.Source})";
 
+    // Only forge picks by the name, so only forge pays for its lookup form.
     private DnsRecordBase? AddressRecord(DomainName name, RecordType type, BlockAction action) =>
-        AnswerAddresses.For(action, type, DomainNames.FromWire(name), _blockPage) switch
+        AnswerAddresses.For(action, type, action.Kind == BlockActionKind.Forge ? DomainNames.FromWire(name) : default, _blockPage) switch
         {
             null => null,
             var address when type == RecordType.A => new ARecord(name, _ttlSeconds, address),
