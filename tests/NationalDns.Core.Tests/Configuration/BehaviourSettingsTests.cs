@@ -53,6 +53,22 @@ public class BehaviourSettingsTests
     }
 
     [Fact]
+    public void NATIONALDNS_SEED_sets_the_seed_and_a_flag_wins_over_it()
+    {
+        // The other tests of this class, the only ones that look at Seed, run one after another with this one.
+        Environment.SetEnvironmentVariable("NATIONALDNS_SEED", "99");
+        try
+        {
+            Assert.Equal(99L, Read([]).Seed);
+            Assert.Equal(5L, Read(new() { ["Seed"] = "5" }).Seed);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("NATIONALDNS_SEED", null);
+        }
+    }
+
+    [Fact]
     public void The_block_page_port_defaults_to_80()
     {
         Assert.Equal(new IPEndPoint(IPAddress.Loopback, 80), Read(new() { ["BlockPage"] = "127.0.0.1" }).BlockPage);
