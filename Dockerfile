@@ -4,8 +4,9 @@ WORKDIR /src
 COPY . .
 RUN dotnet publish src/NationalDns/NationalDns.csproj -c Release -o /app
 
-# Run: the small runtime image, the published server, and the shipped lists as a volume.
-FROM mcr.microsoft.com/dotnet/runtime:10.0
+# Run: the runtime image with ASP.NET Core (Kestrel serves the optional block page), the published server,
+# and the shipped lists as a volume.
+FROM mcr.microsoft.com/dotnet/aspnet:10.0
 WORKDIR /app
 COPY --from=build /app ./
 COPY blocklists/ /blocklists/

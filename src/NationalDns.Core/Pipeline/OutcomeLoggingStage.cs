@@ -40,9 +40,14 @@ public sealed partial class OutcomeLoggingStage : IQueryStage
 
     private void Log(QueryContext query, QueryResult result)
     {
+        if (result.Throttle is { } decision && result.Rule is { } throttleRule)
+        {
+            LogThrottle(query, throttleRule, decision);
+        }
+
         switch (result.Outcome)
         {
-            case QueryOutcome.Blocked or QueryOutcome.Dropped when result.Rule is { } rule:
+            case QueryOutcome.Blocked or QueryOutcome.Dropped when result.Rule is { } rule && result.Throttle is null:
                 LogRefusal(query, result, rule);
                 break;
             case QueryOutcome.UpstreamFailed:
@@ -72,6 +77,25 @@ public sealed partial class OutcomeLoggingStage : IQueryStage
         else
         {
             RefusalLog.RefusedViaCname(_logger, queryName, queryType, query.Client.ToString(), blockedName, action, rule.Pattern, rule.Source.ToString(), elapsed);
+        }
+    }
+
+    private void LogThrottle(QueryContext query, BlockRule rule, Policy.Behaviours.ThrottleDecision decision)
+    {
+        if (_logger.IsEnabled(LogLevel.Information))
+        {
+            RefusalLog.Throttled(
+                _logger,
+                DnsText.Name(query.Question.Name),
+                DnsText.TypeName(query.Question.RecordType),
+                query.Client.ToString(),
+                rule.Action.ToString(),
+                rule.Pattern,
+                rule.Source.ToString(),
+                Math.Round(decision.Delay.TotalMilliseconds, 3),
+                decision.Dropped,
+                decision.Sequence,
+                ElapsedMs(query));
         }
     }
 

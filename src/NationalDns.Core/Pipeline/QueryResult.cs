@@ -1,5 +1,6 @@
 using ARSoft.Tools.Net.Dns;
 using NationalDns.Policy;
+using NationalDns.Policy.Behaviours;
 
 namespace NationalDns.Pipeline;
 
@@ -9,9 +10,11 @@ namespace NationalDns.Pipeline;
 /// <param name="Rule">The blocklist rule that decided it, for blocked and dropped queries.</param>
 /// <param name="BlockedName">For a block reached through the upstream's CNAME chain, the target the rule matched; null when the query name itself matched.</param>
 /// <param name="Detail">A short free-text reason for failures and rejections.</param>
+/// <param name="Throttle">For a query a <c>throttle</c> rule decided: its delay, or that it was dropped (<see cref="Rule"/> is that rule).</param>
 public sealed record QueryResult(
     DnsMessage? Response,
     QueryOutcome Outcome,
     BlockRule? Rule = null,
     string? BlockedName = null,
-    string? Detail = null);
+    string? Detail = null,
+    ThrottleDecision? Throttle = null);

@@ -13,4 +13,8 @@ public static partial class RefusalLog
 
     [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "Refused {QueryName} {QueryType} from {Client} via CNAME {BlockedName}: {Action} by {Rule} ({Source}) in {ElapsedMs} ms")]
     public static partial void RefusedViaCname(ILogger logger, string queryName, string queryType, string client, string blockedName, string action, string rule, string source, double elapsedMs);
+
+    /// <summary>A <c>throttle</c> decision: the delay applied before forwarding, or that the query was dropped.</summary>
+    [LoggerMessage(EventId = 5, Level = LogLevel.Information, Message = "Throttled {QueryName} {QueryType} from {Client}: {Action} by {Rule} ({Source}), delay {DelayMs} ms, dropped {Dropped}, query {Sequence} of the rule, in {ElapsedMs} ms")]
+    public static partial void Throttled(ILogger logger, string queryName, string queryType, string client, string action, string rule, string source, double delayMs, bool dropped, long sequence, double elapsedMs);
 }

@@ -20,4 +20,16 @@ public enum BlockActionKind
 
     /// <summary>No answer at all.</summary>
     Drop,
+
+    /// <summary>Over UDP an empty answer with TC=1, so the client retries over TCP; over TCP forwarded as usual (RPZ's rpz-tcp-only).</summary>
+    TcpOnly,
+
+    /// <summary>Forwarded and answered correctly, but after a delay, and a share of queries silently dropped.</summary>
+    Throttle,
+
+    /// <summary>A/AAAA answered with wrong addresses (a bogon, or one picked from a list by the name); other types NODATA.</summary>
+    Forge,
+
+    /// <summary>A/AAAA answered with a named operator's block-page address from the shipped profile table.</summary>
+    Stub,
 }

@@ -1,6 +1,7 @@
 using ARSoft.Tools.Net;
 using ARSoft.Tools.Net.Dns;
 using NationalDns.Pipeline;
+using NationalDns.Policy.Behaviours;
 
 namespace NationalDns.Policy;
 
@@ -15,22 +16,33 @@ public sealed class BlockedResponses
     private static readonly DomainName SoaMailbox = DomainName.Parse("hostmaster.nationaldns.invalid");
 
     private readonly int _ttlSeconds;
+    private readonly System.Net.IPAddress? _blockPage;
 
     public BlockedResponses(BlockingOptions options)
     {
+        ArgumentNullException.ThrowIfNull(options);
         _ttlSeconds = (int)Math.Clamp(options.BlockTtl.TotalSeconds, 0, int.MaxValue);
+        _blockPage = options.BlockPageAddress;
     }
 
     /// <summary>
     /// The answer to <paramref name="query"/> under <paramref name="rule"/>, or null for <c>drop</c>.
     /// <paramref name="blockedName"/> is the name the rule matched (the query name, or a CNAME target);
     /// <paramref name="chain"/> holds the CNAME records that led from the query name to it, kept in the answer as RPZ does.
+    /// For <c>tcp-only</c> this is the UDP answer (TC=1, no records); <c>throttle</c> has no answer of its own (it forwards).
     /// </summary>
     public DnsMessage? Create(DnsMessage query, BlockRule rule, DomainName blockedName, IReadOnlyList<DnsRecordBase>? chain = null)
     {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentNullException.ThrowIfNull(rule);
         if (rule.Action.Kind == BlockActionKind.Drop)
         {
             return null;
+        }
+
+        if (rule.Action.Kind == BlockActionKind.Throttle)
+        {
+            throw new InvalidOperationException("throttle forwards the query; it has no answer of its own");
         }
 
         var response = Responses.For(query);
@@ -54,8 +66,13 @@ public sealed class BlockedResponses
             case BlockActionKind.ServFail:
                 response.ReturnCode = ReturnCode.ServerFailure;
                 break;
-            case BlockActionKind.Sinkhole:
-                var address = SinkholeRecord(blockedName, questionType, rule.Action);
+            case BlockActionKind.TcpOnly:
+                // As RPZ's rpz-tcp-only: an empty truncated answer; the client retries over TCP, where the name is forwarded.
+                response.ReturnCode = ReturnCode.NoError;
+                response.IsTruncated = true;
+                break;
+            case BlockActionKind.Sinkhole or BlockActionKind.Stub or BlockActionKind.Forge:
+                var address = AddressRecord(blockedName, questionType, rule.Action);
                 if (address is null)
                 {
                     MakeNegative(response, rule, ReturnCode.NoError);
@@ -80,12 +97,14 @@ public sealed class BlockedResponses
     public static string ReasonText(BlockRule rule, DomainName blockedName) =>
         $"{DomainNames.FromWire(blockedName)} blocked by rule {rule.Pattern} ({rule.Source})";
 
-    private DnsRecordBase? SinkholeRecord(DomainName name, RecordType type, BlockAction action) => type switch
-    {
-        RecordType.A when action.SinkholeV4 is not null => new ARecord(name, _ttlSeconds, action.SinkholeV4),
-        RecordType.Aaaa when action.SinkholeV6 is not null => new AaaaRecord(name, _ttlSeconds, action.SinkholeV6),
-        _ => null,
-    };
+    // Only forge picks by the name, so only forge pays for its lookup form.
+    private DnsRecordBase? AddressRecord(DomainName name, RecordType type, BlockAction action) =>
+        AnswerAddresses.For(action, type, action.Kind == BlockActionKind.Forge ? DomainNames.FromWire(name) : default, _blockPage) switch
+        {
+            null => null,
+            var address when type == RecordType.A => new ARecord(name, _ttlSeconds, address),
+            var address => new AaaaRecord(name, _ttlSeconds, address),
+        };
 
     private void MakeNegative(DnsMessage response, BlockRule rule, ReturnCode code)
     {

@@ -11,4 +11,10 @@ public sealed record BlockingOptions
 
     /// <summary>TTL of blocked answers and minimum of their SOA (<c>--block-ttl</c>).</summary>
     public TimeSpan BlockTtl { get; init; } = DefaultBlockTtl;
+
+    /// <summary>
+    /// The block page's address (<c>--blockpage</c>, when it names a specific address): a bare <c>sinkhole</c> answers it for
+    /// its family. Null: a bare <c>sinkhole</c> answers 0.0.0.0 and ::.
+    /// </summary>
+    public System.Net.IPAddress? BlockPageAddress { get; init; }
 }

@@ -1,6 +1,7 @@
 using ARSoft.Tools.Net;
 using ARSoft.Tools.Net.Dns;
 using NationalDns.Pipeline;
+using NationalDns.Policy.Behaviours;
 
 namespace NationalDns.Policy;
 
@@ -16,11 +17,19 @@ public sealed class BlocklistStage : IQueryStage
 
     private readonly IRuleSetSource _rules;
     private readonly BlockedResponses _responses;
+    private readonly ThrottleDice _dice;
+    private readonly TimeProvider _time;
 
-    public BlocklistStage(IRuleSetSource rules, BlockedResponses responses)
+    /// <param name="rules">The current rule set.</param>
+    /// <param name="responses">Builds the answers to blocked names.</param>
+    /// <param name="dice">The seeded randomness of <c>throttle</c> (default: seed 0).</param>
+    /// <param name="time">Times <c>throttle</c>'s delays (default: the system clock).</param>
+    public BlocklistStage(IRuleSetSource rules, BlockedResponses responses, ThrottleDice? dice = null, TimeProvider? time = null)
     {
         _rules = rules;
         _responses = responses;
+        _dice = dice ?? new ThrottleDice(0);
+        _time = time ?? TimeProvider.System;
     }
 
     public ValueTask<QueryResult> HandleAsync(QueryContext query, QueryHandler next, CancellationToken cancellationToken)
@@ -34,13 +43,40 @@ public sealed class BlocklistStage : IQueryStage
         var rule = rules.Match(DomainNames.FromWire(name));
         if (rule is { IsException: false })
         {
-            return ValueTask.FromResult(Block(query, rule, name, chain: null));
+            switch (rule.Action.Kind)
+            {
+                case BlockActionKind.Throttle:
+                    return ThrottleAsync(query, rule, next, rules, cancellationToken);
+                case BlockActionKind.TcpOnly when query.Protocol == TransportProtocol.Tcp:
+                    break; // the client did retry over TCP: forwarded like any allowed name
+                default:
+                    return ValueTask.FromResult(Block(query, rule, name, chain: null));
+            }
         }
 
         var forwarded = next(query, cancellationToken);
         return forwarded.IsCompletedSuccessfully
             ? ValueTask.FromResult(InspectChain(query, forwarded.Result, rules))
             : AwaitAndInspect(query, forwarded, rules);
+    }
+
+    // The censor's slowdown: drop the query outright, or wait (without holding a thread), then take the normal way
+    // through the cache and upstream, CNAME check included.
+    private async ValueTask<QueryResult> ThrottleAsync(QueryContext query, BlockRule rule, QueryHandler next, RuleSet rules, CancellationToken cancellationToken)
+    {
+        var decision = _dice.Roll(rule, rule.Action.Throttle ?? default);
+        if (decision.Dropped)
+        {
+            return new QueryResult(null, QueryOutcome.Dropped, rule, Throttle: decision);
+        }
+
+        if (decision.Delay > TimeSpan.Zero)
+        {
+            await Task.Delay(decision.Delay, _time, cancellationToken);
+        }
+
+        var result = InspectChain(query, await next(query, cancellationToken), rules);
+        return result.Rule is null ? result with { Rule = rule, Throttle = decision } : result;
     }
 
     private async ValueTask<QueryResult> AwaitAndInspect(QueryContext query, ValueTask<QueryResult> forwarded, RuleSet rules) =>
@@ -63,7 +99,9 @@ public sealed class BlocklistStage : IQueryStage
             chain.Add(link);
             current = link.CanonicalName;
             var rule = rules.Match(DomainNames.FromWire(current));
-            if (rule is { IsException: false })
+
+            // throttle and tcp-only shape how a query travels, so they apply to the name asked, not to a CNAME target.
+            if (rule is { IsException: false, Action.Kind: not (BlockActionKind.Throttle or BlockActionKind.TcpOnly) })
             {
                 return Block(query, rule, current, chain);
             }

@@ -4,6 +4,7 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using NationalDns.Pipeline;
 using NationalDns.Policy;
+using NationalDns.Policy.Behaviours;
 
 namespace NationalDns.Server.FastPath;
 
@@ -14,8 +15,6 @@ namespace NationalDns.Server.FastPath;
 /// </summary>
 internal sealed class BlockedAnswerWriter
 {
-    private const ushort TypeA = 1;
-    private const ushort TypeAaaa = 28;
     private const ushort TypeSoa = 6;
     private const ushort TypeOpt = 41;
     private const ushort ClassIn = 1;
@@ -27,12 +26,17 @@ internal sealed class BlockedAnswerWriter
     // The EDE text after the name ("… blocked by rule x (file:line)"), built once per rule.
     private readonly ConditionalWeakTable<BlockRule, byte[]> _reasonTails = new();
     private readonly uint _ttl;
+    private readonly System.Net.IPAddress? _blockPage;
 
     public BlockedAnswerWriter(BlockingOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         _ttl = (uint)Math.Clamp(options.BlockTtl.TotalSeconds, 0, int.MaxValue);
+        _blockPage = options.BlockPageAddress;
     }
+
+    /// <summary>Whether this writer answers <paramref name="kind"/>; <c>throttle</c> needs the upstream, so the full pipeline takes it.</summary>
+    public static bool Answers(BlockActionKind kind) => kind != BlockActionKind.Throttle;
 
     /// <summary>The most an answer can take: the query, SOA or AAAA, OPT and the EDE text.</summary>
     public static int MaxAnswerSize(int queryLength, BlockRule rule) => queryLength + 128 + 512 + (4 * (rule.Pattern.Length + rule.Source.File.Length));
@@ -41,13 +45,8 @@ internal sealed class BlockedAnswerWriter
     public int Write(ReadOnlySpan<byte> packet, in WireQuery query, ReadOnlySpan<char> name, ReadOnlySpan<int> labelOffsets, BlockRule rule, Span<byte> output)
     {
         var action = rule.Action;
-        var address = action.Kind == BlockActionKind.Sinkhole
-            ? query.QueryType switch
-            {
-                TypeA => action.SinkholeV4,
-                TypeAaaa => action.SinkholeV6,
-                _ => null,
-            }
+        var address = action.Kind is BlockActionKind.Sinkhole or BlockActionKind.Stub or BlockActionKind.Forge
+            ? AnswerAddresses.For(action, (ARSoft.Tools.Net.Dns.RecordType)query.QueryType, name, _blockPage)
             : null;
         var (code, authoritative, withSoa) = action.Kind switch
         {
@@ -55,11 +54,13 @@ internal sealed class BlockedAnswerWriter
             BlockActionKind.NoData => (0, true, true),
             BlockActionKind.Refused => (5, false, false),
             BlockActionKind.ServFail => (2, false, false),
-            BlockActionKind.Sinkhole => (0, true, address is null),
+            BlockActionKind.Sinkhole or BlockActionKind.Stub or BlockActionKind.Forge => (0, true, address is null),
+            BlockActionKind.TcpOnly => (0, false, false),
             _ => throw new InvalidOperationException($"no answer is written for {action.Kind}"),
         };
 
-        var flags = 0x8000 | 0x0080 | code | (authoritative ? 0x0400 : 0) | (query.RecursionDesired ? 0x0100 : 0) | (query.CheckingDisabled ? 0x0010 : 0);
+        var truncated = action.Kind == BlockActionKind.TcpOnly ? 0x0200 : 0;
+        var flags = 0x8000 | 0x0080 | code | truncated | (authoritative ? 0x0400 : 0) | (query.RecursionDesired ? 0x0100 : 0) | (query.CheckingDisabled ? 0x0010 : 0);
         BinaryPrimitives.WriteUInt16BigEndian(output, query.Id);
         BinaryPrimitives.WriteUInt16BigEndian(output[2..], (ushort)flags);
         BinaryPrimitives.WriteUInt16BigEndian(output[4..], 1);

@@ -9,10 +9,12 @@ using NationalDns.Server.Transport;
 namespace NationalDns.Server.FastPath;
 
 /// <summary>
-/// Answers plain UDP queries for blocked names straight from the receive loop: the datagram is read in place,
-/// matched against the rule set, and the answer written as bytes. Everything else (allowed names, exceptions,
-/// anything unusual in the packet) returns <see cref="IUdpFastPath.NotHandled"/> and takes the full pipeline.
-/// The refusal is logged with the same event as the pipeline's.
+/// Answers plain UDP queries straight from the receive loop: the datagram is read in place and matched against the
+/// rule set; a blocked name's answer is written as bytes (tcp-only's TC=1 answer, forge's and stub's addresses
+/// included), and a name the rules let through is answered from the response cache when it is there
+/// (<see cref="CachedAnswerWriter"/>). Everything else (misses, throttled names, anything unusual in the packet)
+/// returns <see cref="IUdpFastPath.NotHandled"/> and takes the full pipeline. Refusals are logged with the
+/// pipeline's own event.
 /// </summary>
 public sealed class BlockedFastPath : IUdpFastPath
 {
@@ -50,7 +52,8 @@ public sealed class BlockedFastPath : IUdpFastPath
             return _cached?.TryWrite(query, parsed, name, rules, answer) ?? IUdpFastPath.NotHandled;
         }
 
-        if (answer.Length < BlockedAnswerWriter.MaxAnswerSize(query.Length, rule))
+        // Throttled names (and any action without a wire answer) take the pipeline, never the cache: the delay is the point.
+        if (!BlockedAnswerWriter.Answers(rule.Action.Kind) || answer.Length < BlockedAnswerWriter.MaxAnswerSize(query.Length, rule))
         {
             return IUdpFastPath.NotHandled;
         }

@@ -48,13 +48,15 @@ internal static class CommandLine
         command.Options.Add(new Option<string>(Names.CacheNegativeMaxTtl) { Description = "Keep NXDOMAIN/NODATA answers at most this many seconds (default 3600)." });
         command.Options.Add(new Option<string>(Names.LogFile) { Description = "Also write events as JSON lines to this file." });
         command.Options.Add(new Option<string>(Names.LogLevel) { Description = "debug, information (default), warning or error." });
+        command.Options.Add(new Option<string>(Names.Seed) { Description = "Seed of throttle's random drops and jitter, so a run can be replayed exactly (default: random, logged at startup)." });
+        command.Options.Add(new Option<string>(Names.BlockPage) { Description = "IP:PORT to serve the HTTP block page on for sinkholed and stub names (default: off)." });
         AddListOptions(command);
     }
 
     private static void AddListOptions(Command command)
     {
         command.Options.Add(new Option<string[]>(Names.Blocklist) { Description = "List file or folder (repeatable; default blocklists/ in the current folder)." });
-        command.Options.Add(new Option<string>(Names.Action) { Description = "Default action for rules without one: nxdomain (default), nodata, refused, servfail, sinkhole IPv4 [IPv6], drop." });
+        command.Options.Add(new Option<string>(Names.Action) { Description = "Default action for rules without one: nxdomain (default), nodata, refused, servfail, sinkhole [IPv4] [IPv6], drop, tcp-only, throttle DELAY [loss=P%] [jitter=J], forge [IP...], stub PROFILE." });
         command.Options.Add(new Option<string>(Names.BlockTtl) { Description = "TTL and SOA minimum of blocked answers, in seconds (default 60)." });
         command.Options.Add(new Option<string>(Names.Config) { Description = "JSON file with the same settings (keys Listen, Upstream, Blocklist, Action, BlockTtl, UpstreamTimeout, LogFile, LogLevel)." });
     }
@@ -78,6 +80,8 @@ internal static class CommandLine
         public const string CacheNegativeMaxTtl = "--cache-negative-max-ttl";
         public const string LogLevel = "--log-level";
         public const string Config = "--config";
+        public const string Seed = "--seed";
+        public const string BlockPage = "--blockpage";
         public const string Type = "--type";
         public const string Paths = "paths";
         public const string Name = "name";
@@ -100,6 +104,8 @@ internal static class CommandLine
             [CacheMaxTtl] = "CacheMaxTtl",
             [CacheNegativeMaxTtl] = "CacheNegativeMaxTtl",
             [LogLevel] = "LogLevel",
+            [Seed] = "Seed",
+            [BlockPage] = "BlockPage",
         };
     }
 }

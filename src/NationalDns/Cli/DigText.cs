@@ -10,7 +10,7 @@ internal static class DigText
     public static string Format(DnsMessage response)
     {
         var text = new StringBuilder();
-        var flags = string.Join(' ', new[] { "qr", response.IsAuthoritiveAnswer ? "aa" : null, response.IsRecursionDesired ? "rd" : null, response.IsRecursionAllowed ? "ra" : null }.OfType<string>());
+        var flags = string.Join(' ', new[] { "qr", response.IsAuthoritiveAnswer ? "aa" : null, response.IsTruncated ? "tc" : null, response.IsRecursionDesired ? "rd" : null, response.IsRecursionAllowed ? "ra" : null }.OfType<string>());
         text.Append(";; status: ").Append(Status(response.ReturnCode)).Append(", flags: ").Append(flags).Append('\n');
         if (ExtendedDnsError.ReadFrom(response) is { } ede)
         {

@@ -41,13 +41,40 @@ internal static class ExplainCommand
                 return 0;
         }
 
+        if (rule.Action is { Kind: BlockActionKind.Throttle, Throttle: { } throttle })
+        {
+            output.WriteLine($"{label}: throttled by {rule.Pattern} ({rule.Source}), action {rule.Action}");
+            output.WriteLine(ThrottleText(throttle));
+            return 0;
+        }
+
         output.WriteLine($"{label}: blocked by {rule.Pattern} ({rule.Source}), action {rule.Action}");
+        if (rule.Action.Kind == BlockActionKind.TcpOnly)
+        {
+            output.WriteLine("over UDP, truncated so the client retries over TCP:");
+        }
+
         var query = new DnsMessage { TransactionID = 0, IsRecursionDesired = true, IsEDnsEnabled = true };
         var domain = DomainName.Parse(name);
         query.Questions.Add(new DnsQuestion(domain, type, RecordClass.INet));
         var response = new BlockedResponses(blocking).Create(query, rule, domain);
         output.Write(response is null ? "no answer is sent (the client times out)\n" : DigText.Format(response));
+        if (rule.Action.Kind == BlockActionKind.TcpOnly)
+        {
+            output.WriteLine("over TCP: forwarded to the upstream, whose answer is returned unchanged");
+        }
+
         return 0;
+    }
+
+    private static string ThrottleText(Policy.Behaviours.ThrottleSettings throttle)
+    {
+        var delay = Policy.Behaviours.ActionDurations.Format(throttle.Delay);
+        var jitter = throttle.Jitter > TimeSpan.Zero ? $" ± {Policy.Behaviours.ActionDurations.Format(throttle.Jitter)} (uniform)" : string.Empty;
+        var loss = throttle.LossPercent > 0
+            ? $"; {throttle.LossPercent.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture)}% of queries get no answer at all (which ones follows from --seed)"
+            : string.Empty;
+        return $"forwarded to the upstream after {delay}{jitter}, whose answer is returned unchanged{loss}";
     }
 
     private static RecordType ParseType(string text)

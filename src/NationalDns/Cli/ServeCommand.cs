@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using NationalDns.Configuration;
 using NationalDns.Hosting;
 using NationalDns.Policy;
+using NationalDns.Policy.Behaviours;
 using NationalDns.Resolution;
 using NationalDns.Server.Hosting;
 using Serilog;
@@ -56,6 +57,7 @@ internal static class ServeCommand
             settings.Upstream.Timeout.TotalMilliseconds,
             snapshot.RuleCount,
             snapshot.Files.Count);
+        logger.Information("Throttle decisions seeded with {Seed}; give it to --seed to replay the same drops and delays", host.Services.GetRequiredService<ThrottleDice>().Seed);
         return (host, snapshot);
     }
 }

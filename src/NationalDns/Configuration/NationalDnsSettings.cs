@@ -25,6 +25,12 @@ public sealed record NationalDnsSettings
 
     public LogEventLevel LogLevel { get; init; } = LogEventLevel.Information;
 
+    /// <summary>Seed of throttle's randomness (<c>--seed</c>); null picks one at startup and logs it.</summary>
+    public long? Seed { get; init; }
+
+    /// <summary>Where the HTTP block page listens (<c>--blockpage</c>); null: no block page.</summary>
+    public IPEndPoint? BlockPage { get; init; }
+
     /// <summary>Every endpoint the server answers on, for the loop check (a wildcard listen counts as loopback).</summary>
     internal static bool WouldLoop(IPEndPoint upstream, IReadOnlyList<IPEndPoint> listen, IReadOnlySet<IPAddress> localAddresses) =>
         listen.Any(l => l.Port == upstream.Port && (l.Address.Equals(upstream.Address) || (IsWildcard(l.Address) && IsLocal(Unmapped(upstream.Address), localAddresses))));

@@ -13,7 +13,7 @@ namespace NationalDns.Configuration;
 /// <summary>
 /// Turns configuration keys into <see cref="NationalDnsSettings"/>, or a <see cref="UsageException"/> naming the one
 /// thing that is wrong. Keys: Listen, Upstream, Blocklist (lists: a JSON array or a comma-separated string),
-/// Action, BlockTtl, UpstreamTimeout, UpstreamFailures, UpstreamProbeInterval, UpstreamProbeName, LogFile, LogLevel.
+/// Action, BlockTtl, UpstreamTimeout, UpstreamFailures, UpstreamProbeInterval, UpstreamProbeName, LogFile, LogLevel, Seed, BlockPage.
 /// </summary>
 public static class SettingsReader
 {
@@ -74,15 +74,25 @@ public static class SettingsReader
         }
 
         var blocklists = List(configuration, "Blocklist");
+        var blockPage = Blank(configuration["BlockPage"]) is { } blockPageText ? EndPoint(blockPageText, defaultPort: 80, "--blockpage") : null;
+        var blocking = ReadBlocking(configuration);
+        if (blockPage is not null && !blockPage.Address.Equals(IPAddress.Any) && !blockPage.Address.Equals(IPAddress.IPv6Any))
+        {
+            // A bare "sinkhole" points browsers at the block page; a wildcard listen address names no address to point at.
+            blocking = blocking with { BlockPageAddress = blockPage.Address };
+        }
+
         return new NationalDnsSettings
         {
             Server = new ServerOptions { Listen = listen },
             Upstream = ReadUpstream(configuration, upstreams),
             Blocklists = blocklists.Count == 0 ? ["blocklists"] : blocklists,
-            Blocking = ReadBlocking(configuration),
+            Blocking = blocking,
             Cache = ReadCache(configuration),
             LogFile = Blank(configuration["LogFile"]),
             LogLevel = Level(configuration["LogLevel"]),
+            Seed = Count(configuration["Seed"], "--seed", long.MaxValue),
+            BlockPage = blockPage,
         };
     }
 

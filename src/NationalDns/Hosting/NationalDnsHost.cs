@@ -4,6 +4,8 @@ using NationalDns.Caching;
 using NationalDns.Configuration;
 using NationalDns.Pipeline;
 using NationalDns.Policy;
+using NationalDns.Policy.Behaviours;
+using NationalDns.Server.BlockPage;
 using NationalDns.Resolution;
 using NationalDns.Server.FastPath;
 using NationalDns.Server.Transport;
@@ -46,6 +48,16 @@ internal static class NationalDnsHost
         services.AddHostedService<BlocklistWatcher>();
 
         services.AddSingleton<BlockedResponses>();
+
+        // Censor behaviours: throttle's drops and jitter come from one seed, so a run can be replayed (--seed).
+        services.AddSingleton(new ThrottleDice(settings.Seed ?? RandomSeed()));
+        if (settings.BlockPage is { } blockPage)
+        {
+            services.AddSingleton(new BlockPageOptions(blockPage));
+            services.AddSingleton<BlockPageServer>();
+            services.AddHostedService(sp => sp.GetRequiredService<BlockPageServer>());
+        }
+
         services.AddSingleton<IUpstreamResolver, DnsClientUpstreamResolver>();
         services.AddSingleton<OutcomeLoggingStage>();
         services.AddSingleton<ValidationStage>();
@@ -73,6 +85,9 @@ internal static class NationalDnsHost
         services.AddHostedService(sp => sp.GetRequiredService<DnsServerHostedService>());
         return services;
     }
+
+    // Small enough to retype from the log.
+    private static long RandomSeed() => System.Security.Cryptography.RandomNumberGenerator.GetInt32(int.MaxValue);
 
     /// <summary>Console (human-readable) and, with --log-file, JSON lines; both asynchronous.</summary>
     public static LoggerConfiguration ConfigureLogging(LoggerConfiguration configuration, NationalDnsSettings settings, LogQueueMonitor logQueues, int queueSize = LogQueueSize)

@@ -95,7 +95,7 @@ public class SettingsReaderTests
     }
 
     [Theory]
-    [InlineData("Action", "nxdomian", "--action: unknown action 'nxdomian' (expected one of: nxdomain, nodata, refused, servfail, sinkhole, drop)")]
+    [InlineData("Action", "nxdomian", "--action: unknown action 'nxdomian' (expected one of: nxdomain, nodata, refused, servfail, sinkhole, drop, tcp-only, throttle, forge, stub)")]
     [InlineData("BlockTtl", "soon", "--block-ttl: 'soon' is not a number of seconds")]
     [InlineData("UpstreamTimeout", "fast", "--upstream-timeout: 'fast' is not a duration (e.g. 2s, 500ms)")]
     [InlineData("UpstreamFailures", "0", "--upstream-failures: must be at least 1")]

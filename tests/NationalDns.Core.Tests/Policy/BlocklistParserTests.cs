@@ -76,7 +76,7 @@ public class BlocklistParserTests
 
         Assert.Equal(
             ["lists/test.txt:1: invalid name 'a#b.example': invalid character '#'",
-             "lists/test.txt:2: unknown action 'refused#not-a-comment' (expected one of: nxdomain, nodata, refused, servfail, sinkhole, drop)"],
+             "lists/test.txt:2: unknown action 'refused#not-a-comment' (expected one of: nxdomain, nodata, refused, servfail, sinkhole, drop, tcp-only, throttle, forge, stub)"],
             parsed.Problems.Select(p => p.ToString()));
     }
 
@@ -133,7 +133,7 @@ public class BlocklistParserTests
     [InlineData("a..b", "invalid name 'a..b': empty label")]
     [InlineData(".example.com", "invalid name '.example.com': empty label")]
     [InlineData("exa$mple.com", "invalid name 'exa$mple.com': invalid character '$'")]
-    [InlineData("example.com nxdomian", "unknown action 'nxdomian' (expected one of: nxdomain, nodata, refused, servfail, sinkhole, drop)")]
+    [InlineData("example.com nxdomian", "unknown action 'nxdomian' (expected one of: nxdomain, nodata, refused, servfail, sinkhole, drop, tcp-only, throttle, forge, stub)")]
     [InlineData("example.com sinkhole 192.0.2", "bad sinkhole address '192.0.2'")]
     [InlineData("example.com refused now", "action 'refused' takes no arguments, got 'now'")]
     [InlineData("@@example.com refused", "exception '@@example.com' takes no action, got 'refused'")]

@@ -103,7 +103,7 @@ public sealed class ProgramTests : IDisposable
             $"""
             {list}: 2 rules, 1 exception, 2 bad lines
             {list}:3: invalid name 'bad..name': empty label
-            {list}:4: unknown action 'nxdomian' (expected one of: nxdomain, nodata, refused, servfail, sinkhole, drop)
+            {list}:4: unknown action 'nxdomian' (expected one of: nxdomain, nodata, refused, servfail, sinkhole, drop, tcp-only, throttle, forge, stub)
             total: 2 rules, 1 exception in 1 file; 2 bad lines, 0 warnings
 
             """,

@@ -36,7 +36,7 @@ public sealed class BlockedFastPathTests
         return FastPath().TryAnswer(query, answer, Client);
     }
 
-    private static string[] Describe(DnsMessage m) =>
+    internal static string[] Describe(DnsMessage m) =>
     [
         $"id={m.TransactionID} qr={!m.IsQuery} rcode={m.ReturnCode} aa={m.IsAuthoritiveAnswer} tc={m.IsTruncated} rd={m.IsRecursionDesired} ra={m.IsRecursionAllowed} cd={m.IsCheckingDisabled} ad={m.IsAuthenticData}",
         .. m.Questions.Select(q => $"question {q.Name} {q.RecordType} {q.RecordClass}"),

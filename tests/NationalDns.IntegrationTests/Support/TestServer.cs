@@ -39,6 +39,9 @@ internal sealed class TestServer : IAsyncDisposable
 
     public FakeUpstream Upstream { get; }
 
+    /// <summary>The host's services, for parts a test reaches directly (the block page's bound port).</summary>
+    public IServiceProvider Services => _host.Services;
+
     /// <summary>The main list file, <c>national.txt</c> in <see cref="ListDirectory"/>.</summary>
     public string ListFile => Path.Combine(ListDirectory, "national.txt");
 

@@ -1,0 +1,156 @@
+using System.Diagnostics;
+using System.Net;
+using ARSoft.Tools.Net.Dns;
+using Microsoft.Extensions.DependencyInjection;
+using NationalDns.IntegrationTests.Support;
+using NationalDns.Policy;
+using NationalDns.Server.BlockPage;
+
+namespace NationalDns.IntegrationTests.BlockPage;
+
+/// <summary>The built-in block page, fetched the way browsers fetch it: by the blocked host's name, from the sinkhole address.</summary>
+public sealed class BlockPageTests
+{
+    private static Task<TestServer> StartAsync(FakeUpstream upstream) =>
+        TestServer.StartAsync(upstream, TestLists.Behaviours, s => s with
+        {
+            BlockPage = new IPEndPoint(IPAddress.Loopback, 0),
+            Blocking = s.Blocking with { BlockPageAddress = IPAddress.Loopback },
+        });
+
+    private static IPEndPoint PageEndPoint(TestServer server) => server.Services.GetRequiredService<BlockPageServer>().BoundEndPoint!;
+
+    private static async Task<(HttpStatusCode Status, string Html)> GetAsync(TestServer server, string host, string path = "/")
+    {
+        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"http://{EndPoints(server)}{path}");
+        request.Headers.Host = host;
+        using var response = await client.SendAsync(request);
+        return (response.StatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    private static string EndPoints(TestServer server) => NationalDns.Server.Hosting.EndPoints.Format(PageEndPoint(server));
+
+    [Fact]
+    public async Task A_blocked_host_gets_451_with_the_domain_rule_source_and_basis()
+    {
+        await using var upstream = await FakeUpstream.StartAsync();
+        await using var server = await StartAsync(upstream);
+
+        var (status, html) = await GetAsync(server, "Page.Example:8080", "/some/path?q=1");
+
+        Assert.Equal((HttpStatusCode)451, status);
+        Assert.Contains("<title>Access to page.example is restricted</title>", html, StringComparison.Ordinal);
+        Assert.Contains("Blocked by rule <code>page.example</code> with action <code>sinkhole</code>.", html, StringComparison.Ordinal);
+        Assert.Contains($"Listed at <code>{server.ListFile}:7</code>.", html, StringComparison.Ordinal);
+        Assert.Contains("Legal basis: none given in the list", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_unknown_host_gets_the_generic_page()
+    {
+        await using var upstream = await FakeUpstream.StartAsync();
+        await using var server = await StartAsync(upstream);
+
+        var (status, html) = await GetAsync(server, "example.org");
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Contains("No rule blocks <strong>example.org</strong>.", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Each_hit_is_logged_with_client_host_and_rule()
+    {
+        await using var upstream = await FakeUpstream.StartAsync();
+        await using var server = await StartAsync(upstream);
+
+        await GetAsync(server, "sub.vk.example");
+
+        Assert.True(await Eventually.TrueAsync(() => server.Log.WithProperty("Host", "sub.vk.example").Count == 1));
+        var hit = server.Log.WithProperty("Host", "sub.vk.example").Single();
+        Assert.Equal("vk.example", CollectingSink.Property(hit, "Rule"));
+        Assert.Equal("stub ertelecom", CollectingSink.Property(hit, "Action"));
+        Assert.Equal($"{server.ListFile}:6", CollectingSink.Property(hit, "Source"));
+        Assert.StartsWith("127.0.0.1:", CollectingSink.Property(hit, "Client"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task With_a_block_page_a_bare_sinkhole_points_at_it()
+    {
+        await using var upstream = await FakeUpstream.StartAsync();
+        await using var server = await StartAsync(upstream);
+
+        var udp = await DnsTestClient.UdpAsync(server.EndPoint, QueryBuilder.For("page.example"));
+        var tcp = await DnsTestClient.TcpAsync(server.EndPoint, QueryBuilder.For("page.example"));
+
+        Assert.Equal(IPAddress.Loopback, Assert.IsType<ARecord>(Assert.Single(udp!.AnswerRecords)).Address);
+        Assert.Equal(IPAddress.Loopback, Assert.IsType<ARecord>(Assert.Single(tcp.AnswerRecords)).Address);
+    }
+
+    [Fact]
+    public void Every_value_on_the_page_is_HTML_encoded()
+    {
+        var rule = new BlockRule("evil.example", false, false, BlockAction.NxDomain, new RuleSource("lists/<b>.txt", 3, "<script>alert(1)</script> & decision 27-31-2020/Ид"));
+        var builder = new RuleSetBuilder();
+        builder.AddRange([rule]);
+        var rules = builder.Build();
+
+        var page = BlockPageContent.For("evil.example", rules);
+
+        Assert.Contains("Legal basis: &lt;script&gt;alert(1)&lt;/script&gt; &amp; decision 27-31-2020/", page.Html, StringComparison.Ordinal);
+        Assert.Contains("<code>lists/&lt;b&gt;.txt:3</code>", page.Html, StringComparison.Ordinal);
+        Assert.DoesNotContain("<script>", page.Html, StringComparison.Ordinal);
+        Assert.Contains("No rule blocks <strong>&lt;img&gt;</strong>", BlockPageContent.For("<img>", rules).Html, StringComparison.Ordinal);
+    }
+
+    [ChromiumFact]
+    public async Task Headless_Chromium_renders_the_page_for_a_blocked_host()
+    {
+        await using var upstream = await FakeUpstream.StartAsync();
+        await using var server = await StartAsync(upstream);
+        var profile = Directory.CreateTempSubdirectory("nationaldns-chromium-").FullName;
+        try
+        {
+            var dom = await DumpDomAsync(PageEndPoint(server), "http://page.example/", profile);
+
+            Assert.Contains("Access to <strong>page.example</strong> is restricted.", dom, StringComparison.Ordinal);
+            Assert.Contains("Blocked by rule <code>page.example</code>", dom, StringComparison.Ordinal);
+            Assert.True(await Eventually.TrueAsync(() => server.Log.WithProperty("Host", "page.example").Count >= 1));
+        }
+        finally
+        {
+            Directory.Delete(profile, recursive: true);
+        }
+    }
+
+    // Every name resolves to the block page (as the sinkhole answer would make it), with Chromium's own network chatter off.
+    private static async Task<string> DumpDomAsync(IPEndPoint page, string url, string profile)
+    {
+        var start = new ProcessStartInfo(ChromiumFactAttribute.Binary) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in (string[])[
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--disable-features=HttpsUpgrades", $"--user-data-dir={profile}",
+            $"--host-resolver-rules=MAP * {page.Address}:{page.Port}", "--dump-dom", url])
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var chromium = Process.Start(start)!;
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var output = chromium.StandardOutput.ReadToEndAsync(timeout.Token);
+        var errors = chromium.StandardError.ReadToEndAsync(timeout.Token);
+        try
+        {
+            await chromium.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            chromium.Kill(entireProcessTree: true);
+            throw;
+        }
+
+        var dom = await output;
+        Assert.True(dom.Length > 0, $"Chromium printed no DOM (exit {chromium.ExitCode}): {await errors}");
+        return dom;
+    }
+}
