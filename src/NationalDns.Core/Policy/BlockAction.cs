@@ -12,6 +12,7 @@ public sealed record BlockAction(BlockActionKind Kind, IPAddress? SinkholeV4 = n
     public static readonly BlockAction Refused = new(BlockActionKind.Refused);
     public static readonly BlockAction ServFail = new(BlockActionKind.ServFail);
     public static readonly BlockAction Drop = new(BlockActionKind.Drop);
+    public static readonly BlockAction TcpOnly = new(BlockActionKind.TcpOnly);
 
     /// <summary>The keywords a list line may use, for error messages.</summary>
     public const string Keywords = "nxdomain, nodata, refused, servfail, sinkhole, drop";
@@ -34,6 +35,7 @@ public sealed record BlockAction(BlockActionKind Kind, IPAddress? SinkholeV4 = n
             "refused" => Refused,
             "servfail" => ServFail,
             "drop" => Drop,
+            "tcp-only" => TcpOnly,
             _ => null,
         };
         if (simple is not null)

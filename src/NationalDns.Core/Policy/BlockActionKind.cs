@@ -20,4 +20,7 @@ public enum BlockActionKind
 
     /// <summary>No answer at all.</summary>
     Drop,
+
+    /// <summary>UDP gets an empty truncated answer (TC=1), so the client retries over TCP (RPZ's rpz-tcp-only).</summary>
+    TcpOnly,
 }

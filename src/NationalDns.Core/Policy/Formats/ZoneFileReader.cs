@@ -1,0 +1,236 @@
+using System.Diagnostics.CodeAnalysis;
+
+namespace NationalDns.Policy.Formats;
+
+/// <summary>
+/// Reads zone-file syntax (RFC 1035 §5) one record at a time: <c>;</c> comments, <c>$ORIGIN</c> and <c>$TTL</c>,
+/// parentheses continuing a record over several lines, <c>@</c> for the origin, relative owner names (the origin is
+/// appended), and a line that starts with a blank inheriting the previous owner. TTL and class are read and dropped.
+/// Without <c>$ORIGIN</c> the owner of the first SOA record is the origin; before either, names are taken as written
+/// (as if the origin were the root), which is what a policy zone's relative triggers mean anyway. <c>$INCLUDE</c> and escaped characters
+/// (<c>\.</c>, <c>\DDD</c>) are refused: no policy zone seen in the wild needs them.
+/// </summary>
+internal sealed class ZoneFileReader(ListCollector list)
+{
+    private readonly List<string> _pending = [];
+    private int _pendingLine;
+    private bool _pendingStartsWithOwner;
+    private int _depth;
+    private string? _previousOwner;
+
+    /// <summary>The origin: absolute, lower case, no final dot ("" for the root); null until <c>$ORIGIN</c> or a SOA record sets it.</summary>
+    public string? Origin { get; private set; }
+
+    /// <summary>Feeds one decoded line; returns a record when the line completes one.</summary>
+    public ZoneRecord? Read(string line, int number)
+    {
+        var text = WithoutComment(line);
+        var startsWithOwner = text.Length > 0 && text[0] is not (' ' or '\t');
+        Span<Range> ranges = stackalloc Range[64];
+        var span = text.AsSpan();
+        var count = Words.Split(span, ranges);
+        if (count == ranges.Length)
+        {
+            list.Reject(number, "too many words for one record");
+            return null;
+        }
+
+        if (_depth == 0)
+        {
+            if (count == 0)
+            {
+                return null;
+            }
+
+            _pending.Clear();
+            _pendingLine = number;
+            _pendingStartsWithOwner = startsWithOwner;
+        }
+
+        for (var i = 0; i < count; i++)
+        {
+            var word = span[ranges[i]];
+            foreach (var c in word)
+            {
+                _depth += c == '(' ? 1 : c == ')' ? -1 : 0;
+            }
+
+            var bare = word.Trim("()");
+            if (!bare.IsEmpty)
+            {
+                _pending.Add(bare.ToString());
+            }
+        }
+
+        if (_depth < 0)
+        {
+            _depth = 0;
+            list.Reject(_pendingLine, "')' without '('");
+            return null;
+        }
+
+        return _depth > 0 ? null : Complete();
+    }
+
+    /// <summary>Reports a record still open at the end of the file.</summary>
+    public void Finish()
+    {
+        if (_depth > 0)
+        {
+            list.Reject(_pendingLine, "'(' is never closed");
+        }
+    }
+
+    private ZoneRecord? Complete()
+    {
+        var words = _pending;
+        var line = _pendingLine;
+        if (words.Count == 0)
+        {
+            return null;
+        }
+
+        if (words[0].StartsWith('$'))
+        {
+            Directive(words, line);
+            return null;
+        }
+
+        var index = 0;
+        string owner;
+        if (_pendingStartsWithOwner)
+        {
+            if (!TryAbsolute(words[0], out owner!, out var ownerError))
+            {
+                list.Reject(line, ownerError);
+                return null;
+            }
+
+            index = 1;
+        }
+        else if (_previousOwner is null)
+        {
+            list.Reject(line, "record without an owner name, and no earlier record to take it from");
+            return null;
+        }
+        else
+        {
+            owner = _previousOwner;
+        }
+
+        _previousOwner = owner;
+
+        // [TTL] [class] or [class] [TTL], in either order, before the type.
+        for (var skipped = 0; skipped < 2 && index < words.Count; skipped++)
+        {
+            if (char.IsAsciiDigit(words[index][0]) || IsClass(words[index]))
+            {
+                if (IsClass(words[index]) && !words[index].Equals("IN", StringComparison.OrdinalIgnoreCase))
+                {
+                    list.Reject(line, $"class {words[index]} is not supported (only IN)");
+                    return null;
+                }
+
+                index++;
+            }
+        }
+
+        if (index >= words.Count)
+        {
+            list.Reject(line, "record has no type");
+            return null;
+        }
+
+        var type = words[index].ToUpperInvariant();
+        if (type == "SOA" && Origin is null)
+        {
+            Origin = owner;
+        }
+
+        return new ZoneRecord(line, owner, type, words.GetRange(index + 1, words.Count - index - 1));
+    }
+
+    private void Directive(List<string> words, int line)
+    {
+        switch (words[0].ToUpperInvariant())
+        {
+            case "$ORIGIN" when words.Count == 2:
+                if (TryAbsolute(words[1], out var origin, out var error))
+                {
+                    Origin = origin;
+                }
+                else
+                {
+                    list.Reject(line, error);
+                }
+
+                break;
+            case "$TTL" when words.Count == 2:
+                break;
+            case "$ORIGIN" or "$TTL":
+                list.Reject(line, $"{words[0]} takes one argument");
+                break;
+            case "$INCLUDE":
+                list.Reject(line, "$INCLUDE is not supported: list the included file itself");
+                break;
+            default:
+                list.Reject(line, $"unknown directive '{words[0]}'");
+                break;
+        }
+    }
+
+    /// <summary>An owner or origin as written, made absolute: "@" is the origin, a relative name gets the origin appended.</summary>
+    private bool TryAbsolute(string name, [NotNullWhen(true)] out string? absolute, [NotNullWhen(false)] out string? error)
+    {
+        absolute = null;
+        if (name.Contains('\\', StringComparison.Ordinal))
+        {
+            error = $"escaped characters in '{name}' are not supported";
+            return false;
+        }
+
+        if (name == "@")
+        {
+            absolute = Origin ?? string.Empty;
+            error = null;
+            return true;
+        }
+
+        if (name == ".")
+        {
+            absolute = string.Empty;
+            error = null;
+            return true;
+        }
+
+        var isAbsolute = name.EndsWith('.');
+        var lower = (isAbsolute ? name[..^1] : name).ToLowerInvariant();
+        absolute = isAbsolute || string.IsNullOrEmpty(Origin) ? lower : $"{lower}.{Origin}";
+
+        error = null;
+        return true;
+    }
+
+    private static bool IsClass(string word) =>
+        word.Equals("IN", StringComparison.OrdinalIgnoreCase) || word.Equals("CH", StringComparison.OrdinalIgnoreCase) ||
+        word.Equals("HS", StringComparison.OrdinalIgnoreCase) || word.Equals("CS", StringComparison.OrdinalIgnoreCase);
+
+    // A ';' outside double quotes starts a comment.
+    private static string WithoutComment(string line)
+    {
+        var quoted = false;
+        for (var i = 0; i < line.Length; i++)
+        {
+            if (line[i] == '"')
+            {
+                quoted = !quoted;
+            }
+            else if (line[i] == ';' && !quoted)
+            {
+                return line[..i];
+            }
+        }
+
+        return line;
+    }
+}
