@@ -40,6 +40,12 @@ internal static class FormatDetector
                 return Found(ListFormat.RegistryDump, lines.Number, line);
             }
 
+            // Before comments: a registry row without IPs starts with ';', a zone file's comment character.
+            if (LooksLikeDumpRow(line))
+            {
+                return Found(ListFormat.RegistryDump, lines.Number, line);
+            }
+
             if (line[0] is (byte)'#' or (byte)';')
             {
                 continue;
@@ -65,11 +71,6 @@ internal static class FormatDetector
         if (line.StartsWith("$ORIGIN"u8) || line.StartsWith("$TTL"u8) || line.StartsWith("$INCLUDE"u8))
         {
             return ListFormat.Rpz;
-        }
-
-        if (LooksLikeDumpRow(line))
-        {
-            return ListFormat.RegistryDump;
         }
 
         return LooksLikeRecord(line, startsWithOwner) ? ListFormat.Rpz : null;

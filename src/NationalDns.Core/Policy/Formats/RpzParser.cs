@@ -52,7 +52,7 @@ internal sealed class RpzParser
 
     private void Apply(ZoneRecord record)
     {
-        var origin = _zone.Origin ?? string.Empty;
+        var origin = _zone.Apex ?? string.Empty;
         if (record.Owner == origin)
         {
             if (record.Type is not ("SOA" or "NS"))

@@ -17,9 +17,16 @@ internal sealed class ZoneFileReader(ListCollector list)
     private bool _pendingStartsWithOwner;
     private int _depth;
     private string? _previousOwner;
+    private bool _sawSoa;
 
     /// <summary>The origin: absolute, lower case, no final dot ("" for the root); null until <c>$ORIGIN</c> or a SOA record sets it.</summary>
     public string? Origin { get; private set; }
+
+    /// <summary>
+    /// The zone's apex, which policy triggers are relative to: the owner of the SOA record, or else the first origin set.
+    /// A later <c>$ORIGIN</c> only changes how the following relative names are completed.
+    /// </summary>
+    public string? Apex { get; private set; }
 
     /// <summary>Feeds one decoded line; returns a record when the line completes one.</summary>
     public ZoneRecord? Read(string line, int number)
@@ -142,9 +149,11 @@ internal sealed class ZoneFileReader(ListCollector list)
         }
 
         var type = words[index].ToUpperInvariant();
-        if (type == "SOA" && Origin is null)
+        if (type == "SOA" && !_sawSoa)
         {
-            Origin = owner;
+            _sawSoa = true;
+            Apex = owner;
+            Origin ??= owner;
         }
 
         return new ZoneRecord(line, owner, type, words.GetRange(index + 1, words.Count - index - 1));
@@ -158,6 +167,7 @@ internal sealed class ZoneFileReader(ListCollector list)
                 if (TryAbsolute(words[1], out var origin, out var error))
                 {
                     Origin = origin;
+                    Apex ??= origin;
                 }
                 else
                 {
