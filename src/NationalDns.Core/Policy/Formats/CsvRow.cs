@@ -1,20 +1,23 @@
 namespace NationalDns.Policy.Formats;
 
-/// <summary>Splits one CSV row into field ranges: a field may be double-quoted, and then holds separators and <c>""</c> for a quote.</summary>
+/// <summary>
+/// Splits one CSV row into field ranges, on the raw bytes (the separator and the quote are ASCII, so this holds for
+/// Windows-1251 and UTF-8 alike): a field may be double-quoted, and then holds separators and <c>""</c> for a quote.
+/// </summary>
 internal static class CsvRow
 {
     /// <summary>
     /// Fills <paramref name="fields"/> with up to its length of field ranges (a quoted field's range is inside its quotes)
     /// and sets <paramref name="count"/> to how many were filled. Fails only on a quote that is never closed.
     /// </summary>
-    public static bool TrySplit(string row, char separator, Span<Range> fields, out int count, [System.Diagnostics.CodeAnalysis.NotNullWhen(false)] out string? error)
+    public static bool TrySplit(ReadOnlySpan<byte> row, byte separator, Span<Range> fields, out int count, [System.Diagnostics.CodeAnalysis.NotNullWhen(false)] out string? error)
     {
         count = 0;
         var i = 0;
         while (count < fields.Length)
         {
             int start, end;
-            if (i < row.Length && row[i] == '"')
+            if (i < row.Length && row[i] == (byte)'"')
             {
                 start = i + 1;
                 var close = ClosingQuote(row, start);
@@ -25,12 +28,12 @@ internal static class CsvRow
                 }
 
                 end = close;
-                i = row.IndexOf(separator, close + 1);
+                i = IndexFrom(row, separator, close + 1);
             }
             else
             {
                 start = i;
-                i = row.IndexOf(separator, i);
+                i = IndexFrom(row, separator, i);
                 end = i < 0 ? row.Length : i;
             }
 
@@ -47,23 +50,22 @@ internal static class CsvRow
         return true;
     }
 
-    /// <summary>A field's text; a quoted field's doubled quotes are undone.</summary>
-    public static ReadOnlySpan<char> Field(string row, Range range)
+    private static int IndexFrom(ReadOnlySpan<byte> row, byte value, int from)
     {
-        var text = row.AsSpan(range);
-        return text.Contains("\"\"", StringComparison.Ordinal) ? text.ToString().Replace("\"\"", "\"", StringComparison.Ordinal) : text;
+        var found = row[from..].IndexOf(value);
+        return found < 0 ? -1 : from + found;
     }
 
-    private static int ClosingQuote(string row, int from)
+    private static int ClosingQuote(ReadOnlySpan<byte> row, int from)
     {
         for (var i = from; i < row.Length; i++)
         {
-            if (row[i] != '"')
+            if (row[i] != (byte)'"')
             {
                 continue;
             }
 
-            if (i + 1 < row.Length && row[i + 1] == '"')
+            if (i + 1 < row.Length && row[i + 1] == (byte)'"')
             {
                 i++;
                 continue;

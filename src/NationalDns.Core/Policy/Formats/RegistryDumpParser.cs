@@ -1,3 +1,5 @@
+using System.Text;
+
 namespace NationalDns.Policy.Formats;
 
 /// <summary>
@@ -8,14 +10,29 @@ namespace NationalDns.Policy.Formats;
 /// <c>,</c>; <c>*.name</c> is a wildcard. Each name becomes a block rule with the default action whose
 /// <see cref="RuleSource.Basis"/> is "decision NUMBER of DATE (ORGANISATION)". Rows with only IPs or URLs block nothing
 /// at DNS level: they are counted as skipped, not reported. A file that is not Windows-1251 is refused as a whole.
+/// Rows are split on their bytes and only the fields a rule needs are decoded, so a million rows load quickly.
 /// </summary>
-internal static class RegistryDumpParser
+internal sealed class RegistryDumpParser
 {
     private const int FieldCount = 6;
 
+    private readonly ListCollector _list;
+    private readonly BlockAction _action;
+
+    // Organisations repeat across most of the registry: decode each distinct one once.
+    private byte[] _lastOrganisationBytes = [];
+    private string _lastOrganisation = string.Empty;
+
+    private RegistryDumpParser(string displayPath, BlockAction action)
+    {
+        _list = new ListCollector(displayPath);
+        _action = action;
+    }
+
     public static ParsedList Parse(ReadOnlySpan<byte> content, string displayPath, BlockAction defaultAction)
     {
-        var list = new ListCollector(displayPath);
+        var parser = new RegistryDumpParser(displayPath, defaultAction);
+        var list = parser._list;
         if (TextEncodings.NotWindows1251(content) is { } wrong)
         {
             return list.ToParsedList(ListFormat.RegistryDump, new ListProblem(list.Source(wrong.Line), wrong.Reason));
@@ -23,15 +40,14 @@ internal static class RegistryDumpParser
 
         var lines = new ListLines(content);
         Span<Range> fields = stackalloc Range[FieldCount];
-        while (lines.TryNext(out var bytes))
+        while (lines.TryNext(out var row))
         {
-            if (bytes.Trim(" \t"u8).IsEmpty || (lines.Number == 1 && bytes.StartsWith("Updated:"u8)))
+            if (row.Trim(" \t"u8).IsEmpty || (lines.Number == 1 && row.StartsWith("Updated:"u8)))
             {
                 continue;
             }
 
-            var row = TextEncodings.Windows1251.GetString(bytes);
-            if (!CsvRow.TrySplit(row, ';', fields, out var count, out var rowError))
+            if (!CsvRow.TrySplit(row, (byte)';', fields, out var count, out var rowError))
             {
                 list.Reject(lines.Number, rowError);
                 continue;
@@ -43,58 +59,79 @@ internal static class RegistryDumpParser
                 continue;
             }
 
-            AddRow(list, row, fields, lines.Number, defaultAction);
+            parser.AddRow(row, fields, lines.Number);
         }
 
         return list.ToParsedList(ListFormat.RegistryDump);
     }
 
-    private static void AddRow(ListCollector list, string row, ReadOnlySpan<Range> fields, int line, BlockAction action)
+    private void AddRow(ReadOnlySpan<byte> row, ReadOnlySpan<Range> fields, int line)
     {
-        var domains = CsvRow.Field(row, fields[1]);
-        if (domains.IsWhiteSpace())
+        var domains = row[fields[1]].Trim(" \t"u8);
+        if (domains.IsEmpty)
         {
-            list.Skipped++; // an entry by IP address or URL only: nothing for a DNS server to block
+            _list.Skipped++; // an entry by IP address or URL only: nothing for a DNS server to block
             return;
         }
 
         RuleSource? source = null;
-        foreach (var range in domains.SplitAny('|', ','))
+        while (!domains.IsEmpty)
         {
-            var name = domains[range].Trim();
+            var end = domains.IndexOfAny((byte)'|', (byte)',');
+            var name = (end < 0 ? domains : domains[..end]).Trim(" \t"u8);
+            domains = end < 0 ? [] : domains[(end + 1)..];
             if (name.IsEmpty)
             {
                 continue;
             }
 
-            var isWildcard = name.StartsWith("*.");
-            var bare = isWildcard ? name[2..] : name;
-            if (bare.Contains('*'))
+            var text = Decode(name);
+            var isWildcard = text.StartsWith("*.", StringComparison.Ordinal);
+            var bare = isWildcard ? text[2..] : text;
+            if (bare.Contains('*', StringComparison.Ordinal))
             {
-                list.Reject(line, $"invalid name '{name}': '*' is only allowed as a whole first label ('*.example.com')");
+                _list.Reject(line, $"invalid name '{text}': '*' is only allowed as a whole first label ('*.example.com')");
                 continue;
             }
 
-            if (!DomainNames.TryNormalizeCore(bare.ToString(), out var domain, out var reason))
+            if (!DomainNames.TryNormalizeCore(bare, out var domain, out var reason))
             {
-                list.Reject(line, $"invalid name '{name}': {reason}");
+                _list.Reject(line, $"invalid name '{text}': {reason}");
                 continue;
             }
 
-            source ??= list.Source(line, Basis(row, fields));
-            list.Add(new BlockRule(domain, isWildcard, IsException: false, action, source));
+            source ??= _list.Source(line, Basis(row, fields));
+            _list.Add(new BlockRule(domain, isWildcard, IsException: false, _action, source));
         }
     }
 
     // "decision 27-31-2020/Id2971-20 of 2020-03-19 (General Prosecutor's Office)": what explain and the log cite.
-    private static string Basis(string row, ReadOnlySpan<Range> fields)
+    private string Basis(ReadOnlySpan<byte> row, ReadOnlySpan<Range> fields)
     {
-        var organisation = CsvRow.Field(row, fields[3]).Trim();
-        var number = CsvRow.Field(row, fields[4]).Trim();
-        var date = CsvRow.Field(row, fields[5]).Trim();
-        var decision = number.IsEmpty ? "decision" : $"decision {number}";
-        var when = date.IsEmpty ? string.Empty : $" of {date}";
-        var by = organisation.IsEmpty ? string.Empty : $" ({organisation})";
+        var organisation = Organisation(row[fields[3]].Trim(" \t"u8));
+        var number = Decode(row[fields[4]].Trim(" \t"u8));
+        var date = Decode(row[fields[5]].Trim(" \t"u8));
+        var decision = number.Length == 0 ? "decision" : $"decision {number}";
+        var when = date.Length == 0 ? string.Empty : $" of {date}";
+        var by = organisation.Length == 0 ? string.Empty : $" ({organisation})";
         return $"{decision}{when}{by}";
+    }
+
+    private string Organisation(ReadOnlySpan<byte> bytes)
+    {
+        if (!bytes.SequenceEqual(_lastOrganisationBytes))
+        {
+            _lastOrganisationBytes = bytes.ToArray();
+            _lastOrganisation = Decode(bytes);
+        }
+
+        return _lastOrganisation;
+    }
+
+    // ASCII (nearly every name, number and date) takes the vectorised path; the rest is Windows-1251.
+    private static string Decode(ReadOnlySpan<byte> bytes)
+    {
+        var text = Ascii.IsValid(bytes) ? Encoding.ASCII.GetString(bytes) : TextEncodings.Windows1251.GetString(bytes);
+        return text.Contains("\"\"", StringComparison.Ordinal) ? text.Replace("\"\"", "\"", StringComparison.Ordinal) : text;
     }
 }
