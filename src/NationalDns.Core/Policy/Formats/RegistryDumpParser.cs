@@ -19,9 +19,12 @@ internal sealed class RegistryDumpParser
     private readonly ListCollector _list;
     private readonly BlockAction _action;
 
-    // Organisations repeat across most of the registry: decode each distinct one once.
+    // Organisations repeat across most of the registry, and one decision often covers a run of rows: decode each
+    // organisation and build each basis once per run of equal ones.
     private byte[] _lastOrganisationBytes = [];
     private string _lastOrganisation = string.Empty;
+    private byte[] _lastDecisionBytes = [];
+    private string _lastBasis = string.Empty;
 
     private RegistryDumpParser(string displayPath, BlockAction action)
     {
@@ -100,9 +103,21 @@ internal sealed class RegistryDumpParser
                 continue;
             }
 
-            source ??= _list.Source(line, Basis(row, fields));
+            source ??= _list.Source(line, CachedBasis(row, fields));
             _list.Add(new BlockRule(domain, isWildcard, IsException: false, _action, source));
         }
+    }
+
+    private string CachedBasis(ReadOnlySpan<byte> row, ReadOnlySpan<Range> fields)
+    {
+        var decision = row[fields[3].Start..fields[5].End]; // organisation;number;date as written
+        if (!decision.SequenceEqual(_lastDecisionBytes))
+        {
+            _lastDecisionBytes = decision.ToArray();
+            _lastBasis = Basis(row, fields);
+        }
+
+        return _lastBasis;
     }
 
     // "decision 27-31-2020/Id2971-20 of 2020-03-19 (General Prosecutor's Office)": what explain and the log cite.
