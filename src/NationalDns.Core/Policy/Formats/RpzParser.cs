@@ -53,7 +53,7 @@ internal sealed class RpzParser
     private void Apply(ZoneRecord record)
     {
         var origin = _zone.Apex ?? string.Empty;
-        if (record.Owner == origin)
+        if (record.OwnerName.Origin != origin && record.Owner == origin) // a name relative to the apex is never the apex
         {
             if (record.Type is not ("SOA" or "NS"))
             {
@@ -149,8 +149,8 @@ internal sealed class RpzParser
     {
         domain = string.Empty;
         isWildcard = false;
-        var owner = record.Owner;
-        if (origin.Length > 0)
+        var owner = record.OwnerName.Origin == origin ? record.OwnerName.Name : record.Owner;
+        if (origin.Length > 0 && record.OwnerName.Origin != origin)
         {
             if (!owner.EndsWith(origin, StringComparison.Ordinal) || owner.Length <= origin.Length || owner[^(origin.Length + 1)] != '.')
             {

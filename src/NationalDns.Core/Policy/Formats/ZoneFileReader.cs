@@ -16,7 +16,7 @@ internal sealed class ZoneFileReader(ListCollector list)
     private int _pendingLine;
     private bool _pendingStartsWithOwner;
     private int _depth;
-    private string? _previousOwner;
+    private ZoneOwner? _previousOwner;
     private bool _sawSoa;
 
     /// <summary>The origin: absolute, lower case, no final dot ("" for the root); null until <c>$ORIGIN</c> or a SOA record sets it.</summary>
@@ -104,10 +104,10 @@ internal sealed class ZoneFileReader(ListCollector list)
         }
 
         var index = 0;
-        string owner;
+        ZoneOwner owner;
         if (_pendingStartsWithOwner)
         {
-            if (!TryAbsolute(words[0], out owner!, out var ownerError))
+            if (!TryOwner(words[0], out owner!, out var ownerError))
             {
                 list.Reject(line, ownerError);
                 return null;
@@ -152,8 +152,8 @@ internal sealed class ZoneFileReader(ListCollector list)
         if (type == "SOA" && !_sawSoa)
         {
             _sawSoa = true;
-            Apex = owner;
-            Origin ??= owner;
+            Apex = owner.Absolute;
+            Origin ??= owner.Absolute;
         }
 
         var data = new string[words.Count - index - 1];
@@ -189,6 +189,26 @@ internal sealed class ZoneFileReader(ListCollector list)
                 list.Reject(line, $"unknown directive '{words[0]}'");
                 break;
         }
+    }
+
+    /// <summary>An owner as written: "@" is the origin, a relative name stays relative to the current origin.</summary>
+    private bool TryOwner(string name, [NotNullWhen(true)] out ZoneOwner? owner, [NotNullWhen(false)] out string? error)
+    {
+        owner = null;
+        if (name == "@" || name.EndsWith('.') || name.Contains('\\', StringComparison.Ordinal) || string.IsNullOrEmpty(Origin))
+        {
+            if (!TryAbsolute(name, out var absolute, out error))
+            {
+                return false;
+            }
+
+            owner = new ZoneOwner(absolute, null);
+            return true;
+        }
+
+        owner = new ZoneOwner(name.ToLowerInvariant(), Origin);
+        error = null;
+        return true;
     }
 
     /// <summary>An owner or origin as written, made absolute: "@" is the origin, a relative name gets the origin appended.</summary>

@@ -67,6 +67,15 @@ public class RpzFormatTests
     }
 
     [Fact]
+    public void Apex_written_relative_to_a_parent_origin_is_still_the_apex()
+    {
+        var parsed = Parse("$ORIGIN example.\nrpz SOA ns. h. 1 2 3 4 5\nrpz NS ns.\n$ORIGIN rpz.example.\nx.test CNAME .\ny.test.example. CNAME .\n");
+
+        Assert.Equal([Block("x.test", 5)], parsed.Rules);
+        Assert.Equal([$"{ListPath}:6: owner 'y.test.example.' is outside the zone 'rpz.example.'"], parsed.ProblemLines());
+    }
+
+    [Fact]
     public void A_line_starting_with_a_blank_inherits_the_previous_owner()
     {
         var parsed = Parse("""
