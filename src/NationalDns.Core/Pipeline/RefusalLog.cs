@@ -4,15 +4,48 @@ namespace NationalDns.Pipeline;
 
 /// <summary>
 /// The refusal event, one per blocked or dropped query, with the properties Client, QueryName, QueryType,
-/// Action, Rule, Source and ElapsedMs. Written by <see cref="OutcomeLoggingStage"/> and by the UDP fast path alike.
+/// Action, Rule, Source and ElapsedMs, and Basis when the rule states one (a list comment, a registry decision).
+/// Written by <see cref="OutcomeLoggingStage"/> and by the UDP fast path alike.
 /// </summary>
 public static partial class RefusalLog
 {
+    /// <summary>Logs a refusal; <paramref name="basis"/> is the rule's <see cref="Policy.RuleSource.Basis"/>, if any.</summary>
+    public static void Refused(ILogger logger, string queryName, string queryType, string client, string action, string rule, string source, double elapsedMs, string? basis = null)
+    {
+        if (basis is null)
+        {
+            RefusedWithoutBasis(logger, queryName, queryType, client, action, rule, source, elapsedMs);
+        }
+        else
+        {
+            RefusedWithBasis(logger, queryName, queryType, client, action, rule, source, basis, elapsedMs);
+        }
+    }
+
+    /// <summary>Logs a refusal decided by a CNAME target's rule; <paramref name="basis"/> as in <see cref="Refused"/>.</summary>
+    public static void RefusedViaCname(ILogger logger, string queryName, string queryType, string client, string blockedName, string action, string rule, string source, double elapsedMs, string? basis = null)
+    {
+        if (basis is null)
+        {
+            RefusedViaCnameWithoutBasis(logger, queryName, queryType, client, blockedName, action, rule, source, elapsedMs);
+        }
+        else
+        {
+            RefusedViaCnameWithBasis(logger, queryName, queryType, client, blockedName, action, rule, source, basis, elapsedMs);
+        }
+    }
+
     [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Refused {QueryName} {QueryType} from {Client}: {Action} by {Rule} ({Source}) in {ElapsedMs} ms")]
-    public static partial void Refused(ILogger logger, string queryName, string queryType, string client, string action, string rule, string source, double elapsedMs);
+    private static partial void RefusedWithoutBasis(ILogger logger, string queryName, string queryType, string client, string action, string rule, string source, double elapsedMs);
+
+    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Refused {QueryName} {QueryType} from {Client}: {Action} by {Rule} ({Source}; {Basis}) in {ElapsedMs} ms")]
+    private static partial void RefusedWithBasis(ILogger logger, string queryName, string queryType, string client, string action, string rule, string source, string basis, double elapsedMs);
 
     [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "Refused {QueryName} {QueryType} from {Client} via CNAME {BlockedName}: {Action} by {Rule} ({Source}) in {ElapsedMs} ms")]
-    public static partial void RefusedViaCname(ILogger logger, string queryName, string queryType, string client, string blockedName, string action, string rule, string source, double elapsedMs);
+    private static partial void RefusedViaCnameWithoutBasis(ILogger logger, string queryName, string queryType, string client, string blockedName, string action, string rule, string source, double elapsedMs);
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "Refused {QueryName} {QueryType} from {Client} via CNAME {BlockedName}: {Action} by {Rule} ({Source}; {Basis}) in {ElapsedMs} ms")]
+    private static partial void RefusedViaCnameWithBasis(ILogger logger, string queryName, string queryType, string client, string blockedName, string action, string rule, string source, string basis, double elapsedMs);
 
     /// <summary>A <c>throttle</c> decision: the delay applied before forwarding, or that the query was dropped.</summary>
     [LoggerMessage(EventId = 5, Level = LogLevel.Information, Message = "Throttled {QueryName} {QueryType} from {Client}: {Action} by {Rule} ({Source}), delay {DelayMs} ms, dropped {Dropped}, query {Sequence} of the rule, in {ElapsedMs} ms")]

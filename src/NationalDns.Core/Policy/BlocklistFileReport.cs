@@ -6,9 +6,13 @@ namespace NationalDns.Policy;
 /// <param name="ExceptionCount">Exception (<c>@@</c>) rules in the file.</param>
 /// <param name="Problems">Lines that were skipped.</param>
 /// <param name="ReadError">Why the file could not be read the last time it was tried; its last good rules stay in force.</param>
+/// <param name="Format">The format the file was read as.</param>
+/// <param name="Skipped">Entries that carry no DNS rule (<see cref="ParsedList.Skipped"/>).</param>
 public sealed record BlocklistFileReport(
     string DisplayPath,
     int RuleCount,
     int ExceptionCount,
     IReadOnlyList<ListProblem> Problems,
-    string? ReadError = null);
+    string? ReadError = null,
+    Formats.ListFormat Format = Formats.ListFormat.Native,
+    int Skipped = 0);

@@ -18,6 +18,14 @@ public static class BlocklistFiles
     /// <summary>True when the path names an existing file or folder (following links).</summary>
     internal static bool Exists(string configuredPath) => File.Exists(configuredPath) || Directory.Exists(configuredPath);
 
+    /// <summary>The files under a configured path, each carrying the format forced on the path (if any).</summary>
+    public static IReadOnlyList<BlocklistFile> Expand(Formats.ListSource source)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        var files = Expand(source.Path);
+        return source.Format is null ? files : [.. files.Select(f => f with { Format = source.Format })];
+    }
+
     /// <summary>The files to load for one configured path. Throws <see cref="BlocklistException"/> when it is missing or unreadable.</summary>
     public static IReadOnlyList<BlocklistFile> Expand(string configuredPath)
     {

@@ -2,6 +2,7 @@ using System.Collections.Frozen;
 using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using System.Net.Sockets;
+using NationalDns.Policy.Formats;
 
 namespace NationalDns.Policy;
 
@@ -9,7 +10,7 @@ namespace NationalDns.Policy;
 /// Turns decoded lines of one file into rules: <c>name [action]</c>, <c>*.name [action]</c>, <c>@@name</c>,
 /// and hosts-file lines (<c>0.0.0.0 name name…</c>). Collects rules and problems in line order.
 /// </summary>
-internal sealed class BlocklistLineParser(string displayPath, BlockAction defaultAction)
+internal sealed class BlocklistLineParser(string displayPath, BlockAction defaultAction, bool hostsOnly = false)
 {
     private const string ExceptionPrefix = "@@";
     private const string WildcardPrefix = "*.";
@@ -23,9 +24,17 @@ internal sealed class BlocklistLineParser(string displayPath, BlockAction defaul
     private readonly List<BlockRule> _rules = [];
     private readonly List<ListProblem> _problems = [];
 
+    // The current line's trailing comment: the rule's stated basis (RuleSource.Basis).
+    private string? _basis;
+
+    /// <summary>Lines that were hosts lines (<c>ADDRESS name...</c>), and lines that were not.</summary>
+    public int HostsLines { get; private set; }
+
+    public int OtherRuleLines { get; private set; }
+
     public void Parse(string line, int lineNumber)
     {
-        var words = WithoutComment(line).Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+        var words = WithoutComment(line, out _basis).Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
         if (words.Length == 0)
         {
             return;
@@ -33,17 +42,25 @@ internal sealed class BlocklistLineParser(string displayPath, BlockAction defaul
 
         if (LooksLikeAddress(words[0]) && IPAddress.TryParse(words[0], out var address))
         {
+            HostsLines++;
             ParseHostsLine(words, address, lineNumber);
+        }
+        else if (hostsOnly)
+        {
+            Reject(lineNumber, $"'{words[0]}' is not a hosts-file line (expected 'ADDRESS name...')");
         }
         else
         {
+            OtherRuleLines++;
             ParseRuleLine(words, lineNumber);
         }
     }
 
     public void Reject(int lineNumber, string reason) => _problems.Add(new ListProblem(new RuleSource(displayPath, lineNumber), reason));
 
-    public ParsedList ToParsedList() => new(displayPath, _rules, _problems);
+    public ParsedList ToParsedList(ListFormat format = ListFormat.Native) => new(displayPath, _rules, _problems) { Format = format };
+
+    private RuleSource Source(int lineNumber) => new(displayPath, lineNumber, _basis);
 
     private void ParseRuleLine(string[] words, int lineNumber)
     {
@@ -78,7 +95,7 @@ internal sealed class BlocklistLineParser(string displayPath, BlockAction defaul
             return;
         }
 
-        _rules.Add(new BlockRule(domain, isWildcard, isException, action, new RuleSource(displayPath, lineNumber)));
+        _rules.Add(new BlockRule(domain, isWildcard, isException, action, Source(lineNumber)));
     }
 
     private void ParseHostsLine(string[] words, IPAddress address, int lineNumber)
@@ -112,7 +129,7 @@ internal sealed class BlocklistLineParser(string displayPath, BlockAction defaul
                 continue;
             }
 
-            source ??= new RuleSource(displayPath, lineNumber);
+            source ??= Source(lineNumber);
             _rules.Add(new BlockRule(domain, isWildcard, IsException: false, action, source));
         }
     }
@@ -136,12 +153,16 @@ internal sealed class BlocklistLineParser(string displayPath, BlockAction defaul
     }
 
     // A comment starts at a '#' that begins the line or follows whitespace; "a#b" is a (bad) name, not a comment.
-    private static string WithoutComment(string line)
+    // The comment's text, without its '#'s, is the basis the line gives for its rule; a whole-line comment has no rule.
+    private static string WithoutComment(string line, out string? basis)
     {
+        basis = null;
         for (var i = 0; i < line.Length; i++)
         {
             if (line[i] == '#' && (i == 0 || char.IsWhiteSpace(line[i - 1])))
             {
+                var text = line.AsSpan(i).TrimStart('#').Trim();
+                basis = text.IsEmpty ? null : text.ToString();
                 return line[..i];
             }
         }

@@ -1,3 +1,5 @@
+using NationalDns.Policy.Formats;
+
 namespace NationalDns.Policy;
 
 /// <summary>
@@ -9,6 +11,7 @@ namespace NationalDns.Policy;
 /// </summary>
 public sealed class BlocklistLoader
 {
+    private readonly IReadOnlyList<ListSource> _sources;
     private readonly IReadOnlyList<string> _paths;
     private readonly ListFileReader _reader;
     private readonly Dictionary<string, TrackedListFile> _files = new(StringComparer.Ordinal);
@@ -17,14 +20,15 @@ public sealed class BlocklistLoader
     private List<TrackedListFile> _order = [];
     private volatile BlocklistSnapshot? _current;
 
-    /// <param name="paths">Files or folders, in load order.</param>
+    /// <param name="paths">Files or folders, in load order; <c>FORMAT:PATH</c> forces a format (<see cref="ListSource.Parse"/>).</param>
     /// <param name="defaultAction">The action for rules that name none.</param>
     /// <param name="readAllBytes">Reads a whole file; <see cref="File.ReadAllBytes(string)"/> unless a test needs otherwise.</param>
     public BlocklistLoader(IReadOnlyList<string> paths, BlockAction defaultAction, Func<string, byte[]>? readAllBytes = null)
     {
         ArgumentNullException.ThrowIfNull(paths);
         ArgumentNullException.ThrowIfNull(defaultAction);
-        _paths = [.. paths];
+        _sources = [.. paths.Select(ListSource.Parse)];
+        _paths = [.. _sources.Select(s => s.Path)];
         _reader = new ListFileReader(readAllBytes ?? File.ReadAllBytes, defaultAction);
         _pathErrors = new string?[_paths.Count];
         _pathMisses = new int[_paths.Count];
@@ -46,7 +50,7 @@ public sealed class BlocklistLoader
         var order = new List<TrackedListFile>();
         for (var i = 0; i < _paths.Count; i++)
         {
-            foreach (var file in BlocklistFiles.Expand(_paths[i]))
+            foreach (var file in BlocklistFiles.Expand(_sources[i]))
             {
                 if (_files.ContainsKey(file.DisplayPath))
                 {
@@ -132,7 +136,7 @@ public sealed class BlocklistLoader
         IReadOnlyList<BlocklistFile> files;
         try
         {
-            files = BlocklistFiles.Expand(path);
+            files = BlocklistFiles.Expand(_sources[index]);
         }
         catch (BlocklistException ex)
         {

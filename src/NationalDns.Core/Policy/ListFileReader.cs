@@ -4,7 +4,7 @@ namespace NationalDns.Policy;
 internal sealed class ListFileReader(Func<string, byte[]> readAllBytes, BlockAction defaultAction)
 {
     /// <summary>
-    /// Reads the file; returns an error line instead of throwing. <paramref name="readUnder"/> is the signature that held
+    /// Reads the file; returns an error line instead of throwing (also for a file in the wrong encoding or format). <paramref name="readUnder"/> is the signature that held
     /// both before and after the read, or null when the file moved meanwhile (then the content may be half-written).
     /// </summary>
     public string? TryRead(BlocklistFile file, out FileSignature? readUnder, out ParsedList parsed)
@@ -29,7 +29,15 @@ internal sealed class ListFileReader(Func<string, byte[]> readAllBytes, BlockAct
             return CannotRead(file, ex);
         }
 
-        parsed = BlocklistParser.Parse(bytes, file.DisplayPath, defaultAction);
+        parsed = BlocklistParser.Parse(bytes, file.DisplayPath, defaultAction, file.Format);
+        if (parsed.FileProblem is { } unusable)
+        {
+            // Wrong encoding or the wrong format: as unusable as an unreadable file, so it is treated as one
+            // (an error at startup; on reload the last good rules stay).
+            parsed = ParsedList.Empty(file.DisplayPath);
+            return $"blocklist {unusable}";
+        }
+
         return null;
     }
 

@@ -1,3 +1,5 @@
+using NationalDns.Policy.Formats;
+
 namespace NationalDns.Policy;
 
 /// <summary>One list file after parsing: its rules in line order and the lines that could not be used.</summary>
@@ -29,4 +31,19 @@ public sealed class ParsedList
 
     /// <summary>How many exception (<c>@@</c>) rules the file holds.</summary>
     public int ExceptionCount { get; }
+
+    /// <summary>The format the file was read as (recognised by content, or forced).</summary>
+    public ListFormat Format { get; init; }
+
+    /// <summary>
+    /// Entries valid in their format that load no rule, and are not errors: Adblock cosmetic and URL rules and exceptions an
+    /// <c>$important</c> block overrules, registry rows with only IPs or URLs.
+    /// </summary>
+    public int Skipped { get; init; }
+
+    /// <summary>
+    /// Why the whole file cannot be used (wrong encoding, a forced format its content contradicts), or null.
+    /// Such a file has no rules; the loader treats it like an unreadable file.
+    /// </summary>
+    public ListProblem? FileProblem { get; init; }
 }

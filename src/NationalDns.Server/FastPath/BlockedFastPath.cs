@@ -72,7 +72,7 @@ public sealed class BlockedFastPath : IUdpFastPath
         var elapsed = Math.Round(_time.GetElapsedTime(started).TotalMilliseconds, 3);
         var type = DnsText.TypeName((ARSoft.Tools.Net.Dns.RecordType)parsed.QueryType);
         var from = ClientEndPoint.FromSocketAddress(client).ToString();
-        RefusalLog.Refused(_logger, QuestionName(query, parsed.QuestionEnd), type, from, rule.Action.ToString(), rule.Pattern, rule.Source.ToString(), elapsed);
+        RefusalLog.Refused(_logger, QuestionName(query, parsed.QuestionEnd), type, from, rule.Action.ToString(), rule.Pattern, rule.Source.ToString(), elapsed, rule.Source.Basis);
     }
 
     // The name as the client wrote it (letter case kept), for the log; WireQuery vouched for its shape.

@@ -2,10 +2,11 @@ using System.CommandLine;
 using System.Globalization;
 using NationalDns.Configuration;
 using NationalDns.Policy;
+using NationalDns.Policy.Formats;
 
 namespace NationalDns.Cli;
 
-/// <summary><c>check PATH...</c>: rule counts per file and every bad line as <c>file:line: reason</c>; exit 1 if any line is bad.</summary>
+/// <summary><c>check PATH...</c>: each file's format and rule counts, and every bad line as <c>file:line: reason</c>; exit 1 if any line is bad.</summary>
 internal static class CheckCommand
 {
     public const int BadLines = 1;
@@ -19,7 +20,7 @@ internal static class CheckCommand
         var bad = 0;
         foreach (var file in snapshot.Files)
         {
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{file.DisplayPath}: {Plural(file.RuleCount, "rule")}, {Plural(file.ExceptionCount, "exception")}{(file.Problems.Count > 0 ? $", {Plural(file.Problems.Count, "bad line")}" : string.Empty)}"));
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{file.DisplayPath}: {ListFormats.Describe(file.Format)}, {Plural(file.RuleCount, "rule")}, {Plural(file.ExceptionCount, "exception")}{(file.Skipped > 0 ? $", {file.Skipped} skipped (no DNS rule)" : string.Empty)}{(file.Problems.Count > 0 ? $", {Plural(file.Problems.Count, "bad line")}" : string.Empty)}"));
             if (file.ReadError is { } readError)
             {
                 output.WriteLine($"{file.DisplayPath}: {readError}");

@@ -20,7 +20,7 @@ internal static class CommandLine
         root.Subcommands.Add(serveCommand);
 
         var checkCommand = new Command("check", "Check list files: print rule counts per file and every bad line as file:line: reason. Exit 1 if any line is bad.");
-        checkCommand.Arguments.Add(new Argument<string[]>(Names.Paths) { Arity = ArgumentArity.OneOrMore, Description = "List files or folders." });
+        checkCommand.Arguments.Add(new Argument<string[]>(Names.Paths) { Arity = ArgumentArity.OneOrMore, Description = "List files or folders; FORMAT:PATH forces a format (native, hosts, adblock, rpz, rkn)." });
         checkCommand.Options.Add(new Option<string>(Names.Action) { Description = "Default action, as in a list (e.g. \"sinkhole 192.0.2.1\")." });
         checkCommand.SetAction(check);
         root.Subcommands.Add(checkCommand);
@@ -55,7 +55,7 @@ internal static class CommandLine
 
     private static void AddListOptions(Command command)
     {
-        command.Options.Add(new Option<string[]>(Names.Blocklist) { Description = "List file or folder (repeatable; default blocklists/ in the current folder)." });
+        command.Options.Add(new Option<string[]>(Names.Blocklist) { Description = "List file or folder (repeatable; default blocklists/ in the current folder). The format is recognised by content; FORMAT:PATH forces one of native, hosts, adblock, rpz, rkn." });
         command.Options.Add(new Option<string>(Names.Action) { Description = "Default action for rules without one: nxdomain (default), nodata, refused, servfail, sinkhole [IPv4] [IPv6], drop, tcp-only, throttle DELAY [loss=P%] [jitter=J], forge [IP...], stub PROFILE." });
         command.Options.Add(new Option<string>(Names.BlockTtl) { Description = "TTL and SOA minimum of blocked answers, in seconds (default 60)." });
         command.Options.Add(new Option<string>(Names.Config) { Description = "JSON file with the same settings (keys Listen, Upstream, Blocklist, Action, BlockTtl, UpstreamTimeout, LogFile, LogLevel)." });

@@ -26,7 +26,7 @@ internal static class ExplainCommand
 
         var configuration = SettingsReader.Layer(Flags.Value(parse, CommandLine.Names.Config), Flags.ToConfiguration(parse));
         var blocking = SettingsReader.ReadBlocking(configuration);
-        var blocklists = SettingsReader.List(configuration, "Blocklist") is { Count: > 0 } given ? given : ["blocklists"];
+        var blocklists = SettingsReader.Blocklists(configuration) is { Count: > 0 } given ? given : ["blocklists"];
         var snapshot = new BlocklistLoader(blocklists, blocking.DefaultAction).Load();
 
         var rule = snapshot.Rules.Match(name);
@@ -37,7 +37,7 @@ internal static class ExplainCommand
                 output.WriteLine($"{label}: on no list; forwarded to the upstream, whose answer is returned unchanged");
                 return 0;
             case { IsException: true }:
-                output.WriteLine($"{label}: allowed by exception {rule.Pattern} ({rule.Source}); forwarded to the upstream, whose answer is returned unchanged");
+                output.WriteLine($"{label}: allowed by exception {rule.Pattern} ({rule.Source}){Basis(rule)}; forwarded to the upstream, whose answer is returned unchanged");
                 return 0;
         }
 
@@ -49,6 +49,11 @@ internal static class ExplainCommand
         }
 
         output.WriteLine($"{label}: blocked by {rule.Pattern} ({rule.Source}), action {rule.Action}");
+        if (rule.Source.Basis is { } basis)
+        {
+            output.WriteLine($"basis: {basis}");
+        }
+
         if (rule.Action.Kind == BlockActionKind.TcpOnly)
         {
             output.WriteLine("over UDP, truncated so the client retries over TCP:");
@@ -76,6 +81,8 @@ internal static class ExplainCommand
             : string.Empty;
         return $"forwarded to the upstream after {delay}{jitter}, whose answer is returned unchanged{loss}";
     }
+
+    private static string Basis(BlockRule rule) => rule.Source.Basis is { } basis ? $" [basis: {basis}]" : string.Empty;
 
     private static RecordType ParseType(string text)
     {

@@ -4,6 +4,7 @@ using System.Net.NetworkInformation;
 using Microsoft.Extensions.Configuration;
 using NationalDns.Caching;
 using NationalDns.Policy;
+using NationalDns.Policy.Formats;
 using NationalDns.Resolution;
 using NationalDns.Server.Hosting;
 using Serilog.Events;
@@ -73,7 +74,7 @@ public static class SettingsReader
             }
         }
 
-        var blocklists = List(configuration, "Blocklist");
+        var blocklists = Blocklists(configuration);
         var blockPage = Blank(configuration["BlockPage"]) is { } blockPageText ? EndPoint(blockPageText, defaultPort: 80, "--blockpage") : null;
         var blocking = ReadBlocking(configuration);
         if (blockPage is not null && !blockPage.Address.Equals(IPAddress.Any) && !blockPage.Address.Equals(IPAddress.IPv6Any))
@@ -200,6 +201,52 @@ public static class SettingsReader
         }
 
         return [];
+    }
+
+    /// <summary>
+    /// The Blocklist key: strings (<c>lists/</c>, or <c>rpz:lists/policy.zone</c> to force a format) or, in the JSON file,
+    /// objects <c>{"Path": "dump.csv", "Format": "rkn"}</c>; both become <c>FORMAT:PATH</c> strings for the loader.
+    /// </summary>
+    public static IReadOnlyList<string> Blocklists(IConfigurationRoot configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        foreach (var provider in configuration.Providers.Reverse())
+        {
+            var children = provider.GetChildKeys([], "Blocklist").Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+            if (children.Count > 0 && children.Any(k => provider.TryGet($"Blocklist:{k}:Path", out _) || provider.TryGet($"Blocklist:{k}:Format", out _)))
+            {
+                return children
+                    .OrderBy(k => int.TryParse(k, NumberStyles.None, CultureInfo.InvariantCulture, out var i) ? i : int.MaxValue)
+                    .Select(k => BlocklistEntry(provider, $"Blocklist:{k}"))
+                    .OfType<string>()
+                    .ToList();
+            }
+        }
+
+        return List(configuration, "Blocklist");
+    }
+
+    // One array element: a plain string, or an object with Path and an optional Format.
+    private static string? BlocklistEntry(IConfigurationProvider provider, string key)
+    {
+        if (provider.TryGet(key, out var text))
+        {
+            return string.IsNullOrWhiteSpace(text) ? null : text.Trim();
+        }
+
+        if (!provider.TryGet($"{key}:Path", out var path) || string.IsNullOrWhiteSpace(path))
+        {
+            throw new UsageException($"Blocklist: an entry has no \"Path\"");
+        }
+
+        if (!provider.TryGet($"{key}:Format", out var formatText) || string.IsNullOrWhiteSpace(formatText) || formatText.Trim().Equals("auto", StringComparison.OrdinalIgnoreCase))
+        {
+            return path.Trim();
+        }
+
+        return ListFormats.TryParse(formatText, out var format)
+            ? new ListSource(path.Trim(), format).ToString()
+            : throw new UsageException($"Blocklist: unknown format '{formatText}' for '{path}' (expected one of: {ListFormats.Names}, or auto)");
     }
 
     private static IPEndPoint EndPoint(string text, int defaultPort, string option) =>

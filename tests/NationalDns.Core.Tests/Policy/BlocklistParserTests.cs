@@ -232,4 +232,23 @@ public class BlocklistParserTests
 
         Assert.Equal(["a.example", "b.example"], parsed.Rules.Select(r => r.Domain));
     }
+
+    [Fact]
+    public void Trailing_comment_is_the_rules_basis()
+    {
+        var parsed = Lists.Parse(
+            "whatsapp.com nxdomain  # Roskomnadzor, 2026-02-11: excluded from NSDI",
+            "t.me ## throttled",
+            "0.0.0.0 a.example b.example # hosts basis",
+            "plain.example",
+            "empty.example #",
+            "# a whole-line comment is no rule's basis",
+            "next.example");
+
+        Assert.Equal(
+            ["Roskomnadzor, 2026-02-11: excluded from NSDI", "throttled", "hosts basis", "hosts basis", null, null, null],
+            parsed.Rules.Select(r => r.Source.Basis));
+        Assert.Equal(new RuleSource(Lists.File, 1, "Roskomnadzor, 2026-02-11: excluded from NSDI"), parsed.Rules[0].Source);
+        Assert.Equal("lists/test.txt:1", parsed.Rules[0].Source.ToString());
+    }
 }

@@ -107,7 +107,7 @@ public sealed class BehaviourCommandTests : IDisposable
         Assert.Equal(1, code);
         Assert.Equal(
             $"""
-            {list}: 1 rule, 0 exceptions, 2 bad lines
+            {list}: native list, 1 rule, 0 exceptions, 2 bad lines
             {list}:1: unknown stub profile 'mts' (known: enforta, ertelecom, mastertel, naukanet, netbynet, netpolice, rostelecom, skydns, skynet, smoltelecom)
             {list}:2: bad throttle delay 'fast' (write a duration such as 800ms or 1.5s)
             total: 1 rule, 0 exceptions in 1 file; 2 bad lines, 0 warnings

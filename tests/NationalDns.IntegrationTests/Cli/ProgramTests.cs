@@ -101,7 +101,7 @@ public sealed class ProgramTests : IDisposable
         Assert.Equal(1, code);
         Assert.Equal(
             $"""
-            {list}: 2 rules, 1 exception, 2 bad lines
+            {list}: native list, 2 rules, 1 exception, 2 bad lines
             {list}:3: invalid name 'bad..name': empty label
             {list}:4: unknown action 'nxdomian' (expected one of: nxdomain, nodata, refused, servfail, sinkhole, drop, tcp-only, throttle, forge, stub)
             total: 2 rules, 1 exception in 1 file; 2 bad lines, 0 warnings

@@ -1,0 +1,249 @@
+namespace NationalDns.Policy.Formats;
+
+/// <summary>
+/// Adblock-style DNS rules, the syntax AdGuard Home reads: <c>||name^</c> blocks the name and every name under it,
+/// <c>@@||name^</c> excepts them, a bare <c>name</c> blocks like <c>||name^</c>, and <c>$important</c> makes a block
+/// outrank the file's exceptions. Comments are <c>!</c> and <c>#</c> lines and the <c>[Adblock ...]</c> header.
+/// Cosmetic rules (<c>##</c>, <c>#@#</c>, ...) and URL rules (with a path) mean nothing to DNS: they are skipped and
+/// counted. Rules DNS could honour but NationalDns does not (other <c>$</c> modifiers, regular expressions, <c>*</c>
+/// patterns, <c>|name</c> exact matches) are bad lines, because loading them without their modifier would block
+/// something else than the list says.
+/// </summary>
+internal sealed class AdblockParser
+{
+    private const string ImportantModifier = "important";
+
+    private readonly ListCollector _list;
+    private readonly BlockAction _action;
+
+    // Exceptions and $important blocks, kept apart so important blocks can overrule exceptions at the end.
+    private readonly List<int> _exceptions = [];
+    private readonly HashSet<string> _importantBlocks = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _importantWildcardBlocks = new(StringComparer.Ordinal);
+
+    private AdblockParser(string displayPath, BlockAction action)
+    {
+        _list = new ListCollector(displayPath);
+        _action = action;
+    }
+
+    public static ParsedList Parse(ReadOnlySpan<byte> content, string displayPath, BlockAction defaultAction)
+    {
+        var parser = new AdblockParser(displayPath, defaultAction);
+        var lines = new ListLines(TextEncodings.WithoutUtf8Bom(content));
+        while (lines.TryNext(out var bytes))
+        {
+            if (!Utf8Text.TryDecode(bytes, out var line, out var error))
+            {
+                parser._list.Reject(lines.Number, error!);
+                continue;
+            }
+
+            parser.ParseLine(line.Trim(), lines.Number);
+        }
+
+        return parser.Finish();
+    }
+
+    private void ParseLine(string line, int number)
+    {
+        if (line.Length == 0 || line[0] == '!' || line.StartsWith("[Adblock", StringComparison.OrdinalIgnoreCase))
+        {
+            return;
+        }
+
+        if (IsCosmetic(line))
+        {
+            _list.Skipped++;
+            return;
+        }
+
+        if (line[0] == '#')
+        {
+            return;
+        }
+
+        var isException = line.StartsWith("@@", StringComparison.Ordinal);
+        var rule = isException ? line.AsSpan(2) : line.AsSpan();
+        var important = false;
+        var dollar = rule.LastIndexOf('$');
+        if (dollar >= 0)
+        {
+            if (!TryReadModifiers(rule[(dollar + 1)..], out important, out var modifierError))
+            {
+                _list.Reject(number, modifierError);
+                return;
+            }
+
+            rule = rule[..dollar];
+        }
+
+        if (rule.Length > 1 && rule[0] == '/' && rule[^1] == '/')
+        {
+            _list.Reject(number, $"regular-expression rule '{line}' is not supported");
+            return;
+        }
+
+        if (!TryReadName(rule, out var name, out var nameError))
+        {
+            if (nameError is null)
+            {
+                _list.Skipped++; // a URL rule: it names a path, which DNS never sees
+            }
+            else
+            {
+                _list.Reject(number, nameError);
+            }
+
+            return;
+        }
+
+        var isWildcard = name.StartsWith("*.", StringComparison.Ordinal);
+        var bare = isWildcard ? name[2..] : name;
+        if (bare.Contains('*', StringComparison.Ordinal))
+        {
+            _list.Reject(number, $"invalid name '{name}': '*' is only supported as a whole first label ('||*.example.com^')");
+            return;
+        }
+
+        if (!DomainNames.TryNormalizeCore(bare, out var domain, out var invalid))
+        {
+            _list.Reject(number, $"invalid name '{name}': {invalid}");
+            return;
+        }
+
+        if (isException && !important)
+        {
+            _exceptions.Add(_list.Rules.Count);
+        }
+        else if (important && !isException)
+        {
+            (isWildcard ? _importantWildcardBlocks : _importantBlocks).Add(domain);
+        }
+
+        _list.Add(new BlockRule(domain, isWildcard, isException, _action, _list.Source(number)));
+    }
+
+    // Element hiding and scriptlets: "example.com##.ad", "##.banner", "#@#", "#?#", "#$#", "#%#".
+    private static bool IsCosmetic(string line) =>
+        line.Contains("##", StringComparison.Ordinal) || line.Contains("#@#", StringComparison.Ordinal) ||
+        line.Contains("#?#", StringComparison.Ordinal) || line.Contains("#$#", StringComparison.Ordinal) ||
+        line.Contains("#%#", StringComparison.Ordinal);
+
+    private static bool TryReadModifiers(ReadOnlySpan<char> text, out bool important, [System.Diagnostics.CodeAnalysis.NotNullWhen(false)] out string? error)
+    {
+        important = false;
+        foreach (var range in text.Split(','))
+        {
+            var modifier = text[range].Trim();
+            if (modifier.Equals(ImportantModifier, StringComparison.OrdinalIgnoreCase))
+            {
+                important = true;
+                continue;
+            }
+
+            error = $"modifier '${modifier}' is not supported (only $important); rule skipped";
+            return false;
+        }
+
+        error = null;
+        return true;
+    }
+
+    /// <summary>
+    /// The host name in <c>||name^</c>, <c>||name</c>, <c>||name^|</c> or a bare <c>name</c>. False with a null error
+    /// for a URL rule (it has a path or a scheme); false with an error for a form that names hosts in a way not supported.
+    /// </summary>
+    private static bool TryReadName(ReadOnlySpan<char> rule, out string name, out string? error)
+    {
+        name = string.Empty;
+        error = null;
+        if (rule.StartsWith("||"))
+        {
+            rule = rule[2..];
+        }
+        else if (rule.StartsWith("|"))
+        {
+            if (rule.IndexOfAny('/', ':') >= 0)
+            {
+                return false;
+            }
+
+            error = $"exact-address rule '|{rule[1..]}' is not supported; use '||name^'";
+            return false;
+        }
+
+        if (rule.EndsWith("|"))
+        {
+            rule = rule[..^1];
+        }
+
+        if (rule.EndsWith("^"))
+        {
+            rule = rule[..^1];
+        }
+
+        if (rule.IndexOfAny('/', ':', '?') >= 0 || rule.IndexOf('^') >= 0)
+        {
+            return false;
+        }
+
+        if (rule.IsEmpty)
+        {
+            error = "rule names no host";
+            return false;
+        }
+
+        if (rule.IndexOfAny(' ', '\t') >= 0)
+        {
+            error = $"'{rule}' is not an Adblock rule (hosts lines belong in a hosts or native list)";
+            return false;
+        }
+
+        name = rule.ToString();
+        return true;
+    }
+
+    // $important outranks exceptions (as in AdGuard Home); NationalDns ranks rules by specificity, so an exception at or
+    // under an important block of this file is dropped instead. Across files it cannot be: exceptions there still win.
+    private ParsedList Finish()
+    {
+        var rules = _list.Rules;
+        if (_importantBlocks.Count + _importantWildcardBlocks.Count > 0)
+        {
+            for (var i = _exceptions.Count - 1; i >= 0; i--)
+            {
+                var exception = rules[_exceptions[i]];
+                if (CoveredByImportant(exception))
+                {
+                    rules.RemoveAt(_exceptions[i]);
+                    _list.Skipped++;
+                }
+            }
+        }
+
+        return _list.ToParsedList(ListFormat.Adblock);
+    }
+
+    private bool CoveredByImportant(BlockRule exception)
+    {
+        var name = exception.Domain.AsSpan();
+        var alternate = _importantBlocks.GetAlternateLookup<ReadOnlySpan<char>>();
+        var alternateWildcard = _importantWildcardBlocks.GetAlternateLookup<ReadOnlySpan<char>>();
+        if (alternate.Contains(name) || (exception.IsWildcard && alternateWildcard.Contains(name)))
+        {
+            return true;
+        }
+
+        while (name.IndexOf('.') is var dot and >= 0)
+        {
+            name = name[(dot + 1)..];
+            if (alternate.Contains(name) || alternateWildcard.Contains(name))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}

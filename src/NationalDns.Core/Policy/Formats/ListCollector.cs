@@ -1,0 +1,24 @@
+namespace NationalDns.Policy.Formats;
+
+/// <summary>What a format parser gathers from one file: rules, bad lines, and the count of lines that carry no DNS rule.</summary>
+internal sealed class ListCollector(string displayPath)
+{
+    private readonly List<BlockRule> _rules = [];
+    private readonly List<ListProblem> _problems = [];
+
+    public string DisplayPath { get; } = displayPath;
+
+    public List<BlockRule> Rules => _rules;
+
+    /// <summary>Entries that are valid in their format but mean nothing to a DNS server (cosmetic rules, IP-only rows).</summary>
+    public int Skipped { get; set; }
+
+    public void Add(BlockRule rule) => _rules.Add(rule);
+
+    public void Reject(int line, string reason) => _problems.Add(new ListProblem(new RuleSource(DisplayPath, line), reason));
+
+    public RuleSource Source(int line, string? basis = null) => new(DisplayPath, line, basis);
+
+    public ParsedList ToParsedList(ListFormat format, ListProblem? fileProblem = null) =>
+        new(DisplayPath, _rules, _problems) { Format = format, Skipped = Skipped, FileProblem = fileProblem };
+}

@@ -1,0 +1,190 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace NationalDns.Policy.Formats;
+
+/// <summary>
+/// A Response Policy Zone (the RPZ draft, as BIND and Unbound read it) as rules. The trigger is the owner name relative
+/// to the zone's origin; <c>*.name</c> is a wildcard trigger. The policy is the record:
+/// <c>CNAME .</c> → nxdomain, <c>CNAME *.</c> → nodata, <c>CNAME rpz-passthru.</c> → exception,
+/// <c>CNAME rpz-drop.</c> → drop, <c>CNAME rpz-tcp-only.</c> → tcp-only, and A/AAAA local data → sinkhole to those
+/// addresses (an owner's A and AAAA records become one rule). The apex's SOA and NS records are the zone's own and are
+/// not rules. Triggers on addresses (<c>rpz-ip</c>, <c>rpz-nsip</c>, <c>rpz-nsdname</c>, <c>rpz-client-ip</c>), CNAME
+/// rewrites to another name and other local-data types are bad lines: NationalDns matches query names only.
+/// </summary>
+internal sealed class RpzParser
+{
+    private static readonly string[] UnsupportedTriggers = ["rpz-ip", "rpz-nsip", "rpz-nsdname", "rpz-client-ip"];
+
+    private readonly ListCollector _list;
+    private readonly ZoneFileReader _zone;
+
+    // Where each owner's sinkhole rule sits, so its A and AAAA records merge into one rule.
+    private readonly Dictionary<(string Domain, bool IsWildcard), int> _sinkholes = [];
+
+    private RpzParser(string displayPath)
+    {
+        _list = new ListCollector(displayPath);
+        _zone = new ZoneFileReader(_list);
+    }
+
+    public static ParsedList Parse(ReadOnlySpan<byte> content, string displayPath)
+    {
+        var parser = new RpzParser(displayPath);
+        var lines = new ListLines(TextEncodings.WithoutUtf8Bom(content));
+        while (lines.TryNext(out var bytes))
+        {
+            if (!Utf8Text.TryDecode(bytes, out var line, out var error))
+            {
+                parser._list.Reject(lines.Number, error!);
+                continue;
+            }
+
+            if (parser._zone.Read(line, lines.Number) is { } record)
+            {
+                parser.Apply(record);
+            }
+        }
+
+        parser._zone.Finish();
+        return parser._list.ToParsedList(ListFormat.Rpz);
+    }
+
+    private void Apply(ZoneRecord record)
+    {
+        var origin = _zone.Apex ?? string.Empty;
+        if (record.OwnerName.Origin != origin && record.Owner == origin) // a name relative to the apex is never the apex
+        {
+            if (record.Type is not ("SOA" or "NS"))
+            {
+                _list.Reject(record.Line, $"a {record.Type} record at the zone apex is not a policy");
+            }
+
+            return;
+        }
+
+        if (!TryTrigger(record, origin, out var domain, out var isWildcard, out var triggerError))
+        {
+            _list.Reject(record.Line, triggerError);
+            return;
+        }
+
+        switch (record.Type)
+        {
+            case "CNAME":
+                ApplyCname(record, domain, isWildcard);
+                break;
+            case "A" or "AAAA":
+                ApplyLocalData(record, domain, isWildcard);
+                break;
+            default:
+                _list.Reject(record.Line, $"{record.Type} local data is not supported (only CNAME policies and A/AAAA)");
+                break;
+        }
+    }
+
+    private void ApplyCname(ZoneRecord record, string domain, bool isWildcard)
+    {
+        if (record.Data.Count != 1)
+        {
+            _list.Reject(record.Line, "CNAME takes one target");
+            return;
+        }
+
+        var target = record.Data[0].ToLowerInvariant();
+        BlockAction? action = target switch
+        {
+            "." => BlockAction.NxDomain,
+            "*." => BlockAction.NoData,
+            "rpz-drop." => BlockAction.Drop,
+            "rpz-tcp-only." => BlockAction.TcpOnly,
+            _ => null,
+        };
+        var isException = target == "rpz-passthru.";
+        if (action is null && !isException)
+        {
+            _list.Reject(record.Line, $"CNAME to '{record.Data[0]}' rewrites the name, which is not supported (use ., *., rpz-passthru., rpz-drop. or rpz-tcp-only.)");
+            return;
+        }
+
+        _list.Add(new BlockRule(domain, isWildcard, isException, action ?? BlockAction.NxDomain, _list.Source(record.Line)));
+    }
+
+    private void ApplyLocalData(ZoneRecord record, string domain, bool isWildcard)
+    {
+        var family = record.Type == "A" ? AddressFamily.InterNetwork : AddressFamily.InterNetworkV6;
+        if (record.Data.Count != 1 || !IPAddress.TryParse(record.Data[0], out var address) || address.AddressFamily != family ||
+            (family == AddressFamily.InterNetwork && record.Data[0].AsSpan().Count('.') != 3))
+        {
+            _list.Reject(record.Line, $"bad {record.Type} address '{string.Join(' ', record.Data)}'");
+            return;
+        }
+
+        var key = (domain, isWildcard);
+        if (!_sinkholes.TryGetValue(key, out var index))
+        {
+            _sinkholes[key] = _list.Rules.Count;
+            var action = family == AddressFamily.InterNetwork
+                ? new BlockAction(BlockActionKind.Sinkhole, SinkholeV4: address)
+                : new BlockAction(BlockActionKind.Sinkhole, SinkholeV6: address);
+            _list.Add(new BlockRule(domain, isWildcard, IsException: false, action, _list.Source(record.Line)));
+            return;
+        }
+
+        var rule = _list.Rules[index];
+        var existing = family == AddressFamily.InterNetwork ? rule.Action.SinkholeV4 : rule.Action.SinkholeV6;
+        if (existing is not null)
+        {
+            _list.Reject(record.Line, $"a second {record.Type} record for '{rule.Pattern}': a sinkhole has one address per family");
+            return;
+        }
+
+        _list.Rules[index] = rule with
+        {
+            Action = family == AddressFamily.InterNetwork ? rule.Action with { SinkholeV4 = address } : rule.Action with { SinkholeV6 = address },
+        };
+    }
+
+    private static bool TryTrigger(ZoneRecord record, string origin, out string domain, out bool isWildcard, [System.Diagnostics.CodeAnalysis.NotNullWhen(false)] out string? error)
+    {
+        domain = string.Empty;
+        isWildcard = false;
+        var owner = record.OwnerName.Origin == origin ? record.OwnerName.Name : record.Owner;
+        if (origin.Length > 0 && record.OwnerName.Origin != origin)
+        {
+            if (!owner.EndsWith(origin, StringComparison.Ordinal) || owner.Length <= origin.Length || owner[^(origin.Length + 1)] != '.')
+            {
+                error = $"owner '{owner}.' is outside the zone '{origin}.'";
+                return false;
+            }
+
+            owner = owner[..^(origin.Length + 1)];
+        }
+
+        var lastDot = owner.LastIndexOf('.');
+        var lastLabel = lastDot < 0 ? owner : owner[(lastDot + 1)..];
+        if (Array.IndexOf(UnsupportedTriggers, lastLabel) >= 0)
+        {
+            error = $"{lastLabel} triggers are not supported (NationalDns matches query names only)";
+            return false;
+        }
+
+        isWildcard = owner.StartsWith("*.", StringComparison.Ordinal);
+        var name = isWildcard ? owner[2..] : owner;
+        if (name.Contains('*', StringComparison.Ordinal))
+        {
+            error = $"invalid name '{owner}': '*' is only allowed as a whole first label ('*.example.com')";
+            return false;
+        }
+
+        if (!DomainNames.TryNormalizeCore(name, out var normalized, out var reason))
+        {
+            error = $"invalid name '{owner}': {reason}";
+            return false;
+        }
+
+        domain = normalized;
+        error = null;
+        return true;
+    }
+}
