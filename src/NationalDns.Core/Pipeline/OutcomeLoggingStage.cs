@@ -67,11 +67,11 @@ public sealed partial class OutcomeLoggingStage : IQueryStage
         var elapsed = ElapsedMs(query);
         if (result.BlockedName is not { } blockedName)
         {
-            RefusalLog.Refused(_logger, queryName, queryType, query.Client.ToString(), action, rule.Pattern, rule.Source.ToString(), elapsed);
+            RefusalLog.Refused(_logger, queryName, queryType, query.Client.ToString(), action, rule.Pattern, rule.Source.ToString(), elapsed, result.Group ?? RefusalLog.NoGroup);
         }
         else
         {
-            RefusalLog.RefusedViaCname(_logger, queryName, queryType, query.Client.ToString(), blockedName, action, rule.Pattern, rule.Source.ToString(), elapsed);
+            RefusalLog.RefusedViaCname(_logger, queryName, queryType, query.Client.ToString(), blockedName, action, rule.Pattern, rule.Source.ToString(), elapsed, result.Group ?? RefusalLog.NoGroup);
         }
     }
 

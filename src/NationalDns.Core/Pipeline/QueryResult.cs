@@ -9,9 +9,11 @@ namespace NationalDns.Pipeline;
 /// <param name="Rule">The blocklist rule that decided it, for blocked and dropped queries.</param>
 /// <param name="BlockedName">For a block reached through the upstream's CNAME chain, the target the rule matched; null when the query name itself matched.</param>
 /// <param name="Detail">A short free-text reason for failures and rejections.</param>
+/// <param name="Group">The client group the blocklist placed the client in, or null for none.</param>
 public sealed record QueryResult(
     DnsMessage? Response,
     QueryOutcome Outcome,
     BlockRule? Rule = null,
     string? BlockedName = null,
-    string? Detail = null);
+    string? Detail = null,
+    string? Group = null);

@@ -1,14 +1,27 @@
+using NationalDns.Policy.Time;
+
 namespace NationalDns.Policy;
 
 /// <summary>
 /// One rule from a list. <see cref="Domain"/> is normalised (lower case, ASCII/punycode, no trailing dot).
 /// A plain rule covers the domain and every name under it; a wildcard rule (<c>*.x</c>) only the names under it.
 /// An exception rule (<c>@@x</c>) is never blocked and outranks a block rule of equal specificity.
+/// A rule may exist only within a <see cref="Window"/> of time and only for the clients of one <see cref="Group"/>.
 /// </summary>
 public sealed record BlockRule(string Domain, bool IsWildcard, bool IsException, BlockAction Action, RuleSource Source)
 {
-    /// <summary>The rule as it would be written in a list (<c>@@*.example.net</c>).</summary>
-    public string Pattern => (IsException ? "@@" : string.Empty) + (IsWildcard ? "*." : string.Empty) + Domain;
+    /// <summary>When the rule is in force (<c>from=</c>, <c>until=</c>); always by default.</summary>
+    public RuleWindow Window { get; init; }
+
+    /// <summary>The client group the rule is for (<c>group=</c>, or a list under <c>groups/NAME/</c>); null for everyone.</summary>
+    public string? Group { get; init; }
+
+    /// <summary>The rule as it would be written in a list (<c>@@*.example.net</c>); <c>*</c> for a group's allowlist regime.</summary>
+    public string Pattern => Domain.Length == 0 ? "*" : (IsException ? "@@" : string.Empty) + (IsWildcard ? "*." : string.Empty) + Domain;
+
+    /// <summary>Whether the rule applies at <paramref name="context"/>'s moment to its client.</summary>
+    public bool AppliesTo(in RuleContext context) =>
+        Window.Contains(context.At) && (Group is null || string.Equals(Group, context.Group?.Name, StringComparison.Ordinal));
 
     public override string ToString() => $"{Pattern} ({Source})";
 }

@@ -2,6 +2,7 @@ using System.Collections.Frozen;
 using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using System.Net.Sockets;
+using NationalDns.Policy.Time;
 
 namespace NationalDns.Policy;
 
@@ -47,6 +48,13 @@ internal sealed class BlocklistLineParser(string displayPath, BlockAction defaul
 
     private void ParseRuleLine(string[] words, int lineNumber)
     {
+        if (!RuleOptions.TrySplit(words, out var options, out var optionError))
+        {
+            Reject(lineNumber, optionError);
+            return;
+        }
+
+        words = options.Rest;
         var token = words[0];
         var isException = token.StartsWith(ExceptionPrefix, StringComparison.Ordinal);
         BlockAction? action;
@@ -78,7 +86,11 @@ internal sealed class BlocklistLineParser(string displayPath, BlockAction defaul
             return;
         }
 
-        _rules.Add(new BlockRule(domain, isWildcard, isException, action, new RuleSource(displayPath, lineNumber)));
+        _rules.Add(new BlockRule(domain, isWildcard, isException, action, new RuleSource(displayPath, lineNumber))
+        {
+            Window = options.Window,
+            Group = options.Group,
+        });
     }
 
     private void ParseHostsLine(string[] words, IPAddress address, int lineNumber)

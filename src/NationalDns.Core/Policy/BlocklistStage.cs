@@ -1,6 +1,8 @@
 using ARSoft.Tools.Net;
 using ARSoft.Tools.Net.Dns;
 using NationalDns.Pipeline;
+using NationalDns.Policy.Groups;
+using NationalDns.Policy.Time;
 
 namespace NationalDns.Policy;
 
@@ -16,11 +18,19 @@ public sealed class BlocklistStage : IQueryStage
 
     private readonly IRuleSetSource _rules;
     private readonly BlockedResponses _responses;
+    private readonly RuleClock _clock;
+    private readonly ClientGroups _groups;
 
-    public BlocklistStage(IRuleSetSource rules, BlockedResponses responses)
+    /// <param name="rules">The rule set in force.</param>
+    /// <param name="responses">Builds blocked answers.</param>
+    /// <param name="clock">The moment rules are evaluated at, read per query (the real time unless given).</param>
+    /// <param name="groups">The client groups (none unless given).</param>
+    public BlocklistStage(IRuleSetSource rules, BlockedResponses responses, RuleClock? clock = null, ClientGroups? groups = null)
     {
         _rules = rules;
         _responses = responses;
+        _clock = clock ?? RuleClock.System;
+        _groups = groups ?? ClientGroups.None;
     }
 
     public ValueTask<QueryResult> HandleAsync(QueryContext query, QueryHandler next, CancellationToken cancellationToken)
@@ -31,22 +41,25 @@ public sealed class BlocklistStage : IQueryStage
         // One snapshot per query: a reload in the middle never mixes two lists.
         var rules = _rules.Current;
         var name = query.Question.Name;
-        var rule = rules.Match(DomainNames.FromWire(name));
+
+        // Windows are evaluated now, not at load: a rule whose window opens while the server runs applies at once.
+        var context = new RuleContext(_clock.Now, _groups.Find(query.Client.Address));
+        var rule = rules.Match(DomainNames.FromWire(name), context);
         if (rule is { IsException: false })
         {
-            return ValueTask.FromResult(Block(query, rule, name, chain: null));
+            return ValueTask.FromResult(Block(query, rule, name, chain: null, context));
         }
 
         var forwarded = next(query, cancellationToken);
         return forwarded.IsCompletedSuccessfully
-            ? ValueTask.FromResult(InspectChain(query, forwarded.Result, rules))
-            : AwaitAndInspect(query, forwarded, rules);
+            ? ValueTask.FromResult(InspectChain(query, forwarded.Result, rules, context))
+            : AwaitAndInspect(query, forwarded, rules, context);
     }
 
-    private async ValueTask<QueryResult> AwaitAndInspect(QueryContext query, ValueTask<QueryResult> forwarded, RuleSet rules) =>
-        InspectChain(query, await forwarded, rules);
+    private async ValueTask<QueryResult> AwaitAndInspect(QueryContext query, ValueTask<QueryResult> forwarded, RuleSet rules, RuleContext context) =>
+        InspectChain(query, await forwarded, rules, context);
 
-    private QueryResult InspectChain(QueryContext query, QueryResult result, RuleSet rules)
+    private QueryResult InspectChain(QueryContext query, QueryResult result, RuleSet rules, RuleContext context)
     {
         // Cached answers are checked too: a rule added after an answer was cached must cut its chain at once.
         if (result.Outcome is not (QueryOutcome.Forwarded or QueryOutcome.Cached)
@@ -62,10 +75,10 @@ public sealed class BlocklistStage : IQueryStage
         {
             chain.Add(link);
             current = link.CanonicalName;
-            var rule = rules.Match(DomainNames.FromWire(current));
-            if (rule is { IsException: false })
+            var rule = rules.Match(DomainNames.FromWire(current), context);
+            if (rule is { IsException: false } && rule != context.Group?.RegimeRule)
             {
-                return Block(query, rule, current, chain);
+                return Block(query, rule, current, chain, context);
             }
         }
 
@@ -85,10 +98,10 @@ public sealed class BlocklistStage : IQueryStage
         return null;
     }
 
-    private QueryResult Block(QueryContext query, BlockRule rule, DomainName blockedName, IReadOnlyList<DnsRecordBase>? chain)
+    private QueryResult Block(QueryContext query, BlockRule rule, DomainName blockedName, IReadOnlyList<DnsRecordBase>? chain, in RuleContext context)
     {
         var response = _responses.Create(query.Query, rule, blockedName, chain);
         var outcome = response is null ? QueryOutcome.Dropped : QueryOutcome.Blocked;
-        return new QueryResult(response, outcome, rule, chain is null ? null : DomainNames.FromWire(blockedName));
+        return new QueryResult(response, outcome, rule, chain is null ? null : DomainNames.FromWire(blockedName), Group: context.Group?.Name);
     }
 }

@@ -3,6 +3,8 @@ using System.Text;
 using Microsoft.Extensions.Logging;
 using NationalDns.Pipeline;
 using NationalDns.Policy;
+using NationalDns.Policy.Groups;
+using NationalDns.Policy.Time;
 using NationalDns.Server.Transport;
 
 namespace NationalDns.Server.FastPath;
@@ -19,13 +21,17 @@ public sealed class BlockedFastPath : IUdpFastPath
     private readonly BlockedAnswerWriter _writer;
     private readonly TimeProvider _time;
     private readonly ILogger<OutcomeLoggingStage> _logger;
+    private readonly RuleClock _clock;
+    private readonly ClientGroups _groups;
 
-    public BlockedFastPath(IRuleSetSource rules, BlockingOptions options, TimeProvider time, ILogger<OutcomeLoggingStage> logger)
+    public BlockedFastPath(IRuleSetSource rules, BlockingOptions options, TimeProvider time, ILogger<OutcomeLoggingStage> logger, RuleClock? clock = null, ClientGroups? groups = null)
     {
         _rules = rules;
         _writer = new BlockedAnswerWriter(options);
         _time = time;
         _logger = logger;
+        _clock = clock ?? RuleClock.System;
+        _groups = groups ?? ClientGroups.None;
     }
 
     public int TryAnswer(ReadOnlySpan<byte> query, Span<byte> answer, SocketAddress client)
@@ -39,8 +45,11 @@ public sealed class BlockedFastPath : IUdpFastPath
         }
 
         name = name[..parsed.NameLength];
-        var rule = _rules.Current.Match(name);
-        if (rule is null || rule.IsException || answer.Length < BlockedAnswerWriter.MaxAnswerSize(query.Length, rule))
+        // Windows and groups are evaluated per query, exactly as BlocklistStage does. A group's allowlist-regime rule has
+        // no domain to write a SOA for, so the full pipeline answers it.
+        var group = _groups.Find(client);
+        var rule = _rules.Current.Match(name, new RuleContext(_clock.Now, group));
+        if (rule is null || rule.IsException || rule.Domain.Length == 0 || answer.Length < BlockedAnswerWriter.MaxAnswerSize(query.Length, rule))
         {
             return IUdpFastPath.NotHandled;
         }
@@ -48,18 +57,18 @@ public sealed class BlockedFastPath : IUdpFastPath
         var length = rule.Action.Kind == BlockActionKind.Drop ? 0 : _writer.Write(query, parsed, name, labelOffsets, rule, answer);
         if (_logger.IsEnabled(LogLevel.Information))
         {
-            LogRefusal(query, parsed, rule, client, started);
+            LogRefusal(query, parsed, rule, client, started, group);
         }
 
         return length;
     }
 
-    private void LogRefusal(ReadOnlySpan<byte> query, in WireQuery parsed, BlockRule rule, SocketAddress client, long started)
+    private void LogRefusal(ReadOnlySpan<byte> query, in WireQuery parsed, BlockRule rule, SocketAddress client, long started, ClientGroup? group)
     {
         var elapsed = Math.Round(_time.GetElapsedTime(started).TotalMilliseconds, 3);
         var type = DnsText.TypeName((ARSoft.Tools.Net.Dns.RecordType)parsed.QueryType);
         var from = ClientEndPoint.FromSocketAddress(client).ToString();
-        RefusalLog.Refused(_logger, QuestionName(query, parsed.QuestionEnd), type, from, rule.Action.ToString(), rule.Pattern, rule.Source.ToString(), elapsed);
+        RefusalLog.Refused(_logger, QuestionName(query, parsed.QuestionEnd), type, from, rule.Action.ToString(), rule.Pattern, rule.Source.ToString(), elapsed, group?.Name ?? RefusalLog.NoGroup);
     }
 
     // The name as the client wrote it (letter case kept), for the log; WireQuery vouched for its shape.

@@ -83,6 +83,8 @@ public static class SettingsReader
             Cache = ReadCache(configuration),
             LogFile = Blank(configuration["LogFile"]),
             LogLevel = Level(configuration["LogLevel"]),
+            At = PolicySettings.ReadAt(configuration),
+            Groups = PolicySettings.ReadGroups(configuration),
         };
     }
 

@@ -4,6 +4,7 @@ using NationalDns.Caching;
 using NationalDns.Configuration;
 using NationalDns.Pipeline;
 using NationalDns.Policy;
+using NationalDns.Policy.Time;
 using NationalDns.Resolution;
 using NationalDns.Server.FastPath;
 using NationalDns.Server.Hosting;
@@ -43,6 +44,11 @@ internal static class NationalDnsHost
         services.AddSingleton(holder);
         services.AddSingleton<IRuleSetSource>(holder);
         services.AddHostedService<BlocklistWatcher>();
+
+        // Time and place: rule windows are read against this clock on every query (--at shifts where it starts), and
+        // the client's group is looked up per query too.
+        services.AddSingleton(sp => new RuleClock(sp.GetRequiredService<TimeProvider>(), settings.At));
+        services.AddSingleton(settings.Groups);
 
         services.AddSingleton<BlockedResponses>();
         services.AddSingleton<IUpstreamResolver, DnsClientUpstreamResolver>();
