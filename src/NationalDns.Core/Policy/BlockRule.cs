@@ -10,6 +10,9 @@ namespace NationalDns.Policy;
 /// </summary>
 public sealed record BlockRule(string Domain, bool IsWildcard, bool IsException, BlockAction Action, RuleSource Source)
 {
+    /// <summary>The domain of a rule written for the root, every name: a group's allowlist regime (its SOA is the root's).</summary>
+    public const string RootDomain = ".";
+
     /// <summary>When the rule is in force (<c>from=</c>, <c>until=</c>); always by default.</summary>
     public RuleWindow Window { get; init; }
 
@@ -17,7 +20,7 @@ public sealed record BlockRule(string Domain, bool IsWildcard, bool IsException,
     public string? Group { get; init; }
 
     /// <summary>The rule as it would be written in a list (<c>@@*.example.net</c>); <c>*</c> for a group's allowlist regime.</summary>
-    public string Pattern => Domain.Length == 0 ? "*" : (IsException ? "@@" : string.Empty) + (IsWildcard ? "*." : string.Empty) + Domain;
+    public string Pattern => Domain == RootDomain ? "*" : (IsException ? "@@" : string.Empty) + (IsWildcard ? "*." : string.Empty) + Domain;
 
     /// <summary>Whether the rule applies at <paramref name="context"/>'s moment to its client.</summary>
     public bool AppliesTo(in RuleContext context) =>

@@ -49,7 +49,7 @@ public sealed class BlockedFastPath : IUdpFastPath
         // no domain to write a SOA for, so the full pipeline answers it.
         var group = _groups.Find(client);
         var rule = _rules.Current.Match(name, new RuleContext(_clock.Now, group));
-        if (rule is null || rule.IsException || rule.Domain.Length == 0 || answer.Length < BlockedAnswerWriter.MaxAnswerSize(query.Length, rule))
+        if (rule is null || rule.IsException || rule.Domain == BlockRule.RootDomain || answer.Length < BlockedAnswerWriter.MaxAnswerSize(query.Length, rule))
         {
             return IUdpFastPath.NotHandled;
         }

@@ -20,7 +20,7 @@ public sealed class ClientGroup
         // One rule object per group, written for the root: it is the least specific rule there can be, so every rule
         // on a list outranks it, and it has no SOA owner of its own to invent.
         RegimeRule = regime == GroupRegime.Allowlist
-            ? new BlockRule(string.Empty, IsWildcard: false, IsException: false, regimeAction ?? DefaultRegimeAction, new RuleSource($"allowlist regime of group {name}", 0)) { Group = name }
+            ? new BlockRule(BlockRule.RootDomain, IsWildcard: false, IsException: false, regimeAction ?? DefaultRegimeAction, new RuleSource($"allowlist regime of group {name}", 0)) { Group = name }
             : null;
     }
 
