@@ -35,7 +35,8 @@ public sealed record BlockRule(string Domain, bool IsWildcard, bool IsException,
 
     /// <summary>Whether the rule applies at <paramref name="context"/>'s moment to its client.</summary>
     public bool AppliesTo(in RuleContext context) =>
-        Window.Contains(context.At) && (Group is null || string.Equals(Group, context.Group?.Name, StringComparison.Ordinal));
+        _conditions is not { } conditions
+        || (conditions.Window.Contains(context.At) && (conditions.Group is null || string.Equals(conditions.Group, context.Group?.Name, StringComparison.Ordinal)));
 
     public override string ToString() => $"{Pattern} ({Source})";
 }
