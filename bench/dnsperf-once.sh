@@ -11,7 +11,7 @@
 #               (≈ 0 when the server answers from its cache, tens of µs when it forwards)
 #   RATE        fixed offered load (dnsperf -Q) and per-query latencies (-v): adds p50_ms, p99_ms
 #   CLIENTS=8 OUTSTANDING=200   dnsperf -c / -q (one sender thread, -T 1)
-# Output: wl=… secs=… qps=… completed=… lost_pct=… avg_ms=… rcodes=… rcode_ok=0|1 [p50_ms p99_ms]
+# Output: wl=… secs=… qps=… completed=… lost_pct=… avg_ms=… rcodes=… rcode_ok=0|1 [p50_ms p99_ms p999_ms max_ms]
 #         [srv_us_per_q srv_cpu_pct] [up_us_per_q]
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -62,7 +62,7 @@ percentiles=""
 if [ -n "${RATE:-}" ]; then
   # -v prints "> RCODE name type seconds" per answered query
   percentiles=$(awk '$1 == ">" && NF == 5 { print $5 * 1000 }' "$out" | sort -g |
-    awk '{ v[NR] = $1 } END { if (NR) printf "p50_ms=%.3f p99_ms=%.3f", v[int(NR * 0.50) + 1], v[int(NR * 0.99) + 1] }')
+    awk '{ v[NR] = $1 } END { if (NR) printf "p50_ms=%.3f p99_ms=%.3f p999_ms=%.3f max_ms=%.3f", v[int(NR * 0.50) + 1], v[int(NR * 0.99) + 1], v[int(NR * 0.999) + 1], v[NR] }')
 fi
 
 awk -v wl="$WL" -v expect="$expect" -v t0="$t0" -v t1="$t1" -v u0="$u0" -v u1="$u1" -v hz="$(getconf CLK_TCK)" -v pct="$percentiles" '

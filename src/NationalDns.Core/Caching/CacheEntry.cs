@@ -21,6 +21,10 @@ internal sealed class CacheEntry
     // bouncing the cache line between cores.
     private volatile bool _referenced;
 
+    // Made on the first fast-path hit of each kind; a race makes one twice, harmlessly. Unusable ones keep a marker.
+    private volatile object? _plainWire;
+    private volatile object? _ednsWire;
+
     public CacheEntry(CacheKey key, DnsMessage upstream, int lifetimeSeconds, long storedAt, long expiresAt)
     {
         Key = key;
@@ -59,6 +63,13 @@ internal sealed class CacheEntry
     public int Slot { get; set; } = -1;
 
     public bool IsExpired(long now) => now >= ExpiresAt;
+
+    /// <summary>The answer as bytes for the UDP fast path, for a client with or without EDNS; null when it cannot be served that way.</summary>
+    public WireAnswer? WireAnswerFor(bool edns) => edns
+        ? (_ednsWire ??= (object?)WireAnswer.TryCreate(this, edns: true) ?? NoWireAnswer) as WireAnswer
+        : (_plainWire ??= (object?)WireAnswer.TryCreate(this, edns: false) ?? NoWireAnswer) as WireAnswer;
+
+    private static readonly object NoWireAnswer = new();
 
     public void MarkUsed()
     {

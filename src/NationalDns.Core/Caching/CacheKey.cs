@@ -4,30 +4,42 @@ using ARSoft.Tools.Net.Dns;
 namespace NationalDns.Caching;
 
 /// <summary>
-/// What two queries must share to share a cached answer: the question name (letter case ignored, label by label),
+/// What two queries must share to share a cached answer: the question name (ASCII letter case ignored, label by label),
 /// type and class, and the DO and CD bits, so DNSSEC-aware and plain answers never mix.
 /// </summary>
 /// <remarks>
-/// The name is compared on the query's own <see cref="DomainName"/> labels rather than on a lower-cased copy,
-/// so a lookup allocates nothing. The hash is the framework's randomised string hash, so names chosen by a client
-/// cannot be crafted to collide.
+/// The name is held in one canonical string: labels lower-cased (ASCII only, as DNS compares names), joined by dots,
+/// with a dot or backslash inside a label escaped, so <c>a.b</c> as one label never meets <c>a</c>, <c>b</c>. For the
+/// plain names that make up nearly all traffic this is the name as written in lower case, which lets the UDP fast
+/// path look an entry up from the characters it decoded in place (<see cref="CacheLookup"/>) without allocating.
+/// Hashes are the framework's randomised string hash, so names chosen by a client cannot be crafted to collide.
 /// </remarks>
 internal readonly struct CacheKey : IEquatable<CacheKey>
 {
-    private readonly DomainName _name;
-    private readonly RecordType _type;
-    private readonly RecordClass _class;
-    private readonly bool _dnssecOk;
-    private readonly bool _checkingDisabled;
-
     public CacheKey(DomainName name, RecordType type, RecordClass recordClass, bool dnssecOk, bool checkingDisabled)
+        : this(CanonicalName(name), (ushort)type, (ushort)recordClass, dnssecOk, checkingDisabled)
     {
-        _name = name;
-        _type = type;
-        _class = recordClass;
-        _dnssecOk = dnssecOk;
-        _checkingDisabled = checkingDisabled;
     }
+
+    public CacheKey(string canonicalName, ushort type, ushort recordClass, bool dnssecOk, bool checkingDisabled)
+    {
+        Name = canonicalName;
+        Type = type;
+        Class = recordClass;
+        DnssecOk = dnssecOk;
+        CheckingDisabled = checkingDisabled;
+    }
+
+    /// <summary>The canonical name (see remarks).</summary>
+    public string Name { get; }
+
+    public ushort Type { get; }
+
+    public ushort Class { get; }
+
+    public bool DnssecOk { get; }
+
+    public bool CheckingDisabled { get; }
 
     /// <summary>The key of a validated query (exactly one question).</summary>
     public static CacheKey For(DnsMessage query)
@@ -37,58 +49,104 @@ internal readonly struct CacheKey : IEquatable<CacheKey>
     }
 
     public bool Equals(CacheKey other) =>
-        _type == other._type
-        && _class == other._class
-        && _dnssecOk == other._dnssecOk
-        && _checkingDisabled == other._checkingDisabled
-        && SameName(_name, other._name);
+        Type == other.Type && Class == other.Class && DnssecOk == other.DnssecOk && CheckingDisabled == other.CheckingDisabled
+        && string.Equals(Name, other.Name, StringComparison.Ordinal);
 
     public override bool Equals(object? obj) => obj is CacheKey other && Equals(other);
 
-    public override int GetHashCode()
-    {
-        var hash = new HashCode();
-        foreach (var label in _name.Labels)
-        {
-            hash.Add(string.GetHashCode(label, StringComparison.OrdinalIgnoreCase));
-        }
-
-        hash.Add(_type);
-        hash.Add(_class);
-        hash.Add(_dnssecOk);
-        hash.Add(_checkingDisabled);
-        return hash.ToHashCode();
-    }
+    public override int GetHashCode() => Hash(Name, Type, Class, DnssecOk, CheckingDisabled);
 
     public override string ToString() =>
-        $"{_name} {_type} {_class}{(_dnssecOk ? " +do" : string.Empty)}{(_checkingDisabled ? " +cd" : string.Empty)}";
+        $"{Name} {(RecordType)Type} {(RecordClass)Class}{(DnssecOk ? " +do" : string.Empty)}{(CheckingDisabled ? " +cd" : string.Empty)}";
 
     public static bool operator ==(CacheKey left, CacheKey right) => left.Equals(right);
 
     public static bool operator !=(CacheKey left, CacheKey right) => !left.Equals(right);
 
-    private static bool SameName(DomainName a, DomainName b)
+    /// <summary>The one hash both <see cref="CacheKey"/> and <see cref="CacheLookup"/> use, so either finds the other's entries.</summary>
+    internal static int Hash(ReadOnlySpan<char> name, ushort type, ushort recordClass, bool dnssecOk, bool checkingDisabled) =>
+        HashCode.Combine(string.GetHashCode(name), type | (recordClass << 16), (dnssecOk ? 1 : 0) | (checkingDisabled ? 2 : 0));
+
+    private static string CanonicalName(DomainName name)
     {
-        if (ReferenceEquals(a, b))
+        var labels = name.Labels;
+        var length = Math.Max(0, labels.Length - 1);
+        foreach (var label in labels)
         {
-            return true;
+            length += label.Length + Escapes(label);
         }
 
-        var left = a.Labels;
-        var right = b.Labels;
-        if (left.Length != right.Length)
+        return string.Create(length, labels, static (destination, labels) =>
         {
-            return false;
-        }
-
-        for (var i = 0; i < left.Length; i++)
-        {
-            if (!string.Equals(left[i], right[i], StringComparison.OrdinalIgnoreCase))
+            var position = 0;
+            for (var i = 0; i < labels.Length; i++)
             {
-                return false;
+                if (i > 0)
+                {
+                    destination[position++] = '.';
+                }
+
+                foreach (var c in labels[i])
+                {
+                    if (c is '.' or '\\')
+                    {
+                        destination[position++] = '\\';
+                    }
+
+                    destination[position++] = c is >= 'A' and <= 'Z' ? (char)(c + 32) : c;
+                }
+            }
+        });
+    }
+
+    private static int Escapes(string label)
+    {
+        var count = 0;
+        foreach (var c in label)
+        {
+            if (c is '.' or '\\')
+            {
+                count++;
             }
         }
 
-        return true;
+        return count;
     }
+}
+
+/// <summary>
+/// A cache lookup from a name the caller decoded into a buffer of its own (lower-case, no escapes needed: the UDP
+/// fast path only decodes letters, digits, '-' and '_'). Finds the same entries as the equal <see cref="CacheKey"/>.
+/// </summary>
+internal readonly ref struct CacheLookup(ReadOnlySpan<char> name, ushort type, ushort recordClass, bool dnssecOk, bool checkingDisabled)
+{
+    public ReadOnlySpan<char> Name { get; } = name;
+
+    public ushort Type { get; } = type;
+
+    public ushort Class { get; } = recordClass;
+
+    public bool DnssecOk { get; } = dnssecOk;
+
+    public bool CheckingDisabled { get; } = checkingDisabled;
+}
+
+/// <summary>Compares <see cref="CacheKey"/>s, and a <see cref="CacheLookup"/> with a key, for the cache's table.</summary>
+internal sealed class CacheKeyComparer : IEqualityComparer<CacheKey>, IAlternateEqualityComparer<CacheLookup, CacheKey>
+{
+    public static readonly CacheKeyComparer Instance = new();
+
+    public bool Equals(CacheKey x, CacheKey y) => x.Equals(y);
+
+    public int GetHashCode(CacheKey obj) => obj.GetHashCode();
+
+    public bool Equals(CacheLookup alternate, CacheKey other) =>
+        alternate.Type == other.Type && alternate.Class == other.Class && alternate.DnssecOk == other.DnssecOk
+        && alternate.CheckingDisabled == other.CheckingDisabled && alternate.Name.SequenceEqual(other.Name);
+
+    public int GetHashCode(CacheLookup alternate) =>
+        CacheKey.Hash(alternate.Name, alternate.Type, alternate.Class, alternate.DnssecOk, alternate.CheckingDisabled);
+
+    public CacheKey Create(CacheLookup alternate) =>
+        new(alternate.Name.ToString(), alternate.Type, alternate.Class, alternate.DnssecOk, alternate.CheckingDisabled);
 }

@@ -11,7 +11,8 @@ namespace NationalDns.Caching;
 /// </summary>
 public sealed class ResponseCache
 {
-    private readonly ConcurrentDictionary<CacheKey, CacheEntry> _entries = new();
+    private readonly ConcurrentDictionary<CacheKey, CacheEntry> _entries = new(CacheKeyComparer.Instance);
+    private readonly ConcurrentDictionary<CacheKey, CacheEntry>.AlternateLookup<CacheLookup> _byLookup;
     private readonly Lock _lock = new();
     private readonly ClockRing _clock;
     private readonly CacheTtlPolicy _ttl;
@@ -36,6 +37,7 @@ public sealed class ResponseCache
         _clock = new ClockRing(options.MaxEntries);
         _ttl = new CacheTtlPolicy(options);
         _time = time;
+        _byLookup = _entries.GetAlternateLookup<CacheLookup>();
     }
 
     /// <summary>False when a size bound is 0: nothing is ever stored and the caching stage passes every query on.</summary>
@@ -64,7 +66,23 @@ public sealed class ResponseCache
     /// <summary>As <see cref="TryGet"/>, without counting a hit or a miss: for a second look by a query already counted.</summary>
     internal bool TryFind(in CacheKey key, [NotNullWhen(true)] out CacheEntry? entry, out int ageSeconds)
     {
-        if (_entries.TryGetValue(key, out entry))
+        _entries.TryGetValue(key, out entry);
+        return IsLive(ref entry, out ageSeconds);
+    }
+
+    /// <summary>
+    /// As <see cref="TryFind(in CacheKey, out CacheEntry?, out int)"/>, for a name decoded straight from a datagram; a
+    /// found entry counts as a hit only when the caller says it answered from it (<see cref="CacheCounters.CountHit"/>).
+    /// </summary>
+    internal bool TryFind(scoped in CacheLookup lookup, [NotNullWhen(true)] out CacheEntry? entry, out int ageSeconds)
+    {
+        _byLookup.TryGetValue(lookup, out entry);
+        return IsLive(ref entry, out ageSeconds);
+    }
+
+    private bool IsLive([NotNullWhen(true)] ref CacheEntry? entry, out int ageSeconds)
+    {
+        if (entry is not null)
         {
             var now = _time.GetTimestamp();
             if (!entry.IsExpired(now))

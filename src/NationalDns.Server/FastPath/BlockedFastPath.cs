@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using Microsoft.Extensions.Logging;
+using NationalDns.Caching;
 using NationalDns.Pipeline;
 using NationalDns.Policy;
 using NationalDns.Policy.Groups;
@@ -21,13 +22,16 @@ public sealed class BlockedFastPath : IUdpFastPath
     private readonly BlockedAnswerWriter _writer;
     private readonly TimeProvider _time;
     private readonly ILogger<OutcomeLoggingStage> _logger;
+    private readonly CachedAnswerWriter? _cached;
     private readonly RuleClock _clock;
     private readonly ClientGroups _groups;
 
-    public BlockedFastPath(IRuleSetSource rules, BlockingOptions options, TimeProvider time, ILogger<OutcomeLoggingStage> logger, RuleClock? clock = null, ClientGroups? groups = null)
+    /// <summary>Creates the fast path; with a <paramref name="cache"/>, names the rules let through are answered from it when they can be.</summary>
+    public BlockedFastPath(IRuleSetSource rules, BlockingOptions options, TimeProvider time, ILogger<OutcomeLoggingStage> logger, ResponseCache? cache = null, RuleClock? clock = null, ClientGroups? groups = null)
     {
         _rules = rules;
         _writer = new BlockedAnswerWriter(options);
+        _cached = cache is null ? null : new CachedAnswerWriter(cache);
         _time = time;
         _logger = logger;
         _clock = clock ?? RuleClock.System;
@@ -45,11 +49,18 @@ public sealed class BlockedFastPath : IUdpFastPath
         }
 
         name = name[..parsed.NameLength];
-        // Windows and groups are evaluated per query, exactly as BlocklistStage does. A group's allowlist-regime rule has
-        // no domain to write a SOA for, so the full pipeline answers it.
+        // Windows and groups are evaluated per query, exactly as BlocklistStage does. The cache's CNAME check knows
+        // neither, so with dated or scoped rules cache hits take the pipeline. A group's allowlist-regime rule has no
+        // domain to write a SOA for, so the pipeline answers it too.
+        var rules = _rules.Current;
         var group = _groups.Find(client);
-        var rule = _rules.Current.Match(name, new RuleContext(_clock.Now, group));
-        if (rule is null || rule.IsException || rule.Domain == BlockRule.RootDomain || answer.Length < BlockedAnswerWriter.MaxAnswerSize(query.Length, rule))
+        var rule = rules.Match(name, new RuleContext(_clock.Now, group));
+        if (rule is null || rule.IsException)
+        {
+            return rules.HasConditions ? IUdpFastPath.NotHandled : _cached?.TryWrite(query, parsed, name, rules, answer) ?? IUdpFastPath.NotHandled;
+        }
+
+        if (rule.Domain == BlockRule.RootDomain || answer.Length < BlockedAnswerWriter.MaxAnswerSize(query.Length, rule))
         {
             return IUdpFastPath.NotHandled;
         }

@@ -41,6 +41,9 @@ internal static class CommandLine
         command.Options.Add(new Option<string[]>(Names.Listen) { Description = "IP:PORT to serve on, UDP and TCP (repeatable; default 127.0.0.1:1053; IPv6 as [::1]:1053)." });
         command.Options.Add(new Option<string[]>(Names.Upstream) { Description = "Upstream resolver IP[:PORT] (repeatable; default: the nameservers in /etc/resolv.conf)." });
         command.Options.Add(new Option<string>(Names.UpstreamTimeout) { Description = "How long to wait for the upstream before answering SERVFAIL (default 2s)." });
+        command.Options.Add(new Option<string>(Names.UpstreamFailures) { Description = "Failures in a row (timeout, error, SERVFAIL) after which an upstream counts as unhealthy and is only probed (default 3)." });
+        command.Options.Add(new Option<string>(Names.UpstreamProbeInterval) { Description = "How often an unhealthy upstream is probed (default 5s)." });
+        command.Options.Add(new Option<string>(Names.UpstreamProbeName) { Description = "The name asked (type NS) to probe an unhealthy upstream (default: the root, \".\")." });
         command.Options.Add(new Option<string>(Names.CacheSize) { Description = "Most answers kept in the response cache; 0 turns it off (default 100000)." });
         command.Options.Add(new Option<string>(Names.CacheMinTtl) { Description = "Keep cached answers at least this many seconds (default 0)." });
         command.Options.Add(new Option<string>(Names.CacheMaxTtl) { Description = "Keep cached answers at most this many seconds (default 86400)." });
@@ -71,6 +74,9 @@ internal static class CommandLine
         public const string Listen = "--listen";
         public const string Upstream = "--upstream";
         public const string UpstreamTimeout = "--upstream-timeout";
+        public const string UpstreamFailures = "--upstream-failures";
+        public const string UpstreamProbeInterval = "--upstream-probe-interval";
+        public const string UpstreamProbeName = "--upstream-probe-name";
         public const string Blocklist = "--blocklist";
         public const string Action = "--action";
         public const string BlockTtl = "--block-ttl";
@@ -94,6 +100,9 @@ internal static class CommandLine
             [Listen] = "Listen",
             [Upstream] = "Upstream",
             [UpstreamTimeout] = "UpstreamTimeout",
+            [UpstreamFailures] = "UpstreamFailures",
+            [UpstreamProbeInterval] = "UpstreamProbeInterval",
+            [UpstreamProbeName] = "UpstreamProbeName",
             [Blocklist] = "Blocklist",
             [Action] = "Action",
             [BlockTtl] = "BlockTtl",

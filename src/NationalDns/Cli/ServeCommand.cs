@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Runtime;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using NationalDns.Configuration;
@@ -18,6 +19,10 @@ internal static class ServeCommand
     {
         var configuration = SettingsReader.Layer(Flags.Value(parse, CommandLine.Names.Config), Flags.ToConfiguration(parse));
         var settings = SettingsReader.Read(configuration, ResolvConf.ReadSystem);
+
+        // A reload builds a whole new rule set beside the one serving; a blocking full collection of that heap stalls
+        // every answer for as long as it takes. Background collections only, unless memory runs short.
+        GCSettings.LatencyMode = GCLatencyMode.SustainedLowLatency;
 
         var logQueues = new LogQueueMonitor();
         await using var logger = NationalDnsHost.ConfigureLogging(new LoggerConfiguration(), settings, logQueues).CreateLogger();

@@ -13,7 +13,7 @@ namespace NationalDns.Configuration;
 /// <summary>
 /// Turns configuration keys into <see cref="NationalDnsSettings"/>, or a <see cref="UsageException"/> naming the one
 /// thing that is wrong. Keys: Listen, Upstream, Blocklist (lists: a JSON array or a comma-separated string),
-/// Action, BlockTtl, UpstreamTimeout, LogFile, LogLevel.
+/// Action, BlockTtl, UpstreamTimeout, UpstreamFailures, UpstreamProbeInterval, UpstreamProbeName, LogFile, LogLevel.
 /// </summary>
 public static class SettingsReader
 {
@@ -77,7 +77,7 @@ public static class SettingsReader
         return new NationalDnsSettings
         {
             Server = new ServerOptions { Listen = listen },
-            Upstream = new UpstreamOptions { Servers = upstreams, Timeout = Duration(configuration["UpstreamTimeout"], "--upstream-timeout") ?? UpstreamOptions.DefaultTimeout },
+            Upstream = ReadUpstream(configuration, upstreams),
             Blocklists = blocklists.Count == 0 ? ["blocklists"] : blocklists,
             Blocking = ReadBlocking(configuration),
             Cache = ReadCache(configuration),
@@ -85,6 +85,30 @@ public static class SettingsReader
             LogLevel = Level(configuration["LogLevel"]),
             At = PolicySettings.ReadAt(configuration),
             Groups = PolicySettings.ReadGroups(configuration),
+        };
+    }
+
+    private static UpstreamOptions ReadUpstream(IConfiguration configuration, IReadOnlyList<IPEndPoint> servers)
+    {
+        var failures = Count(configuration["UpstreamFailures"], "--upstream-failures", int.MaxValue) ?? UpstreamOptions.DefaultFailuresBeforeUnhealthy;
+        if (failures < 1)
+        {
+            throw new UsageException("--upstream-failures: must be at least 1");
+        }
+
+        var probeName = Blank(configuration["UpstreamProbeName"]) ?? ".";
+        if (!ARSoft.Tools.Net.DomainName.TryParse(probeName, out _))
+        {
+            throw new UsageException($"--upstream-probe-name: '{probeName}' is not a domain name");
+        }
+
+        return new UpstreamOptions
+        {
+            Servers = servers,
+            Timeout = Duration(configuration["UpstreamTimeout"], "--upstream-timeout") ?? UpstreamOptions.DefaultTimeout,
+            FailuresBeforeUnhealthy = (int)failures,
+            ProbeInterval = Duration(configuration["UpstreamProbeInterval"], "--upstream-probe-interval") ?? UpstreamOptions.DefaultProbeInterval,
+            ProbeName = probeName,
         };
     }
 

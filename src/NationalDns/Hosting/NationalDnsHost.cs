@@ -68,7 +68,7 @@ internal static class NationalDnsHost
             sp.GetRequiredService<ForwardingStage>(),     // terminal: everything else goes upstream, failures become SERVFAIL
         ]));
 
-        // Blocked names over UDP are answered in the receive loop, without ARSoft's per-datagram costs.
+        // Blocked names and cache hits over UDP are answered in the receive loop, without ARSoft's per-datagram costs.
         services.AddSingleton<IUdpFastPath, BlockedFastPath>();
         services.AddSingleton<QueryDispatcher>();
         services.AddSingleton<DnsServerHostedService>();

@@ -38,6 +38,29 @@ public class CacheKeyTests
         Assert.NotEqual(Key("example.org"), Key("www.example.org"));
     }
 
+    [Fact]
+    public void A_lookup_from_decoded_characters_finds_the_equal_key_and_only_that()
+    {
+        var comparer = CacheKeyComparer.Instance;
+        var key = Key("WWW.Example.org", dnssecOk: true);
+        var same = new CacheLookup("www.example.org", (ushort)RecordType.A, (ushort)RecordClass.INet, true, false);
+        var otherFlags = new CacheLookup("www.example.org", (ushort)RecordType.A, (ushort)RecordClass.INet, false, false);
+        var otherName = new CacheLookup("www.example.com", (ushort)RecordType.A, (ushort)RecordClass.INet, true, false);
+
+        Assert.True(comparer.Equals(same, key));
+        Assert.Equal(comparer.GetHashCode(key), comparer.GetHashCode(same));
+        Assert.Equal(key, comparer.Create(same));
+        Assert.False(comparer.Equals(otherFlags, key));
+        Assert.False(comparer.Equals(otherName, key));
+    }
+
+    [Fact]
+    public void Only_ASCII_letters_fold_and_dots_inside_labels_are_escaped()
+    {
+        Assert.Equal("a\\.b\\\\c.example", new CacheKey(new DomainName(["A.b\\c", "Example"]), RecordType.A, RecordClass.INet, false, false).Name);
+        Assert.NotEqual(Key("\\192.example"), Key("\\224.example"));
+    }
+
     private static CacheKey Key(string name, RecordType type = RecordType.A, RecordClass recordClass = RecordClass.INet, bool dnssecOk = false, bool checkingDisabled = false) =>
         new(DomainName.Parse(name), type, recordClass, dnssecOk, checkingDisabled);
 }

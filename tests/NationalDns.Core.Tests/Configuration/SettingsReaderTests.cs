@@ -46,6 +46,16 @@ public class SettingsReaderTests
     }
 
     [Fact]
+    public void Upstream_pool_settings_are_read_with_their_defaults()
+    {
+        var defaults = Read([]).Upstream;
+        var set = Read(new() { ["UpstreamFailures"] = "5", ["UpstreamProbeInterval"] = "750ms", ["UpstreamProbeName"] = "example.org", ["UpstreamTimeout"] = "3s" }).Upstream;
+
+        Assert.Equal((3, TimeSpan.FromSeconds(5), "."), (defaults.FailuresBeforeUnhealthy, defaults.ProbeInterval, defaults.ProbeName));
+        Assert.Equal((5, TimeSpan.FromMilliseconds(750), "example.org", TimeSpan.FromSeconds(3)), (set.FailuresBeforeUnhealthy, set.ProbeInterval, set.ProbeName, set.Timeout));
+    }
+
+    [Fact]
     public void Cache_settings_are_read_and_checked()
     {
         var settings = Read(new() { ["CacheSize"] = "500", ["CacheMinTtl"] = "10", ["CacheMaxTtl"] = "600", ["CacheNegativeMaxTtl"] = "60" });
@@ -88,6 +98,10 @@ public class SettingsReaderTests
     [InlineData("Action", "nxdomian", "--action: unknown action 'nxdomian' (expected one of: nxdomain, nodata, refused, servfail, sinkhole, drop)")]
     [InlineData("BlockTtl", "soon", "--block-ttl: 'soon' is not a number of seconds")]
     [InlineData("UpstreamTimeout", "fast", "--upstream-timeout: 'fast' is not a duration (e.g. 2s, 500ms)")]
+    [InlineData("UpstreamFailures", "0", "--upstream-failures: must be at least 1")]
+    [InlineData("UpstreamFailures", "many", "--upstream-failures: 'many' is not a whole number")]
+    [InlineData("UpstreamProbeInterval", "often", "--upstream-probe-interval: 'often' is not a duration (e.g. 2s, 500ms)")]
+    [InlineData("UpstreamProbeName", "a..b", "--upstream-probe-name: 'a..b' is not a domain name")]
     [InlineData("Listen:0", "localhost", "--listen: 'localhost' is not an IP address (write IP:PORT, or [IPv6]:PORT)")]
     [InlineData("LogLevel", "loud", "--log-level: 'loud' is not one of debug, information, warning, error")]
     [InlineData("CacheSize", "lots", "--cache-size: 'lots' is not a whole number")]

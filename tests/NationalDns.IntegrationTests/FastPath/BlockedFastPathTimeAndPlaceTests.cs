@@ -39,7 +39,7 @@ public sealed class BlockedFastPathTimeAndPlaceTests
     {
         var opening = new DateTimeOffset(2026, 2, 12, 0, 0, 0, TimeSpan.Zero);
         var time = new FakeTimeProvider(opening - TimeSpan.FromMilliseconds(1));
-        var fastPath = new BlockedFastPath(Rules("web.whatsapp.com from=2026-02-12\n"), Options, time, NullLogger<OutcomeLoggingStage>.Instance, new RuleClock(time));
+        var fastPath = new BlockedFastPath(Rules("web.whatsapp.com from=2026-02-12\n"), Options, time, NullLogger<OutcomeLoggingStage>.Instance, clock: new RuleClock(time));
 
         var before = Answer(fastPath, "web.whatsapp.com", "127.0.0.1");
         time.Advance(TimeSpan.FromMilliseconds(1));

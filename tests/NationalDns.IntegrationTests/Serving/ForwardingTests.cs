@@ -161,6 +161,22 @@ public sealed class ForwardingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_thousand_pipelined_TCP_queries_are_answered_as_each_completes_and_none_is_lost()
+    {
+        // The first query waits for an upstream that never answers (SERVFAIL after the timeout); the 999 blocked names
+        // behind it must not wait for it.
+        var queries = Enumerable.Range(0, 1000)
+            .Select(i => new QueryBuilder { Id = (ushort)i, Name = i == 0 ? FakeZone.SilentName : $"n{i}.blocked.example" }.Build());
+
+        var answers = await DnsTestClient.TcpAsync(_server.EndPoint, queries, TimeSpan.FromSeconds(20));
+
+        Assert.Equal(Enumerable.Range(0, 1000), answers.Select(a => (int)a.TransactionID).Order());
+        Assert.Equal(0, answers[^1].TransactionID);
+        Assert.Equal(ReturnCode.ServerFailure, answers[^1].ReturnCode);
+        Assert.All(answers.SkipLast(1), a => Assert.Equal(ReturnCode.NxDomain, a.ReturnCode));
+    }
+
+    [Fact]
     public async Task A_silent_upstream_gives_SERVFAIL_within_the_timeout()
     {
         var clock = Stopwatch.StartNew();

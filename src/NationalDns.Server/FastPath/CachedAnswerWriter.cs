@@ -1,0 +1,84 @@
+using System.Buffers.Binary;
+using NationalDns.Caching;
+using NationalDns.Pipeline;
+using NationalDns.Policy;
+
+namespace NationalDns.Server.FastPath;
+
+/// <summary>
+/// Answers a plain UDP query from the response cache as bytes: the entry's <see cref="WireAnswer"/> copied and patched
+/// for this query (ID, RD and CD, the question as the client wrote it, TTLs counted down, the EDNS payload size).
+/// The answer is the one the caching stage would give; whatever would need more than a patch (truncation, a CNAME
+/// chain into a name blocked since the answer was cached) is left to the full path.
+/// </summary>
+internal sealed class CachedAnswerWriter
+{
+    private const int HeaderSize = 12;
+    private const ushort ClassIn = 1;
+    private const ushort RecursionDesiredBit = 0x0100;
+    private const ushort CheckingDisabledBit = 0x0010;
+    private const int PlainUdpLimit = 512;
+
+    private readonly ResponseCache _cache;
+
+    public CachedAnswerWriter(ResponseCache cache) => _cache = cache;
+
+    /// <summary>Writes the cached answer and returns its length, or <see cref="IUdpFastPath.NotHandled"/>.</summary>
+    public int TryWrite(ReadOnlySpan<byte> packet, in WireQuery query, ReadOnlySpan<char> name, RuleSet rules, Span<byte> output)
+    {
+        if (!_cache.IsEnabled
+            || !_cache.TryFind(new CacheLookup(name, query.QueryType, ClassIn, query.DnssecOk, query.CheckingDisabled), out var entry, out var age)
+            || entry.WireAnswerFor(query.HasEdns) is not { } wire
+            || wire.QuestionEnd != query.QuestionEnd
+            || LeadsIntoBlockedName(wire, rules))
+        {
+            return IUdpFastPath.NotHandled;
+        }
+
+        var length = wire.Bytes.Length;
+        if (length > SizeLimit(query) || length > output.Length)
+        {
+            return IUdpFastPath.NotHandled;
+        }
+
+        wire.Bytes.CopyTo(output);
+        BinaryPrimitives.WriteUInt16BigEndian(output, query.Id);
+        var flags = BinaryPrimitives.ReadUInt16BigEndian(output[2..]) & ~(RecursionDesiredBit | CheckingDisabledBit);
+        flags |= (query.RecursionDesired ? RecursionDesiredBit : 0) | (query.CheckingDisabled ? CheckingDisabledBit : 0);
+        BinaryPrimitives.WriteUInt16BigEndian(output[2..], (ushort)flags);
+        packet[HeaderSize..query.QuestionEnd].CopyTo(output[HeaderSize..]);
+
+        var ttls = wire.Ttls;
+        var offsets = wire.TtlOffsets;
+        for (var i = 0; i < offsets.Length; i++)
+        {
+            BinaryPrimitives.WriteUInt32BigEndian(output[offsets[i]..], (uint)Math.Max(0L, ttls[i] - (long)age));
+        }
+
+        if (wire.PayloadSizeOffset >= 0)
+        {
+            BinaryPrimitives.WriteUInt16BigEndian(output[wire.PayloadSizeOffset..], (ushort)SizeLimit(query));
+        }
+
+        _cache.Counters.CountHit();
+        return length;
+    }
+
+    // As the pipeline answers (and advertises in OPT): plain DNS gets 512 bytes, EDNS the client's size capped at
+    // ours; more means TC=1, which the full path does.
+    private static int SizeLimit(in WireQuery query) =>
+        query.HasEdns ? Math.Clamp((int)query.UdpPayloadSize, PlainUdpLimit, Responses.MaxUdpPayload) : PlainUdpLimit;
+
+    private static bool LeadsIntoBlockedName(WireAnswer wire, RuleSet rules)
+    {
+        foreach (var target in wire.ChainTargets)
+        {
+            if (rules.Match(target) is { IsException: false })
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}
