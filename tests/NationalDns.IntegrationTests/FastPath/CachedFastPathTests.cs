@@ -105,6 +105,18 @@ public sealed class CachedFastPathTests
         Assert.Equal(ReturnCode.NxDomain, DnsMessage.Parse(new ArraySegment<byte>(_buffer, 0, length)).ReturnCode);
     }
 
+    [Fact]
+    public void With_dated_or_scoped_rules_cache_hits_are_left_to_the_pipeline_which_knows_the_client_and_the_moment()
+    {
+        StoreFixtures(false, false);
+        var query = QueryBuilder.For("www.chain.test").Build();
+        Assert.True(FastPath().TryAnswer(query, _buffer, Client) > 0);
+
+        _rules.Publish(Build("cdn.elsewhere.test from=2030-01-01\n"));
+
+        Assert.Equal(IUdpFastPath.NotHandled, FastPath().TryAnswer(query, _buffer, Client));
+    }
+
     private readonly byte[] _buffer = new byte[65535];
 
     private BlockedFastPath FastPath() =>
