@@ -10,9 +10,18 @@ namespace NationalDns.Policy.Time;
 /// </summary>
 internal readonly record struct RuleOptions(RuleWindow Window, string? Group, string[] Rest)
 {
+
     public static bool TrySplit(string[] words, out RuleOptions options, [NotNullWhen(false)] out string? error)
     {
         options = new RuleOptions(RuleWindow.Always, null, words);
+        error = null;
+
+        // Nearly every line of a large list has no options; it costs one scan, not a new word list.
+        if (!HasKeyValueWord(words))
+        {
+            return true;
+        }
+
         DateTimeOffset? from = null, until = null;
         string? group = null;
         var rest = new List<string>(words.Length) { words[0] };
@@ -76,5 +85,18 @@ internal readonly record struct RuleOptions(RuleWindow Window, string? Group, st
         options = new RuleOptions(new RuleWindow(from, until), group, rest.Count == words.Length ? words : [.. rest]);
         error = null;
         return true;
+    }
+
+    private static bool HasKeyValueWord(string[] words)
+    {
+        for (var i = 1; i < words.Length; i++)
+        {
+            if (words[i].Contains('=', StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 }
