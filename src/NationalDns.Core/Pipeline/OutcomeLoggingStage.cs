@@ -42,7 +42,7 @@ public sealed partial class OutcomeLoggingStage : IQueryStage
     {
         if (result.Throttle is { } decision && result.Rule is { } throttleRule)
         {
-            LogThrottle(query, throttleRule, decision);
+            LogThrottle(query, throttleRule, decision, result.Group ?? RefusalLog.NoGroup);
         }
 
         switch (result.Outcome)
@@ -72,15 +72,15 @@ public sealed partial class OutcomeLoggingStage : IQueryStage
         var elapsed = ElapsedMs(query);
         if (result.BlockedName is not { } blockedName)
         {
-            RefusalLog.Refused(_logger, queryName, queryType, query.Client.ToString(), action, rule.Pattern, rule.Source.ToString(), elapsed, rule.Source.Basis);
+            RefusalLog.Refused(_logger, queryName, queryType, query.Client.ToString(), action, rule.Pattern, rule.Source.ToString(), elapsed, result.Group ?? RefusalLog.NoGroup, rule.Source.Basis);
         }
         else
         {
-            RefusalLog.RefusedViaCname(_logger, queryName, queryType, query.Client.ToString(), blockedName, action, rule.Pattern, rule.Source.ToString(), elapsed, rule.Source.Basis);
+            RefusalLog.RefusedViaCname(_logger, queryName, queryType, query.Client.ToString(), blockedName, action, rule.Pattern, rule.Source.ToString(), elapsed, result.Group ?? RefusalLog.NoGroup, rule.Source.Basis);
         }
     }
 
-    private void LogThrottle(QueryContext query, BlockRule rule, Policy.Behaviours.ThrottleDecision decision)
+    private void LogThrottle(QueryContext query, BlockRule rule, Policy.Behaviours.ThrottleDecision decision, string group)
     {
         if (_logger.IsEnabled(LogLevel.Information))
         {
@@ -95,7 +95,8 @@ public sealed partial class OutcomeLoggingStage : IQueryStage
                 Math.Round(decision.Delay.TotalMilliseconds, 3),
                 decision.Dropped,
                 decision.Sequence,
-                ElapsedMs(query));
+                ElapsedMs(query),
+                group);
         }
     }
 

@@ -11,10 +11,12 @@ namespace NationalDns.Pipeline;
 /// <param name="BlockedName">For a block reached through the upstream's CNAME chain, the target the rule matched; null when the query name itself matched.</param>
 /// <param name="Detail">A short free-text reason for failures and rejections.</param>
 /// <param name="Throttle">For a query a <c>throttle</c> rule decided: its delay, or that it was dropped (<see cref="Rule"/> is that rule).</param>
+/// <param name="Group">The client group the blocklist placed the client in, or null for none.</param>
 public sealed record QueryResult(
     DnsMessage? Response,
     QueryOutcome Outcome,
     BlockRule? Rule = null,
     string? BlockedName = null,
     string? Detail = null,
-    ThrottleDecision? Throttle = null);
+    ThrottleDecision? Throttle = null,
+    string? Group = null);

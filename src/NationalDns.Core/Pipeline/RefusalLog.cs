@@ -5,49 +5,53 @@ namespace NationalDns.Pipeline;
 /// <summary>
 /// The refusal event, one per blocked or dropped query, with the properties Client, QueryName, QueryType,
 /// Action, Rule, Source and ElapsedMs, and Basis when the rule states one (a list comment, a registry decision).
-/// Written by <see cref="OutcomeLoggingStage"/> and by the UDP fast path alike.
+/// Written by <see cref="OutcomeLoggingStage"/> and by the UDP fast path alike. Every event also carries the client's
+/// group as the property Group (<c>-</c> for a client in none).
 /// </summary>
 public static partial class RefusalLog
 {
+    /// <summary>The Group property of a client in no group.</summary>
+    public const string NoGroup = "-";
+
     /// <summary>Logs a refusal; <paramref name="basis"/> is the rule's <see cref="Policy.RuleSource.Basis"/>, if any.</summary>
-    public static void Refused(ILogger logger, string queryName, string queryType, string client, string action, string rule, string source, double elapsedMs, string? basis = null)
+    public static void Refused(ILogger logger, string queryName, string queryType, string client, string action, string rule, string source, double elapsedMs, string group, string? basis = null)
     {
         if (basis is null)
         {
-            RefusedWithoutBasis(logger, queryName, queryType, client, action, rule, source, elapsedMs);
+            RefusedWithoutBasis(logger, queryName, queryType, client, action, rule, source, elapsedMs, group);
         }
         else
         {
-            RefusedWithBasis(logger, queryName, queryType, client, action, rule, source, basis, elapsedMs);
+            RefusedWithBasis(logger, queryName, queryType, client, action, rule, source, basis, elapsedMs, group);
         }
     }
 
     /// <summary>Logs a refusal decided by a CNAME target's rule; <paramref name="basis"/> as in <see cref="Refused"/>.</summary>
-    public static void RefusedViaCname(ILogger logger, string queryName, string queryType, string client, string blockedName, string action, string rule, string source, double elapsedMs, string? basis = null)
+    public static void RefusedViaCname(ILogger logger, string queryName, string queryType, string client, string blockedName, string action, string rule, string source, double elapsedMs, string group, string? basis = null)
     {
         if (basis is null)
         {
-            RefusedViaCnameWithoutBasis(logger, queryName, queryType, client, blockedName, action, rule, source, elapsedMs);
+            RefusedViaCnameWithoutBasis(logger, queryName, queryType, client, blockedName, action, rule, source, elapsedMs, group);
         }
         else
         {
-            RefusedViaCnameWithBasis(logger, queryName, queryType, client, blockedName, action, rule, source, basis, elapsedMs);
+            RefusedViaCnameWithBasis(logger, queryName, queryType, client, blockedName, action, rule, source, basis, elapsedMs, group);
         }
     }
 
-    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Refused {QueryName} {QueryType} from {Client}: {Action} by {Rule} ({Source}) in {ElapsedMs} ms")]
-    private static partial void RefusedWithoutBasis(ILogger logger, string queryName, string queryType, string client, string action, string rule, string source, double elapsedMs);
+    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Refused {QueryName} {QueryType} from {Client}: {Action} by {Rule} ({Source}) in {ElapsedMs} ms (group {Group})")]
+    private static partial void RefusedWithoutBasis(ILogger logger, string queryName, string queryType, string client, string action, string rule, string source, double elapsedMs, string group);
 
-    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Refused {QueryName} {QueryType} from {Client}: {Action} by {Rule} ({Source}; {Basis}) in {ElapsedMs} ms")]
-    private static partial void RefusedWithBasis(ILogger logger, string queryName, string queryType, string client, string action, string rule, string source, string basis, double elapsedMs);
+    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Refused {QueryName} {QueryType} from {Client}: {Action} by {Rule} ({Source}; {Basis}) in {ElapsedMs} ms (group {Group})")]
+    private static partial void RefusedWithBasis(ILogger logger, string queryName, string queryType, string client, string action, string rule, string source, string basis, double elapsedMs, string group);
 
-    [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "Refused {QueryName} {QueryType} from {Client} via CNAME {BlockedName}: {Action} by {Rule} ({Source}) in {ElapsedMs} ms")]
-    private static partial void RefusedViaCnameWithoutBasis(ILogger logger, string queryName, string queryType, string client, string blockedName, string action, string rule, string source, double elapsedMs);
+    [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "Refused {QueryName} {QueryType} from {Client} via CNAME {BlockedName}: {Action} by {Rule} ({Source}) in {ElapsedMs} ms (group {Group})")]
+    private static partial void RefusedViaCnameWithoutBasis(ILogger logger, string queryName, string queryType, string client, string blockedName, string action, string rule, string source, double elapsedMs, string group);
 
-    [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "Refused {QueryName} {QueryType} from {Client} via CNAME {BlockedName}: {Action} by {Rule} ({Source}; {Basis}) in {ElapsedMs} ms")]
-    private static partial void RefusedViaCnameWithBasis(ILogger logger, string queryName, string queryType, string client, string blockedName, string action, string rule, string source, string basis, double elapsedMs);
+    [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "Refused {QueryName} {QueryType} from {Client} via CNAME {BlockedName}: {Action} by {Rule} ({Source}; {Basis}) in {ElapsedMs} ms (group {Group})")]
+    private static partial void RefusedViaCnameWithBasis(ILogger logger, string queryName, string queryType, string client, string blockedName, string action, string rule, string source, string basis, double elapsedMs, string group);
 
     /// <summary>A <c>throttle</c> decision: the delay applied before forwarding, or that the query was dropped.</summary>
-    [LoggerMessage(EventId = 5, Level = LogLevel.Information, Message = "Throttled {QueryName} {QueryType} from {Client}: {Action} by {Rule} ({Source}), delay {DelayMs} ms, dropped {Dropped}, query {Sequence} of the rule, in {ElapsedMs} ms")]
-    public static partial void Throttled(ILogger logger, string queryName, string queryType, string client, string action, string rule, string source, double delayMs, bool dropped, long sequence, double elapsedMs);
+    [LoggerMessage(EventId = 5, Level = LogLevel.Information, Message = "Throttled {QueryName} {QueryType} from {Client}: {Action} by {Rule} ({Source}), delay {DelayMs} ms, dropped {Dropped}, query {Sequence} of the rule, in {ElapsedMs} ms (group {Group})")]
+    public static partial void Throttled(ILogger logger, string queryName, string queryType, string client, string action, string rule, string source, double delayMs, bool dropped, long sequence, double elapsedMs, string group);
 }

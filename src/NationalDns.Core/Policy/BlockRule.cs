@@ -1,14 +1,42 @@
+using NationalDns.Policy.Time;
+
 namespace NationalDns.Policy;
 
 /// <summary>
 /// One rule from a list. <see cref="Domain"/> is normalised (lower case, ASCII/punycode, no trailing dot).
 /// A plain rule covers the domain and every name under it; a wildcard rule (<c>*.x</c>) only the names under it.
 /// An exception rule (<c>@@x</c>) is never blocked and outranks a block rule of equal specificity.
+/// A rule may exist only within a <see cref="Window"/> of time and only for the clients of one <see cref="Group"/>.
 /// </summary>
 public sealed record BlockRule(string Domain, bool IsWildcard, bool IsException, BlockAction Action, RuleSource Source)
 {
-    /// <summary>The rule as it would be written in a list (<c>@@*.example.net</c>).</summary>
-    public string Pattern => (IsException ? "@@" : string.Empty) + (IsWildcard ? "*." : string.Empty) + Domain;
+    /// <summary>The domain of a rule written for the root, every name: a group's allowlist regime (its SOA is the root's).</summary>
+    public const string RootDomain = ".";
+
+    // Windows and groups are rare: a million-rule list pays one null reference per rule for them, not 56 bytes.
+    private RuleConditions? _conditions;
+
+    /// <summary>When the rule is in force (<c>from=</c>, <c>until=</c>); always by default.</summary>
+    public RuleWindow Window
+    {
+        get => _conditions?.Window ?? RuleWindow.Always;
+        init => _conditions = RuleConditions.Of(value, Group);
+    }
+
+    /// <summary>The client group the rule is for (<c>group=</c>, or a list under <c>groups/NAME/</c>); null for everyone.</summary>
+    public string? Group
+    {
+        get => _conditions?.Group;
+        init => _conditions = RuleConditions.Of(Window, value);
+    }
+
+    /// <summary>The rule as it would be written in a list (<c>@@*.example.net</c>); <c>*</c> for a group's allowlist regime.</summary>
+    public string Pattern => Domain == RootDomain ? "*" : (IsException ? "@@" : string.Empty) + (IsWildcard ? "*." : string.Empty) + Domain;
+
+    /// <summary>Whether the rule applies at <paramref name="context"/>'s moment to its client.</summary>
+    public bool AppliesTo(in RuleContext context) =>
+        _conditions is not { } conditions
+        || (conditions.Window.Contains(context.At) && (conditions.Group is null || string.Equals(conditions.Group, context.Group?.Name, StringComparison.Ordinal)));
 
     public override string ToString() => $"{Pattern} ({Source})";
 }

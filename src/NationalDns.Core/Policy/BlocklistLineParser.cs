@@ -3,6 +3,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using System.Net.Sockets;
 using NationalDns.Policy.Formats;
+using NationalDns.Policy.Time;
 
 namespace NationalDns.Policy;
 
@@ -64,6 +65,13 @@ internal sealed class BlocklistLineParser(string displayPath, BlockAction defaul
 
     private void ParseRuleLine(string[] words, int lineNumber)
     {
+        if (!RuleOptions.TrySplit(words, out var options, out var optionError))
+        {
+            Reject(lineNumber, optionError);
+            return;
+        }
+
+        words = options.Rest;
         var token = words[0];
         var isException = token.StartsWith(ExceptionPrefix, StringComparison.Ordinal);
         BlockAction? action;
@@ -95,7 +103,11 @@ internal sealed class BlocklistLineParser(string displayPath, BlockAction defaul
             return;
         }
 
-        _rules.Add(new BlockRule(domain, isWildcard, isException, action, Source(lineNumber)));
+        _rules.Add(new BlockRule(domain, isWildcard, isException, action, Source(lineNumber))
+        {
+            Window = options.Window,
+            Group = options.Group,
+        });
     }
 
     private void ParseHostsLine(string[] words, IPAddress address, int lineNumber)

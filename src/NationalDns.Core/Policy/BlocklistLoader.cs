@@ -1,4 +1,5 @@
 using NationalDns.Policy.Formats;
+using NationalDns.Policy.Groups;
 
 namespace NationalDns.Policy;
 
@@ -14,6 +15,7 @@ public sealed class BlocklistLoader
     private readonly IReadOnlyList<ListSource> _sources;
     private readonly IReadOnlyList<string> _paths;
     private readonly ListFileReader _reader;
+    private readonly GroupScope _groupScope;
     private readonly Dictionary<string, TrackedListFile> _files = new(StringComparer.Ordinal);
     private readonly string?[] _pathErrors;
     private readonly int[] _pathMisses;
@@ -23,13 +25,15 @@ public sealed class BlocklistLoader
     /// <param name="paths">Files or folders, in load order; <c>FORMAT:PATH</c> forces a format (<see cref="ListSource.Parse"/>).</param>
     /// <param name="defaultAction">The action for rules that name none.</param>
     /// <param name="readAllBytes">Reads a whole file; <see cref="File.ReadAllBytes(string)"/> unless a test needs otherwise.</param>
-    public BlocklistLoader(IReadOnlyList<string> paths, BlockAction defaultAction, Func<string, byte[]>? readAllBytes = null)
+    /// <param name="groups">The defined client groups, which <c>group=</c> and <c>groups/NAME/</c> folders must name.</param>
+    public BlocklistLoader(IReadOnlyList<string> paths, BlockAction defaultAction, Func<string, byte[]>? readAllBytes = null, ClientGroups? groups = null)
     {
         ArgumentNullException.ThrowIfNull(paths);
         ArgumentNullException.ThrowIfNull(defaultAction);
         _sources = [.. paths.Select(ListSource.Parse)];
         _paths = [.. _sources.Select(s => s.Path)];
-        _reader = new ListFileReader(readAllBytes ?? File.ReadAllBytes, defaultAction);
+        _groupScope = new GroupScope(groups ?? ClientGroups.None);
+        _reader = new ListFileReader(readAllBytes ?? File.ReadAllBytes, defaultAction, _groupScope);
         _pathErrors = new string?[_paths.Count];
         _pathMisses = new int[_paths.Count];
     }
@@ -200,12 +204,19 @@ public sealed class BlocklistLoader
         var snapshot = new BlocklistSnapshot(
             builder.Build(),
             [.. reported.Select(f => f.ToReport())],
-            [.. builder.Warnings],
+            [.. UndefinedGroupWarnings(reported), .. builder.Warnings],
             [.. _pathErrors.OfType<string>()]);
         _order = order;
         _current = snapshot;
         return snapshot;
     }
+
+    // A folder for a group nobody defined is skipped, not an error: an example list ships ready for a group to be defined.
+    private IEnumerable<ListProblem> UndefinedGroupWarnings(List<TrackedListFile> files) =>
+        from file in files
+        let name = _groupScope.UndefinedFolderGroup(file.File.DisplayPath)
+        where name is not null
+        select new ListProblem(new RuleSource(file.File.DisplayPath, 0), $"group '{name}' is not defined (--group {name}=CIDR...); the rules of this file are not loaded");
 
     // Files in configured-path order, then in ordinal path order, as BlocklistFiles lists them.
     private static int LoadOrder(TrackedListFile a, TrackedListFile b) => a.PathIndex != b.PathIndex

@@ -2,6 +2,8 @@ using ARSoft.Tools.Net;
 using ARSoft.Tools.Net.Dns;
 using NationalDns.Pipeline;
 using NationalDns.Policy.Behaviours;
+using NationalDns.Policy.Groups;
+using NationalDns.Policy.Time;
 
 namespace NationalDns.Policy;
 
@@ -19,17 +21,23 @@ public sealed class BlocklistStage : IQueryStage
     private readonly BlockedResponses _responses;
     private readonly ThrottleDice _dice;
     private readonly TimeProvider _time;
+    private readonly RuleClock _clock;
+    private readonly ClientGroups _groups;
 
-    /// <param name="rules">The current rule set.</param>
-    /// <param name="responses">Builds the answers to blocked names.</param>
+    /// <param name="rules">The rule set in force.</param>
+    /// <param name="responses">Builds blocked answers.</param>
     /// <param name="dice">The seeded randomness of <c>throttle</c> (default: seed 0).</param>
     /// <param name="time">Times <c>throttle</c>'s delays (default: the system clock).</param>
-    public BlocklistStage(IRuleSetSource rules, BlockedResponses responses, ThrottleDice? dice = null, TimeProvider? time = null)
+    /// <param name="clock">The moment rules are evaluated at, read per query (the real time unless given).</param>
+    /// <param name="groups">The client groups (none unless given).</param>
+    public BlocklistStage(IRuleSetSource rules, BlockedResponses responses, ThrottleDice? dice = null, TimeProvider? time = null, RuleClock? clock = null, ClientGroups? groups = null)
     {
         _rules = rules;
         _responses = responses;
         _dice = dice ?? new ThrottleDice(0);
         _time = time ?? TimeProvider.System;
+        _clock = clock ?? RuleClock.System;
+        _groups = groups ?? ClientGroups.None;
     }
 
     public ValueTask<QueryResult> HandleAsync(QueryContext query, QueryHandler next, CancellationToken cancellationToken)
@@ -40,34 +48,37 @@ public sealed class BlocklistStage : IQueryStage
         // One snapshot per query: a reload in the middle never mixes two lists.
         var rules = _rules.Current;
         var name = query.Question.Name;
-        var rule = rules.Match(DomainNames.FromWire(name));
+
+        // Windows are evaluated now, not at load: a rule whose window opens while the server runs applies at once.
+        var context = new RuleContext(_clock.Now, _groups.Find(query.Client.Address));
+        var rule = rules.Match(DomainNames.FromWire(name), context);
         if (rule is { IsException: false })
         {
             switch (rule.Action.Kind)
             {
                 case BlockActionKind.Throttle:
-                    return ThrottleAsync(query, rule, next, rules, cancellationToken);
+                    return ThrottleAsync(query, rule, next, rules, context, cancellationToken);
                 case BlockActionKind.TcpOnly when query.Protocol == TransportProtocol.Tcp:
                     break; // the client did retry over TCP: forwarded like any allowed name
                 default:
-                    return ValueTask.FromResult(Block(query, rule, name, chain: null));
+                    return ValueTask.FromResult(Block(query, rule, name, chain: null, context));
             }
         }
 
         var forwarded = next(query, cancellationToken);
         return forwarded.IsCompletedSuccessfully
-            ? ValueTask.FromResult(InspectChain(query, forwarded.Result, rules))
-            : AwaitAndInspect(query, forwarded, rules);
+            ? ValueTask.FromResult(InspectChain(query, forwarded.Result, rules, context))
+            : AwaitAndInspect(query, forwarded, rules, context);
     }
 
     // The censor's slowdown: drop the query outright, or wait (without holding a thread), then take the normal way
     // through the cache and upstream, CNAME check included.
-    private async ValueTask<QueryResult> ThrottleAsync(QueryContext query, BlockRule rule, QueryHandler next, RuleSet rules, CancellationToken cancellationToken)
+    private async ValueTask<QueryResult> ThrottleAsync(QueryContext query, BlockRule rule, QueryHandler next, RuleSet rules, RuleContext context, CancellationToken cancellationToken)
     {
         var decision = _dice.Roll(rule, rule.Action.Throttle ?? default);
         if (decision.Dropped)
         {
-            return new QueryResult(null, QueryOutcome.Dropped, rule, Throttle: decision);
+            return new QueryResult(null, QueryOutcome.Dropped, rule, Throttle: decision, Group: context.Group?.Name);
         }
 
         if (decision.Delay > TimeSpan.Zero)
@@ -75,14 +86,14 @@ public sealed class BlocklistStage : IQueryStage
             await Task.Delay(decision.Delay, _time, cancellationToken);
         }
 
-        var result = InspectChain(query, await next(query, cancellationToken), rules);
-        return result.Rule is null ? result with { Rule = rule, Throttle = decision } : result;
+        var result = InspectChain(query, await next(query, cancellationToken), rules, context);
+        return result.Rule is null ? result with { Rule = rule, Throttle = decision, Group = context.Group?.Name } : result;
     }
 
-    private async ValueTask<QueryResult> AwaitAndInspect(QueryContext query, ValueTask<QueryResult> forwarded, RuleSet rules) =>
-        InspectChain(query, await forwarded, rules);
+    private async ValueTask<QueryResult> AwaitAndInspect(QueryContext query, ValueTask<QueryResult> forwarded, RuleSet rules, RuleContext context) =>
+        InspectChain(query, await forwarded, rules, context);
 
-    private QueryResult InspectChain(QueryContext query, QueryResult result, RuleSet rules)
+    private QueryResult InspectChain(QueryContext query, QueryResult result, RuleSet rules, RuleContext context)
     {
         // Cached answers are checked too: a rule added after an answer was cached must cut its chain at once.
         if (result.Outcome is not (QueryOutcome.Forwarded or QueryOutcome.Cached)
@@ -98,12 +109,12 @@ public sealed class BlocklistStage : IQueryStage
         {
             chain.Add(link);
             current = link.CanonicalName;
-            var rule = rules.Match(DomainNames.FromWire(current));
+            var rule = rules.Match(DomainNames.FromWire(current), context);
 
             // throttle and tcp-only shape how a query travels, so they apply to the name asked, not to a CNAME target.
-            if (rule is { IsException: false, Action.Kind: not (BlockActionKind.Throttle or BlockActionKind.TcpOnly) })
+            if (rule is { IsException: false, Action.Kind: not (BlockActionKind.Throttle or BlockActionKind.TcpOnly) } && rule != context.Group?.RegimeRule)
             {
-                return Block(query, rule, current, chain);
+                return Block(query, rule, current, chain, context);
             }
         }
 
@@ -123,10 +134,10 @@ public sealed class BlocklistStage : IQueryStage
         return null;
     }
 
-    private QueryResult Block(QueryContext query, BlockRule rule, DomainName blockedName, IReadOnlyList<DnsRecordBase>? chain)
+    private QueryResult Block(QueryContext query, BlockRule rule, DomainName blockedName, IReadOnlyList<DnsRecordBase>? chain, in RuleContext context)
     {
         var response = _responses.Create(query.Query, rule, blockedName, chain);
         var outcome = response is null ? QueryOutcome.Dropped : QueryOutcome.Blocked;
-        return new QueryResult(response, outcome, rule, chain is null ? null : DomainNames.FromWire(blockedName));
+        return new QueryResult(response, outcome, rule, chain is null ? null : DomainNames.FromWire(blockedName), Group: context.Group?.Name);
     }
 }

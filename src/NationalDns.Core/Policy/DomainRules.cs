@@ -1,30 +1,93 @@
 namespace NationalDns.Policy;
 
 /// <summary>
-/// The rules written for one domain, duplicates settled: the plain rule (<c>x</c> or <c>@@x</c>) and the wildcard
-/// rule (<c>*.x</c> or <c>@@*.x</c>). Where a list has both a block and an exception of one pattern, the exception
-/// is kept here (it wins at equal specificity). Mutable only while a <see cref="RuleSetBuilder"/> fills it.
+/// The rules written for one domain: plain (<c>x</c>, <c>@@x</c>) and wildcard (<c>*.x</c>, <c>@@*.x</c>), with any windows
+/// and groups, duplicates settled. Nearly every domain has one rule, held alone; the rare domain with several keeps them
+/// ranked, so the first that applies to a query wins. Mutable only while a <see cref="RuleSetBuilder"/> fills it.
 /// </summary>
 internal struct DomainRules
 {
-    public BlockRule? Plain;
-    public BlockRule? Wildcard;
+    private BlockRule? _single;
+    private BlockRule[]? _ranked;
 
-    /// <summary>The rule for the domain itself (<paramref name="isBelow"/> false) or for a name under it.</summary>
-    public readonly BlockRule? For(bool isBelow)
+    /// <summary>
+    /// The rule that decides the domain itself (<paramref name="isBelow"/> false) or a name under it, for one client at
+    /// one moment; null when none applies. Under an allowlist regime unscoped exceptions do not count: they lift national
+    /// blocks, they do not put a name on a group's allowlist.
+    /// </summary>
+    public readonly BlockRule? For(bool isBelow, in RuleContext context)
     {
-        if (!isBelow)
+        if (_single is { } single)
         {
-            return Plain;
+            return Decides(single, isBelow, context) ? single : null;
         }
 
-        // Both rules cover names below the domain, at the same specificity: an exception wins, then the wildcard,
-        // which was written for exactly these names.
-        if (Wildcard is { IsException: true })
+        foreach (var rule in _ranked ?? [])
         {
-            return Wildcard;
+            if (Decides(rule, isBelow, context))
+            {
+                return rule;
+            }
         }
 
-        return Plain is { IsException: true } ? Plain : Wildcard ?? Plain;
+        return null;
+    }
+
+    /// <summary>Every rule, in rank order.</summary>
+    public readonly IEnumerable<BlockRule> All => _single is { } single ? [single] : _ranked ?? [];
+
+    /// <summary>Adds a rule; returns the one it replaced when both have the same pattern, window and group.</summary>
+    public BlockRule? Add(BlockRule rule)
+    {
+        if (_single is null && _ranked is null)
+        {
+            _single = rule;
+            return null;
+        }
+
+        var rules = _single is { } single ? [single] : _ranked!.ToList();
+        var index = rules.FindIndex(r => IsDuplicate(r, rule));
+        var replaced = index >= 0 ? rules[index] : null;
+        if (replaced is not null)
+        {
+            rules.RemoveAt(index);
+        }
+
+        // Before every rule of equal or lower rank: among equals, the later line wins.
+        var at = rules.FindIndex(r => Rank(rule, r) >= 0);
+        rules.Insert(at < 0 ? rules.Count : at, rule);
+        _single = rules.Count == 1 ? rules[0] : null;
+        _ranked = rules.Count == 1 ? null : [.. rules];
+        return replaced;
+    }
+
+    private static bool Decides(BlockRule rule, bool isBelow, in RuleContext context) =>
+        (isBelow || !rule.IsWildcard)
+        && rule.AppliesTo(context)
+        && !(rule.IsException && rule.Group is null && context.Group is { IsAllowlist: true });
+
+    private static bool IsDuplicate(BlockRule a, BlockRule b) =>
+        a.IsWildcard == b.IsWildcard && a.IsException == b.IsException && a.Window == b.Window && a.Group == b.Group;
+
+    // Which of two rules of one domain wins when both apply: an exception over a block; a group's own rule over an
+    // unscoped one; for names below the domain the wildcard, written for exactly them; then the rule in force since later.
+    private static int Rank(BlockRule a, BlockRule b)
+    {
+        if (a.IsException != b.IsException)
+        {
+            return a.IsException ? 1 : -1;
+        }
+
+        if ((a.Group is null) != (b.Group is null))
+        {
+            return a.Group is not null ? 1 : -1;
+        }
+
+        if (a.IsWildcard != b.IsWildcard)
+        {
+            return a.IsWildcard ? 1 : -1;
+        }
+
+        return (a.Window.From ?? DateTimeOffset.MinValue).CompareTo(b.Window.From ?? DateTimeOffset.MinValue);
     }
 }

@@ -1,7 +1,9 @@
+using NationalDns.Policy.Groups;
+
 namespace NationalDns.Policy;
 
 /// <summary>Reads and parses one list file, and tells whether the file held still while it was read.</summary>
-internal sealed class ListFileReader(Func<string, byte[]> readAllBytes, BlockAction defaultAction)
+internal sealed class ListFileReader(Func<string, byte[]> readAllBytes, BlockAction defaultAction, GroupScope? groupScope = null)
 {
     /// <summary>
     /// Reads the file; returns an error line instead of throwing (also for a file in the wrong encoding or format). <paramref name="readUnder"/> is the signature that held
@@ -38,6 +40,7 @@ internal sealed class ListFileReader(Func<string, byte[]> readAllBytes, BlockAct
             return $"blocklist {unusable}";
         }
 
+        parsed = groupScope?.Apply(parsed) ?? parsed;
         return null;
     }
 

@@ -1,10 +1,14 @@
+using NationalDns.Policy.Time;
+
 namespace NationalDns.Policy;
 
 /// <summary>
 /// The compiled, immutable rule set. A name is matched like a routing table: walking from the full name toward
-/// the root, the first domain with a rule that applies wins (most labels first). At that domain an exception
-/// outranks a block, and for names below it a wildcard (<c>*.x</c>) outranks the plain rule (<c>x</c>).
-/// Safe to read from any number of threads; build one with <see cref="RuleSetBuilder"/>.
+/// the root, the first domain with a rule that applies wins (most labels first). A rule applies when its window holds
+/// the moment asked about and it is unscoped or scoped to the client's group. At one domain an exception outranks a
+/// block, a group's rule an unscoped one, for names below it a wildcard (<c>*.x</c>) the plain rule (<c>x</c>), and then
+/// the rule in force since later, then the later line. For a client in an allowlist-regime group, a name no rule decides
+/// gets the group's regime rule. Safe to read from any number of threads; build one with <see cref="RuleSetBuilder"/>.
 /// </summary>
 public sealed class RuleSet
 {
@@ -13,37 +17,51 @@ public sealed class RuleSet
     // One entry per domain that has rules; no per-label structures, so a million rules cost a million entries.
     private readonly Dictionary<string, DomainRules>.AlternateLookup<ReadOnlySpan<char>> _byDomain;
 
-    internal RuleSet(Dictionary<string, DomainRules> byDomain, int count, int exceptionCount)
+    internal RuleSet(Dictionary<string, DomainRules> byDomain, int count, int exceptionCount, bool hasConditions)
     {
         _byDomain = byDomain.GetAlternateLookup<ReadOnlySpan<char>>();
         Count = count;
         ExceptionCount = exceptionCount;
+        HasConditions = hasConditions;
     }
 
-    /// <summary>How many distinct block patterns the set holds.</summary>
+    /// <summary>How many distinct block rules the set holds (a pattern with two windows counts twice).</summary>
     public int Count { get; }
 
-    /// <summary>How many distinct exception patterns the set holds.</summary>
+    /// <summary>How many distinct exception rules the set holds.</summary>
     public int ExceptionCount { get; }
 
+    /// <summary>Whether any rule has a window or a group; when none has, the moment and the client never matter.</summary>
+    public bool HasConditions { get; }
+
     /// <summary>
-    /// The rule that decides <paramref name="name"/> (a block or an exception), or null when no rule covers it.
+    /// The rule that decides <paramref name="name"/> for a client in no group, now (<see cref="RuleClock.System"/>).
     /// The name must already be normalised: lower-case ASCII, no trailing dot (see <see cref="DomainNames"/>).
     /// </summary>
     public BlockRule? Match(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
-        return Match(name.AsSpan());
+        return Match(name.AsSpan(), new RuleContext(RuleClock.System.Now));
     }
 
     /// <summary>The same as <see cref="Match(string)"/>, for a name the caller decoded into a buffer of its own.</summary>
-    public BlockRule? Match(ReadOnlySpan<char> name)
+    public BlockRule? Match(ReadOnlySpan<char> name) => Match(name, new RuleContext(RuleClock.System.Now));
+
+    /// <summary>The rule that decides <paramref name="name"/> for one client at one moment (a block or an exception), or null.</summary>
+    public BlockRule? Match(string name, in RuleContext context)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return Match(name.AsSpan(), context);
+    }
+
+    /// <summary>The same as <see cref="Match(string, in RuleContext)"/>, for a name in a buffer of the caller's.</summary>
+    public BlockRule? Match(ReadOnlySpan<char> name, in RuleContext context)
     {
         var suffix = name;
         var isBelow = false;
         while (!suffix.IsEmpty)
         {
-            if (_byDomain.TryGetValue(suffix, out var rules) && rules.For(isBelow) is { } winner)
+            if (_byDomain.TryGetValue(suffix, out var rules) && rules.For(isBelow, context) is { } winner)
             {
                 return winner;
             }
@@ -51,13 +69,46 @@ public sealed class RuleSet
             var dot = suffix.IndexOf('.');
             if (dot < 0)
             {
-                return null;
+                break;
             }
 
             suffix = suffix[(dot + 1)..];
             isBelow = true;
         }
 
-        return null;
+        return context.Group?.RegimeRule;
+    }
+
+    /// <summary>Every rule in the set, in no particular order (for reports such as <c>check --at</c>).</summary>
+    public IEnumerable<BlockRule> All() => _byDomain.Dictionary.Values.SelectMany(rules => rules.All);
+
+    /// <summary>
+    /// Every rule written for <paramref name="name"/> or a domain above it, whatever its window and group, most specific
+    /// domain first, for <c>explain</c> to show what decides the name at other times or for other clients.
+    /// </summary>
+    public IReadOnlyList<BlockRule> Covering(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        var found = new List<BlockRule>();
+        var suffix = name.AsSpan();
+        var isBelow = false;
+        while (!suffix.IsEmpty)
+        {
+            if (_byDomain.TryGetValue(suffix, out var rules))
+            {
+                found.AddRange(rules.All.Where(r => isBelow || !r.IsWildcard));
+            }
+
+            var dot = suffix.IndexOf('.');
+            if (dot < 0)
+            {
+                break;
+            }
+
+            suffix = suffix[(dot + 1)..];
+            isBelow = true;
+        }
+
+        return found;
     }
 }

@@ -4,18 +4,17 @@ namespace NationalDns.Policy;
 
 /// <summary>
 /// Collects rules in load order (files in order, lines in order) and compiles them into a <see cref="RuleSet"/>.
-/// A later rule with the same pattern replaces the earlier one and leaves a warning at the later rule's source.
+/// A later rule with the same pattern, window and group replaces the earlier one and leaves a warning at the later
+/// rule's source; rules that differ in window or group all stay, ranked (see <see cref="RuleSet"/>).
 /// One builder makes one set: <see cref="Build"/> hands over its table rather than copying a million entries.
 /// </summary>
 public sealed class RuleSetBuilder
 {
     private readonly Dictionary<string, DomainRules> _byDomain;
-
-    // Blocks hidden behind an exception of the same pattern. Rare, kept only to spot their duplicates.
-    private readonly Dictionary<(string Domain, bool IsWildcard), BlockRule> _shadowed = [];
     private readonly List<ListProblem> _warnings = [];
     private int _count;
     private int _exceptionCount;
+    private bool _hasConditions;
     private bool _built;
 
     public RuleSetBuilder(int capacity = 0) => _byDomain = new Dictionary<string, DomainRules>(capacity, StringComparer.Ordinal);
@@ -28,26 +27,21 @@ public sealed class RuleSetBuilder
         ArgumentNullException.ThrowIfNull(rule);
         ThrowIfBuilt();
         ref var rules = ref CollectionsMarshal.GetValueRefOrAddDefault(_byDomain, rule.Domain, out _);
-        ref var slot = ref rule.IsWildcard ? ref rules.Wildcard : ref rules.Plain;
-        if (slot is null)
+        if (rules.Add(rule) is { } replaced)
         {
-            slot = rule;
-            Count(rule);
+            var conditions = $"{rule.Window}{(rule.Group is null ? string.Empty : $" group={rule.Group}")}".Trim();
+            _warnings.Add(new ListProblem(rule.Source, $"duplicate rule '{rule.Pattern}{(conditions.Length > 0 ? " " + conditions : string.Empty)}' overrides {replaced.Source}"));
+            return;
         }
-        else if (slot.IsException == rule.IsException)
+
+        _hasConditions |= !rule.Window.IsAlways || rule.Group is not null;
+        if (rule.IsException)
         {
-            Warn(rule, slot);
-            slot = rule;
-        }
-        else if (rule.IsException)
-        {
-            _shadowed[(rule.Domain, rule.IsWildcard)] = slot;
-            slot = rule;
-            Count(rule);
+            _exceptionCount++;
         }
         else
         {
-            Shadow(rule);
+            _count++;
         }
     }
 
@@ -65,35 +59,7 @@ public sealed class RuleSetBuilder
     {
         ThrowIfBuilt();
         _built = true;
-        return new RuleSet(_byDomain, _count, _exceptionCount);
-    }
-
-    // A block arriving where an exception of the same pattern already stands: it never wins, but it still counts.
-    private void Shadow(BlockRule rule)
-    {
-        var key = (rule.Domain, rule.IsWildcard);
-        if (_shadowed.TryGetValue(key, out var earlier))
-        {
-            Warn(rule, earlier);
-        }
-        else
-        {
-            Count(rule);
-        }
-
-        _shadowed[key] = rule;
-    }
-
-    private void Count(BlockRule rule)
-    {
-        if (rule.IsException)
-        {
-            _exceptionCount++;
-        }
-        else
-        {
-            _count++;
-        }
+        return new RuleSet(_byDomain, _count, _exceptionCount, _hasConditions);
     }
 
     private void ThrowIfBuilt()
@@ -103,7 +69,4 @@ public sealed class RuleSetBuilder
             throw new InvalidOperationException("This builder has already built its rule set.");
         }
     }
-
-    private void Warn(BlockRule rule, BlockRule earlier) =>
-        _warnings.Add(new ListProblem(rule.Source, $"duplicate rule '{rule.Pattern}' overrides {earlier.Source}"));
 }

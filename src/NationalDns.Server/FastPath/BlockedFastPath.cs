@@ -4,6 +4,8 @@ using Microsoft.Extensions.Logging;
 using NationalDns.Caching;
 using NationalDns.Pipeline;
 using NationalDns.Policy;
+using NationalDns.Policy.Groups;
+using NationalDns.Policy.Time;
 using NationalDns.Server.Transport;
 
 namespace NationalDns.Server.FastPath;
@@ -23,15 +25,19 @@ public sealed class BlockedFastPath : IUdpFastPath
     private readonly TimeProvider _time;
     private readonly ILogger<OutcomeLoggingStage> _logger;
     private readonly CachedAnswerWriter? _cached;
+    private readonly RuleClock _clock;
+    private readonly ClientGroups _groups;
 
     /// <summary>Creates the fast path; with a <paramref name="cache"/>, names the rules let through are answered from it when they can be.</summary>
-    public BlockedFastPath(IRuleSetSource rules, BlockingOptions options, TimeProvider time, ILogger<OutcomeLoggingStage> logger, ResponseCache? cache = null)
+    public BlockedFastPath(IRuleSetSource rules, BlockingOptions options, TimeProvider time, ILogger<OutcomeLoggingStage> logger, ResponseCache? cache = null, RuleClock? clock = null, ClientGroups? groups = null)
     {
         _rules = rules;
         _writer = new BlockedAnswerWriter(options);
         _cached = cache is null ? null : new CachedAnswerWriter(cache);
         _time = time;
         _logger = logger;
+        _clock = clock ?? RuleClock.System;
+        _groups = groups ?? ClientGroups.None;
     }
 
     public int TryAnswer(ReadOnlySpan<byte> query, Span<byte> answer, SocketAddress client)
@@ -45,15 +51,20 @@ public sealed class BlockedFastPath : IUdpFastPath
         }
 
         name = name[..parsed.NameLength];
+        // Windows and groups are evaluated per query, exactly as BlocklistStage does, and the cache's CNAME check uses
+        // the same moment and group. A group's allowlist-regime rule has no domain to write a SOA for, so the
+        // pipeline answers it.
         var rules = _rules.Current;
-        var rule = rules.Match(name);
+        var group = _groups.Find(client);
+        var context = new RuleContext(_clock.Now, group);
+        var rule = rules.Match(name, context);
         if (rule is null || rule.IsException)
         {
-            return _cached?.TryWrite(query, parsed, name, rules, answer) ?? IUdpFastPath.NotHandled;
+            return _cached?.TryWrite(query, parsed, name, rules, context, answer) ?? IUdpFastPath.NotHandled;
         }
 
         // Throttled names (and any action without a wire answer) take the pipeline, never the cache: the delay is the point.
-        if (!BlockedAnswerWriter.Answers(rule.Action.Kind) || answer.Length < BlockedAnswerWriter.MaxAnswerSize(query.Length, rule))
+        if (!BlockedAnswerWriter.Answers(rule.Action.Kind) || rule.Domain == BlockRule.RootDomain || answer.Length < BlockedAnswerWriter.MaxAnswerSize(query.Length, rule))
         {
             return IUdpFastPath.NotHandled;
         }
@@ -61,18 +72,18 @@ public sealed class BlockedFastPath : IUdpFastPath
         var length = rule.Action.Kind == BlockActionKind.Drop ? 0 : _writer.Write(query, parsed, name, labelOffsets, rule, answer);
         if (_logger.IsEnabled(LogLevel.Information))
         {
-            LogRefusal(query, parsed, rule, client, started);
+            LogRefusal(query, parsed, rule, client, started, group);
         }
 
         return length;
     }
 
-    private void LogRefusal(ReadOnlySpan<byte> query, in WireQuery parsed, BlockRule rule, SocketAddress client, long started)
+    private void LogRefusal(ReadOnlySpan<byte> query, in WireQuery parsed, BlockRule rule, SocketAddress client, long started, ClientGroup? group)
     {
         var elapsed = Math.Round(_time.GetElapsedTime(started).TotalMilliseconds, 3);
         var type = DnsText.TypeName((ARSoft.Tools.Net.Dns.RecordType)parsed.QueryType);
         var from = ClientEndPoint.FromSocketAddress(client).ToString();
-        RefusalLog.Refused(_logger, QuestionName(query, parsed.QuestionEnd), type, from, rule.Action.ToString(), rule.Pattern, rule.Source.ToString(), elapsed, rule.Source.Basis);
+        RefusalLog.Refused(_logger, QuestionName(query, parsed.QuestionEnd), type, from, rule.Action.ToString(), rule.Pattern, rule.Source.ToString(), elapsed, group?.Name ?? RefusalLog.NoGroup, rule.Source.Basis);
     }
 
     // The name as the client wrote it (letter case kept), for the log; WireQuery vouched for its shape.

@@ -24,13 +24,13 @@ internal sealed class CachedAnswerWriter
     public CachedAnswerWriter(ResponseCache cache) => _cache = cache;
 
     /// <summary>Writes the cached answer and returns its length, or <see cref="IUdpFastPath.NotHandled"/>.</summary>
-    public int TryWrite(ReadOnlySpan<byte> packet, in WireQuery query, ReadOnlySpan<char> name, RuleSet rules, Span<byte> output)
+    public int TryWrite(ReadOnlySpan<byte> packet, in WireQuery query, ReadOnlySpan<char> name, RuleSet rules, in RuleContext context, Span<byte> output)
     {
         if (!_cache.IsEnabled
             || !_cache.TryFind(new CacheLookup(name, query.QueryType, ClassIn, query.DnssecOk, query.CheckingDisabled), out var entry, out var age)
             || entry.WireAnswerFor(query.HasEdns) is not { } wire
             || wire.QuestionEnd != query.QuestionEnd
-            || LeadsIntoBlockedName(wire, rules))
+            || LeadsIntoBlockedName(wire, rules, context))
         {
             return IUdpFastPath.NotHandled;
         }
@@ -69,11 +69,14 @@ internal sealed class CachedAnswerWriter
     private static int SizeLimit(in WireQuery query) =>
         query.HasEdns ? Math.Clamp((int)query.UdpPayloadSize, PlainUdpLimit, Responses.MaxUdpPayload) : PlainUdpLimit;
 
-    private static bool LeadsIntoBlockedName(WireAnswer wire, RuleSet rules)
+    // As BlocklistStage's chain check: for this client and moment, a block rule on a target (other than throttle and
+    // tcp-only, which shape only how the name asked travels, and a group's allowlist regime) cuts the chain.
+    private static bool LeadsIntoBlockedName(WireAnswer wire, RuleSet rules, in RuleContext context)
     {
         foreach (var target in wire.ChainTargets)
         {
-            if (rules.Match(target) is { IsException: false })
+            if (rules.Match(target, context) is { IsException: false, Action.Kind: not (BlockActionKind.Throttle or BlockActionKind.TcpOnly) } rule
+                && rule != context.Group?.RegimeRule)
             {
                 return true;
             }

@@ -3,6 +3,7 @@ using System.Globalization;
 using NationalDns.Configuration;
 using NationalDns.Policy;
 using NationalDns.Policy.Formats;
+using NationalDns.Policy.Time;
 
 namespace NationalDns.Cli;
 
@@ -14,8 +15,9 @@ internal static class CheckCommand
     public static int Run(ParseResult parse, TextWriter output)
     {
         var paths = parse.GetValue<string[]>(CommandLine.Names.Paths) ?? [];
-        var blocking = SettingsReader.ReadBlocking(SettingsReader.Layer(null, Flags.ToConfiguration(parse)));
-        var snapshot = new BlocklistLoader(paths, blocking.DefaultAction).Load();
+        var configuration = SettingsReader.Layer(null, Flags.ToConfiguration(parse));
+        var blocking = SettingsReader.ReadBlocking(configuration);
+        var snapshot = new BlocklistLoader(paths, blocking.DefaultAction, groups: PolicySettings.ReadGroups(configuration)).Load();
 
         var bad = 0;
         foreach (var file in snapshot.Files)
@@ -41,7 +43,24 @@ internal static class CheckCommand
         }
 
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"total: {Plural(snapshot.RuleCount, "rule")}, {Plural(snapshot.ExceptionCount, "exception")} in {Plural(snapshot.Files.Count, "file")}; {Plural(bad, "bad line")}, {Plural(snapshot.Warnings.Count, "warning")}"));
+        if (PolicySettings.ReadAt(configuration) is { } at)
+        {
+            output.WriteLine(InForce(snapshot.Rules, at));
+        }
+
         return bad > 0 ? BadLines : 0;
+    }
+
+    // What --at changes: how many rules exist at that moment, and how many are dated before or after it.
+    private static string InForce(RuleSet rules, DateTimeOffset at)
+    {
+        var all = rules.All().ToList();
+        var inForce = all.Where(r => r.Window.Contains(at)).ToList();
+        var notYet = all.Count(r => r.Window.From is { } from && at < from);
+        var ended = all.Count(r => r.Window.Until is { } until && at >= until);
+        return string.Create(
+            CultureInfo.InvariantCulture,
+            $"as of {RuleDates.Format(at)}: {Plural(inForce.Count(r => !r.IsException), "rule")}, {Plural(inForce.Count(r => r.IsException), "exception")} in force; {notYet} not yet in force, {ended} no longer in force");
     }
 
     private static string Plural(int count, string noun) => string.Create(CultureInfo.InvariantCulture, $"{count} {noun}{(count == 1 ? string.Empty : "s")}");

@@ -22,12 +22,14 @@ internal static class CommandLine
         var checkCommand = new Command("check", "Check list files: print rule counts per file and every bad line as file:line: reason. Exit 1 if any line is bad.");
         checkCommand.Arguments.Add(new Argument<string[]>(Names.Paths) { Arity = ArgumentArity.OneOrMore, Description = "List files or folders; FORMAT:PATH forces a format (native, hosts, adblock, rpz, rkn)." });
         checkCommand.Options.Add(new Option<string>(Names.Action) { Description = "Default action, as in a list (e.g. \"sinkhole 192.0.2.1\")." });
+        AddTimeAndPlaceOptions(checkCommand);
         checkCommand.SetAction(check);
         root.Subcommands.Add(checkCommand);
 
         var explainCommand = new Command("explain", "Show which rule decides a name and the exact answer the server would give.");
         explainCommand.Arguments.Add(new Argument<string>(Names.Name) { Description = "The name to look up." });
         explainCommand.Options.Add(new Option<string>(Names.Type) { Description = "Query type (default A).", DefaultValueFactory = _ => "A" });
+        explainCommand.Options.Add(new Option<string>(Names.Client) { Description = "The client's IP address: shows its group and the answer it gets." });
         AddListOptions(explainCommand);
         explainCommand.SetAction(explain);
         root.Subcommands.Add(explainCommand);
@@ -59,6 +61,13 @@ internal static class CommandLine
         command.Options.Add(new Option<string>(Names.Action) { Description = "Default action for rules without one: nxdomain (default), nodata, refused, servfail, sinkhole [IPv4] [IPv6], drop, tcp-only, throttle DELAY [loss=P%] [jitter=J], forge [IP...], stub PROFILE." });
         command.Options.Add(new Option<string>(Names.BlockTtl) { Description = "TTL and SOA minimum of blocked answers, in seconds (default 60)." });
         command.Options.Add(new Option<string>(Names.Config) { Description = "JSON file with the same settings (keys Listen, Upstream, Blocklist, Action, BlockTtl, UpstreamTimeout, LogFile, LogLevel)." });
+        AddTimeAndPlaceOptions(command);
+    }
+
+    private static void AddTimeAndPlaceOptions(Command command)
+    {
+        command.Options.Add(new Option<string>(Names.At) { Description = "Evaluate rule dates as of this moment (2026-02-12, 2026-02-12T09:30, ...+03:00); serve starts its clock there." });
+        command.Options.Add(new Option<string[]>(Names.Group) { Description = "Client group NAME=CIDR[,CIDR...][;regime=allowlist][;action=ACTION] (repeatable)." });
     }
 
     /// <summary>Option and argument names, and the configuration key each option feeds.</summary>
@@ -83,6 +92,9 @@ internal static class CommandLine
         public const string Seed = "--seed";
         public const string BlockPage = "--blockpage";
         public const string Type = "--type";
+        public const string At = "--at";
+        public const string Group = "--group";
+        public const string Client = "--client";
         public const string Paths = "paths";
         public const string Name = "name";
 
@@ -106,6 +118,8 @@ internal static class CommandLine
             [LogLevel] = "LogLevel",
             [Seed] = "Seed",
             [BlockPage] = "BlockPage",
+            [At] = "At",
+            [Group] = "Group",
         };
     }
 }

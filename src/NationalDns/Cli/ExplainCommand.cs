@@ -4,6 +4,7 @@ using ARSoft.Tools.Net.Dns;
 using NationalDns.Configuration;
 using NationalDns.Pipeline;
 using NationalDns.Policy;
+using NationalDns.Policy.Time;
 
 namespace NationalDns.Cli;
 
@@ -27,33 +28,43 @@ internal static class ExplainCommand
         var configuration = SettingsReader.Layer(Flags.Value(parse, CommandLine.Names.Config), Flags.ToConfiguration(parse));
         var blocking = SettingsReader.ReadBlocking(configuration);
         var blocklists = SettingsReader.Blocklists(configuration) is { Count: > 0 } given ? given : ["blocklists"];
-        var snapshot = new BlocklistLoader(blocklists, blocking.DefaultAction).Load();
+        var groups = PolicySettings.ReadGroups(configuration);
+        var snapshot = new BlocklistLoader(blocklists, blocking.DefaultAction, groups: groups).Load();
 
-        var rule = snapshot.Rules.Match(name);
-        var label = $"{name} {DnsText.TypeName(type)}";
+        var at = PolicySettings.ReadAt(configuration);
+        var context = ExplainContext.Of(at, Flags.Value(parse, CommandLine.Names.Client), groups, output);
+        var rule = snapshot.Rules.Match(name, context);
+        var label = $"{name} {DnsText.TypeName(type)}{(at is { } moment ? $" as of {RuleDates.Format(moment)}" : string.Empty)}";
         switch (rule)
         {
             case null:
-                output.WriteLine($"{label}: on no list; forwarded to the upstream, whose answer is returned unchanged");
+                var covering = snapshot.Rules.Covering(name);
+                output.WriteLine($"{label}: {(covering.Count == 0 ? "on no list" : "no rule in force")}; forwarded to the upstream, whose answer is returned unchanged");
+                ExplainContext.WriteOthers(covering, rule, context, output);
                 return 0;
             case { IsException: true }:
-                output.WriteLine($"{label}: allowed by exception {rule.Pattern} ({rule.Source}){Basis(rule)}; forwarded to the upstream, whose answer is returned unchanged");
+                output.WriteLine($"{label}: allowed by exception {rule.Pattern} ({rule.Source}){ExplainContext.Conditions(rule)}{Basis(rule)}; forwarded to the upstream, whose answer is returned unchanged");
+                ExplainContext.WriteOthers(snapshot.Rules.Covering(name), rule, context, output);
                 return 0;
         }
 
         if (rule.Action is { Kind: BlockActionKind.Throttle, Throttle: { } throttle })
         {
-            output.WriteLine($"{label}: throttled by {rule.Pattern} ({rule.Source}), action {rule.Action}");
+            output.WriteLine($"{label}: throttled by {rule.Pattern} ({rule.Source}), action {rule.Action}{ExplainContext.Conditions(rule)}");
             output.WriteLine(ThrottleText(throttle));
+            ExplainContext.WriteOthers(snapshot.Rules.Covering(name), rule, context, output);
             return 0;
         }
 
-        output.WriteLine($"{label}: blocked by {rule.Pattern} ({rule.Source}), action {rule.Action}");
+        output.WriteLine(rule == context.Group?.RegimeRule
+            ? $"{label}: on no allowlist of group {context.Group.Name} (regime=allowlist), action {rule.Action}"
+            : $"{label}: blocked by {rule.Pattern} ({rule.Source}), action {rule.Action}{ExplainContext.Conditions(rule)}");
         if (rule.Source.Basis is { } basis)
         {
             output.WriteLine($"basis: {basis}");
         }
 
+        ExplainContext.WriteOthers(snapshot.Rules.Covering(name), rule, context, output);
         if (rule.Action.Kind == BlockActionKind.TcpOnly)
         {
             output.WriteLine("over UDP, truncated so the client retries over TCP:");

@@ -6,6 +6,7 @@ using NationalDns.Configuration;
 using NationalDns.Hosting;
 using NationalDns.Policy;
 using NationalDns.Policy.Behaviours;
+using NationalDns.Policy.Time;
 using NationalDns.Resolution;
 using NationalDns.Server.Hosting;
 using Serilog;
@@ -35,7 +36,7 @@ internal static class ServeCommand
     /// <summary>Loads the lists and starts the host; the caller owns the host. Used by the tests too.</summary>
     public static async Task<(IHost Host, BlocklistSnapshot Lists)> StartAsync(NationalDnsSettings settings, Serilog.ILogger logger, LogQueueMonitor logQueues, CancellationToken cancellationToken)
     {
-        var loader = new BlocklistLoader(settings.Blocklists, settings.Blocking.DefaultAction);
+        var loader = new BlocklistLoader(settings.Blocklists, settings.Blocking.DefaultAction, groups: settings.Groups);
         var snapshot = loader.Load(); // fails fast; the watcher logs the lists' counts and bad lines as it starts
 
         var host = NationalDnsHost.Build(settings, loader, snapshot, logger, logQueues);
@@ -58,6 +59,17 @@ internal static class ServeCommand
             snapshot.RuleCount,
             snapshot.Files.Count);
         logger.Information("Throttle decisions seeded with {Seed}; give it to --seed to replay the same drops and delays", host.Services.GetRequiredService<ThrottleDice>().Seed);
+
+        if (settings.At is { } at)
+        {
+            logger.Information("Rules are evaluated as of {At}, the clock running on from there", RuleDates.Format(at));
+        }
+
+        foreach (var group in settings.Groups.Groups)
+        {
+            logger.Information("Client group {Group}", group.ToString());
+        }
+
         return (host, snapshot);
     }
 }

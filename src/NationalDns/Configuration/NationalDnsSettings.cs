@@ -1,6 +1,7 @@
 using System.Net;
 using NationalDns.Caching;
 using NationalDns.Policy;
+using NationalDns.Policy.Groups;
 using NationalDns.Resolution;
 using NationalDns.Server.Hosting;
 using Serilog.Events;
@@ -22,6 +23,12 @@ public sealed record NationalDnsSettings
     public CacheOptions Cache { get; init; } = new();
 
     public string? LogFile { get; init; }
+
+    /// <summary>With <c>--at</c>, the moment the rule clock starts at; it runs on from there. Null: the real time.</summary>
+    public DateTimeOffset? At { get; init; }
+
+    /// <summary>Client groups (<c>--group</c>); none by default.</summary>
+    public ClientGroups Groups { get; init; } = ClientGroups.None;
 
     public LogEventLevel LogLevel { get; init; } = LogEventLevel.Information;
 

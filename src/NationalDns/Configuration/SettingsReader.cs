@@ -94,6 +94,8 @@ public static class SettingsReader
             LogLevel = Level(configuration["LogLevel"]),
             Seed = Count(configuration["Seed"], "--seed", long.MaxValue),
             BlockPage = blockPage,
+            At = PolicySettings.ReadAt(configuration),
+            Groups = PolicySettings.ReadGroups(configuration),
         };
     }
 

@@ -6,6 +6,7 @@ using NationalDns.Pipeline;
 using NationalDns.Policy;
 using NationalDns.Policy.Behaviours;
 using NationalDns.Server.BlockPage;
+using NationalDns.Policy.Time;
 using NationalDns.Resolution;
 using NationalDns.Server.FastPath;
 using NationalDns.Server.Transport;
@@ -46,6 +47,11 @@ internal static class NationalDnsHost
         services.AddSingleton(holder);
         services.AddSingleton<IRuleSetSource>(holder);
         services.AddHostedService<BlocklistWatcher>();
+
+        // Time and place: rule windows are read against this clock on every query (--at shifts where it starts), and
+        // the client's group is looked up per query too.
+        services.AddSingleton(sp => new RuleClock(sp.GetRequiredService<TimeProvider>(), settings.At));
+        services.AddSingleton(settings.Groups);
 
         services.AddSingleton<BlockedResponses>();
 

@@ -9,6 +9,8 @@ using NationalDns.Caching;
 using NationalDns.IntegrationTests.Support;
 using NationalDns.Pipeline;
 using NationalDns.Policy;
+using NationalDns.Policy.Groups;
+using NationalDns.Policy.Time;
 using NationalDns.Server.FastPath;
 
 namespace NationalDns.IntegrationTests.FastPath;
@@ -105,10 +107,45 @@ public sealed class CachedFastPathTests
         Assert.Equal(ReturnCode.NxDomain, DnsMessage.Parse(new ArraySegment<byte>(_buffer, 0, length)).ReturnCode);
     }
 
+    [Fact]
+    public void A_chain_into_a_name_whose_dated_rule_opens_later_is_answered_until_the_moment_it_opens()
+    {
+        StoreFixtures(false, false);
+        var query = QueryBuilder.For("www.chain.test").Build();
+        var opens = _time.GetUtcNow().AddSeconds(30);
+        _rules.Publish(Build($"cdn.elsewhere.test from={opens:yyyy-MM-ddTHH:mm:ssZ}\n"));
+
+        var before = FastPath().TryAnswer(query, _buffer, Client);
+        _time.Advance(TimeSpan.FromSeconds(30));
+        var after = FastPath().TryAnswer(query, _buffer, Client);
+
+        Assert.True(before > 0);
+        Assert.Equal(IUdpFastPath.NotHandled, after);
+    }
+
+    [Fact]
+    public void A_chain_into_a_name_blocked_for_one_group_is_cut_only_for_that_group()
+    {
+        StoreFixtures(false, false);
+        var query = QueryBuilder.For("www.chain.test").Build();
+        _rules.Publish(Build("cdn.elsewhere.test group=north\n"));
+        var groups = new ClientGroups([Group("north=10.0.0.0/8"), Group("south=127.0.0.0/8")]);
+        var fastPath = new BlockedFastPath(_rules, new BlockingOptions(), _time, NullLogger<OutcomeLoggingStage>.Instance, _cache, new RuleClock(_time), groups);
+
+        var south = fastPath.TryAnswer(query, _buffer, Client);
+        var north = fastPath.TryAnswer(query, _buffer, new IPEndPoint(IPAddress.Parse("10.1.2.3"), 40000).Serialize());
+
+        Assert.True(south > 0);
+        Assert.Equal(IUdpFastPath.NotHandled, north);
+    }
+
     private readonly byte[] _buffer = new byte[65535];
 
+    private static ClientGroup Group(string definition) =>
+        GroupDefinition.TryParse(definition, out var group, out var error) ? group : throw new InvalidOperationException(error);
+
     private BlockedFastPath FastPath() =>
-        new(_rules, new BlockingOptions(), _time, NullLogger<OutcomeLoggingStage>.Instance, _cache);
+        new(_rules, new BlockingOptions(), _time, NullLogger<OutcomeLoggingStage>.Instance, _cache, new RuleClock(_time));
 
     // What the server sends for a hit without the fast path: the caching stage's response, encoded by ARSoft.
     private byte[] Slow(byte[] query)
