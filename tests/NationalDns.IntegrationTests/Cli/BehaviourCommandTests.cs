@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using NationalDns.Cli;
+using NationalDns.IntegrationTests.Support;
 
 namespace NationalDns.IntegrationTests.Cli;
 
@@ -17,22 +18,15 @@ public sealed class BehaviourCommandTests : IDisposable
         page.example  sinkhole
         """;
 
-    private readonly string _directory = Directory.CreateTempSubdirectory("nationaldns-cli-").FullName;
+    private readonly CliSandbox _sandbox = new();
 
-    public void Dispose() => Directory.Delete(_directory, recursive: true);
+    public void Dispose() => _sandbox.Dispose();
 
-    private static async Task<(int Code, string Output, string Error)> RunAsync(params string[] args)
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        var code = await NationalDnsProgram.RunAsync(args, output, error, timeout.Token);
-        return (code, output.ToString(), error.ToString());
-    }
+    private static Task<(int Code, string Output, string Error)> RunAsync(params string[] args) => CliSandbox.RunAsync(args);
 
     private string WriteList(string text)
     {
-        var path = Path.Combine(_directory, "national.txt");
+        var path = Path.Combine(_sandbox.Directory, "national.txt");
         File.WriteAllText(path, text);
         return path;
     }

@@ -1,32 +1,21 @@
 using System.Text;
 using NationalDns.Cli;
+using NationalDns.IntegrationTests.Support;
 
 namespace NationalDns.IntegrationTests.Cli;
 
 /// <summary><c>check</c> and <c>explain</c> with lists in every format, forced formats and wrong encodings.</summary>
 public sealed class FormatCommandTests : IDisposable
 {
-    private readonly string _directory = Directory.CreateTempSubdirectory("nationaldns-formats-").FullName;
+    private readonly CliSandbox _sandbox = new();
 
-    public void Dispose() => Directory.Delete(_directory, recursive: true);
+    public void Dispose() => _sandbox.Dispose();
 
     private static string SampleFile(string name) => Path.Combine(AppContext.BaseDirectory, "TestData", name);
 
-    private static async Task<(int Code, string Output, string Error)> RunAsync(params string[] args)
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        var code = await NationalDnsProgram.RunAsync(args, output, error, timeout.Token);
-        return (code, output.ToString(), error.ToString());
-    }
+    private static Task<(int Code, string Output, string Error)> RunAsync(params string[] args) => CliSandbox.RunAsync(args);
 
-    private string Write(string name, string text)
-    {
-        var path = Path.Combine(_directory, name);
-        File.WriteAllText(path, text);
-        return path;
-    }
+    private string Write(string name, string text) => _sandbox.Write(name, text);
 
     [Fact]
     public async Task Check_prints_each_files_format_and_what_it_skipped()
@@ -66,7 +55,7 @@ public sealed class FormatCommandTests : IDisposable
     public async Task Registry_dump_saved_as_UTF8_is_one_line_and_exit_code_2()
     {
         var cp1251 = CodePagesEncodingProvider.Instance.GetEncoding(1251)!;
-        var utf8 = Path.Combine(_directory, "dump.csv");
+        var utf8 = Path.Combine(_sandbox.Directory, "dump.csv");
         await File.WriteAllTextAsync(utf8, cp1251.GetString(await File.ReadAllBytesAsync(SampleFile("dump.csv"))), new UTF8Encoding(false));
 
         var (code, _, error) = await RunAsync("check", utf8);

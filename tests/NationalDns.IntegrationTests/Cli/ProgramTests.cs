@@ -1,31 +1,20 @@
 using System.Net;
 using System.Net.Sockets;
 using NationalDns.Cli;
+using NationalDns.IntegrationTests.Support;
 
 namespace NationalDns.IntegrationTests.Cli;
 
 /// <summary>The program as a user runs it: exit codes and the exact lines printed.</summary>
 public sealed class ProgramTests : IDisposable
 {
-    private readonly string _directory = Directory.CreateTempSubdirectory("nationaldns-cli-").FullName;
+    private readonly CliSandbox _sandbox = new();
 
-    public void Dispose() => Directory.Delete(_directory, recursive: true);
+    public void Dispose() => _sandbox.Dispose();
 
-    private static async Task<(int Code, string Output, string Error)> RunAsync(params string[] args)
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        var code = await NationalDnsProgram.RunAsync(args, output, error, timeout.Token);
-        return (code, output.ToString(), error.ToString());
-    }
+    private static Task<(int Code, string Output, string Error)> RunAsync(params string[] args) => CliSandbox.RunAsync(args);
 
-    private string WriteList(string name, string text)
-    {
-        var path = Path.Combine(_directory, name);
-        File.WriteAllText(path, text);
-        return path;
-    }
+    private string WriteList(string name, string text) => _sandbox.Write(name, text);
 
     [Fact]
     public async Task An_unknown_option_is_one_line_and_exit_code_2()
@@ -51,7 +40,7 @@ public sealed class ProgramTests : IDisposable
     [Fact]
     public async Task A_missing_list_is_one_line_and_exit_code_2()
     {
-        var missing = Path.Combine(_directory, "nope.txt");
+        var missing = Path.Combine(_sandbox.Directory, "nope.txt");
 
         var (code, _, error) = await RunAsync("--listen", "127.0.0.1:0", "--upstream", "127.0.0.1:5300", "--blocklist", missing);
 
@@ -62,10 +51,10 @@ public sealed class ProgramTests : IDisposable
     [Fact]
     public async Task A_missing_config_file_is_one_line_and_exit_code_2()
     {
-        var (code, _, error) = await RunAsync("--config", Path.Combine(_directory, "absent.json"));
+        var (code, _, error) = await RunAsync("--config", Path.Combine(_sandbox.Directory, "absent.json"));
 
         Assert.Equal(2, code);
-        Assert.Equal($"nationaldns: config file '{Path.Combine(_directory, "absent.json")}' not found\n", error);
+        Assert.Equal($"nationaldns: config file '{Path.Combine(_sandbox.Directory, "absent.json")}' not found\n", error);
     }
 
     [Fact]
@@ -117,7 +106,7 @@ public sealed class ProgramTests : IDisposable
         WriteList("b.txt", "telegram.org refused\nt.me\n");
         WriteList("b.txt~", "this backup is not read\n");
 
-        var (code, output, _) = await RunAsync("check", _directory);
+        var (code, output, _) = await RunAsync("check", _sandbox.Directory);
 
         Assert.Equal(0, code);
         Assert.Contains("total: 3 rules, 0 exceptions in 2 files; 0 bad lines, 0 warnings", output, StringComparison.Ordinal);

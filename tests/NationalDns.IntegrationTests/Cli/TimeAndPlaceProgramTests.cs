@@ -1,4 +1,5 @@
 using NationalDns.Cli;
+using NationalDns.IntegrationTests.Support;
 
 namespace NationalDns.IntegrationTests.Cli;
 
@@ -7,26 +8,13 @@ public sealed class TimeAndPlaceProgramTests : IDisposable
 {
     private const string Shutdown = "mobile-shutdown=10.64.0.0/10,2001:db8:64::/48;regime=allowlist";
 
-    private readonly string _directory = Directory.CreateTempSubdirectory("nationaldns-cli-").FullName;
+    private readonly CliSandbox _sandbox = new();
 
-    public void Dispose() => Directory.Delete(_directory, recursive: true);
+    public void Dispose() => _sandbox.Dispose();
 
-    private static async Task<(int Code, string Output, string Error)> RunAsync(params string[] args)
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        var code = await NationalDnsProgram.RunAsync(args, output, error, timeout.Token);
-        return (code, output.ToString(), error.ToString());
-    }
+    private static Task<(int Code, string Output, string Error)> RunAsync(params string[] args) => CliSandbox.RunAsync(args);
 
-    private string WriteList(string name, string text)
-    {
-        var path = Path.Combine(_directory, name);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        File.WriteAllText(path, text);
-        return path;
-    }
+    private string WriteList(string name, string text) => _sandbox.Write(name, text);
 
     private static string ShippedLists()
     {
