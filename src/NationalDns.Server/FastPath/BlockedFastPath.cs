@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using NationalDns.Caching;
 using NationalDns.Pipeline;
 using NationalDns.Policy;
+using NationalDns.Server.Metrics;
 using NationalDns.Server.Transport;
 
 namespace NationalDns.Server.FastPath;
@@ -21,10 +22,12 @@ public sealed class BlockedFastPath : IUdpFastPath
     private readonly TimeProvider _time;
     private readonly ILogger<OutcomeLoggingStage> _logger;
     private readonly CachedAnswerWriter? _cached;
+    private readonly DnsMetrics? _metrics;
 
     /// <summary>Creates the fast path; with a <paramref name="cache"/>, names the rules let through are answered from it when they can be.</summary>
-    public BlockedFastPath(IRuleSetSource rules, BlockingOptions options, TimeProvider time, ILogger<OutcomeLoggingStage> logger, ResponseCache? cache = null)
+    public BlockedFastPath(IRuleSetSource rules, BlockingOptions options, TimeProvider time, ILogger<OutcomeLoggingStage> logger, ResponseCache? cache = null, DnsMetrics? metrics = null)
     {
+        _metrics = metrics;
         _rules = rules;
         _writer = new BlockedAnswerWriter(options);
         _cached = cache is null ? null : new CachedAnswerWriter(cache);
@@ -47,7 +50,9 @@ public sealed class BlockedFastPath : IUdpFastPath
         var rule = rules.Match(name);
         if (rule is null || rule.IsException)
         {
-            return _cached?.TryWrite(query, parsed, name, rules, answer) ?? IUdpFastPath.NotHandled;
+            var cached = _cached?.TryWrite(query, parsed, name, rules, answer) ?? IUdpFastPath.NotHandled;
+            _metrics?.CountCachedUdp(cached); // metrics: a lock-free increment, nothing allocated
+            return cached;
         }
 
         if (answer.Length < BlockedAnswerWriter.MaxAnswerSize(query.Length, rule))
@@ -56,6 +61,7 @@ public sealed class BlockedFastPath : IUdpFastPath
         }
 
         var length = rule.Action.Kind == BlockActionKind.Drop ? 0 : _writer.Write(query, parsed, name, labelOffsets, rule, answer);
+        _metrics?.CountRefused(ARSoft.Tools.Net.Dns.TransportProtocol.Udp, rule); // metrics: lock-free, allocation-free
         if (_logger.IsEnabled(LogLevel.Information))
         {
             LogRefusal(query, parsed, rule, client, started);

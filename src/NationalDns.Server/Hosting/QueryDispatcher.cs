@@ -1,6 +1,8 @@
 using ARSoft.Tools.Net.Dns;
 using Microsoft.Extensions.Logging;
 using NationalDns.Pipeline;
+using NationalDns.Server.Admission;
+using NationalDns.Server.Metrics;
 using NationalDns.Server.Transport;
 
 namespace NationalDns.Server.Hosting;
@@ -15,13 +17,21 @@ public sealed partial class QueryDispatcher
     private readonly QueryPipeline _pipeline;
     private readonly TimeProvider _time;
     private readonly ILogger<QueryDispatcher> _logger;
+    private readonly DnsMetrics? _metrics;
+    private readonly ClientAdmission? _admission;
+    private readonly InFlightQueries _inFlight = new();
 
-    public QueryDispatcher(QueryPipeline pipeline, TimeProvider time, ILogger<QueryDispatcher> logger)
+    public QueryDispatcher(QueryPipeline pipeline, TimeProvider time, ILogger<QueryDispatcher> logger, DnsMetrics? metrics = null, ClientAdmission? admission = null)
     {
         _pipeline = pipeline;
         _time = time;
         _logger = logger;
+        _metrics = metrics;
+        _admission = admission;
     }
+
+    /// <summary>Queries being answered now; graceful shutdown waits for them (<see cref="InFlightQueries.DrainAsync"/>).</summary>
+    public InFlightQueries InFlight => _inFlight;
 
     /// <summary>Cancelled when the server stops, so in-flight upstream queries end with it.</summary>
     public CancellationToken Stopping { get; set; }
@@ -38,10 +48,20 @@ public sealed partial class QueryDispatcher
             return;
         }
 
+        // UDP clients were admitted in the receive loop (AdmissionFastPath); TCP ones are checked here.
+        if (e.TransportProtocol == TransportProtocol.Tcp && _admission is not null && !_admission.IsAllowed(client.Address))
+        {
+            _metrics?.CountQuery(TransportProtocol.Tcp, ServedOutcome.RefusedClient);
+            e.Response = Responses.WithCode(query, ReturnCode.Refused);
+            return;
+        }
+
         var context = new QueryContext(query, client, e.TransportProtocol, _time.GetTimestamp());
+        using var inFlight = _inFlight.Enter();
         try
         {
             var result = await _pipeline.HandleAsync(context, Stopping);
+            Count(e.TransportProtocol, result);
             if (result.Response is null)
             {
                 Suppress(client, query.TransactionID);
@@ -61,6 +81,24 @@ public sealed partial class QueryDispatcher
         {
             Unhandled(_logger, ex, client.ToString());
             e.Response = Responses.ServFail(query);
+        }
+    }
+
+    private void Count(TransportProtocol protocol, QueryResult result)
+    {
+        if (_metrics is null)
+        {
+            return;
+        }
+
+        if (result is { Outcome: QueryOutcome.Blocked or QueryOutcome.Dropped, Rule: { } rule })
+        {
+            _metrics.CountQuery(protocol, result.Outcome);
+            _metrics.CountRefusal(rule);
+        }
+        else
+        {
+            _metrics.CountQuery(protocol, result.Outcome);
         }
     }
 
