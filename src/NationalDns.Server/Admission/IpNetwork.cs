@@ -31,7 +31,9 @@ public sealed class IpNetwork
         network = null;
         var slash = text.IndexOf('/', StringComparison.Ordinal);
         var addressText = (slash < 0 ? text : text[..slash]).Trim();
-        if (!IPAddress.TryParse(addressText, out var address) || address.AddressFamily is not (AddressFamily.InterNetwork or AddressFamily.InterNetworkV6))
+        // IPAddress.TryParse also takes inet_aton's shorthands ("10.0.0" = 10.0.0.0); in an allow list those are typos.
+        var dottedQuad = addressText.Contains(':', StringComparison.Ordinal) || addressText.Count(c => c == '.') == 3;
+        if (!dottedQuad || !IPAddress.TryParse(addressText, out var address) || address.AddressFamily is not (AddressFamily.InterNetwork or AddressFamily.InterNetworkV6))
         {
             error = $"'{text}' is not an address or CIDR range (e.g. 10.0.0.0/8, fd00::/8)";
             return false;
