@@ -91,14 +91,10 @@ public sealed partial class QueryDispatcher
             return;
         }
 
+        _metrics.CountQuery(protocol, result.Outcome);
         if (result is { Outcome: QueryOutcome.Blocked or QueryOutcome.Dropped, Rule: { } rule })
         {
-            _metrics.CountQuery(protocol, result.Outcome);
             _metrics.CountRefusal(rule);
-        }
-        else
-        {
-            _metrics.CountQuery(protocol, result.Outcome);
         }
     }
 

@@ -123,7 +123,11 @@ public sealed partial class TcpTransport : IServerTransport
     public void Dispose() => Close();
 
     /// <summary>Graceful shutdown: no new clients; open connections stay until <see cref="Close"/> so answers still go out.</summary>
-    public void StopAccepting() => _listener.Close();
+    public void StopAccepting()
+    {
+        _closed = true;
+        _listener.Close();
+    }
 
     /// <summary>
     /// Waits for the next client. Returns null (ARSoft then simply asks again) when the token is cancelled, on a
