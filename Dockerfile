@@ -4,16 +4,19 @@ WORKDIR /src
 COPY . .
 RUN dotnet publish src/NationalDns/NationalDns.csproj -c Release -o /app
 
-# Run: the runtime image with ASP.NET Core (Kestrel serves the optional block page), the published server,
+# Run: the ASP.NET Core runtime image (Kestrel serves --http: metrics, probes, admin API; and the optional block page), the published server,
 # and the shipped lists as a volume.
 FROM mcr.microsoft.com/dotnet/aspnet:10.0
 WORKDIR /app
 COPY --from=build /app ./
 COPY blocklists/ /blocklists/
 VOLUME /blocklists
-EXPOSE 53/udp 53/tcp
-# The image's unprivileged "app" user; Docker lets containers bind ports below 1024 without root
-# (net.ipv4.ip_unprivileged_port_start=0 is the container default).
+EXPOSE 53/udp 53/tcp 8080/tcp
+# The image's unprivileged "app" user (UID 1654), with no capabilities at all: Docker lets containers bind ports
+# below 1024 without one (net.ipv4.ip_unprivileged_port_start=0 is the container default), and the Kubernetes
+# manifests (deploy/kubernetes) listen on 1053 behind a Service on 53. Where neither holds, lower that per-namespace
+# sysctl for the container (docker run --sysctl net.ipv4.ip_unprivileged_port_start=53, or a pod's
+# securityContext.sysctls) instead of granting a capability; see docs/operations.md.
 USER app
 # Settings as environment variables, so arguments given to "docker run" add to them instead of replacing them.
 ENV NATIONALDNS_LISTEN=0.0.0.0:53 \

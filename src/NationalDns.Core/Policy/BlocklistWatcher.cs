@@ -22,13 +22,15 @@ public sealed partial class BlocklistWatcher : BackgroundService
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<BlocklistWatcher> _logger;
     private readonly TimeSpan _pollInterval;
+    private readonly BlocklistReloadStatus? _status;
 
     public BlocklistWatcher(
         BlocklistLoader loader,
         RuleSetHolder holder,
         TimeProvider timeProvider,
         ILogger<BlocklistWatcher> logger,
-        TimeSpan? pollInterval = null)
+        TimeSpan? pollInterval = null,
+        BlocklistReloadStatus? status = null)
     {
         ArgumentNullException.ThrowIfNull(loader);
         ArgumentNullException.ThrowIfNull(holder);
@@ -39,6 +41,7 @@ public sealed partial class BlocklistWatcher : BackgroundService
         _timeProvider = timeProvider;
         _logger = logger;
         _pollInterval = pollInterval ?? DefaultPollInterval;
+        _status = status;
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -50,6 +53,8 @@ public sealed partial class BlocklistWatcher : BackgroundService
         {
             Log.ListFailed(_logger, error);
         }
+
+        _status?.Record(_timeProvider.GetUtcNow(), initial.Errors.Count == 0); // for metrics
 
         try
         {
@@ -77,6 +82,7 @@ public sealed partial class BlocklistWatcher : BackgroundService
         {
             // The last line of defence: a reload bug must stop neither hot reload nor the server.
             Log.ReloadCrashed(_logger, ex);
+            _status?.Record(_timeProvider.GetUtcNow(), succeeded: false); // for metrics
             return;
         }
 
@@ -93,6 +99,8 @@ public sealed partial class BlocklistWatcher : BackgroundService
         {
             Log.ListFailed(_logger, error);
         }
+
+        _status?.Record(_timeProvider.GetUtcNow(), change.Errors.Count == 0); // for metrics
     }
 
     private void LogProblems(IReadOnlyList<ListProblem> problems)

@@ -26,9 +26,15 @@ public sealed class DnsClientUpstreamResolver : IUpstreamResolver, IAsyncDisposa
 
     /// <summary>Creates the resolver; deadlines, response times and probe intervals are measured with <paramref name="timeProvider"/>.</summary>
     public DnsClientUpstreamResolver(UpstreamOptions options, TimeProvider timeProvider, ILogger<DnsClientUpstreamResolver> logger)
+        : this(options, timeProvider, logger, meters: null)
+    {
+    }
+
+    /// <summary>As above, and each attempt's response time and failure are measured on <paramref name="meters"/>.</summary>
+    public DnsClientUpstreamResolver(UpstreamOptions options, TimeProvider timeProvider, ILogger<DnsClientUpstreamResolver> logger, UpstreamMeters? meters)
     {
         UpstreamPool.Validate(options);
-        _pool = new UpstreamPool(options, new DnsClientExchange(options).AskAsync, timeProvider, logger);
+        _pool = new UpstreamPool(options, new DnsClientExchange(options).AskAsync, timeProvider, logger, meters);
     }
 
     /// <summary>The state of every upstream, in configuration order: for metrics and the health log.</summary>

@@ -21,8 +21,9 @@ internal sealed class UpstreamPool : IUpstreamResolver, IAsyncDisposable, IDispo
     private readonly ILogger _logger;
     private readonly UpstreamSelection _selection = new();
     private readonly UpstreamProber _prober;
+    private readonly UpstreamMeters? _meters;
 
-    public UpstreamPool(UpstreamOptions options, UpstreamExchange exchange, TimeProvider timeProvider, ILogger logger)
+    public UpstreamPool(UpstreamOptions options, UpstreamExchange exchange, TimeProvider timeProvider, ILogger logger, UpstreamMeters? meters = null)
     {
         Validate(options);
         ArgumentNullException.ThrowIfNull(exchange);
@@ -34,6 +35,7 @@ internal sealed class UpstreamPool : IUpstreamResolver, IAsyncDisposable, IDispo
         _timeout = options.Timeout;
         _timeProvider = timeProvider;
         _logger = logger;
+        _meters = meters;
         var probe = new DnsQuestion(ProbeName(options), RecordType.Ns, RecordClass.INet);
         _prober = new UpstreamProber(_servers, exchange, probe, options.ProbeInterval, options.Timeout, timeProvider, logger);
     }
@@ -133,6 +135,7 @@ internal sealed class UpstreamPool : IUpstreamResolver, IAsyncDisposable, IDispo
     private void Record(UpstreamServer server, AttemptResult result)
     {
         var change = server.Record(result);
+        _meters?.Record(server, result);
         UpstreamLog.HealthChanged(_logger, server, change, result, "a query", _prober.Interval);
         if (change == HealthChange.BecameUnhealthy)
         {

@@ -29,11 +29,15 @@ internal sealed class UpstreamServer
         ArgumentNullException.ThrowIfNull(endPoint);
         ArgumentOutOfRangeException.ThrowIfLessThan(failuresBeforeUnhealthy, 1);
         EndPoint = endPoint;
+        Label = endPoint.ToString();
         Index = index;
         _failuresBeforeUnhealthy = failuresBeforeUnhealthy;
     }
 
     public IPEndPoint EndPoint { get; }
+
+    /// <summary><c>IP:port</c>, made once: the upstream's metrics label.</summary>
+    public string Label { get; }
 
     /// <summary>Position in the configuration; breaks ties between equally good upstreams.</summary>
     public int Index { get; }

@@ -6,6 +6,7 @@ using NationalDns.Pipeline;
 using NationalDns.Policy;
 using NationalDns.Policy.Groups;
 using NationalDns.Policy.Time;
+using NationalDns.Server.Metrics;
 using NationalDns.Server.Transport;
 
 namespace NationalDns.Server.FastPath;
@@ -27,10 +28,12 @@ public sealed class BlockedFastPath : IUdpFastPath
     private readonly CachedAnswerWriter? _cached;
     private readonly RuleClock _clock;
     private readonly ClientGroups _groups;
+    private readonly DnsMetrics? _metrics;
 
     /// <summary>Creates the fast path; with a <paramref name="cache"/>, names the rules let through are answered from it when they can be.</summary>
-    public BlockedFastPath(IRuleSetSource rules, BlockingOptions options, TimeProvider time, ILogger<OutcomeLoggingStage> logger, ResponseCache? cache = null, RuleClock? clock = null, ClientGroups? groups = null)
+    public BlockedFastPath(IRuleSetSource rules, BlockingOptions options, TimeProvider time, ILogger<OutcomeLoggingStage> logger, ResponseCache? cache = null, RuleClock? clock = null, ClientGroups? groups = null, DnsMetrics? metrics = null)
     {
+        _metrics = metrics;
         _rules = rules;
         _writer = new BlockedAnswerWriter(options);
         _cached = cache is null ? null : new CachedAnswerWriter(cache);
@@ -60,7 +63,9 @@ public sealed class BlockedFastPath : IUdpFastPath
         var rule = rules.Match(name, context);
         if (rule is null || rule.IsException)
         {
-            return _cached?.TryWrite(query, parsed, name, rules, context, answer) ?? IUdpFastPath.NotHandled;
+            var cached = _cached?.TryWrite(query, parsed, name, rules, context, answer) ?? IUdpFastPath.NotHandled;
+            _metrics?.CountCachedUdp(cached); // metrics: a lock-free increment, nothing allocated
+            return cached;
         }
 
         // Throttled names (and any action without a wire answer) take the pipeline, never the cache: the delay is the point.
@@ -70,6 +75,7 @@ public sealed class BlockedFastPath : IUdpFastPath
         }
 
         var length = rule.Action.Kind == BlockActionKind.Drop ? 0 : _writer.Write(query, parsed, name, labelOffsets, rule, answer);
+        _metrics?.CountRefused(ARSoft.Tools.Net.Dns.TransportProtocol.Udp, rule); // metrics: lock-free, allocation-free
         if (_logger.IsEnabled(LogLevel.Information))
         {
             LogRefusal(query, parsed, rule, client, started, group);

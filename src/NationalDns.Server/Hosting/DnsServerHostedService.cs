@@ -19,6 +19,8 @@ public sealed partial class DnsServerHostedService : IHostedService, IDisposable
     // With port 0 the UDP and TCP ports are picked separately; retry a few times if TCP finds its port taken.
     private const int EphemeralPortAttempts = 5;
 
+    private static readonly TimeSpan s_answerSendGrace = TimeSpan.FromMilliseconds(100);
+
     private readonly ServerOptions _options;
     private readonly QueryDispatcher _dispatcher;
     private readonly IUdpFastPath? _fastPath;
@@ -41,6 +43,9 @@ public sealed partial class DnsServerHostedService : IHostedService, IDisposable
     /// <summary>The endpoints actually bound (real ports when port 0 was asked for); each serves UDP and TCP.</summary>
     public IReadOnlyList<IPEndPoint> BoundEndPoints => _bound;
 
+    /// <summary>True once every listen endpoint is bound, until shutdown begins: the readiness probe's answer.</summary>
+    public bool IsListening { get; private set; }
+
     public Task StartAsync(CancellationToken cancellationToken)
     {
         _dispatcher.Stopping = _stopping.Token;
@@ -60,14 +65,45 @@ public sealed partial class DnsServerHostedService : IHostedService, IDisposable
             throw;
         }
 
+        IsListening = true;
         return Task.CompletedTask;
     }
 
-    public Task StopAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Graceful: stops taking new queries, lets those being answered finish (at most
+    /// <see cref="ServerOptions.ShutdownTimeout"/>), then cancels whatever is left and closes the sockets.
+    /// </summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
     {
-        _stopping.Cancel();
+        IsListening = false;
+        foreach (var transport in _transports)
+        {
+            switch (transport)
+            {
+                case UdpTransport udp:
+                    udp.StopReceiving();
+                    break;
+                case TcpTransport tcp:
+                    tcp.StopAccepting();
+                    break;
+            }
+        }
+
+        var inFlight = _dispatcher.InFlight.Count;
+        if (inFlight > 0)
+        {
+            Draining(_logger, inFlight, _options.ShutdownTimeout.TotalSeconds);
+            if (!await _dispatcher.InFlight.DrainAsync(_options.ShutdownTimeout))
+            {
+                DrainTimedOut(_logger, _dispatcher.InFlight.Count);
+            }
+
+            // The pipeline has returned; ARSoft still encodes and sends each answer. Give those sends a moment.
+            await Task.Delay(s_answerSendGrace, CancellationToken.None);
+        }
+
+        await _stopping.CancelAsync();
         StopServers();
-        return Task.CompletedTask;
     }
 
     public void Dispose()
@@ -158,6 +194,12 @@ public sealed partial class DnsServerHostedService : IHostedService, IDisposable
 
     [LoggerMessage(EventId = 20, Level = LogLevel.Information, Message = "Listening on {EndPoint} (UDP and TCP)")]
     private static partial void Listening(ILogger logger, string endPoint);
+
+    [LoggerMessage(EventId = 22, Level = LogLevel.Information, Message = "Shutting down: waiting up to {TimeoutSeconds} s for {InFlight} queries in flight")]
+    private static partial void Draining(ILogger logger, int inFlight, double timeoutSeconds);
+
+    [LoggerMessage(EventId = 23, Level = LogLevel.Warning, Message = "Shutdown timeout: cancelling {InFlight} queries still in flight")]
+    private static partial void DrainTimedOut(ILogger logger, int inFlight);
 
     [LoggerMessage(EventId = 21, Level = LogLevel.Debug, Message = "Dropped a packet: {Reason}")]
     private static partial void ServerException(ILogger logger, string reason);

@@ -2,6 +2,8 @@ using System.Net;
 using ARSoft.Tools.Net.Dns;
 using Microsoft.Extensions.Logging;
 using NationalDns.Pipeline;
+using NationalDns.Server.Admission;
+using NationalDns.Server.Metrics;
 using NationalDns.Server.Transport;
 
 namespace NationalDns.Server.Hosting;
@@ -16,13 +18,21 @@ public sealed partial class QueryDispatcher
     private readonly QueryPipeline _pipeline;
     private readonly TimeProvider _time;
     private readonly ILogger<QueryDispatcher> _logger;
+    private readonly DnsMetrics? _metrics;
+    private readonly ClientAdmission? _admission;
+    private readonly InFlightQueries _inFlight = new();
 
-    public QueryDispatcher(QueryPipeline pipeline, TimeProvider time, ILogger<QueryDispatcher> logger)
+    public QueryDispatcher(QueryPipeline pipeline, TimeProvider time, ILogger<QueryDispatcher> logger, DnsMetrics? metrics = null, ClientAdmission? admission = null)
     {
         _pipeline = pipeline;
         _time = time;
         _logger = logger;
+        _metrics = metrics;
+        _admission = admission;
     }
+
+    /// <summary>Queries being answered now; graceful shutdown waits for them (<see cref="InFlightQueries.DrainAsync"/>).</summary>
+    public InFlightQueries InFlight => _inFlight;
 
     /// <summary>Cancelled when the server stops, so in-flight upstream queries end with it.</summary>
     public CancellationToken Stopping { get; set; }
@@ -56,10 +66,19 @@ public sealed partial class QueryDispatcher
             return null;
         }
 
+        // UDP clients were admitted in the receive loop (AdmissionFastPath); TCP ones are checked here.
+        if (protocol == TransportProtocol.Tcp && _admission is not null && !_admission.IsAllowed(client.Address))
+        {
+            _metrics?.CountQuery(TransportProtocol.Tcp, ServedOutcome.RefusedClient);
+            return Responses.WithCode(query, ReturnCode.Refused);
+        }
+
         var context = new QueryContext(query, client, protocol, _time.GetTimestamp());
+        using var inFlight = _inFlight.Enter();
         try
         {
             var result = await _pipeline.HandleAsync(context, Stopping);
+            Count(protocol, result);
             return result.Response;
         }
         catch (OperationCanceledException) when (Stopping.IsCancellationRequested)
@@ -72,6 +91,20 @@ public sealed partial class QueryDispatcher
         {
             Unhandled(_logger, ex, client.ToString());
             return Responses.ServFail(query);
+        }
+    }
+
+    private void Count(TransportProtocol protocol, QueryResult result)
+    {
+        if (_metrics is null)
+        {
+            return;
+        }
+
+        _metrics.CountQuery(protocol, result.Outcome);
+        if (result is { Outcome: QueryOutcome.Blocked or QueryOutcome.Dropped, Rule: { } rule })
+        {
+            _metrics.CountRefusal(rule);
         }
     }
 

@@ -11,4 +11,9 @@ public sealed record ServerOptions
 
     /// <summary>How long an idle TCP connection is kept open (Unbound's tcp-idle-timeout default).</summary>
     public TimeSpan TcpIdleTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>On shutdown, how long queries already being answered may take before they are cancelled.</summary>
+    public TimeSpan ShutdownTimeout { get; init; } = DefaultShutdownTimeout;
+
+    public static readonly TimeSpan DefaultShutdownTimeout = TimeSpan.FromSeconds(5);
 }

@@ -122,6 +122,13 @@ public sealed partial class TcpTransport : IServerTransport
     /// <summary>Same as <see cref="Close"/>.</summary>
     public void Dispose() => Close();
 
+    /// <summary>Graceful shutdown: no new clients; open connections stay until <see cref="Close"/> so answers still go out.</summary>
+    public void StopAccepting()
+    {
+        _closed = true;
+        _listener.Close();
+    }
+
     /// <summary>
     /// Waits for the next client. Returns null (ARSoft then simply asks again) when the token is cancelled, on a
     /// transient accept error, and for a client refused because <c>maxConnections</c> are open. After

@@ -46,6 +46,7 @@ public sealed partial class UdpTransport : IServerTransport
     private IPEndPoint? _boundEndPoint;
     private int _receiving;
     private volatile bool _closed;
+    private volatile bool _ignoring;
 
     /// <summary>Creates the transport; nothing is bound until <see cref="Bind"/>.</summary>
     /// <param name="bindEndPoint">Where to listen; port 0 picks a free port (see <see cref="BoundEndPoint"/>).</param>
@@ -110,6 +111,9 @@ public sealed partial class UdpTransport : IServerTransport
     /// <summary>Same as <see cref="Close"/>.</summary>
     public void Dispose() => Close();
 
+    /// <summary>Graceful shutdown: new datagrams are ignored, while answers to queries already taken are still sent.</summary>
+    public void StopReceiving() => _ignoring = true;
+
     /// <summary>
     /// Waits for the next datagram that needs ARSoft. Datagrams are received on a dedicated thread, which answers
     /// what the fast path can (blocked names) itself and queues the rest here. Returns null (ARSoft then simply asks
@@ -168,6 +172,11 @@ public sealed partial class UdpTransport : IServerTransport
                 // ICMP errors and the like concern one peer; the socket itself is fine, so the next receive proceeds.
                 Log.ReceiveFailed(_logger, _boundEndPoint, e.SocketErrorCode);
                 continue;
+            }
+
+            if (_ignoring)
+            {
+                continue; // shutting down: the socket stays open only for answers still on their way
             }
 
             if (TryAnswerFast(length))

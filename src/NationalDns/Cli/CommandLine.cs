@@ -52,7 +52,18 @@ internal static class CommandLine
         command.Options.Add(new Option<string>(Names.LogLevel) { Description = "debug, information (default), warning or error." });
         command.Options.Add(new Option<string>(Names.Seed) { Description = "Seed of throttle's random drops and jitter, so a run can be replayed exactly (default: random, logged at startup)." });
         command.Options.Add(new Option<string>(Names.BlockPage) { Description = "IP:PORT to serve the HTTP block page on for sinkholed and stub names (default: off)." });
+        AddOperationsOptions(command);
         AddListOptions(command);
+    }
+
+    private static void AddOperationsOptions(Command command)
+    {
+        command.Options.Add(new Option<string>(Names.Http) { Description = "IP:PORT for /metrics, /healthz, /readyz and the admin API /api (default: off)." });
+        command.Options.Add(new Option<string>(Names.ApiTokenFile) { Description = "File holding the admin API's bearer token (default: none, the API is off)." });
+        command.Options.Add(new Option<string[]>(Names.AllowClient) { Description = "CIDR range allowed to query (repeatable; default: loopback, private, 100.64.0.0/10 and link-local ranges). Others get REFUSED." });
+        command.Options.Add(new Option<string>(Names.RateLimit) { Description = "UDP queries per second per client /24 (IPv4) or /56 (IPv6) (default: no limit)." });
+        command.Options.Add(new Option<string>(Names.RateLimitAction) { Description = "What an over-limit UDP query gets: tc (default; an empty truncated answer, so real clients retry over TCP) or drop." });
+        command.Options.Add(new Option<string>(Names.ShutdownTimeout) { Description = "On SIGTERM, how long queries in flight may take to finish (default 5s)." });
     }
 
     private static void AddListOptions(Command command)
@@ -88,6 +99,12 @@ internal static class CommandLine
         public const string CacheMaxTtl = "--cache-max-ttl";
         public const string CacheNegativeMaxTtl = "--cache-negative-max-ttl";
         public const string LogLevel = "--log-level";
+        public const string Http = "--http";
+        public const string ApiTokenFile = "--api-token-file";
+        public const string AllowClient = "--allow-client";
+        public const string RateLimit = "--rate-limit";
+        public const string RateLimitAction = "--rate-limit-action";
+        public const string ShutdownTimeout = "--shutdown-timeout";
         public const string Config = "--config";
         public const string Seed = "--seed";
         public const string BlockPage = "--blockpage";
@@ -120,6 +137,12 @@ internal static class CommandLine
             [BlockPage] = "BlockPage",
             [At] = "At",
             [Group] = "Group",
+            [Http] = "Http",
+            [ApiTokenFile] = "ApiTokenFile",
+            [AllowClient] = "AllowClient",
+            [RateLimit] = "RateLimit",
+            [RateLimitAction] = "RateLimitAction",
+            [ShutdownTimeout] = "ShutdownTimeout",
         };
     }
 }

@@ -30,16 +30,19 @@ internal static class ServeCommand
         var started = await StartAsync(settings, logger, logQueues, cancellationToken);
         using var host = started.Host;
         await host.WaitForShutdownAsync(cancellationToken);
+
+        // The logger is disposed (and its queues flushed) on the way out, so this line is the last one written.
+        logger.Information("NationalDns stopped");
         return 0;
     }
 
     /// <summary>Loads the lists and starts the host; the caller owns the host. Used by the tests too.</summary>
-    public static async Task<(IHost Host, BlocklistSnapshot Lists)> StartAsync(NationalDnsSettings settings, Serilog.ILogger logger, LogQueueMonitor logQueues, CancellationToken cancellationToken)
+    public static async Task<(IHost Host, BlocklistSnapshot Lists)> StartAsync(NationalDnsSettings settings, Serilog.ILogger logger, LogQueueMonitor logQueues, CancellationToken cancellationToken, Action<IServiceCollection>? overrides = null)
     {
         var loader = new BlocklistLoader(settings.Blocklists, settings.Blocking.DefaultAction, groups: settings.Groups);
         var snapshot = loader.Load(); // fails fast; the watcher logs the lists' counts and bad lines as it starts
 
-        var host = NationalDnsHost.Build(settings, loader, snapshot, logger, logQueues);
+        var host = NationalDnsHost.Build(settings, loader, snapshot, logger, logQueues, overrides);
         try
         {
             await host.StartAsync(cancellationToken);

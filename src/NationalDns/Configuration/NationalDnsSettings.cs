@@ -3,6 +3,7 @@ using NationalDns.Caching;
 using NationalDns.Policy;
 using NationalDns.Policy.Groups;
 using NationalDns.Resolution;
+using NationalDns.Server.Admission;
 using NationalDns.Server.Hosting;
 using Serilog.Events;
 
@@ -37,6 +38,15 @@ public sealed record NationalDnsSettings
 
     /// <summary>Where the HTTP block page listens (<c>--blockpage</c>); null: no block page.</summary>
     public IPEndPoint? BlockPage { get; init; }
+
+    /// <summary>Who may query and how fast (--allow-client, --rate-limit).</summary>
+    public AdmissionOptions Admission { get; init; } = new();
+
+    /// <summary>Where /metrics, /healthz, /readyz and /api are served (--http); null = no HTTP endpoint.</summary>
+    public IPEndPoint? Http { get; init; }
+
+    /// <summary>The admin API's bearer token (--api-token-file); null = the API is off.</summary>
+    public string? ApiToken { get; init; }
 
     /// <summary>Every endpoint the server answers on, for the loop check (a wildcard listen counts as loopback).</summary>
     internal static bool WouldLoop(IPEndPoint upstream, IReadOnlyList<IPEndPoint> listen, IReadOnlySet<IPAddress> localAddresses) =>

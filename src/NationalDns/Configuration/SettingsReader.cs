@@ -6,6 +6,7 @@ using NationalDns.Caching;
 using NationalDns.Policy;
 using NationalDns.Policy.Formats;
 using NationalDns.Resolution;
+using NationalDns.Server.Admission;
 using NationalDns.Server.Hosting;
 using Serilog.Events;
 
@@ -15,6 +16,7 @@ namespace NationalDns.Configuration;
 /// Turns configuration keys into <see cref="NationalDnsSettings"/>, or a <see cref="UsageException"/> naming the one
 /// thing that is wrong. Keys: Listen, Upstream, Blocklist (lists: a JSON array or a comma-separated string),
 /// Action, BlockTtl, UpstreamTimeout, UpstreamFailures, UpstreamProbeInterval, UpstreamProbeName, LogFile, LogLevel, Seed, BlockPage.
+/// Operations (docs/operations.md): Http, ApiTokenFile, ApiToken, AllowClient (a list), RateLimit, RateLimitAction, ShutdownTimeout.
 /// </summary>
 public static class SettingsReader
 {
@@ -85,7 +87,7 @@ public static class SettingsReader
 
         return new NationalDnsSettings
         {
-            Server = new ServerOptions { Listen = listen },
+            Server = new ServerOptions { Listen = listen, ShutdownTimeout = Duration(configuration["ShutdownTimeout"], "--shutdown-timeout") ?? ServerOptions.DefaultShutdownTimeout },
             Upstream = ReadUpstream(configuration, upstreams),
             Blocklists = blocklists.Count == 0 ? ["blocklists"] : blocklists,
             Blocking = blocking,
@@ -96,7 +98,62 @@ public static class SettingsReader
             BlockPage = blockPage,
             At = PolicySettings.ReadAt(configuration),
             Groups = PolicySettings.ReadGroups(configuration),
+            Admission = ReadAdmission(configuration),
+            Http = Blank(configuration["Http"]) is { } http ? EndPoint(http, defaultPort: 8080, "--http") : null,
+            ApiToken = ReadApiToken(configuration),
         };
+    }
+
+    private static AdmissionOptions ReadAdmission(IConfigurationRoot configuration)
+    {
+        var allow = List(configuration, "AllowClient");
+        var networks = new List<IpNetwork>();
+        foreach (var text in allow)
+        {
+            networks.Add(IpNetwork.TryParse(text, out var network, out var error) ? network : throw new UsageException($"--allow-client: {error}"));
+        }
+
+        var rate = Count(configuration["RateLimit"], "--rate-limit", int.MaxValue);
+        if (rate == 0)
+        {
+            throw new UsageException("--rate-limit: must be at least 1 query per second");
+        }
+
+        var action = Blank(configuration["RateLimitAction"])?.ToLowerInvariant() switch
+        {
+            null or "tc" => RateLimitAction.Truncate,
+            "drop" => RateLimitAction.Drop,
+            _ => throw new UsageException($"--rate-limit-action: '{configuration["RateLimitAction"]}' is not tc or drop"),
+        };
+
+        return new AdmissionOptions
+        {
+            AllowClients = networks.Count == 0 ? AdmissionOptions.DefaultAllowClients : networks,
+            RateLimit = (int?)rate,
+            RateLimitAction = action,
+        };
+    }
+
+    // The token file wins over a token given inline (config file or NATIONALDNS_API_TOKEN), which is handier for tests
+    // than for production: a file can be a Kubernetes secret mounted read-only.
+    private static string? ReadApiToken(IConfiguration configuration)
+    {
+        if (Blank(configuration["ApiTokenFile"]) is { } path)
+        {
+            string text;
+            try
+            {
+                text = File.ReadAllText(path);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new UsageException($"--api-token-file: cannot read '{path}': {e.Message}", e);
+            }
+
+            return Blank(text) ?? throw new UsageException($"--api-token-file: '{path}' is empty");
+        }
+
+        return Blank(configuration["ApiToken"]);
     }
 
     private static UpstreamOptions ReadUpstream(IConfiguration configuration, IReadOnlyList<IPEndPoint> servers)

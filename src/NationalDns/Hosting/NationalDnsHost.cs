@@ -1,16 +1,20 @@
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using NationalDns.Caching;
 using NationalDns.Configuration;
+using NationalDns.Http;
 using NationalDns.Pipeline;
 using NationalDns.Policy;
 using NationalDns.Policy.Behaviours;
 using NationalDns.Server.BlockPage;
 using NationalDns.Policy.Time;
 using NationalDns.Resolution;
+using NationalDns.Server.Admission;
 using NationalDns.Server.FastPath;
 using NationalDns.Server.Transport;
 using NationalDns.Server.Hosting;
+using NationalDns.Server.Metrics;
 using Serilog;
 using Serilog.Events;
 using Serilog.Formatting.Compact;
@@ -23,7 +27,7 @@ internal static class NationalDnsHost
     // Logging never slows serving: sinks run behind a bounded queue, and when it is full events are dropped, never queries.
     private const int LogQueueSize = 10_000;
 
-    public static IHost Build(NationalDnsSettings settings, BlocklistLoader loader, BlocklistSnapshot initial, Serilog.ILogger logger, LogQueueMonitor logQueues)
+    public static IHost Build(NationalDnsSettings settings, BlocklistLoader loader, BlocklistSnapshot initial, Serilog.ILogger logger, LogQueueMonitor logQueues, Action<IServiceCollection>? overrides = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
@@ -31,6 +35,10 @@ internal static class NationalDnsHost
         builder.Services.AddSingleton(logQueues);
         builder.Services.AddHostedService<LogDropReporter>();
         builder.Services.AddNationalDns(settings, loader, initial);
+
+        // SIGTERM: the DNS service drains queries in flight (ServerOptions.ShutdownTimeout) before anything is cut off.
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.Server.ShutdownTimeout + TimeSpan.FromSeconds(5));
+        overrides?.Invoke(builder.Services); // tests only: e.g. a fake clock for the rate limiter
         return builder.Build();
     }
 
@@ -40,12 +48,14 @@ internal static class NationalDnsHost
         services.AddSingleton(settings.Server);
         services.AddSingleton(settings.Upstream);
         services.AddSingleton(settings.Blocking);
+        services.AddSingleton(settings);
 
         // Policy: the list loaded at startup, then watched and swapped atomically on every edit.
         var holder = new RuleSetHolder(initial.Rules);
         services.AddSingleton(loader);
         services.AddSingleton(holder);
         services.AddSingleton<IRuleSetSource>(holder);
+        services.AddSingleton<BlocklistReloadStatus>();
         services.AddHostedService<BlocklistWatcher>();
 
         // Time and place: rule windows are read against this clock on every query (--at shifts where it starts), and
@@ -81,13 +91,29 @@ internal static class NationalDnsHost
             sp.GetRequiredService<ForwardingStage>(),     // terminal: everything else goes upstream, failures become SERVFAIL
         ]));
 
-        // Blocked names and cache hits over UDP are answered in the receive loop, without ARSoft's per-datagram costs.
-        services.AddSingleton<IUdpFastPath, BlockedFastPath>();
+        // Metrics (upstream measurements come through System.Diagnostics.Metrics) and admission (allow list, rate limit).
+        services.AddMetrics();
+        services.AddSingleton<UpstreamMeters>();
+        services.AddSingleton(sp => new DnsMetrics(sp.GetRequiredService<ResponseCache>(), loader, sp.GetRequiredService<BlocklistReloadStatus>(), sp.GetRequiredService<IMeterFactory>()));
+        services.AddSingleton(settings.Admission);
+        services.AddSingleton<ClientAdmission>();
+
+        // Blocked names and cache hits over UDP are answered in the receive loop, without ARSoft's per-datagram costs;
+        // admission comes first there, so a client outside the allow list never gets a blocked or cached answer either.
+        services.AddSingleton<BlockedFastPath>();
+        services.AddSingleton<IUdpFastPath>(sp => new AdmissionFastPath(sp.GetRequiredService<ClientAdmission>(), sp.GetRequiredService<BlockedFastPath>(), sp.GetRequiredService<DnsMetrics>()));
 
         // Everything else over UDP runs the pipeline from the receive thread too, without ARSoft's two thread-pool hops.
         services.AddSingleton<IUdpQueryHandler, UdpQueryHandler>();
         services.AddSingleton<QueryDispatcher>();
         services.AddSingleton<DnsServerHostedService>();
+        if (settings.Http is not null)
+        {
+            // Before the DNS service: /readyz answers 503 until the listeners are bound, and stops after them.
+            services.AddSingleton<HttpEndpoint>();
+            services.AddHostedService(sp => sp.GetRequiredService<HttpEndpoint>());
+        }
+
         services.AddHostedService(sp => sp.GetRequiredService<DnsServerHostedService>());
         return services;
     }

@@ -39,13 +39,16 @@ internal sealed class TestServer : IAsyncDisposable
 
     public FakeUpstream Upstream { get; }
 
-    /// <summary>The host's services, for parts a test reaches directly (the block page's bound port).</summary>
+    /// <summary>The host's services, for parts a test reaches directly (the block page's bound port, metrics).</summary>
     public IServiceProvider Services => _host.Services;
 
     /// <summary>The main list file, <c>national.txt</c> in <see cref="ListDirectory"/>.</summary>
     public string ListFile => Path.Combine(ListDirectory, "national.txt");
 
-    public static async Task<TestServer> StartAsync(FakeUpstream upstream, string listText, Func<NationalDnsSettings, NationalDnsSettings>? adjust = null)
+    /// <summary>The HTTP endpoint's base address (<c>http://127.0.0.1:PORT/</c>) when the settings asked for one.</summary>
+    public Uri? HttpBase => _host.Services.GetService<NationalDns.Http.HttpEndpoint>()?.BaseAddress;
+
+    public static async Task<TestServer> StartAsync(FakeUpstream upstream, string listText, Func<NationalDnsSettings, NationalDnsSettings>? adjust = null, Action<IServiceCollection>? overrides = null)
     {
         var directory = Directory.CreateTempSubdirectory("nationaldns-test-").FullName;
         await File.WriteAllTextAsync(Path.Combine(directory, "national.txt"), listText);
@@ -60,7 +63,7 @@ internal sealed class TestServer : IAsyncDisposable
 
         var sink = new CollectingSink();
         var logger = new LoggerConfiguration().MinimumLevel.Is(LogEventLevel.Debug).WriteTo.Sink(sink).CreateLogger();
-        var (host, _) = await ServeCommand.StartAsync(settings, logger, new LogQueueMonitor(), CancellationToken.None);
+        var (host, _) = await ServeCommand.StartAsync(settings, logger, new LogQueueMonitor(), CancellationToken.None, overrides);
         return new TestServer(host, logger, sink, directory, upstream);
     }
 

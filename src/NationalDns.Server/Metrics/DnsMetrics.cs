@@ -1,0 +1,145 @@
+using System.Collections.Concurrent;
+using ARSoft.Tools.Net.Dns;
+using NationalDns.Caching;
+using NationalDns.Pipeline;
+using NationalDns.Policy;
+using Prometheus;
+
+namespace NationalDns.Server.Metrics;
+
+/// <summary>
+/// Every metric the server exports, on its own prometheus-net registry (one per server, so tests running several
+/// servers in one process never mix their numbers). Counting is a lock-free increment on a label child resolved
+/// ahead of time: the UDP receive loop counts fast-path answers without allocating. Values that other parts
+/// already keep (cache hits, rules loaded, reload status, upstream measurements) are read when scraped.
+/// </summary>
+public sealed class DnsMetrics : IDisposable
+{
+    private static readonly string[] s_outcomeLabels =
+        ["forwarded", "blocked", "dropped", "rejected", "upstream_failed", "cached", "refused_client", "rate_limited"];
+
+    private readonly Counter _queries;
+    private readonly Counter.Child[] _udp;
+    private readonly Counter.Child[] _tcp;
+    private readonly Counter _refusals;
+    private readonly ConcurrentDictionary<(BlockActionKind Kind, string List), Counter.Child> _refusalChildren = new();
+    private readonly UpstreamMetricsBridge? _upstream;
+
+    /// <summary>Creates the metrics; each source is optional so parts of the server can be measured alone in tests.</summary>
+    public DnsMetrics(ResponseCache? cache = null, BlocklistLoader? lists = null, BlocklistReloadStatus? reloads = null, System.Diagnostics.Metrics.IMeterFactory? meterFactory = null)
+    {
+        Registry = Prometheus.Metrics.NewCustomRegistry();
+        var factory = Prometheus.Metrics.WithCustomRegistry(Registry);
+
+        _queries = factory.CreateCounter("nationaldns_queries_total", "Queries answered (or deliberately not), by transport and outcome.", "protocol", "outcome");
+        _udp = [.. s_outcomeLabels.Select(o => _queries.WithLabels("udp", o))];
+        _tcp = [.. s_outcomeLabels.Select(o => _queries.WithLabels("tcp", o))];
+        _refusals = factory.CreateCounter("nationaldns_refusals_total", "Queries refused by a blocklist rule, by action and list file.", "action", "list");
+
+        if (cache is not null)
+        {
+            var hits = factory.CreateCounter("nationaldns_cache_hits_total", "Response cache lookups answered from the cache.");
+            var misses = factory.CreateCounter("nationaldns_cache_misses_total", "Response cache lookups that found no live entry.");
+            var entries = factory.CreateGauge("nationaldns_cache_entries", "Answers held in the response cache.");
+            Registry.AddBeforeCollectCallback(() =>
+            {
+                hits.IncTo(cache.Counters.Hits);
+                misses.IncTo(cache.Counters.Misses);
+                entries.Set(cache.Counters.Entries);
+            });
+        }
+
+        if (lists is not null)
+        {
+            var rules = factory.CreateGauge("nationaldns_rules_loaded", "Distinct patterns in force, by kind.", "kind");
+            Registry.AddBeforeCollectCallback(() =>
+            {
+                var current = lists.Current;
+                rules.WithLabels("block").Set(current?.RuleCount ?? 0);
+                rules.WithLabels("exception").Set(current?.ExceptionCount ?? 0);
+            });
+        }
+
+        if (reloads is not null)
+        {
+            var last = factory.CreateGauge("nationaldns_last_reload_timestamp_seconds", "When the lists were last loaded or reloaded (Unix time).");
+            var success = factory.CreateGauge("nationaldns_last_reload_success", "1 when the last load or reload read every list, 0 when one failed.");
+            var total = factory.CreateCounter("nationaldns_reloads_total", "List loads and reloads, by result.", "result");
+            Registry.AddBeforeCollectCallback(() =>
+            {
+                last.Set(reloads.LastAt.ToUnixTimeMilliseconds() / 1000.0);
+                success.Set(reloads.LastSucceeded ? 1 : 0);
+                total.WithLabels("success").IncTo(reloads.Successes);
+                total.WithLabels("failure").IncTo(reloads.Failures);
+            });
+        }
+
+        if (meterFactory is not null)
+        {
+            _upstream = new UpstreamMetricsBridge(factory, meterFactory);
+        }
+    }
+
+    /// <summary>The registry <c>/metrics</c> exports.</summary>
+    public CollectorRegistry Registry { get; }
+
+    /// <summary>Counts one query. Lock-free and allocation-free.</summary>
+    public void CountQuery(TransportProtocol protocol, ServedOutcome outcome) =>
+        (protocol == TransportProtocol.Tcp ? _tcp : _udp)[(int)outcome].Inc();
+
+    /// <summary>Counts one query by the pipeline's verdict.</summary>
+    public void CountQuery(TransportProtocol protocol, QueryOutcome outcome)
+    {
+        if (ToServed(outcome) is { } served)
+        {
+            CountQuery(protocol, served);
+        }
+        else
+        {
+            _queries.WithLabels(protocol == TransportProtocol.Tcp ? "tcp" : "udp", outcome.ToString().ToLowerInvariant()).Inc();
+        }
+    }
+
+    /// <summary>Counts a query a rule refused: as blocked (or dropped) and under the rule's action and list.</summary>
+    public void CountRefused(TransportProtocol protocol, BlockRule rule)
+    {
+        ArgumentNullException.ThrowIfNull(rule);
+        CountQuery(protocol, rule.Action.Kind == BlockActionKind.Drop ? ServedOutcome.Dropped : ServedOutcome.Blocked);
+        CountRefusal(rule);
+    }
+
+    /// <summary>Counts a UDP fast-path cache answer when <paramref name="answered"/> says one was written.</summary>
+    public void CountCachedUdp(int answered)
+    {
+        if (answered > 0)
+        {
+            _udp[(int)ServedOutcome.Cached].Inc();
+        }
+    }
+
+    /// <summary>Counts one refusal under its rule's action and list file. Allocation-free once the pair has been seen.</summary>
+    public void CountRefusal(BlockRule rule)
+    {
+        ArgumentNullException.ThrowIfNull(rule);
+        var key = (rule.Action.Kind, rule.Source.File);
+        if (!_refusalChildren.TryGetValue(key, out var child))
+        {
+            child = _refusalChildren.GetOrAdd(key, k => _refusals.WithLabels(k.Kind.ToString().ToLowerInvariant(), k.List));
+        }
+
+        child.Inc();
+    }
+
+    public void Dispose() => _upstream?.Dispose();
+
+    private static ServedOutcome? ToServed(QueryOutcome outcome) => outcome switch
+    {
+        QueryOutcome.Forwarded => ServedOutcome.Forwarded,
+        QueryOutcome.Blocked => ServedOutcome.Blocked,
+        QueryOutcome.Dropped => ServedOutcome.Dropped,
+        QueryOutcome.Rejected => ServedOutcome.Rejected,
+        QueryOutcome.UpstreamFailed => ServedOutcome.UpstreamFailed,
+        QueryOutcome.Cached => ServedOutcome.Cached,
+        _ => null,
+    };
+}

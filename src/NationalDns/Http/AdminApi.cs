@@ -1,0 +1,177 @@
+using System.Net;
+using ARSoft.Tools.Net;
+using ARSoft.Tools.Net.Dns;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using NationalDns.Cli;
+using NationalDns.Configuration;
+using NationalDns.Pipeline;
+using NationalDns.Policy;
+
+namespace NationalDns.Http;
+
+/// <summary>
+/// The admin API under <c>/api</c>, on only when a token is configured. Every request must carry
+/// <c>Authorization: Bearer TOKEN</c>; anything else gets 401 and changes nothing. Edits go to the list files
+/// (<see cref="ListFileEditor"/>) and reach the running rules through the ordinary hot reload, so the files stay
+/// the single source of truth. Every change is logged with the caller's address and token fingerprint.
+/// </summary>
+internal static partial class AdminApi
+{
+    public static void Map(IEndpointRouteBuilder app, ApiToken token, IServiceProvider dns)
+    {
+        var settings = dns.GetRequiredService<NationalDnsSettings>();
+        var blocking = settings.Blocking;
+        var editor = new ListFileEditor(settings.Blocklists, blocking.DefaultAction);
+        app.ServiceProvider.GetRequiredService<IHostApplicationLifetime>().ApplicationStopped.Register(editor.Dispose);
+        var rules = dns.GetRequiredService<IRuleSetSource>();
+        var responses = dns.GetRequiredService<BlockedResponses>();
+        var logger = dns.GetRequiredService<ILoggerFactory>().CreateLogger("NationalDns.Http.AdminApi");
+
+        var api = app.MapGroup("/api");
+        api.AddEndpointFilter(async (context, next) =>
+            token.Accepts(context.HttpContext.Request)
+                ? await next(context)
+                : Results.Json(new { error = "missing or wrong bearer token" }, statusCode: StatusCodes.Status401Unauthorized));
+
+        api.MapGet("/rules", (string? file) =>
+        {
+            var files = editor.Files().Where(f => file is null || f.DisplayPath == file || Path.GetFileName(f.FullPath) == file);
+            return Results.Json(files.SelectMany(f => ListFileEditor.RulesIn(f, blocking.DefaultAction)).Select(RuleView.Of));
+        });
+
+        api.MapPost("/rules", async (RuleRequest request, HttpContext http, CancellationToken ct) =>
+        {
+            if (string.IsNullOrWhiteSpace(request.Pattern))
+            {
+                return Problem("pattern is required");
+            }
+
+            var line = string.IsNullOrWhiteSpace(request.Action) ? request.Pattern.Trim() : $"{request.Pattern.Trim()} {request.Action.Trim()}";
+            if (line.Contains('\n', StringComparison.Ordinal) || line.Contains('#', StringComparison.Ordinal))
+            {
+                return Problem("one rule per request, without comments");
+            }
+
+            if (editor.ParseRule(line, out var error) is not { } rule)
+            {
+                return Problem(error!);
+            }
+
+            if (editor.Resolve(request.File) is not { } target)
+            {
+                return Results.Json(new { error = $"no list file '{request.File}'" }, statusCode: StatusCodes.Status404NotFound);
+            }
+
+            if (!await editor.AddAsync(target, rule.Pattern, line, ct))
+            {
+                return Results.Json(new { error = $"{rule.Pattern} is already in {target.DisplayPath}" }, statusCode: StatusCodes.Status409Conflict);
+            }
+
+            Changed(logger, "added", rule.Pattern, target.DisplayPath, Caller(http), token.Fingerprint);
+            return Results.Json(new { pattern = rule.Pattern, action = rule.Action.ToString(), file = target.DisplayPath }, statusCode: StatusCodes.Status201Created);
+        });
+
+        api.MapDelete("/rules/{pattern}", async (string pattern, string? file, HttpContext http, CancellationToken ct) =>
+        {
+            if (editor.ParseRule(pattern, out var error) is not { } parsed)
+            {
+                return Problem(error!);
+            }
+
+            var targets = file is null ? editor.Files() : editor.Resolve(file) is { } one ? [one] : [];
+            if (targets.Count == 0)
+            {
+                return Results.Json(new { error = $"no list file '{file}'" }, statusCode: StatusCodes.Status404NotFound);
+            }
+
+            var removed = new List<RuleSource>();
+            foreach (var target in targets)
+            {
+                var gone = await editor.RemoveAsync(target, parsed.Pattern, ct);
+                if (gone.Count > 0)
+                {
+                    Changed(logger, "removed", parsed.Pattern, target.DisplayPath, Caller(http), token.Fingerprint);
+                    removed.AddRange(gone);
+                }
+            }
+
+            return removed.Count == 0
+                ? Results.Json(new { error = $"{parsed.Pattern} is in no list file" }, statusCode: StatusCodes.Status404NotFound)
+                : Results.Json(new { pattern = parsed.Pattern, removed = removed.Select(s => s.ToString()) });
+        });
+
+        api.MapGet("/explain", (string? name, string? type) =>
+        {
+            if (!DomainNames.TryNormalize(name ?? string.Empty, out var normalized, out var nameError))
+            {
+                return Problem(nameError);
+            }
+
+            var recordType = RecordType.A;
+            if (type is not null && !(Enum.TryParse(type, ignoreCase: true, out recordType) && Enum.IsDefined(recordType)))
+            {
+                return Problem($"unknown record type '{type}'");
+            }
+
+            return Results.Json(Explain(normalized, recordType, rules.Current, responses));
+        });
+    }
+
+    /// <summary>What <c>nationaldns explain</c> prints, from the rules in force right now.</summary>
+    private static object Explain(string name, RecordType type, RuleSet rules, BlockedResponses responses)
+    {
+        var typeName = DnsText.TypeName(type);
+        var rule = rules.Match(name);
+        if (rule is null or { IsException: true })
+        {
+            return new
+            {
+                name,
+                type = typeName,
+                verdict = rule is null ? "forwarded" : "allowed by exception",
+                rule = rule?.Pattern,
+                source = rule?.Source.ToString(),
+                answer = "forwarded to the upstream, whose answer is returned unchanged",
+            };
+        }
+
+        var query = new DnsMessage { TransactionID = 0, IsRecursionDesired = true, IsEDnsEnabled = true };
+        var domain = DomainName.Parse(name);
+        query.Questions.Add(new DnsQuestion(domain, type, RecordClass.INet));
+        var response = responses.Create(query, rule, domain);
+        return new
+        {
+            name,
+            type = typeName,
+            verdict = "blocked",
+            rule = rule.Pattern,
+            source = rule.Source.ToString(),
+            action = rule.Action.ToString(),
+            answer = response is null ? "no answer is sent (the client times out)" : DigText.Format(response),
+        };
+    }
+
+    private static IResult Problem(string message) => Results.Json(new { error = message }, statusCode: StatusCodes.Status400BadRequest);
+
+    private static string Caller(HttpContext http) => http.Connection.RemoteIpAddress is { } address
+        ? (address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address).ToString()
+        : IPAddress.None.ToString();
+
+    [LoggerMessage(EventId = 50, Level = LogLevel.Information, Message = "Admin API {Change} rule {Pattern} in {File} by {Caller} (token {TokenFingerprint})")]
+    private static partial void Changed(ILogger logger, string change, string pattern, string file, string caller, string tokenFingerprint);
+
+    /// <summary>POST /api/rules body.</summary>
+    internal sealed record RuleRequest(string? Pattern, string? Action, string? File);
+
+    /// <summary>One rule in GET /api/rules.</summary>
+    internal sealed record RuleView(string Pattern, string Action, bool Exception, string File, int Line, string Source)
+    {
+        public static RuleView Of(BlockRule rule) =>
+            new(rule.Pattern, rule.IsException ? "exception" : rule.Action.ToString(), rule.IsException, rule.Source.File, rule.Source.Line, rule.Source.ToString());
+    }
+}

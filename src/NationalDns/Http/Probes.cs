@@ -1,0 +1,31 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using NationalDns.Policy;
+using NationalDns.Server.Hosting;
+
+namespace NationalDns.Http;
+
+/// <summary>
+/// <c>/healthz</c>: the process is up and answering HTTP (liveness). <c>/readyz</c>: 200 only once the lists are
+/// loaded and every DNS listener is bound, and 503 again from the moment shutdown begins (readiness), so a load
+/// balancer sends no queries to a server that cannot answer them.
+/// </summary>
+internal static class Probes
+{
+    public static void Map(IEndpointRouteBuilder app, BlocklistLoader lists, DnsServerHostedService dns)
+    {
+        app.MapGet("/healthz", () => Results.Text("ok\n"));
+        app.MapGet("/readyz", () =>
+        {
+            if (lists.Current is null)
+            {
+                return Results.Text("not ready: lists not loaded\n", statusCode: StatusCodes.Status503ServiceUnavailable);
+            }
+
+            return dns.IsListening
+                ? Results.Text("ready\n")
+                : Results.Text("not ready: DNS listeners not bound\n", statusCode: StatusCodes.Status503ServiceUnavailable);
+        });
+    }
+}

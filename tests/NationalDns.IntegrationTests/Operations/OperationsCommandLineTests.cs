@@ -1,0 +1,53 @@
+using System.Net;
+using System.Net.Sockets;
+using NationalDns.Cli;
+
+namespace NationalDns.IntegrationTests.Operations;
+
+/// <summary>The operations flags as a user gives them: mistakes are one line and exit code 2.</summary>
+public sealed class OperationsCommandLineTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("nationaldns-ops-cli-").FullName;
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    private async Task<(int Code, string Error)> RunAsync(params string[] args)
+    {
+        var list = Path.Combine(_directory, "list.txt");
+        await File.WriteAllTextAsync(list, "whatsapp.com\n");
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var code = await NationalDnsProgram.RunAsync([.. args, "--listen", "127.0.0.1:0", "--upstream", "127.0.0.1:5300", "--blocklist", list], output, error, timeout.Token);
+        return (code, error.ToString());
+    }
+
+    [Fact]
+    public async Task An_http_port_in_use_is_one_line_and_exit_code_2()
+    {
+        using var taken = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        taken.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        taken.Listen();
+        var port = ((IPEndPoint)taken.LocalEndPoint!).Port;
+
+        var (code, error) = await RunAsync("--http", $"127.0.0.1:{port}");
+
+        Assert.Equal(2, code);
+        Assert.StartsWith($"nationaldns: cannot serve HTTP on 127.0.0.1:{port}: ", error, StringComparison.Ordinal);
+        Assert.Single(error.TrimEnd('\n').Split('\n'));
+    }
+
+    [Theory]
+    [InlineData("--allow-client", "10.0.0.0/99", "nationaldns: --allow-client: '10.0.0.0/99': the prefix length must be 0 to 32\n")]
+    [InlineData("--rate-limit", "-5", "nationaldns: --rate-limit: '-5' is not a whole number\n")]
+    [InlineData("--rate-limit-action", "slip", "nationaldns: --rate-limit-action: 'slip' is not tc or drop\n")]
+    [InlineData("--http", "localhost:80", "nationaldns: --http: ")]
+    public async Task Bad_operations_flags_are_one_line_and_exit_code_2(string flag, string value, string expected)
+    {
+        var (code, error) = await RunAsync(flag, value);
+
+        Assert.Equal(2, code);
+        Assert.StartsWith(expected, error, StringComparison.Ordinal);
+        Assert.Single(error.TrimEnd('\n').Split('\n'));
+    }
+}
