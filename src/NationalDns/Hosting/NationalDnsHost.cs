@@ -100,8 +100,8 @@ internal static class NationalDnsHost
 
         // Blocked names and cache hits over UDP are answered in the receive loop, without ARSoft's per-datagram costs;
         // admission comes first there, so a client outside the allow list never gets a blocked or cached answer either.
-        services.AddSingleton<BlockedFastPath>();
-        services.AddSingleton<IUdpFastPath>(sp => new AdmissionFastPath(sp.GetRequiredService<ClientAdmission>(), sp.GetRequiredService<BlockedFastPath>(), sp.GetRequiredService<DnsMetrics>()));
+        services.AddSingleton<UdpFastPath>();
+        services.AddSingleton<IUdpFastPath>(sp => new AdmissionFastPath(sp.GetRequiredService<ClientAdmission>(), sp.GetRequiredService<UdpFastPath>(), sp.GetRequiredService<DnsMetrics>()));
 
         // Everything else over UDP runs the pipeline from the receive thread too, without ARSoft's two thread-pool hops.
         services.AddSingleton<IUdpQueryHandler, UdpQueryHandler>();

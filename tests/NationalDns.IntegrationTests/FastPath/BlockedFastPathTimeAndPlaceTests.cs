@@ -27,7 +27,7 @@ public sealed class BlockedFastPathTimeAndPlaceTests
     private static ClientGroups Groups(params string[] definitions) =>
         new([.. definitions.Select(d => GroupDefinition.TryParse(d, out var g, out var e) ? g : throw new InvalidOperationException(e))]);
 
-    private static (int Length, ReturnCode? Code) Answer(BlockedFastPath fastPath, string name, string client)
+    private static (int Length, ReturnCode? Code) Answer(UdpFastPath fastPath, string name, string client)
     {
         var buffer = new byte[65535];
         var length = fastPath.TryAnswer(QueryBuilder.For(name).Build(), buffer, new IPEndPoint(IPAddress.Parse(client), 40000).Serialize());
@@ -39,7 +39,7 @@ public sealed class BlockedFastPathTimeAndPlaceTests
     {
         var opening = new DateTimeOffset(2026, 2, 12, 0, 0, 0, TimeSpan.Zero);
         var time = new FakeTimeProvider(opening - TimeSpan.FromMilliseconds(1));
-        var fastPath = new BlockedFastPath(Rules("web.whatsapp.com from=2026-02-12\n"), Options, time, NullLogger<OutcomeLoggingStage>.Instance, clock: new RuleClock(time));
+        var fastPath = new UdpFastPath(Rules("web.whatsapp.com from=2026-02-12\n"), Options, time, NullLogger<OutcomeLoggingStage>.Instance, clock: new RuleClock(time));
 
         var before = Answer(fastPath, "web.whatsapp.com", "127.0.0.1");
         time.Advance(TimeSpan.FromMilliseconds(1));
@@ -52,7 +52,7 @@ public sealed class BlockedFastPathTimeAndPlaceTests
     [Fact]
     public void A_group_rule_is_answered_only_for_clients_of_that_group()
     {
-        var fastPath = new BlockedFastPath(
+        var fastPath = new UdpFastPath(
             Rules("telegram.org refused group=north\n"), Options, TimeProvider.System, NullLogger<OutcomeLoggingStage>.Instance,
             groups: Groups("north=10.1.0.0/16,2001:db8:1::/48"));
 
@@ -65,7 +65,7 @@ public sealed class BlockedFastPathTimeAndPlaceTests
     [Fact]
     public void The_allowlist_regime_is_left_to_the_pipeline()
     {
-        var fastPath = new BlockedFastPath(
+        var fastPath = new UdpFastPath(
             Rules("@@vk.com group=shutdown\nwhatsapp.com\n"), Options, TimeProvider.System, NullLogger<OutcomeLoggingStage>.Instance,
             groups: Groups("shutdown=10.64.0.0/10;regime=allowlist"));
 

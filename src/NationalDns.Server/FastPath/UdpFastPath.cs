@@ -19,7 +19,7 @@ namespace NationalDns.Server.FastPath;
 /// returns <see cref="IUdpFastPath.NotHandled"/> and takes the full pipeline. Refusals are logged with the
 /// pipeline's own event.
 /// </summary>
-public sealed class BlockedFastPath : IUdpFastPath
+public sealed class UdpFastPath : IUdpFastPath
 {
     private readonly IRuleSetSource _rules;
     private readonly BlockedAnswerWriter _writer;
@@ -31,7 +31,7 @@ public sealed class BlockedFastPath : IUdpFastPath
     private readonly DnsMetrics? _metrics;
 
     /// <summary>Creates the fast path; with a <paramref name="cache"/>, names the rules let through are answered from it when they can be.</summary>
-    public BlockedFastPath(IRuleSetSource rules, BlockingOptions options, TimeProvider time, ILogger<OutcomeLoggingStage> logger, ResponseCache? cache = null, RuleClock? clock = null, ClientGroups? groups = null, DnsMetrics? metrics = null)
+    public UdpFastPath(IRuleSetSource rules, BlockingOptions options, TimeProvider time, ILogger<OutcomeLoggingStage> logger, ResponseCache? cache = null, RuleClock? clock = null, ClientGroups? groups = null, DnsMetrics? metrics = null)
     {
         _metrics = metrics;
         _rules = rules;
