@@ -109,10 +109,7 @@ public sealed class BlocklistStage : IQueryStage
         {
             chain.Add(link);
             current = link.CanonicalName;
-            var rule = rules.Match(DomainNames.FromWire(current), context);
-
-            // throttle and tcp-only shape how a query travels, so they apply to the name asked, not to a CNAME target.
-            if (rule is { IsException: false, Action.Kind: not (BlockActionKind.Throttle or BlockActionKind.TcpOnly) } && rule != context.Group?.RegimeRule)
+            if (rules.MatchChainTarget(DomainNames.FromWire(current), context) is { } rule)
             {
                 return Block(query, rule, current, chain, context);
             }

@@ -54,6 +54,18 @@ public sealed class RuleSet
         return Match(name.AsSpan(), context);
     }
 
+    /// <summary>
+    /// The block rule that cuts an upstream CNAME chain at <paramref name="target"/> for this client and moment, or null
+    /// when the chain may go on. Rules that shape how the name asked travels (<c>throttle</c>, <c>tcp-only</c>) do not
+    /// apply to a target, nor does a group's allowlist regime (it judges the names clients ask, not where they lead).
+    /// One rule for the pipeline's chain check and the UDP fast path's, so the two cannot drift apart.
+    /// </summary>
+    public BlockRule? MatchChainTarget(string target, in RuleContext context) =>
+        Match(target, context) is { IsException: false, Action.Kind: not (BlockActionKind.Throttle or BlockActionKind.TcpOnly) } rule
+        && rule != context.Group?.RegimeRule
+            ? rule
+            : null;
+
     /// <summary>The same as <see cref="Match(string, in RuleContext)"/>, for a name in a buffer of the caller's.</summary>
     public BlockRule? Match(ReadOnlySpan<char> name, in RuleContext context)
     {

@@ -69,14 +69,12 @@ internal sealed class CachedAnswerWriter
     private static int SizeLimit(in WireQuery query) =>
         query.HasEdns ? Math.Clamp((int)query.UdpPayloadSize, PlainUdpLimit, Responses.MaxUdpPayload) : PlainUdpLimit;
 
-    // As BlocklistStage's chain check: for this client and moment, a block rule on a target (other than throttle and
-    // tcp-only, which shape only how the name asked travels, and a group's allowlist regime) cuts the chain.
+    // The pipeline's own chain check (RuleSet.MatchChainTarget), on the targets the template recorded.
     private static bool LeadsIntoBlockedName(WireAnswer wire, RuleSet rules, in RuleContext context)
     {
         foreach (var target in wire.ChainTargets)
         {
-            if (rules.Match(target, context) is { IsException: false, Action.Kind: not (BlockActionKind.Throttle or BlockActionKind.TcpOnly) } rule
-                && rule != context.Group?.RegimeRule)
+            if (rules.MatchChainTarget(target, context) is not null)
             {
                 return true;
             }

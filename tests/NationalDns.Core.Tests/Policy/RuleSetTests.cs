@@ -214,4 +214,17 @@ public class RuleSetTests
 
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
     }
+
+    [Fact]
+    public void A_CNAME_target_is_cut_only_by_a_block_that_answers_for_it()
+    {
+        var rules = Lists.Set("cdn.example nxdomain", "slow.example throttle 500ms", "tcp.example tcp-only", "@@ok.cdn.example");
+        var now = new RuleContext(DateTimeOffset.UnixEpoch);
+
+        Assert.Equal("cdn.example", rules.MatchChainTarget("edge.cdn.example", now)?.Domain);
+        Assert.Null(rules.MatchChainTarget("ok.cdn.example", now));
+        Assert.Null(rules.MatchChainTarget("a.slow.example", now));
+        Assert.Null(rules.MatchChainTarget("a.tcp.example", now));
+        Assert.Null(rules.MatchChainTarget("elsewhere.example", now));
+    }
 }
