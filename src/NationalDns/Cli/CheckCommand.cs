@@ -15,7 +15,7 @@ internal static class CheckCommand
     public static int Run(ParseResult parse, TextWriter output)
     {
         var paths = parse.GetValue<string[]>(CommandLine.Names.Paths) ?? [];
-        var configuration = SettingsReader.Layer(null, Flags.ToConfiguration(parse));
+        var configuration = SettingsReader.Layer(Flags.Value(parse, CommandLine.Names.Config), Flags.ToConfiguration(parse));
         var blocking = SettingsReader.ReadBlocking(configuration);
         var snapshot = new BlocklistLoader(paths, blocking.DefaultAction, groups: PolicySettings.ReadGroups(configuration)).Load();
 

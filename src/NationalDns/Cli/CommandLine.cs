@@ -22,6 +22,7 @@ internal static class CommandLine
         var checkCommand = new Command("check", "Check list files: print rule counts per file and every bad line as file:line: reason. Exit 1 if any line is bad.");
         checkCommand.Arguments.Add(new Argument<string[]>(Names.Paths) { Arity = ArgumentArity.OneOrMore, Description = "List files or folders; FORMAT:PATH forces a format (native, hosts, adblock, rpz, rkn)." });
         checkCommand.Options.Add(new Option<string>(Names.Action) { Description = "Default action, as in a list (e.g. \"sinkhole 192.0.2.1\")." });
+        checkCommand.Options.Add(new Option<string>(Names.Config) { Description = "JSON settings file, as serve takes it: its Action, Group and At apply to the check." });
         AddTimeAndPlaceOptions(checkCommand);
         checkCommand.SetAction(check);
         root.Subcommands.Add(checkCommand);

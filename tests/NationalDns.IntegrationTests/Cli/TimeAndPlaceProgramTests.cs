@@ -127,6 +127,26 @@ public sealed class TimeAndPlaceProgramTests : IDisposable
     }
 
     [Fact]
+    public async Task Check_takes_groups_and_the_moment_from_the_config_file_as_serve_does()
+    {
+        var list = WriteList("national.txt", "whatsapp.com from=2026-02-12\nvk.com group=mobile-shutdown\nt.me group=north\n");
+        var config = WriteList("settings.json", $$"""{ "Group": ["{{Shutdown}}"], "At": "2026-02-01" }""");
+
+        var (code, output, _) = await RunAsync("check", list, "--config", config);
+
+        Assert.Equal(1, code);
+        Assert.Contains($"{list}:3: unknown group 'north' (defined: mobile-shutdown)\n", output, StringComparison.Ordinal);
+        Assert.EndsWith(
+            """
+            total: 2 rules, 0 exceptions in 1 file; 1 bad line, 0 warnings
+            as of 2026-02-01: 1 rule, 0 exceptions in force; 1 not yet in force, 0 no longer in force
+
+            """,
+            output,
+            StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Check_warns_about_a_true_duplicate_but_not_about_the_same_name_in_another_window()
     {
         var list = WriteList("national.txt", "t.me servfail from=2026-02-10\nt.me nxdomain from=2026-02-12\nt.me refused from=2026-02-10\n");
