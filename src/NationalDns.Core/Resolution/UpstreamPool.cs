@@ -7,8 +7,9 @@ namespace NationalDns.Resolution;
 
 /// <summary>
 /// Forwards each question to a pool of upstreams: the fastest healthy one first (<see cref="UpstreamSelection"/>),
-/// the next one when it times out, fails or answers SERVFAIL, all within <see cref="UpstreamOptions.Timeout"/>
-/// (<see cref="AttemptBudget"/>). It tracks each upstream's health (<see cref="UpstreamServer"/>) and has unhealthy
+/// the next one at once when it fails or answers SERVFAIL, and beside it when it is silent past its share of
+/// <see cref="UpstreamOptions.Timeout"/> (<see cref="AttemptBudget"/>); a silent one may still answer until the timeout,
+/// and the first answer wins (<see cref="AttemptRace"/>). It tracks each upstream's health (<see cref="UpstreamServer"/>) and has unhealthy
 /// ones probed in the background (<see cref="UpstreamProber"/>). How an upstream is asked is the
 /// <see cref="UpstreamExchange"/>'s business.
 /// </summary>
@@ -55,26 +56,34 @@ internal sealed class UpstreamPool : IUpstreamResolver, IAsyncDisposable, IDispo
 
         var plan = _selection.Plan(_servers);
         var budget = new AttemptBudget(_timeout, _timeProvider);
+        using var race = new AttemptRace(_exchange, question, flags, _timeProvider, cancellationToken);
         UpstreamAnswer? lastServerFailure = null;
         AttemptResult? lastFailure = null;
-        for (var i = 0; i < plan.Count; i++)
+        var next = 0;
+        StartNext(race, plan, ref next, budget);
+        while (race.IsRunning)
         {
-            var attemptTimeout = budget.NextAttempt(plan.Count - i);
-            if (attemptTimeout <= TimeSpan.Zero)
+            // Each attempt may wait out the whole budget left; after its share, the next upstream is asked beside it.
+            if (await race.NextAsync() is not { } ended)
             {
-                break;
+                StartNext(race, plan, ref next, budget);
+                continue;
             }
 
-            var server = plan[i];
-            var result = await UpstreamAttempt.RunAsync(_exchange, server.EndPoint, question, flags, attemptTimeout, _timeProvider, cancellationToken);
-            Record(server, result);
-            if (result is { Outcome: AttemptOutcome.Answered, Answer: { } answer })
+            Record(ended.Server, ended.Result);
+            if (ended.Result is { Outcome: AttemptOutcome.Answered, Answer: { } answer })
             {
+                RecordOvertaken(race, ended.Server);
                 return answer;
             }
 
-            lastServerFailure = result.Answer ?? lastServerFailure;
-            lastFailure = result;
+            lastServerFailure = ended.Result.Answer ?? lastServerFailure;
+            lastFailure = ended.Result;
+            if (!ended.IsOvertaken)
+            {
+                // It failed within its share: its successor starts now, with the time it left.
+                StartNext(race, plan, ref next, budget);
+            }
         }
 
         return lastServerFailure ?? throw NoAnswer(question, budget, lastFailure);
@@ -130,6 +139,28 @@ internal sealed class UpstreamPool : IUpstreamResolver, IAsyncDisposable, IDispo
             ? string.Create(CultureInfo.InvariantCulture, $"within {budget.Total.TotalMilliseconds} ms")
             : $"(last: {lastFailure?.Describe()})";
         return new UpstreamException($"No upstream answered {question.Name} {question.RecordType} {why}.", lastFailure?.Error);
+    }
+
+    /// <summary>Starts the next planned attempt, if the plan and the budget allow one, with its share of what is left.</summary>
+    private static void StartNext(AttemptRace race, IReadOnlyList<UpstreamServer> plan, ref int next, AttemptBudget budget)
+    {
+        var share = next < plan.Count ? budget.NextAttempt(plan.Count - next) : TimeSpan.Zero;
+        if (share > TimeSpan.Zero)
+        {
+            race.Start(plan[next++], budget.Remaining, next < plan.Count ? share : Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    /// <summary>
+    /// An upstream overtaken by the one that answered did not answer within its share: that counts against it as a
+    /// timeout, as it did before it was left waiting (the same server's own retransmission excepted).
+    /// </summary>
+    private void RecordOvertaken(AttemptRace race, UpstreamServer winner)
+    {
+        foreach (var attempt in race.Overtaken.Where(a => a.Server != winner).ToList())
+        {
+            Record(attempt.Server, new AttemptResult(AttemptOutcome.TimedOut, race.Elapsed(attempt)));
+        }
     }
 
     private void Record(UpstreamServer server, AttemptResult result)

@@ -15,8 +15,8 @@ namespace NationalDns.Resolution;
 /// needs no exploration: it restarts its average from the answer that showed it alive.
 /// </para>
 /// <para>
-/// A lone candidate is asked twice, each time with half the budget, as a retransmission: a single lost UDP datagram
-/// should not fail the question.
+/// A lone candidate is planned twice, the second time as a retransmission after half the budget (the first query
+/// still waits; see <see cref="AttemptRace"/>): a single lost UDP datagram should not fail the question.
 /// </para>
 /// </remarks>
 internal sealed class UpstreamSelection

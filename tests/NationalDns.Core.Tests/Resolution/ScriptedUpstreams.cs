@@ -44,6 +44,17 @@ internal sealed class ScriptedUpstreams(FakeTimeProvider time)
             return Task.FromResult(AnswerFrom(server, code));
         };
 
+    /// <summary>
+    /// <paramref name="server"/> answers once <paramref name="latency"/> of fake time has passed while the pool waits, or
+    /// never if its token fires first; unlike <see cref="Answer"/>, other attempts can run in the meantime.
+    /// </summary>
+    public void AnswerLater(IPEndPoint server, TimeSpan latency) =>
+        _behaviours[server] = async token =>
+        {
+            await Task.Delay(latency, time, token);
+            return AnswerFrom(server);
+        };
+
     /// <summary><paramref name="server"/> never answers; the exchange ends only when its token fires.</summary>
     public void Silent(IPEndPoint server) =>
         _behaviours[server] = token =>

@@ -173,7 +173,7 @@ public sealed class UpstreamPoolTests
     }
 
     [Fact]
-    public async Task A_lone_upstream_is_asked_twice_with_half_the_budget_each()
+    public async Task A_lone_upstream_is_asked_again_after_half_the_budget_and_both_wait_to_the_end()
     {
         _upstreams.Silent(A);
         await using var pool = Pool(A);
@@ -181,10 +181,62 @@ public sealed class UpstreamPoolTests
 
         var resolving = ResolveAsync(pool);
         await AdvanceOnceAskedAsync(1, TimeSpan.FromSeconds(1));
-        await AdvanceOnceAskedAsync(2, TimeSpan.FromSeconds(1));
+        await AdvanceOnceAskedAsync(2, TimeSpan.FromSeconds(1) - TimeSpan.FromTicks(1));
+        Assert.False(resolving.IsCompleted);
+        Assert.All(_upstreams.Calls, c => Assert.False(c.Token.IsCancellationRequested));
+        _clock.Fake.Advance(TimeSpan.FromTicks(1));
 
         await Assert.ThrowsAsync<UpstreamException>(() => resolving);
         Assert.Equal([start, start.AddSeconds(1)], _upstreams.Calls.Select(c => c.At));
+    }
+
+    [Fact]
+    public async Task A_lone_upstream_slower_than_half_the_budget_is_still_heard_and_counts_as_answered()
+    {
+        _upstreams.AnswerLater(A, TimeSpan.FromSeconds(1.5));
+        await using var pool = Pool(A);
+
+        var resolving = ResolveAsync(pool);
+        await AdvanceOnceAskedAsync(1, TimeSpan.FromSeconds(1));
+        await AdvanceOnceAskedAsync(2, TimeSpan.FromSeconds(0.5));
+
+        Assert.Equal(A, SenderOf(await resolving));
+        Assert.True(_upstreams.Calls[1].Token.IsCancellationRequested);
+        Assert.Equal(new UpstreamStats(A, true, TimeSpan.FromSeconds(1.5), 0, 1, 0), pool.Stats[0]);
+    }
+
+    [Fact]
+    public async Task An_upstream_slower_than_its_share_answers_while_the_next_one_is_asked_beside_it()
+    {
+        _upstreams.AnswerLater(A, TimeSpan.FromSeconds(1.5));
+        _upstreams.Silent(B);
+        await using var pool = Pool(A, B);
+        var start = _clock.GetUtcNow();
+
+        var resolving = ResolveAsync(pool);
+        await AdvanceOnceAskedAsync(1, TimeSpan.FromSeconds(1));
+        await AdvanceOnceAskedAsync(2, TimeSpan.FromSeconds(0.5));
+
+        Assert.Equal(A, SenderOf(await resolving));
+        Assert.Equal([start, start.AddSeconds(1)], _upstreams.Calls.Select(c => c.At));
+        Assert.True(_upstreams.Calls[1].Token.IsCancellationRequested);
+
+        // B was asked second and cut short by A's answer: nothing counts against it.
+        Assert.Equal(new UpstreamStats(B, true, null, 0, 0, 0), pool.Stats[1]);
+    }
+
+    [Fact]
+    public async Task An_upstream_overtaken_by_the_one_that_answered_counts_a_timeout()
+    {
+        _upstreams.Silent(A);
+        _upstreams.Answer(B, TimeSpan.FromMilliseconds(10));
+        await using var pool = Pool(A, B);
+
+        var resolving = ResolveAsync(pool);
+        await AdvanceOnceAskedAsync(1, TimeSpan.FromSeconds(1));
+
+        Assert.Equal(B, SenderOf(await resolving));
+        Assert.Equal(new UpstreamStats(A, true, null, 1, 1, 1), pool.Stats[0]);
     }
 
     [Fact]

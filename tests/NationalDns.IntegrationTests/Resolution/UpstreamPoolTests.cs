@@ -46,6 +46,19 @@ public sealed class UpstreamPoolTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_lone_upstream_slower_than_half_the_timeout_is_still_answered()
+    {
+        _first.Delay = TimeSpan.FromMilliseconds(1500);
+        await using var resolver = Resolver(new UpstreamOptions { Servers = [_first.EndPoint], Timeout = TimeSpan.FromSeconds(2.5) });
+
+        var answer = await ResolveAsync(resolver, "a.test");
+
+        // Asked again after half the timeout, as a retransmission; the first query's answer still counts.
+        Assert.Equal(["a.test. 300 IN A 192.0.2.1"], answer.Answers.Select(r => r.ToString()));
+        Assert.Equal(2, _first.CountFor("a.test"));
+    }
+
+    [Fact]
     public async Task A_slower_upstream_loses_preference_to_a_faster_one()
     {
         _first.Delay = TimeSpan.FromMilliseconds(300);
