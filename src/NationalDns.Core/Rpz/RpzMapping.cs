@@ -20,14 +20,14 @@ public static class RpzMapping
     public const string Drop = "rpz-drop.";
     public const string TcpOnly = "rpz-tcp-only.";
 
-    public const string HeaderNote = "NationalDns policy feed: the rules in force now for clients in no group; mapping in docs/rpz-feed.md";
+    public const string HeaderNote = "NationalDns policy feed: the rules in force now for clients in no group, mapped as docs/rpz-feed.md describes";
     public const string ThrottleNote = "throttle: published as rpz-passthru. (RPZ cannot delay answers or drop a share of them)";
-    public const string ResponseCodeNote = "refused, servfail: published as CNAME . (NXDOMAIN); RPZ has no policy for other response codes";
+    public const string ResponseCodeNote = "refused, servfail: published as CNAME . (NXDOMAIN), as RPZ has no policy for other response codes";
     public const string ForgeNote = "forge: published as local data with the address forged for the rule's own domain, which names below it get too";
-    public const string WindowNote = "from=/until=: dated rules are here only while in force; the serial changes when a window opens or closes";
+    public const string WindowNote = "from=/until=: dated rules are here only while in force, and the serial changes when a window opens or closes";
 
     /// <summary>The note for group-scoped rules, which are left out.</summary>
-    public static string GroupNote(int count) => $"group=: {count} group-scoped rules left out; one feed serves every client of its consumer";
+    public static string GroupNote(int count) => $"group=: {count} group-scoped rules left out, as one feed serves every client of its consumer";
 
     /// <summary>
     /// The zone's records at <paramref name="at"/> (notes first) and the next moment a rule's window opens or closes, when

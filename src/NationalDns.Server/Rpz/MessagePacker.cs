@@ -5,14 +5,19 @@ using NationalDns.Pipeline;
 namespace NationalDns.Server.Rpz;
 
 /// <summary>
-/// Packs a stream of records into as many response messages as it takes, each within a TCP message's 64 KiB, taking the
-/// records one message at a time: a transfer of a million records never holds more than one message's worth.
+/// Packs a stream of records into as many response messages as it takes, taking the records one message at a time: a
+/// transfer of a million records never holds more than one message's worth.
 /// </summary>
+/// <remarks>
+/// A message is kept under 16 KiB although TCP allows 64 KiB: a compression pointer reaches only the first 16 KiB of a
+/// message (14 bits), and ARSoft's encoder points past that in larger ones, which no parser reads back. BIND's
+/// <c>transfer-message-size</c> defaults to about the same size (20480) for the same reason.
+/// </remarks>
 internal static class MessagePacker
 {
-    // Room left for the header, the echoed question and an OPT record. Sizes are counted without name compression, so a
-    // message filled to this budget encodes smaller still.
-    internal const int Budget = ushort.MaxValue - 1024;
+    // What the records of one message may take, counted without name compression, so the message encodes smaller still;
+    // the rest of the 16 KiB is for the header, the echoed question and an OPT record.
+    internal const int Budget = (1 << 14) - 1024;
 
     public static IEnumerable<DnsMessage> Pack(DnsMessage query, IEnumerable<DnsRecordBase> records)
     {
