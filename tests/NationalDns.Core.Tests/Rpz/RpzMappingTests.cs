@@ -133,4 +133,26 @@ public class RpzMappingTests
         Assert.Equal("rpz.nationaldns. 60 IN TXT \"note\"", shape.ToDns(RpzRecord.Note("note")).ToString());
         Assert.Equal("rpz.nationaldns. 60 IN SOA localhost. hostmaster.rpz.nationaldns. 7 60 15 604800 60", shape.Soa(new SerialNumber(7)).ToString());
     }
+
+    [Fact]
+    public void The_published_zone_reads_back_as_the_same_policy()
+    {
+        var rules = Lists.Set("whatsapp.com", "@@static.whatsapp.com", "*.example.net nodata", "t.me sinkhole 192.0.2.10 2001:db8::10", "drop.example drop", "a.example throttle 1s");
+        var shape = new RpzZoneShape("rpz.test", TimeSpan.FromSeconds(60));
+        var zone = string.Join('\n', [shape.Soa(new SerialNumber(1)).ToString(), shape.Ns().ToString(), .. RpzMapping.Build(rules, s_now, null).Records.Select(r => shape.ToDns(r).ToString())]);
+
+        var parsed = NationalDns.Policy.Formats.RpzParser.Parse(System.Text.Encoding.UTF8.GetBytes(zone), "feed.rpz");
+
+        Assert.Empty(parsed.Problems);
+        var builder = new NationalDns.Policy.RuleSetBuilder();
+        builder.AddRange(parsed.Rules);
+        var read = builder.Build();
+        foreach (var name in (string[])["whatsapp.com", "web.whatsapp.com", "static.whatsapp.com", "x.static.whatsapp.com", "example.net", "a.example.net", "t.me", "drop.example", "a.example", "other.example"])
+        {
+            var original = rules.Match(name);
+            var fromFeed = read.Match(name);
+            var expected = original is { Action.Kind: NationalDns.Policy.BlockActionKind.Throttle } ? "exception" : original is null ? "none" : original.IsException ? "exception" : original.Action.ToString();
+            Assert.Equal((name, expected), (name, fromFeed is null ? "none" : fromFeed.IsException ? "exception" : fromFeed.Action.ToString()));
+        }
+    }
 }
