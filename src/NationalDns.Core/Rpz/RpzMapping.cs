@@ -67,15 +67,6 @@ public static class RpzMapping
         return new RpzContent(records, nextChange);
     }
 
-    /// <summary>The records one rule gives one trigger: a CNAME policy, or A and/or AAAA local data.</summary>
-    public static IEnumerable<RpzRecord> Policy(string domain, bool isWildcard, BlockRule rule, IPAddress? blockPage)
-    {
-        var records = new List<RpzRecord>(2);
-        var seen = new SeenKinds();
-        AddPolicy(records, domain, isWildcard, rule, blockPage, ref seen);
-        return records;
-    }
-
     private static void AddPolicy(List<RpzRecord> records, string domain, bool isWildcard, BlockRule rule, IPAddress? blockPage, ref SeenKinds seen)
     {
         seen.Dated |= !rule.Window.IsAlways;

@@ -7,6 +7,7 @@ using NationalDns.IntegrationTests.Support;
 using NationalDns.Server.Admission;
 using NationalDns.Server.Rpz;
 using NationalDns.Server.Transport;
+using NationalDns.IntegrationTests.Transport;
 
 namespace NationalDns.IntegrationTests.Rpz;
 
@@ -162,6 +163,26 @@ public sealed class RpzFeedTests
 
         Assert.Equal(await SerialAsync(server), announced.SerialNumber);
         Assert.True(await Eventually.TrueAsync(() => server.Log.WithProperty("Serial", announced.SerialNumber.ToString(CultureInfo.InvariantCulture)).Any(e => CollectingSink.Property(e, "Code") == "NoError")));
+    }
+
+    [Fact]
+    public async Task Transfers_of_other_zones_and_mangled_transfer_queries_are_refused_or_ignored_and_serving_goes_on()
+    {
+        await using var upstream = await FakeUpstream.StartAsync();
+        await using var server = await TestServer.StartAsync(upstream, "whatsapp.com\n", Feed());
+        var axfr = QueryBuilder.For(Zone, AxfrType).Build();
+
+        var other = await ZoneTransferClient.TransferAsync(server.EndPoint, QueryBuilder.For("example.org", AxfrType));
+        // The same AXFR cut short inside its type, then with the zone's name cut short: neither is a transfer, and the
+        // connection goes on to answer the next query.
+        using var probe = await TcpProbe.ConnectAsync(server.EndPoint);
+        await probe.SendAsync([.. DnsWire.Frame(axfr[..^3]), .. DnsWire.Frame(axfr[..16]), .. DnsWire.Frame(QueryBuilder.For(Zone, SoaType).Build())]);
+        var answer = await probe.ReadAnswerAsync();
+
+        Assert.Equal(ReturnCode.Refused, other.ReturnCode);
+        Assert.Equal(0, upstream.CountFor("example.org"));
+        Assert.Equal(RecordType.Soa, answer?.Questions.Single().RecordType); // the first answer on the connection is the SOA's
+        Assert.IsType<SoaRecord>(answer!.AnswerRecords.Single());
     }
 
     [Fact]
