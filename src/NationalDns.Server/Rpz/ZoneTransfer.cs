@@ -15,7 +15,7 @@ public enum TransferResult
 /// <summary>
 /// The records of one AXFR (RFC 5936) or IXFR (RFC 1995) answer, taken from one version of the zone so a transfer is
 /// consistent even while a newer version is published. IXFR sends the diffs from the client's serial when they are still
-/// held, a single SOA when the client is current, and otherwise the whole zone in AXFR form, as RFC 1995 §4 allows.
+/// held, a single SOA when the client is current (or ahead), and otherwise the whole zone in AXFR form, as RFC 1995 §4 allows.
 /// </summary>
 internal static class ZoneTransfer
 {
@@ -27,7 +27,8 @@ internal static class ZoneTransfer
             && query.AuthorityRecords.OfType<SoaRecord>().FirstOrDefault() is { } clientSoa)
         {
             var since = new SerialNumber(clientSoa.SerialNumber);
-            if (since == version.Serial)
+            // RFC 1995 §2: the same or a newer serial than the server's gets the single current SOA.
+            if (since == version.Serial || since.IsNewerThan(version.Serial))
             {
                 return ([shape.Soa(version.Serial)], TransferResult.Current);
             }

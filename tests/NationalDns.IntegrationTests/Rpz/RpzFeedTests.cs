@@ -76,6 +76,7 @@ public sealed class RpzFeedTests
         var diff = await ZoneTransferClient.TransferAsync(server.EndPoint, QueryBuilder.For(Zone, IxfrType) with { SoaSerial = before });
         var current = await ZoneTransferClient.TransferAsync(server.EndPoint, QueryBuilder.For(Zone, IxfrType) with { SoaSerial = after });
         var unknown = await ZoneTransferClient.TransferAsync(server.EndPoint, QueryBuilder.For(Zone, IxfrType) with { SoaSerial = before - 1000 });
+        var ahead = await ZoneTransferClient.TransferAsync(server.EndPoint, QueryBuilder.For(Zone, IxfrType) with { SoaSerial = after + 5 });
 
         Assert.Equal(SoaLine(after), diff.Lines[0]);
         Assert.Equal(SoaLine(before), diff.Lines[1]);
@@ -86,6 +87,7 @@ public sealed class RpzFeedTests
         Assert.Equal(8, diff.Lines.Count);
 
         Assert.Equal([SoaLine(after)], current.Lines);
+        Assert.Equal([SoaLine(after)], ahead.Lines); // RFC 1995 §2: the same or a newer serial gets the single SOA
 
         // A serial no longer (or never) held gets the whole zone, AXFR style.
         Assert.Equal(SoaLine(after), unknown.Lines[0]);
