@@ -139,6 +139,30 @@ public sealed class RpzFeedTests
     }
 
     [Fact]
+    public async Task A_rule_window_opening_changes_the_zone_at_that_moment_without_a_reload()
+    {
+        // A few seconds ahead, in whole seconds as the list writes it: time enough to start and take the first transfer.
+        var now = DateTimeOffset.UtcNow;
+        var opens = new DateTimeOffset(now.Ticks - (now.Ticks % TimeSpan.TicksPerSecond), TimeSpan.Zero).AddSeconds(4);
+        var from = opens.ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture);
+        await using var upstream = await FakeUpstream.StartAsync();
+        await using var server = await TestServer.StartAsync(upstream, $"whatsapp.com\nsignal.org from={from}\n", Feed());
+        var before = await SerialAsync(server);
+        var initial = await ZoneTransferClient.TransferAsync(server.EndPoint, QueryBuilder.For(Zone, AxfrType));
+        var initialAt = DateTimeOffset.UtcNow;
+
+        Assert.True(await Eventually.TrueAsync(async () => await SerialAsync(server) != before, TimeSpan.FromSeconds(10)));
+        var opened = await ZoneTransferClient.TransferAsync(server.EndPoint, QueryBuilder.For(Zone, AxfrType));
+
+        Assert.True(DateTimeOffset.UtcNow >= opens, "the zone changed before the window opened");
+        Assert.True(initialAt < opens, "the first transfer came too late to see the zone before the window");
+        Assert.DoesNotContain("signal.org.rpz.test. 60 IN CNAME .", initial.Lines);
+        Assert.Contains("signal.org.rpz.test. 60 IN CNAME .", opened.Lines);
+        Assert.Contains("*.signal.org.rpz.test. 60 IN CNAME .", opened.Lines);
+        Assert.DoesNotContain(server.Log.Events, e => e.MessageTemplate.Text.StartsWith("Blocklists reloaded", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_list_edit_sends_a_notify_with_the_new_serial()
     {
         using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
