@@ -20,4 +20,7 @@ public enum QueryOutcome
 
     /// <summary>Answered from the response cache: an earlier upstream answer with its TTLs counted down.</summary>
     Cached,
+
+    /// <summary>Answered from a zone this server is authoritative for (the published RPZ feed's SOA and NS).</summary>
+    Authoritative,
 }

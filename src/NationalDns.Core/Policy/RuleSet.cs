@@ -91,6 +91,25 @@ public sealed class RuleSet
         return context.Group?.RegimeRule;
     }
 
+    /// <summary>
+    /// For every domain with rules, the rule that decides the domain itself and the one that decides the names below it,
+    /// for a client in no group at <paramref name="at"/> (either may be null; both null are skipped). This is what one
+    /// policy shared by every client, such as an RPZ feed, can say; group-scoped rules never decide here.
+    /// </summary>
+    public IEnumerable<(string Domain, BlockRule? Self, BlockRule? Below)> Decisions(DateTimeOffset at)
+    {
+        var context = new RuleContext(at);
+        foreach (var (domain, rules) in _byDomain.Dictionary)
+        {
+            var self = rules.For(isBelow: false, context);
+            var below = rules.For(isBelow: true, context);
+            if (self is not null || below is not null)
+            {
+                yield return (domain, self, below);
+            }
+        }
+    }
+
     /// <summary>Every rule in the set, in no particular order (for reports such as <c>check --at</c>).</summary>
     public IEnumerable<BlockRule> All() => _byDomain.Dictionary.Values.SelectMany(rules => rules.All);
 

@@ -18,10 +18,14 @@ public sealed class RuleSetHolder : IRuleSetSource
 
     public RuleSet Current => _current;
 
+    /// <summary>Raised after every <see cref="Publish"/>, on the publishing thread; for followers such as the RPZ feed.</summary>
+    public event EventHandler? Published;
+
     /// <summary>Makes <paramref name="rules"/> the set every later query sees.</summary>
     public void Publish(RuleSet rules)
     {
         ArgumentNullException.ThrowIfNull(rules);
         _current = rules;
+        Published?.Invoke(this, EventArgs.Empty);
     }
 }

@@ -25,14 +25,16 @@ public sealed partial class DnsServerHostedService : IHostedService, IDisposable
     private readonly QueryDispatcher _dispatcher;
     private readonly IUdpFastPath? _fastPath;
     private readonly IUdpQueryHandler? _udpHandler;
+    private readonly ITcpQueryInterceptor? _tcpInterceptor;
     private readonly ILogger<DnsServerHostedService> _logger;
     private readonly List<DnsServer> _servers = [];
     private readonly List<IPEndPoint> _bound = [];
     private readonly List<IServerTransport> _transports = [];
     private readonly CancellationTokenSource _stopping = new();
 
-    public DnsServerHostedService(ServerOptions options, QueryDispatcher dispatcher, ILogger<DnsServerHostedService> logger, IUdpFastPath? fastPath = null, IUdpQueryHandler? udpHandler = null)
+    public DnsServerHostedService(ServerOptions options, QueryDispatcher dispatcher, ILogger<DnsServerHostedService> logger, IUdpFastPath? fastPath = null, IUdpQueryHandler? udpHandler = null, ITcpQueryInterceptor? tcpInterceptor = null)
     {
+        _tcpInterceptor = tcpInterceptor;
         _options = options;
         _dispatcher = dispatcher;
         _fastPath = fastPath;
@@ -122,7 +124,7 @@ public sealed partial class DnsServerHostedService : IHostedService, IDisposable
             {
                 udp.Bind();
                 var port = udp.BoundEndPoint.Port;
-                tcp = new TcpTransport(new IPEndPoint(endPoint.Address, port), _options.TcpIdleTimeout);
+                tcp = new TcpTransport(new IPEndPoint(endPoint.Address, port), _options.TcpIdleTimeout) { Interceptor = _tcpInterceptor };
                 tcp.Bind();
                 // With a handler, UDP answers without ARSoft's loop; ARSoft's server then serves TCP alone.
                 var server = _udpHandler is null

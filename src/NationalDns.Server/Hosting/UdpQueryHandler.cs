@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using ARSoft.Tools.Net.Dns;
 using Microsoft.Extensions.Logging;
 using NationalDns.Pipeline;
@@ -63,7 +62,7 @@ public sealed partial class UdpQueryHandler : IUdpQueryHandler
         var limit = query.IsEDnsEnabled && response.IsEDnsEnabled
             ? Math.Max(PlainUdpLimit, (int)response.EDnsOptions!.UdpPayloadSize)
             : PlainUdpLimit;
-        var bytes = EncodeMessage(response).ToArraySegment(false);
+        var bytes = MessageEncoder.Encode(response).ToArraySegment(false);
         if (bytes.Count <= limit)
         {
             return bytes;
@@ -71,7 +70,7 @@ public sealed partial class UdpQueryHandler : IUdpQueryHandler
 
         if (response.AdditionalRecords.RemoveAll(r => r is not OptRecord) > 0)
         {
-            bytes = EncodeMessage(response).ToArraySegment(false);
+            bytes = MessageEncoder.Encode(response).ToArraySegment(false);
             if (bytes.Count <= limit)
             {
                 return bytes;
@@ -81,12 +80,8 @@ public sealed partial class UdpQueryHandler : IUdpQueryHandler
         response.AnswerRecords.Clear();
         response.AuthorityRecords.Clear();
         response.IsTruncated = true;
-        return EncodeMessage(response).ToArraySegment(false);
+        return MessageEncoder.Encode(response).ToArraySegment(false);
     }
-
-    // The encoder ARSoft's own server uses; internal to ARSoft, so reached by name (the tests pin the version's behaviour).
-    [UnsafeAccessor(UnsafeAccessorKind.Method, Name = "Encode")]
-    private static extern DnsRawPackage EncodeMessage(DnsMessageBase message);
 
     private async void SendWhenDone(UdpTransport transport, DnsMessage query, ValueTask<DnsMessage?> answer, ClientEndPoint client)
     {

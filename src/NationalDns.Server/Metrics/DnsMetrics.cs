@@ -22,6 +22,8 @@ public sealed class DnsMetrics : IDisposable
     private readonly Counter.Child[] _udp;
     private readonly Counter.Child[] _tcp;
     private readonly Counter _refusals;
+    private readonly Counter _transfers;
+    private readonly Counter _notifies;
     private readonly ConcurrentDictionary<(BlockActionKind Kind, string List), Counter.Child> _refusalChildren = new();
     private readonly UpstreamMetricsBridge? _upstream;
 
@@ -35,6 +37,8 @@ public sealed class DnsMetrics : IDisposable
         _udp = [.. s_outcomeLabels.Select(o => _queries.WithLabels("udp", o))];
         _tcp = [.. s_outcomeLabels.Select(o => _queries.WithLabels("tcp", o))];
         _refusals = factory.CreateCounter("nationaldns_refusals_total", "Queries refused by a blocklist rule, by action and list file.", "action", "list");
+        _transfers = factory.CreateCounter("nationaldns_zone_transfers_total", "Transfers of the RPZ feed, by query type (axfr, ixfr) and result (full, incremental, current, refused).", "type", "result");
+        _notifies = factory.CreateCounter("nationaldns_notifies_total", "NOTIFY messages of the RPZ feed, by result (acknowledged, unanswered).", "result");
 
         if (cache is not null)
         {
@@ -129,6 +133,12 @@ public sealed class DnsMetrics : IDisposable
 
         child.Inc();
     }
+
+    /// <summary>Counts one zone transfer served (or refused).</summary>
+    public void CountTransfer(string type, string result) => _transfers.WithLabels(type, result).Inc();
+
+    /// <summary>Counts one NOTIFY by whether its target acknowledged it.</summary>
+    public void CountNotify(bool acknowledged) => _notifies.WithLabels(acknowledged ? "acknowledged" : "unanswered").Inc();
 
     public void Dispose() => _upstream?.Dispose();
 

@@ -83,6 +83,13 @@ internal sealed class TcpConnection : IServerConnection
 
                 RestartIdleClock();
 
+                if (_transport.Interceptor?.Intercept(frame.AsSpan(LengthPrefixSize), _remote.Address) is { } messages)
+                {
+                    Interlocked.Increment(ref _answersInFlight);
+                    _ = Task.Run(() => WriteAllAsync(messages), CancellationToken.None);
+                    continue;
+                }
+
                 var query = _remote.TryCreateQuery(frame, _local);
                 if (query is null)
                 {
@@ -159,12 +166,7 @@ internal sealed class TcpConnection : IServerConnection
         await _writeLock.WaitAsync();
         try
         {
-            for (var sent = 0; sent < frame.Count;)
-            {
-                sent += await _socket.SendAsync(frame.AsMemory(sent), SocketFlags.None);
-            }
-
-            RestartIdleClock();
+            await SendFrameAsync(frame);
             return true;
         }
         catch (Exception e) when (e is SocketException or ObjectDisposedException)
@@ -176,6 +178,47 @@ internal sealed class TcpConnection : IServerConnection
         {
             _writeLock.Release();
         }
+    }
+
+    // An intercepted query's messages (a zone transfer), each encoded only when the previous one is on its way, so a
+    // million-record zone is never held as messages at once. The lock is held throughout: no other answer interleaves.
+    private async Task WriteAllAsync(IEnumerable<DnsMessage> messages)
+    {
+        try
+        {
+            await _writeLock.WaitAsync();
+            try
+            {
+                foreach (var message in messages)
+                {
+                    await SendFrameAsync(MessageEncoder.Encode(message).ToArraySegment(true));
+                }
+            }
+#pragma warning disable CA1031 // Whatever stops a transfer midway, the stream cannot be resumed: close it, never the server.
+            catch (Exception)
+#pragma warning restore CA1031
+            {
+                Close();
+            }
+            finally
+            {
+                _writeLock.Release();
+            }
+        }
+        finally
+        {
+            AnswerDone();
+        }
+    }
+
+    private async Task SendFrameAsync(ArraySegment<byte> frame)
+    {
+        for (var sent = 0; sent < frame.Count;)
+        {
+            sent += await _socket.SendAsync(frame.AsMemory(sent), SocketFlags.None);
+        }
+
+        RestartIdleClock();
     }
 
     // Idle means no complete query read and no answer written. Restarting on those events, not when a read

@@ -80,6 +80,9 @@ public sealed partial class TcpTransport : IServerTransport
         }
     }
 
+    /// <summary>Takes zone transfers off ARSoft's one-answer loop; null: every query goes to ARSoft.</summary>
+    public ITcpQueryInterceptor? Interceptor { get; init; }
+
     /// <summary>The address and port actually bound, e.g. the port the system picked for port 0.</summary>
     /// <exception cref="InvalidOperationException"><see cref="Bind"/> has not been called.</exception>
     public IPEndPoint BoundEndPoint => _boundEndPoint ?? throw new InvalidOperationException("The TCP transport is not bound yet.");

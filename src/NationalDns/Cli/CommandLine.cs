@@ -65,6 +65,9 @@ internal static class CommandLine
         command.Options.Add(new Option<string>(Names.RateLimit) { Description = "UDP queries per second per client /24 (IPv4) or /56 (IPv6) (default: no limit)." });
         command.Options.Add(new Option<string>(Names.RateLimitAction) { Description = "What an over-limit UDP query gets: tc (default; an empty truncated answer, so real clients retry over TCP) or drop." });
         command.Options.Add(new Option<string>(Names.ShutdownTimeout) { Description = "On SIGTERM, how long queries in flight may take to finish (default 5s)." });
+        command.Options.Add(new Option<string>(Names.RpzZone) { Description = "Publish the policy in force as this RPZ zone (e.g. rpz.nationaldns.), by AXFR/IXFR over TCP (default: off)." });
+        command.Options.Add(new Option<string[]>(Names.Notify) { Description = "IP:PORT to send a NOTIFY to on every change of the RPZ zone (repeatable)." });
+        command.Options.Add(new Option<string[]>(Names.AllowTransfer) { Description = "CIDR range allowed to transfer the RPZ zone (repeatable; default: loopback). Others get REFUSED." });
     }
 
     private static void AddListOptions(Command command)
@@ -106,6 +109,9 @@ internal static class CommandLine
         public const string RateLimit = "--rate-limit";
         public const string RateLimitAction = "--rate-limit-action";
         public const string ShutdownTimeout = "--shutdown-timeout";
+        public const string RpzZone = "--rpz-zone";
+        public const string Notify = "--notify";
+        public const string AllowTransfer = "--allow-transfer";
         public const string Config = "--config";
         public const string Seed = "--seed";
         public const string BlockPage = "--blockpage";
@@ -144,6 +150,9 @@ internal static class CommandLine
             [RateLimit] = "RateLimit",
             [RateLimitAction] = "RateLimitAction",
             [ShutdownTimeout] = "ShutdownTimeout",
+            [RpzZone] = "RpzZone",
+            [Notify] = "Notify",
+            [AllowTransfer] = "AllowTransfer",
         };
     }
 }

@@ -5,6 +5,7 @@ using NationalDns.Policy.Groups;
 using NationalDns.Resolution;
 using NationalDns.Server.Admission;
 using NationalDns.Server.Hosting;
+using NationalDns.Server.Rpz;
 using Serilog.Events;
 
 namespace NationalDns.Configuration;
@@ -47,6 +48,12 @@ public sealed record NationalDnsSettings
 
     /// <summary>The admin API's bearer token (--api-token-file); null = the API is off.</summary>
     public string? ApiToken { get; init; }
+
+    /// <summary>The RPZ zone the policy is published as (<c>--rpz-zone</c>, e.g. <c>rpz.nationaldns.</c>); null: no feed.</summary>
+    public string? RpzZone { get; init; }
+
+    /// <summary>Who may transfer the RPZ feed and whom to NOTIFY of changes (<c>--allow-transfer</c>, <c>--notify</c>).</summary>
+    public RpzOptions RpzFeed { get; init; } = new();
 
     /// <summary>Every endpoint the server answers on, for the loop check (a wildcard listen counts as loopback).</summary>
     internal static bool WouldLoop(IPEndPoint upstream, IReadOnlyList<IPEndPoint> listen, IReadOnlySet<IPAddress> localAddresses) =>

@@ -17,6 +17,7 @@ namespace NationalDns.Configuration;
 /// thing that is wrong. Keys: Listen, Upstream, Blocklist (lists: a JSON array or a comma-separated string),
 /// Action, BlockTtl, UpstreamTimeout, UpstreamFailures, UpstreamProbeInterval, UpstreamProbeName, LogFile, LogLevel, Seed, BlockPage.
 /// Operations (docs/operations.md): Http, ApiTokenFile, ApiToken, AllowClient (a list), RateLimit, RateLimitAction, ShutdownTimeout.
+/// RPZ feed (docs/rpz-feed.md): RpzZone, Notify (a list), AllowTransfer (a list).
 /// </summary>
 public static class SettingsReader
 {
@@ -85,6 +86,7 @@ public static class SettingsReader
             blocking = blocking with { BlockPageAddress = blockPage.Address };
         }
 
+        var rpzZone = RpzSettings.ReadZone(configuration);
         return new NationalDnsSettings
         {
             Server = new ServerOptions { Listen = listen, ShutdownTimeout = Duration(configuration["ShutdownTimeout"], "--shutdown-timeout") ?? ServerOptions.DefaultShutdownTimeout },
@@ -101,6 +103,8 @@ public static class SettingsReader
             Admission = ReadAdmission(configuration),
             Http = Blank(configuration["Http"]) is { } http ? EndPoint(http, defaultPort: 8080, "--http") : null,
             ApiToken = ReadApiToken(configuration),
+            RpzZone = rpzZone,
+            RpzFeed = RpzSettings.ReadFeed(configuration, rpzZone),
         };
     }
 

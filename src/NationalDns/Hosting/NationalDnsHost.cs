@@ -10,6 +10,8 @@ using NationalDns.Policy.Behaviours;
 using NationalDns.Server.BlockPage;
 using NationalDns.Policy.Time;
 using NationalDns.Resolution;
+using NationalDns.Rpz;
+using NationalDns.Server.Rpz;
 using NationalDns.Server.Admission;
 using NationalDns.Server.FastPath;
 using NationalDns.Server.Transport;
@@ -85,6 +87,7 @@ internal static class NationalDnsHost
         services.AddSingleton(sp => new QueryPipeline(
         [
             sp.GetRequiredService<OutcomeLoggingStage>(), // outermost: sees every final verdict, logs each refusal once
+            .. sp.GetServices<RpzZoneStage>(),            // with --rpz-zone: the feed's own SOA, never the upstream's nor a block
             sp.GetRequiredService<ValidationStage>(),     // cheap checks first: malformed or unsupported queries never reach policy
             sp.GetRequiredService<BlocklistStage>(),      // policy before any network: a blocked name never leaves the server
             sp.GetRequiredService<CachingStage>(),        // below policy: a new rule applies at once even to cached names; stores only upstream answers
@@ -115,7 +118,26 @@ internal static class NationalDnsHost
         }
 
         services.AddHostedService(sp => sp.GetRequiredService<DnsServerHostedService>());
+        if (settings.RpzZone is { } zone)
+        {
+            AddRpzFeed(services, zone, settings);
+        }
+
         return services;
+    }
+
+    // The policy published as an RPZ zone: rebuilt on reloads and window edges, transferred over TCP, announced by NOTIFY.
+    private static void AddRpzFeed(IServiceCollection services, string zone, NationalDnsSettings settings)
+    {
+        services.AddSingleton(settings.RpzFeed);
+        services.AddSingleton(new RpzZoneShape(zone, settings.Blocking.BlockTtl));
+        services.AddSingleton<RpzPublisher>();
+        services.AddHostedService(sp => sp.GetRequiredService<RpzPublisher>());
+        services.AddSingleton<TransferAccess>();
+        services.AddSingleton<RpzZoneStage>();
+        services.AddSingleton<ITcpQueryInterceptor, RpzTransferInterceptor>();
+        services.AddSingleton<NotifySender>();
+        services.AddHostedService(sp => sp.GetRequiredService<NotifySender>());
     }
 
     // Small enough to retype from the log.

@@ -42,6 +42,8 @@ public sealed class OperationsCommandLineTests : IDisposable
     [InlineData("--rate-limit", "-5", "nationaldns: --rate-limit: '-5' is not a whole number\n")]
     [InlineData("--rate-limit-action", "slip", "nationaldns: --rate-limit-action: 'slip' is not tc or drop\n")]
     [InlineData("--http", "localhost:80", "nationaldns: --http: ")]
+    [InlineData("--rpz-zone", "a..b", "nationaldns: --rpz-zone: 'a..b' is not a domain name (e.g. rpz.nationaldns.)\n")]
+    [InlineData("--allow-transfer", "10.0.0.0/8", "nationaldns: --allow-transfer needs --rpz-zone: there is no zone to notify of or transfer\n")]
     public async Task Bad_operations_flags_are_one_line_and_exit_code_2(string flag, string value, string expected)
     {
         var (code, error) = await RunAsync(flag, value);

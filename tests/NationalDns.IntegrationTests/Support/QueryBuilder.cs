@@ -27,6 +27,9 @@ internal sealed record QueryBuilder
     /// <summary>Pad the OPT record with a Padding option (RFC 7830) until the whole packet has this many bytes.</summary>
     public int? PadTo { get; init; }
 
+    /// <summary>For IXFR: the serial the client holds, sent as an SOA in the authority section (RFC 1995 §3).</summary>
+    public uint? SoaSerial { get; init; }
+
     public static QueryBuilder For(string name, ushort type = 1) => new() { Name = name, Type = type };
 
     public byte[] Build()
@@ -37,13 +40,26 @@ internal sealed record QueryBuilder
         WriteUInt16(packet, (ushort)flags);
         WriteUInt16(packet, (ushort)QuestionCount);
         WriteUInt16(packet, 0);
-        WriteUInt16(packet, 0);
+        WriteUInt16(packet, (ushort)(SoaSerial is null ? 0 : 1));
         WriteUInt16(packet, (ushort)(EdnsUdpSize is null ? 0 : 1));
         for (var i = 0; i < QuestionCount; i++)
         {
             WriteName(packet, Name);
             WriteUInt16(packet, Type);
             WriteUInt16(packet, Class);
+        }
+
+        if (SoaSerial is { } serial)
+        {
+            WriteName(packet, Name);
+            WriteUInt16(packet, 6); // SOA
+            WriteUInt16(packet, 1);
+            packet.AddRange(new byte[4]); // TTL
+            WriteUInt16(packet, 22);
+            packet.AddRange(new byte[2]); // MNAME and RNAME: the root
+            WriteUInt16(packet, (ushort)(serial >> 16));
+            WriteUInt16(packet, (ushort)serial);
+            packet.AddRange(new byte[16]); // refresh, retry, expire, minimum
         }
 
         if (EdnsUdpSize is { } size)

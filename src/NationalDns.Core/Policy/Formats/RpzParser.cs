@@ -55,7 +55,8 @@ internal sealed class RpzParser
         var origin = _zone.Apex ?? string.Empty;
         if (record.OwnerName.Origin != origin && record.Owner == origin) // a name relative to the apex is never the apex
         {
-            if (record.Type is not ("SOA" or "NS"))
+            // TXT at the apex are the zone's notes (NationalDns's own feed explains its approximations there).
+            if (record.Type is not ("SOA" or "NS" or "TXT"))
             {
                 _list.Reject(record.Line, $"a {record.Type} record at the zone apex is not a policy");
             }

@@ -1,0 +1,79 @@
+using System.Net;
+using NationalDns.Configuration;
+using NationalDns.Server.Rpz;
+
+namespace NationalDns.Core.Tests.Configuration;
+
+public sealed class RpzSettingsTests
+{
+    private static readonly IPEndPoint[] SystemResolvers = [new(IPAddress.Parse("192.0.2.53"), 53)];
+
+    private static NationalDnsSettings Read(Dictionary<string, string?> flags) =>
+        SettingsReader.Read(SettingsReader.Layer(null, flags), () => SystemResolvers);
+
+    [Fact]
+    public void No_feed_by_default_and_transfers_only_to_loopback()
+    {
+        var settings = Read([]);
+
+        Assert.Null(settings.RpzZone);
+        Assert.Empty(settings.RpzFeed.Notify);
+        Assert.Equal(["127.0.0.0/8", "::1/128"], settings.RpzFeed.AllowTransfer.Select(n => n.Text));
+    }
+
+    [Fact]
+    public void Every_key_is_read()
+    {
+        var settings = Read(new()
+        {
+            ["RpzZone"] = "rpz.nationaldns.",
+            ["Notify:0"] = "192.0.2.1:5353",
+            ["Notify:1"] = "[2001:db8::1]",
+            ["AllowTransfer"] = "10.0.0.0/8,fd00::/8",
+        });
+
+        Assert.Equal("rpz.nationaldns.", settings.RpzZone);
+        Assert.Equal([new IPEndPoint(IPAddress.Parse("192.0.2.1"), 5353), new IPEndPoint(IPAddress.Parse("2001:db8::1"), 53)], settings.RpzFeed.Notify);
+        Assert.Equal(["10.0.0.0/8", "fd00::/8"], settings.RpzFeed.AllowTransfer.Select(n => n.Text));
+    }
+
+    [Fact]
+    public void The_environment_sets_them_too()
+    {
+        Environment.SetEnvironmentVariable("NATIONALDNS_RPZZONE", "rpz.env.test");
+        try
+        {
+            Assert.Equal("rpz.env.test", Read([]).RpzZone);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("NATIONALDNS_RPZZONE", null);
+        }
+    }
+
+    [Theory]
+    [InlineData("RpzZone", ".", "--rpz-zone: '.' is not a domain name (e.g. rpz.nationaldns.)")]
+    [InlineData("RpzZone", "bad..name", "--rpz-zone: 'bad..name' is not a domain name (e.g. rpz.nationaldns.)")]
+    [InlineData("Notify", "nowhere", "--notify: ")]
+    [InlineData("AllowTransfer", "10.0.0.0/99", "--allow-transfer: '10.0.0.0/99': the prefix length must be 0 to 32")]
+    public void Bad_values_name_the_flag(string key, string value, string expected)
+    {
+        var flags = new Dictionary<string, string?> { [key] = value };
+        if (key != "RpzZone")
+        {
+            flags["RpzZone"] = "rpz.test";
+        }
+
+        var error = Assert.Throws<UsageException>(() => Read(flags));
+
+        Assert.StartsWith(expected, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Notify_or_allow_transfer_without_a_zone_is_an_error()
+    {
+        var error = Assert.Throws<UsageException>(() => Read(new() { ["Notify"] = "127.0.0.1:53" }));
+
+        Assert.Equal("--notify needs --rpz-zone: there is no zone to notify of or transfer", error.Message);
+    }
+}

@@ -1,0 +1,143 @@
+using System.Diagnostics;
+using System.Net;
+using ARSoft.Tools.Net.Dns;
+using NationalDns.Configuration;
+using NationalDns.IntegrationTests.Support;
+using NationalDns.Server.Rpz;
+using Xunit.Abstractions;
+
+namespace NationalDns.IntegrationTests.Rpz;
+
+/// <summary>
+/// The feed proven with the real consumers: Debian's Unbound and BIND follow NationalDns's RPZ zone as their primary,
+/// forward everything else to the in-process upstream, and then block what NationalDns blocks, including an edit made
+/// to the list while they run (NOTIFY, then IXFR).
+/// </summary>
+public sealed class RealResolverTests
+{
+    private const string Zone = "rpz.test";
+    private const string Unbound = "/usr/sbin/unbound";
+    private const string Named = "/usr/sbin/named";
+    private const string List = "whatsapp.com\nt.me sinkhole 192.0.2.10\n";
+    private static readonly TimeSpan s_followWithin = TimeSpan.FromSeconds(10);
+
+    private readonly ITestOutputHelper _output;
+
+    public RealResolverTests(ITestOutputHelper output) => _output = output;
+
+    [InstalledFact(Unbound, "unbound")]
+    public async Task Unbound_blocks_what_NationalDns_blocks_and_follows_an_edit()
+    {
+        var port = FreePort.ForUdpAndTcp(IPAddress.Loopback);
+        await using var upstream = await FakeUpstream.StartAsync();
+        await using var server = await TestServer.StartAsync(upstream, List, FeedNotifying(port));
+        await using var unbound = await ResolverProcess.StartAsync(
+            Unbound,
+            "unbound.conf",
+            // test. is one of Unbound's built-in empty zones (RFC 6761); the upstream's names live there.
+            dir => $"""
+                server:
+                  interface: 127.0.0.1
+                  port: {port}
+                  do-daemonize: no
+                  username: ""
+                  chroot: ""
+                  directory: "{dir}"
+                  pidfile: "{dir}/unbound.pid"
+                  use-syslog: no
+                  logfile: ""
+                  verbosity: 1
+                  do-ip6: no
+                  module-config: "respip iterator"
+                  access-control: 127.0.0.0/8 allow
+                  do-not-query-localhost: no
+                  local-zone: "test." nodefault
+                forward-zone:
+                  name: "."
+                  forward-addr: 127.0.0.1@{upstream.EndPoint.Port}
+                rpz:
+                  name: {Zone}.
+                  primary: 127.0.0.1@{server.EndPoint.Port}
+                  zonefile: "{dir}/{Zone}.zone"
+                  allow-notify: 127.0.0.1
+                  rpz-log: yes
+                """,
+            new IPEndPoint(IPAddress.Loopback, port),
+            "-d",
+            "-c",
+            "{config}");
+
+        await AssertFollowsAsync(unbound, server);
+    }
+
+    [InstalledFact(Named, "bind9")]
+    public async Task Bind_blocks_what_NationalDns_blocks_and_follows_an_edit()
+    {
+        var port = FreePort.ForUdpAndTcp(IPAddress.Loopback);
+        await using var upstream = await FakeUpstream.StartAsync();
+        await using var server = await TestServer.StartAsync(upstream, List, FeedNotifying(port));
+
+        // min-update-interval 0: BIND otherwise applies a new RPZ version at most once a minute.
+        await using var named = await ResolverProcess.StartAsync(
+            Named,
+            "named.conf",
+            dir => $$"""
+                options {
+                  directory "{{dir}}";
+                  pid-file "{{dir}}/named.pid";
+                  session-keyfile "{{dir}}/session.key";
+                  managed-keys-directory "{{dir}}";
+                  listen-on port {{port}} { 127.0.0.1; };
+                  listen-on-v6 { none; };
+                  recursion yes;
+                  allow-query { 127.0.0.1; };
+                  forwarders { 127.0.0.1 port {{upstream.EndPoint.Port}}; };
+                  forward only;
+                  dnssec-validation no;
+                  notify no;
+                  allow-notify { 127.0.0.1; };
+                  response-policy { zone "{{Zone}}"; } qname-wait-recurse no min-update-interval 0;
+                };
+                controls { };
+                zone "{{Zone}}" {
+                  type secondary;
+                  primaries { 127.0.0.1 port {{server.EndPoint.Port}}; };
+                  file "{{Zone}}.db";
+                };
+                """,
+            new IPEndPoint(IPAddress.Loopback, port),
+            "-g",
+            "-c",
+            "{config}");
+
+        await AssertFollowsAsync(named, server);
+    }
+
+    private static Func<NationalDnsSettings, NationalDnsSettings> FeedNotifying(int resolverPort) =>
+        s => s with { RpzZone = Zone + ".", RpzFeed = new RpzOptions { Notify = [new IPEndPoint(IPAddress.Loopback, resolverPort)] } };
+
+    private async Task AssertFollowsAsync(ResolverProcess resolver, TestServer server)
+    {
+        var loaded = await Eventually.TrueAsync(async () => (await AskAsync(resolver, "web.whatsapp.com"))?.ReturnCode == ReturnCode.NxDomain, TimeSpan.FromSeconds(20));
+        Assert.True(loaded, "the resolver never blocked web.whatsapp.com:\n" + resolver.Output);
+
+        // What NationalDns blocks, the resolver blocks, the same way; the rest it resolves through the upstream.
+        Assert.Equal(ReturnCode.NxDomain, (await AskAsync(resolver, "whatsapp.com"))?.ReturnCode);
+        var sinkholed = await AskAsync(resolver, "t.me");
+        Assert.Equal("192.0.2.10", sinkholed?.AnswerRecords.OfType<ARecord>().Single().Address.ToString());
+        var resolved = await AskAsync(resolver, "a.test");
+        Assert.Equal("192.0.2.1", resolved?.AnswerRecords.OfType<ARecord>().Single().Address.ToString());
+
+        // An edit of the list reaches the resolver within seconds (NOTIFY, then IXFR): the name it just resolved, and
+        // still holds in its cache, is blocked there too.
+        var edited = Stopwatch.StartNew();
+        await File.AppendAllTextAsync(server.ListFile, "a.test\n");
+        var followed = await Eventually.TrueAsync(async () => (await AskAsync(resolver, "a.test"))?.ReturnCode == ReturnCode.NxDomain, s_followWithin);
+        Assert.True(followed, $"the edit did not reach the resolver within {s_followWithin.TotalSeconds} s:\n" + resolver.Output);
+        _output.WriteLine($"edit blocked at the resolver after {edited.ElapsedMilliseconds} ms");
+        Assert.Contains(server.Log.Events, e => CollectingSink.Property(e, "Result") == "Incremental"); // it asked IXFR and got the diff
+    }
+
+    private static Task<DnsMessage?> AskAsync(ResolverProcess resolver, string name) =>
+        DnsTestClient.UdpAsync(resolver.EndPoint, QueryBuilder.For(name), TimeSpan.FromSeconds(2));
+}

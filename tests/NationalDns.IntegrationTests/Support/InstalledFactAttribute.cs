@@ -1,0 +1,17 @@
+namespace NationalDns.IntegrationTests.Support;
+
+/// <summary>
+/// A fact that needs an outside program from a Debian package (<c>.ci/run</c> installs it): skipped, with the reason, only
+/// when the binary is absent. xUnit 2 has no dynamic skip, so the attribute itself decides.
+/// </summary>
+[AttributeUsage(AttributeTargets.Method)]
+internal sealed class InstalledFactAttribute : FactAttribute
+{
+    public InstalledFactAttribute(string binary, string package)
+    {
+        if (!File.Exists(binary))
+        {
+            Skip = $"{Path.GetFileName(binary)} is not installed ({binary} is missing; apt-get install {package})";
+        }
+    }
+}
