@@ -20,4 +20,7 @@ public enum QueryOutcome
 
     /// <summary>Answered from the response cache: an earlier upstream answer with its TTLs counted down.</summary>
     Cached,
+
+    /// <summary>A NOTIFY (RFC 1996) from the followed zone's primary, acknowledged: the follower checks the zone at once.</summary>
+    Notified,
 }

@@ -53,7 +53,15 @@ internal static class CommandLine
         command.Options.Add(new Option<string>(Names.Seed) { Description = "Seed of throttle's random drops and jitter, so a run can be replayed exactly (default: random, logged at startup)." });
         command.Options.Add(new Option<string>(Names.BlockPage) { Description = "IP:PORT to serve the HTTP block page on for sinkholed and stub names (default: off)." });
         AddOperationsOptions(command);
+        AddFollowerOptions(command);
         AddListOptions(command);
+    }
+
+    private static void AddFollowerOptions(Command command)
+    {
+        command.Options.Add(new Option<string>(Names.RpzZone) { Description = "The response policy zone's name; with --rpz-primary, the zone to follow." });
+        command.Options.Add(new Option<string>(Names.RpzPrimary) { Description = "IP:PORT of the primary to follow --rpz-zone from by AXFR/IXFR; its policy replaces the default blocklists/ folder (default: off)." });
+        command.Options.Add(new Option<string>(Names.RpzCache) { Description = "File where the follower keeps the last good copy of the zone, served at startup while the primary is down (default: memory only)." });
     }
 
     private static void AddOperationsOptions(Command command)
@@ -105,6 +113,9 @@ internal static class CommandLine
         public const string RateLimit = "--rate-limit";
         public const string RateLimitAction = "--rate-limit-action";
         public const string ShutdownTimeout = "--shutdown-timeout";
+        public const string RpzZone = "--rpz-zone";
+        public const string RpzPrimary = "--rpz-primary";
+        public const string RpzCache = "--rpz-cache";
         public const string Config = "--config";
         public const string Seed = "--seed";
         public const string BlockPage = "--blockpage";
@@ -143,6 +154,9 @@ internal static class CommandLine
             [RateLimit] = "RateLimit",
             [RateLimitAction] = "RateLimitAction",
             [ShutdownTimeout] = "ShutdownTimeout",
+            [RpzZone] = "RpzZone",
+            [RpzPrimary] = "RpzPrimary",
+            [RpzCache] = "RpzCache",
         };
     }
 }

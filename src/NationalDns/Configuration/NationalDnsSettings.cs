@@ -48,6 +48,15 @@ public sealed record NationalDnsSettings
     /// <summary>The admin API's bearer token (--api-token-file); null = the API is off.</summary>
     public string? ApiToken { get; init; }
 
+    /// <summary>The policy zone's name (<c>--rpz-zone</c>): with <see cref="RpzPrimary"/>, the zone followed from there.</summary>
+    public string? RpzZone { get; init; }
+
+    /// <summary>The primary the RPZ follower transfers <see cref="RpzZone"/> from (<c>--rpz-primary IP:PORT</c>); null: not following.</summary>
+    public IPEndPoint? RpzPrimary { get; init; }
+
+    /// <summary>Where the follower keeps its last good copy across restarts (<c>--rpz-cache FILE</c>); null: in memory only.</summary>
+    public string? RpzCache { get; init; }
+
     /// <summary>Every endpoint the server answers on, for the loop check (a wildcard listen counts as loopback).</summary>
     internal static bool WouldLoop(IPEndPoint upstream, IReadOnlyList<IPEndPoint> listen, IReadOnlySet<IPAddress> localAddresses) =>
         listen.Any(l => l.Port == upstream.Port && (l.Address.Equals(upstream.Address) || (IsWildcard(l.Address) && IsLocal(Unmapped(upstream.Address), localAddresses))));

@@ -17,6 +17,7 @@ namespace NationalDns.Configuration;
 /// thing that is wrong. Keys: Listen, Upstream, Blocklist (lists: a JSON array or a comma-separated string),
 /// Action, BlockTtl, UpstreamTimeout, UpstreamFailures, UpstreamProbeInterval, UpstreamProbeName, LogFile, LogLevel, Seed, BlockPage.
 /// Operations (docs/operations.md): Http, ApiTokenFile, ApiToken, AllowClient (a list), RateLimit, RateLimitAction, ShutdownTimeout.
+/// RPZ follower: RpzZone, RpzPrimary, RpzCache.
 /// </summary>
 public static class SettingsReader
 {
@@ -77,6 +78,7 @@ public static class SettingsReader
         }
 
         var blocklists = Blocklists(configuration);
+        var follower = ReadFollower(configuration);
         var blockPage = Blank(configuration["BlockPage"]) is { } blockPageText ? EndPoint(blockPageText, defaultPort: 80, "--blockpage") : null;
         var blocking = ReadBlocking(configuration);
         if (blockPage is not null && !blockPage.Address.Equals(IPAddress.Any) && !blockPage.Address.Equals(IPAddress.IPv6Any))
@@ -89,7 +91,8 @@ public static class SettingsReader
         {
             Server = new ServerOptions { Listen = listen, ShutdownTimeout = Duration(configuration["ShutdownTimeout"], "--shutdown-timeout") ?? ServerOptions.DefaultShutdownTimeout },
             Upstream = ReadUpstream(configuration, upstreams),
-            Blocklists = blocklists.Count == 0 ? ["blocklists"] : blocklists,
+            // Following a feed, the feed replaces the default folder; lists given explicitly are served beside it.
+            Blocklists = blocklists.Count > 0 ? blocklists : follower.Primary is null ? ["blocklists"] : [],
             Blocking = blocking,
             Cache = ReadCache(configuration),
             LogFile = Blank(configuration["LogFile"]),
@@ -101,7 +104,33 @@ public static class SettingsReader
             Admission = ReadAdmission(configuration),
             Http = Blank(configuration["Http"]) is { } http ? EndPoint(http, defaultPort: 8080, "--http") : null,
             ApiToken = ReadApiToken(configuration),
+            RpzZone = follower.Zone,
+            RpzPrimary = follower.Primary,
+            RpzCache = follower.Cache,
         };
+    }
+
+    private static (string? Zone, IPEndPoint? Primary, string? Cache) ReadFollower(IConfiguration configuration)
+    {
+        var zone = Blank(configuration["RpzZone"]);
+        if (zone is not null && (!ARSoft.Tools.Net.DomainName.TryParse(zone, out var name) || name!.LabelCount == 0 || !DomainNames.TryNormalizeCore(zone.TrimEnd('.'), out zone, out _)))
+        {
+            throw new UsageException($"--rpz-zone: '{configuration["RpzZone"]}' is not a domain name");
+        }
+
+        var primary = Blank(configuration["RpzPrimary"]) is { } primaryText ? EndPoint(primaryText, defaultPort: 53, "--rpz-primary") : null;
+        if (primary is not null && zone is null)
+        {
+            throw new UsageException("--rpz-primary: give the zone to follow with --rpz-zone NAME");
+        }
+
+        var cache = Blank(configuration["RpzCache"]);
+        if (cache is not null && primary is null)
+        {
+            throw new UsageException("--rpz-cache: only a follower keeps a cached copy; give --rpz-primary IP:PORT");
+        }
+
+        return (zone, primary, cache);
     }
 
     private static AdmissionOptions ReadAdmission(IConfigurationRoot configuration)
