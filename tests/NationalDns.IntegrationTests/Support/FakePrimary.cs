@@ -11,7 +11,8 @@ namespace NationalDns.IntegrationTests.Support;
 /// <summary>
 /// An in-test RPZ primary on 127.0.0.1: a TCP server that answers AXFR with the current version of its zone, IXFR
 /// with one diff from the version asked about (or a lone SOA when that is current, or the whole zone when it never
-/// had that version), a few records per message so transfers span several messages, and sends NOTIFY over UDP.
+/// had that version), a few records per message so transfers span several messages. Tests send its NOTIFY with
+/// <see cref="DnsTestClient.NotifyAsync"/>.
 /// </summary>
 internal sealed class FakePrimary : IAsyncDisposable
 {
@@ -54,27 +55,6 @@ internal sealed class FakePrimary : IAsyncDisposable
     {
         _versions[serial] = records;
         _serial = serial;
-    }
-
-    /// <summary>Sends NOTIFY for the zone to <paramref name="follower"/> from <paramref name="from"/> (default 127.0.0.1); the answer, or null.</summary>
-    public async Task<DnsMessage?> NotifyAsync(IPEndPoint follower, string? zone = null, IPAddress? from = null)
-    {
-        var notify = new DnsMessage { TransactionID = 0x0f0f, OperationCode = OperationCode.Notify, IsAuthoritiveAnswer = true };
-        notify.Questions.Add(new DnsQuestion(DomainName.Parse(zone ?? Zone), RecordType.Soa, RecordClass.INet));
-        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-        socket.Bind(new IPEndPoint(from ?? IPAddress.Loopback, 0));
-        await socket.SendToAsync(TransferQuery.Encode(notify), follower);
-        var buffer = new byte[4096];
-        using var timeout = new CancellationTokenSource(DnsTestClient.DefaultTimeout);
-        try
-        {
-            var received = await socket.ReceiveFromAsync(buffer, new IPEndPoint(IPAddress.Any, 0), timeout.Token);
-            return DnsMessage.Parse(new ArraySegment<byte>(buffer, 0, received.ReceivedBytes));
-        }
-        catch (OperationCanceledException)
-        {
-            return null;
-        }
     }
 
     /// <summary>Stops listening: the primary becomes unreachable (connections are refused).</summary>
