@@ -4,7 +4,7 @@ namespace NationalDns.Policy;
 /// Serves the rules of the local lists and of a followed policy zone as one <see cref="RuleSet"/>: each part publishes
 /// its own set, and every publish rebuilds the combined one and swaps it into the holder. The feed goes in first and
 /// the local lists after it, so a local rule for the same pattern wins (the local operator's word on top of the fleet's).
-/// Rebuilding copies every rule of both sets: about as long as loading them, which a 1M-rule feed pays per change.
+/// Rebuilding copies every rule of both sets, which a 1M-rule feed pays per change; with one part empty the other is served as it is.
 /// </summary>
 public sealed class RuleSetCombiner
 {
@@ -43,12 +43,25 @@ public sealed class RuleSetCombiner
                 _local = rules;
             }
 
-            var builder = new RuleSetBuilder(_feed.Count + _feed.ExceptionCount + _local.Count + _local.ExceptionCount);
-            builder.AddRange(_feed.All());
-            builder.AddRange(_local.All());
-            _served.Publish(builder.Build());
+            _served.Publish(Combine(_feed, _local));
         }
     }
+
+    // With one part empty (a follower without local lists, or before the first transfer) the other serves as it is.
+    private static RuleSet Combine(RuleSet feed, RuleSet local)
+    {
+        if (IsEmpty(local) || IsEmpty(feed))
+        {
+            return IsEmpty(local) ? feed : local;
+        }
+
+        var builder = new RuleSetBuilder(feed.Count + feed.ExceptionCount + local.Count + local.ExceptionCount);
+        builder.AddRange(feed.All());
+        builder.AddRange(local.All());
+        return builder.Build();
+    }
+
+    private static bool IsEmpty(RuleSet rules) => rules.Count + rules.ExceptionCount == 0;
 
     private sealed class Part(RuleSetCombiner owner, bool isFeed) : IRuleSetPublisher
     {

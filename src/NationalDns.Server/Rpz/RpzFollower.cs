@@ -101,6 +101,7 @@ public sealed partial class RpzFollower : BackgroundService
 
     private async Task<bool> CheckAsync(CancellationToken cancellationToken)
     {
+        var started = _time.GetTimestamp();
         var held = _copy?.Soa.Serial;
         try
         {
@@ -120,7 +121,7 @@ public sealed partial class RpzFollower : BackgroundService
 
             if (Updated(answer) is { } updated)
             {
-                Adopt(updated, answer is TransferAnswer.Incremental ? "IXFR" : "AXFR");
+                Adopt(updated, answer is TransferAnswer.Incremental ? "IXFR" : "AXFR", started);
             }
             else
             {
@@ -159,10 +160,11 @@ public sealed partial class RpzFollower : BackgroundService
         _ => null,
     };
 
-    private void Adopt(ZoneCopy copy, string how)
+    private void Adopt(ZoneCopy copy, string how, long started)
     {
         var rules = Publish(copy);
-        Log.Transferred(_logger, _options.Zone, copy.Soa.Serial, how, _options.SourceName, rules.Count, rules.ExceptionCount, copy.Records.Count);
+        var elapsed = Math.Round(_time.GetElapsedTime(started).TotalMilliseconds);
+        Log.Transferred(_logger, _options.Zone, copy.Soa.Serial, how, _options.SourceName, rules.Count, rules.ExceptionCount, copy.Records.Count, elapsed);
         if (_options.CacheFile is { } path)
         {
             try
@@ -221,8 +223,8 @@ public sealed partial class RpzFollower : BackgroundService
 
     private static partial class Log
     {
-        [LoggerMessage(60, LogLevel.Information, "RPZ {Zone} serial {Serial} by {Transfer} from {Source}: {RuleCount} rules, {ExceptionCount} exceptions from {RecordCount} records")]
-        public static partial void Transferred(ILogger logger, string zone, uint serial, string transfer, string source, int ruleCount, int exceptionCount, int recordCount);
+        [LoggerMessage(60, LogLevel.Information, "RPZ {Zone} serial {Serial} by {Transfer} from {Source}: {RuleCount} rules, {ExceptionCount} exceptions from {RecordCount} records, in force after {ElapsedMs} ms")]
+        public static partial void Transferred(ILogger logger, string zone, uint serial, string transfer, string source, int ruleCount, int exceptionCount, int recordCount, double elapsedMs);
 
         [LoggerMessage(61, LogLevel.Debug, "RPZ {Zone} is up to date at serial {Serial}")]
         public static partial void UpToDate(ILogger logger, string zone, uint serial);

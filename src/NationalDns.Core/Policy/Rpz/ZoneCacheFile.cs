@@ -16,9 +16,8 @@ internal static class ZoneCacheFile
         var temporary = $"{path}.{Environment.ProcessId}.tmp";
         using (var writer = new StreamWriter(temporary, append: false, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false)))
         {
-            writer.Write("; ");
-            writer.WriteLine(comment);
-            writer.WriteLine($"{copy.Zone}. 0 IN SOA {copy.Soa.ToZoneData()}");
+            // The comment rides on the SOA line, so record N of the copy (the SOA is record 1) is line N, as rules cite it.
+            writer.WriteLine($"{copy.Zone}. 0 IN SOA {copy.Soa.ToZoneData()} ; {comment}");
             foreach (var record in copy.Records)
             {
                 writer.WriteLine($"{record.Owner}. 0 IN {record.Type} {string.Join(' ', record.Data)}");

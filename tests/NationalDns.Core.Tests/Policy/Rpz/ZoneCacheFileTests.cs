@@ -24,16 +24,18 @@ public sealed class ZoneCacheFileTests
     }
 
     [Fact]
-    public void The_cache_file_is_an_RPZ_file_the_list_reader_reads_too()
+    public void The_cache_file_is_an_RPZ_file_the_list_reader_reads_too_with_record_N_on_line_N()
     {
         using var folder = new TempDirectory();
         var path = folder.Path("rpz.test.zone");
-        ZoneCacheFile.Write(path, new ZoneCopy(ZoneName, ZoneSoa.From(Soa(1)), [TransferredRecord.ToZoneRecord(Cname("nx", "."))]), "test copy");
+        var copy = new ZoneCopy(ZoneName, ZoneSoa.From(Soa(1)), [TransferredRecord.ToZoneRecord(Cname("nx", ".")), TransferredRecord.ToZoneRecord(Cname("other", "*."))]);
+        ZoneCacheFile.Write(path, copy, "test copy");
 
         var parsed = RpzParser.Parse(File.ReadAllBytes(path), path);
 
         Assert.Empty(parsed.Problems);
-        Assert.Equal("nx", Assert.Single(parsed.Rules).Domain);
+        Assert.Equal(["nx:2", "other:3"], parsed.Rules.Select(r => $"{r.Domain}:{r.Source.Line}"));
+        Assert.Equal(["nx:2", "other:3"], copy.ToRules("x").Rules.Select(r => $"{r.Domain}:{r.Source.Line}"));
     }
 
     [Fact]
