@@ -162,6 +162,12 @@ public sealed partial class RpzFollower : BackgroundService
 
     private void Adopt(ZoneCopy copy, string how, long started)
     {
+        if (_copy is { } previous && !previous.Soa.IsOlderThan(copy.Soa.Serial))
+        {
+            // BIND would ignore an older serial; on a test network a primary started afresh is the likelier cause.
+            Log.SerialWentBack(_logger, _options.Zone, previous.Soa.Serial, copy.Soa.Serial);
+        }
+
         var rules = Publish(copy);
         var elapsed = Math.Round(_time.GetElapsedTime(started).TotalMilliseconds);
         Log.Transferred(_logger, _options.Zone, copy.Soa.Serial, how, _options.SourceName, rules.Count, rules.ExceptionCount, copy.Records.Count, elapsed);
@@ -252,6 +258,9 @@ public sealed partial class RpzFollower : BackgroundService
 
         [LoggerMessage(69, LogLevel.Warning, "{Problem}")]
         public static partial void Problem(ILogger logger, string problem);
+
+        [LoggerMessage(73, LogLevel.Warning, "RPZ {Zone}: the primary's serial went from {HeldSerial} back to {Serial}; following it")]
+        public static partial void SerialWentBack(ILogger logger, string zone, uint heldSerial, uint serial);
 
         [LoggerMessage(70, LogLevel.Error, "RPZ {Zone} check failed; the last good copy stays in force")]
         public static partial void CheckCrashed(ILogger logger, Exception exception, string zone);

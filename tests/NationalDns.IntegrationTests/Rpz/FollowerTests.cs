@@ -11,6 +11,13 @@ public sealed class FollowerTests
     private const string Zone = "rpz.test";
 
 
+    private static async Task<TestServer> FollowAsync(FakeUpstream upstream, FakePrimary primary, uint serial, string listText = "")
+    {
+        var server = await FollowerServer.StartAsync(upstream, Zone, primary.EndPoint, listText);
+        Assert.True(await server.ServesSerialAsync(serial));
+        return server;
+    }
+
     [Fact]
     public async Task The_follower_answers_each_name_as_the_zone_says_and_the_refusal_log_cites_zone_primary_and_record()
     {
@@ -22,8 +29,7 @@ public sealed class FollowerTests
             primary.A("sink.example", "192.0.2.7"),
             primary.Cname("*.wild.example", "."),
             primary.Cname("ok.nx.example", "rpz-passthru."));
-        await using var server = await FollowerServer.StartAsync(upstream, Zone, primary.EndPoint);
-        Assert.True(await server.ServesSerialAsync(1));
+        await using var server = await FollowAsync(upstream, primary, 1);
 
         var nodata = await DnsTestClient.UdpAsync(server.EndPoint, QueryBuilder.For("nodata.example"));
         var sink = await DnsTestClient.UdpAsync(server.EndPoint, QueryBuilder.For("sink.example"));
@@ -51,8 +57,7 @@ public sealed class FollowerTests
         var kept = primary.Cname("kept.example", ".");
         var gone = primary.Cname("gone.example", ".");
         primary.Publish(1, kept, gone);
-        await using var server = await FollowerServer.StartAsync(upstream, Zone, primary.EndPoint);
-        Assert.True(await server.ServesSerialAsync(1));
+        await using var server = await FollowAsync(upstream, primary, 1);
         Assert.True(await server.BlocksAsync("gone.example"));
         Assert.True(await server.ForwardsAsync("a.test"));
 
@@ -77,10 +82,8 @@ public sealed class FollowerTests
     public async Task A_NOTIFY_from_another_address_or_for_another_zone_is_refused_and_checks_nothing()
     {
         await using var upstream = await FakeUpstream.StartAsync();
-        await using var primary = FakePrimary.Start(Zone, 1);
-        primary.Publish(1, primary.Cname("nx.example", "."));
-        await using var server = await FollowerServer.StartAsync(upstream, Zone, primary.EndPoint);
-        Assert.True(await server.ServesSerialAsync(1));
+        await using var primary = FakePrimary.Start(Zone, 1, p => [p.Cname("nx.example", ".")]);
+        await using var server = await FollowAsync(upstream, primary, 1);
 
         var stranger = await DnsTestClient.NotifyAsync(server.EndPoint, Zone, IPAddress.Parse("127.0.0.2"));
         var otherZone = await DnsTestClient.NotifyAsync(server.EndPoint, "other.test");
@@ -99,10 +102,8 @@ public sealed class FollowerTests
     public async Task With_the_primary_gone_the_follower_keeps_serving_its_last_copy_and_counts_the_failure()
     {
         await using var upstream = await FakeUpstream.StartAsync();
-        await using var primary = FakePrimary.Start(Zone, 7);
-        primary.Publish(7, primary.Cname("nx.example", "."));
-        await using var server = await FollowerServer.StartAsync(upstream, Zone, primary.EndPoint);
-        Assert.True(await server.ServesSerialAsync(7));
+        await using var primary = FakePrimary.Start(Zone, 7, p => [p.Cname("nx.example", ".")]);
+        await using var server = await FollowAsync(upstream, primary, 7);
 
         primary.Stop();
         await DnsTestClient.NotifyAsync(server.EndPoint, Zone); // the check it triggers cannot connect
@@ -162,10 +163,8 @@ public sealed class FollowerTests
     public async Task Explicit_local_lists_are_served_beside_the_feed()
     {
         await using var upstream = await FakeUpstream.StartAsync();
-        await using var primary = FakePrimary.Start(Zone, 1);
-        primary.Publish(1, primary.Cname("feed.example", "."));
-        await using var server = await FollowerServer.StartAsync(upstream, Zone, primary.EndPoint, listText: "local.example\n");
-        Assert.True(await server.ServesSerialAsync(1));
+        await using var primary = FakePrimary.Start(Zone, 1, p => [p.Cname("feed.example", ".")]);
+        await using var server = await FollowAsync(upstream, primary, 1, "local.example\n");
 
         Assert.True(await server.BlocksAsync("feed.example"));
         Assert.True(await server.BlocksAsync("local.example"));
@@ -174,5 +173,21 @@ public sealed class FollowerTests
         Assert.True(await Eventually.TrueAsync(() => server.BlocksAsync("other.example")));
         Assert.True(await server.BlocksAsync("feed.example")); // a list reload keeps the feed's rules
         Assert.True(await server.ForwardsAsync("local.example"));
+    }
+
+    [Fact]
+    public async Task A_primary_whose_serial_went_back_is_followed_with_a_warning()
+    {
+        await using var upstream = await FakeUpstream.StartAsync();
+        await using var primary = FakePrimary.Start(Zone, 5, p => [p.Cname("old.example", ".")]);
+        await using var server = await FollowAsync(upstream, primary, 5);
+
+        primary.Publish(1, primary.Cname("restarted.example", "."));
+        await DnsTestClient.NotifyAsync(server.EndPoint, Zone);
+
+        Assert.True(await server.ServesSerialAsync(1));
+        Assert.True(await server.BlocksAsync("restarted.example"));
+        Assert.True(await server.ForwardsAsync("old.example"));
+        Assert.Contains(server.Log.Events, e => e.Level == LogEventLevel.Warning && e.RenderMessage() == "RPZ \"rpz.test\": the primary's serial went from 5 back to 1; following it");
     }
 }

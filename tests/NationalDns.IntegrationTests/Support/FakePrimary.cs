@@ -42,7 +42,13 @@ internal sealed class FakePrimary : IAsyncDisposable
     /// <summary>Each request received: "AXFR" or "IXFR 3" (the serial the follower held).</summary>
     public IReadOnlyList<string> Requests => [.. _requests];
 
-    public static FakePrimary Start(string zone, uint serial, params DnsRecordBase[] records) => new(zone, serial, records);
+    /// <summary>Starts serving <paramref name="zone"/> at <paramref name="serial"/> with the records <paramref name="records"/> builds (none by default).</summary>
+    public static FakePrimary Start(string zone, uint serial, Func<FakePrimary, DnsRecordBase[]>? records = null)
+    {
+        var primary = new FakePrimary(zone, serial, []);
+        primary.Publish(serial, records?.Invoke(primary) ?? []);
+        return primary;
+    }
 
     /// <summary>A CNAME policy record for <paramref name="trigger"/> under the zone ("." NXDOMAIN, "*." NODATA).</summary>
     public CNameRecord Cname(string trigger, string target) =>
