@@ -57,9 +57,15 @@ public sealed partial class RpzFollower : BackgroundService
         base.Dispose();
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    /// <summary>Loads the cached copy before returning, so it is in force before the DNS listeners (started after this) take a query.</summary>
+    public override Task StartAsync(CancellationToken cancellationToken)
     {
         LoadCachedCopy();
+        return base.StartAsync(cancellationToken);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
         while (!stoppingToken.IsCancellationRequested)
         {
             bool succeeded;
