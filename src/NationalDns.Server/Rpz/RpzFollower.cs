@@ -60,6 +60,7 @@ public sealed partial class RpzFollower : BackgroundService
     /// <summary>Loads the cached copy before returning, so it is in force before the DNS listeners (started after this) take a query.</summary>
     public override Task StartAsync(CancellationToken cancellationToken)
     {
+        Log.Following(_logger, _options.Zone, _options.SourceName, _options.CacheFile ?? "none");
         LoadCachedCopy();
         return base.StartAsync(cancellationToken);
     }
@@ -264,6 +265,9 @@ public sealed partial class RpzFollower : BackgroundService
 
         [LoggerMessage(69, LogLevel.Warning, "{Problem}")]
         public static partial void Problem(ILogger logger, string problem);
+
+        [LoggerMessage(74, LogLevel.Information, "Following RPZ {Zone} as {Source}; cached copy: {CacheFile}")]
+        public static partial void Following(ILogger logger, string zone, string source, string cacheFile);
 
         [LoggerMessage(73, LogLevel.Warning, "RPZ {Zone}: the primary's serial went from {HeldSerial} back to {Serial}; following it")]
         public static partial void SerialWentBack(ILogger logger, string zone, uint heldSerial, uint serial);
