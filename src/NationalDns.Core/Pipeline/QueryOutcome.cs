@@ -23,4 +23,7 @@ public enum QueryOutcome
 
     /// <summary>Answered from a zone this server is authoritative for (the published RPZ feed's SOA and NS).</summary>
     Authoritative,
+
+    /// <summary>A NOTIFY (RFC 1996) from the followed zone's primary, acknowledged: the follower checks the zone at once.</summary>
+    Notified,
 }

@@ -18,7 +18,7 @@ public sealed partial class BlocklistWatcher : BackgroundService
     private const int MaxProblemsLogged = 1000;
 
     private readonly BlocklistLoader _loader;
-    private readonly RuleSetHolder _holder;
+    private readonly IRuleSetPublisher _holder;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<BlocklistWatcher> _logger;
     private readonly TimeSpan _pollInterval;
@@ -26,7 +26,7 @@ public sealed partial class BlocklistWatcher : BackgroundService
 
     public BlocklistWatcher(
         BlocklistLoader loader,
-        RuleSetHolder holder,
+        IRuleSetPublisher holder,
         TimeProvider timeProvider,
         ILogger<BlocklistWatcher> logger,
         TimeSpan? pollInterval = null,

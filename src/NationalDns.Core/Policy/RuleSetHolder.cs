@@ -1,7 +1,7 @@
 namespace NationalDns.Policy;
 
 /// <summary>The rule set in force, swapped whole by a reload. A query reads <see cref="Current"/> once and uses that set.</summary>
-public sealed class RuleSetHolder : IRuleSetSource
+public sealed class RuleSetHolder : IRuleSetSource, IRuleSetPublisher
 {
     private volatile RuleSet _current;
 

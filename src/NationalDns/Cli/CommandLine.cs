@@ -54,7 +54,14 @@ internal static class CommandLine
         command.Options.Add(new Option<string>(Names.Seed) { Description = "Seed of throttle's random drops and jitter, so a run can be replayed exactly (default: random, logged at startup)." });
         command.Options.Add(new Option<string>(Names.BlockPage) { Description = "IP:PORT to serve the HTTP block page on for sinkholed and stub names (default: off)." });
         AddOperationsOptions(command);
+        AddFollowerOptions(command);
         AddListOptions(command);
+    }
+
+    private static void AddFollowerOptions(Command command)
+    {
+        command.Options.Add(new Option<string>(Names.RpzPrimary) { Description = "IP:PORT of the primary to follow --rpz-zone from by AXFR/IXFR; its policy replaces the default blocklists/ folder (default: off)." });
+        command.Options.Add(new Option<string>(Names.RpzCache) { Description = "File where the follower keeps the last good copy of the zone, served at startup while the primary is down (default: memory only)." });
     }
 
     private static void AddOperationsOptions(Command command)
@@ -65,7 +72,7 @@ internal static class CommandLine
         command.Options.Add(new Option<string>(Names.RateLimit) { Description = "UDP queries per second per client /24 (IPv4) or /56 (IPv6) (default: no limit)." });
         command.Options.Add(new Option<string>(Names.RateLimitAction) { Description = "What an over-limit UDP query gets: tc (default; an empty truncated answer, so real clients retry over TCP) or drop." });
         command.Options.Add(new Option<string>(Names.ShutdownTimeout) { Description = "On SIGTERM, how long queries in flight may take to finish (default 5s)." });
-        command.Options.Add(new Option<string>(Names.RpzZone) { Description = "Publish the policy in force as this RPZ zone (e.g. rpz.nationaldns.), by AXFR/IXFR over TCP (default: off)." });
+        command.Options.Add(new Option<string>(Names.RpzZone) { Description = "Publish the policy in force as this RPZ zone (e.g. rpz.nationaldns.), by AXFR/IXFR over TCP; with --rpz-primary, the zone to follow instead (default: off)." });
         command.Options.Add(new Option<string[]>(Names.Notify) { Description = "IP:PORT to send a NOTIFY to on every change of the RPZ zone (repeatable)." });
         command.Options.Add(new Option<string[]>(Names.AllowTransfer) { Description = "CIDR range allowed to transfer the RPZ zone (repeatable; default: loopback). Others get REFUSED." });
     }
@@ -112,6 +119,8 @@ internal static class CommandLine
         public const string RpzZone = "--rpz-zone";
         public const string Notify = "--notify";
         public const string AllowTransfer = "--allow-transfer";
+        public const string RpzPrimary = "--rpz-primary";
+        public const string RpzCache = "--rpz-cache";
         public const string Config = "--config";
         public const string Seed = "--seed";
         public const string BlockPage = "--blockpage";
@@ -153,6 +162,8 @@ internal static class CommandLine
             [RpzZone] = "RpzZone",
             [Notify] = "Notify",
             [AllowTransfer] = "AllowTransfer",
+            [RpzPrimary] = "RpzPrimary",
+            [RpzCache] = "RpzCache",
         };
     }
 }

@@ -49,11 +49,20 @@ public sealed record NationalDnsSettings
     /// <summary>The admin API's bearer token (--api-token-file); null = the API is off.</summary>
     public string? ApiToken { get; init; }
 
-    /// <summary>The RPZ zone the policy is published as (<c>--rpz-zone</c>, e.g. <c>rpz.nationaldns.</c>); null: no feed.</summary>
+    /// <summary>
+    /// The policy zone's name (<c>--rpz-zone</c>, normalised: <c>rpz.nationaldns</c>): alone, the zone the policy is published
+    /// as; with <see cref="RpzPrimary"/>, the zone followed from there. Null: neither.
+    /// </summary>
     public string? RpzZone { get; init; }
 
     /// <summary>Who may transfer the RPZ feed and whom to NOTIFY of changes (<c>--allow-transfer</c>, <c>--notify</c>).</summary>
     public RpzOptions RpzFeed { get; init; } = new();
+
+    /// <summary>The primary the RPZ follower transfers <see cref="RpzZone"/> from (<c>--rpz-primary IP:PORT</c>); null: not following.</summary>
+    public IPEndPoint? RpzPrimary { get; init; }
+
+    /// <summary>Where the follower keeps its last good copy across restarts (<c>--rpz-cache FILE</c>); null: in memory only.</summary>
+    public string? RpzCache { get; init; }
 
     /// <summary>Every endpoint the server answers on, for the loop check (a wildcard listen counts as loopback).</summary>
     internal static bool WouldLoop(IPEndPoint upstream, IReadOnlyList<IPEndPoint> listen, IReadOnlySet<IPAddress> localAddresses) =>

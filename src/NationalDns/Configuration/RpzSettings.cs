@@ -1,5 +1,7 @@
+using System.Net;
 using ARSoft.Tools.Net;
 using Microsoft.Extensions.Configuration;
+using NationalDns.Policy;
 using NationalDns.Server.Admission;
 using NationalDns.Server.Hosting;
 using NationalDns.Server.Rpz;
@@ -16,7 +18,7 @@ public static class RpzSettings
     public const string NotifyKey = "Notify";
     public const string AllowTransferKey = "AllowTransfer";
 
-    /// <summary>The zone name as given (<c>rpz.nationaldns.</c>), or null when no feed is published.</summary>
+    /// <summary>The zone's name, normalised (<c>rpz.nationaldns</c>: lower case, punycode, no trailing dot), or null when none is given.</summary>
     public static string? ReadZone(IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
@@ -26,12 +28,14 @@ public static class RpzSettings
         }
 
         var name = text.Trim();
-        return name != "." && DomainName.TryParse(name.TrimEnd('.'), out var parsed) && parsed is { LabelCount: > 0 } && name.All(c => c > ' ' && c < 0x7f)
-            ? name
+        return name != "." && DomainName.TryParse(name.TrimEnd('.'), out var parsed) && parsed is { LabelCount: > 0 }
+            && DomainNames.TryNormalizeCore(name.TrimEnd('.'), out var normal, out _)
+            ? normal
             : throw new UsageException($"--rpz-zone: '{text}' is not a domain name (e.g. rpz.nationaldns.)");
     }
 
-    public static RpzOptions ReadFeed(IConfigurationRoot configuration, string? zone)
+    /// <summary>Who may transfer the zone and whom to NOTIFY; a follower (<paramref name="primary"/> set) publishes nothing.</summary>
+    public static RpzOptions ReadFeed(IConfigurationRoot configuration, string? zone, IPEndPoint? primary = null)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         var notify = SettingsReader.List(configuration, NotifyKey)
@@ -43,6 +47,11 @@ public static class RpzSettings
         if (zone is null && (notify.Length > 0 || allow.Length > 0))
         {
             throw new UsageException($"{(notify.Length > 0 ? "--notify" : "--allow-transfer")} needs --rpz-zone: there is no zone to notify of or transfer");
+        }
+
+        if (primary is not null && (notify.Length > 0 || allow.Length > 0))
+        {
+            throw new UsageException($"{(notify.Length > 0 ? "--notify" : "--allow-transfer")}: a follower (--rpz-primary) does not publish the zone it follows");
         }
 
         return new RpzOptions

@@ -17,7 +17,7 @@ namespace NationalDns.Configuration;
 /// thing that is wrong. Keys: Listen, Upstream, Blocklist (lists: a JSON array or a comma-separated string),
 /// Action, BlockTtl, UpstreamTimeout, UpstreamFailures, UpstreamProbeInterval, UpstreamProbeName, LogFile, LogLevel, Seed, BlockPage.
 /// Operations (docs/operations.md): Http, ApiTokenFile, ApiToken, AllowClient (a list), RateLimit, RateLimitAction, ShutdownTimeout.
-/// RPZ feed (docs/rpz-feed.md): RpzZone, Notify (a list), AllowTransfer (a list).
+/// RPZ feed (docs/rpz-feed.md): RpzZone, Notify (a list), AllowTransfer (a list); RPZ follower: RpzZone, RpzPrimary, RpzCache.
 /// </summary>
 public static class SettingsReader
 {
@@ -78,6 +78,7 @@ public static class SettingsReader
         }
 
         var blocklists = Blocklists(configuration);
+        var follower = ReadFollower(configuration);
         var blockPage = Blank(configuration["BlockPage"]) is { } blockPageText ? EndPoint(blockPageText, defaultPort: 80, "--blockpage") : null;
         var blocking = ReadBlocking(configuration);
         if (blockPage is not null && !blockPage.Address.Equals(IPAddress.Any) && !blockPage.Address.Equals(IPAddress.IPv6Any))
@@ -86,12 +87,12 @@ public static class SettingsReader
             blocking = blocking with { BlockPageAddress = blockPage.Address };
         }
 
-        var rpzZone = RpzSettings.ReadZone(configuration);
         return new NationalDnsSettings
         {
             Server = new ServerOptions { Listen = listen, ShutdownTimeout = Duration(configuration["ShutdownTimeout"], "--shutdown-timeout") ?? ServerOptions.DefaultShutdownTimeout },
             Upstream = ReadUpstream(configuration, upstreams),
-            Blocklists = blocklists.Count == 0 ? ["blocklists"] : blocklists,
+            // Following a feed, the feed replaces the default folder; lists given explicitly are served beside it.
+            Blocklists = blocklists.Count > 0 ? blocklists : follower.Primary is null ? ["blocklists"] : [],
             Blocking = blocking,
             Cache = ReadCache(configuration),
             LogFile = Blank(configuration["LogFile"]),
@@ -103,9 +104,30 @@ public static class SettingsReader
             Admission = ReadAdmission(configuration),
             Http = Blank(configuration["Http"]) is { } http ? EndPoint(http, defaultPort: 8080, "--http") : null,
             ApiToken = ReadApiToken(configuration),
-            RpzZone = rpzZone,
-            RpzFeed = RpzSettings.ReadFeed(configuration, rpzZone),
+            RpzZone = follower.Zone,
+            RpzFeed = RpzSettings.ReadFeed(configuration, follower.Zone, follower.Primary),
+            RpzPrimary = follower.Primary,
+            RpzCache = follower.Cache,
         };
+    }
+
+    // The zone alone publishes the policy; with a primary, it is the zone followed from there instead.
+    private static (string? Zone, IPEndPoint? Primary, string? Cache) ReadFollower(IConfiguration configuration)
+    {
+        var zone = RpzSettings.ReadZone(configuration);
+        var primary = Blank(configuration["RpzPrimary"]) is { } primaryText ? EndPoint(primaryText, defaultPort: 53, "--rpz-primary") : null;
+        if (primary is not null && zone is null)
+        {
+            throw new UsageException("--rpz-primary: give the zone to follow with --rpz-zone NAME");
+        }
+
+        var cache = Blank(configuration["RpzCache"]);
+        if (cache is not null && primary is null)
+        {
+            throw new UsageException("--rpz-cache: only a follower keeps a cached copy; give --rpz-primary IP:PORT");
+        }
+
+        return (zone, primary, cache);
     }
 
     private static AdmissionOptions ReadAdmission(IConfigurationRoot configuration)

@@ -7,16 +7,17 @@ using NationalDns.Http;
 using NationalDns.Pipeline;
 using NationalDns.Policy;
 using NationalDns.Policy.Behaviours;
-using NationalDns.Server.BlockPage;
+using NationalDns.Policy.Rpz;
 using NationalDns.Policy.Time;
 using NationalDns.Resolution;
 using NationalDns.Rpz;
-using NationalDns.Server.Rpz;
 using NationalDns.Server.Admission;
+using NationalDns.Server.BlockPage;
 using NationalDns.Server.FastPath;
-using NationalDns.Server.Transport;
 using NationalDns.Server.Hosting;
 using NationalDns.Server.Metrics;
+using NationalDns.Server.Rpz;
+using NationalDns.Server.Transport;
 using Serilog;
 using Serilog.Events;
 using Serilog.Formatting.Compact;
@@ -57,6 +58,7 @@ internal static class NationalDnsHost
         services.AddSingleton(loader);
         services.AddSingleton(holder);
         services.AddSingleton<IRuleSetSource>(holder);
+        services.AddRuleSetPublishers(settings, holder, initial.Rules); // with --rpz-primary, the lists and the feed combine
         services.AddSingleton<BlocklistReloadStatus>();
         services.AddHostedService<BlocklistWatcher>();
 
@@ -88,6 +90,7 @@ internal static class NationalDnsHost
         [
             sp.GetRequiredService<OutcomeLoggingStage>(), // outermost: sees every final verdict, logs each refusal once
             .. sp.GetServices<RpzZoneStage>(),            // with --rpz-zone: the feed's own SOA, never the upstream's nor a block
+            .. sp.GetServices<NotifyStage>(),             // with --rpz-primary: the primary's NOTIFY, which validation would answer NOTIMP
             sp.GetRequiredService<ValidationStage>(),     // cheap checks first: malformed or unsupported queries never reach policy
             sp.GetRequiredService<BlocklistStage>(),      // policy before any network: a blocked name never leaves the server
             sp.GetRequiredService<CachingStage>(),        // below policy: a new rule applies at once even to cached names; stores only upstream answers
@@ -97,7 +100,16 @@ internal static class NationalDnsHost
         // Metrics (upstream measurements come through System.Diagnostics.Metrics) and admission (allow list, rate limit).
         services.AddMetrics();
         services.AddSingleton<UpstreamMeters>();
-        services.AddSingleton(sp => new DnsMetrics(sp.GetRequiredService<ResponseCache>(), loader, sp.GetRequiredService<BlocklistReloadStatus>(), sp.GetRequiredService<IMeterFactory>()));
+        services.AddSingleton(sp =>
+        {
+            var metrics = new DnsMetrics(sp.GetRequiredService<ResponseCache>(), loader, sp.GetRequiredService<BlocklistReloadStatus>(), sp.GetRequiredService<IMeterFactory>());
+            if (sp.GetService<FollowerStatus>() is { } follower)
+            {
+                FollowerMetrics.Register(metrics.Registry, follower);
+            }
+
+            return metrics;
+        });
         services.AddSingleton(settings.Admission);
         services.AddSingleton<ClientAdmission>();
 
@@ -118,7 +130,7 @@ internal static class NationalDnsHost
         }
 
         services.AddHostedService(sp => sp.GetRequiredService<DnsServerHostedService>());
-        if (settings.RpzZone is { } zone)
+        if (settings is { RpzZone: { } zone, RpzPrimary: null })
         {
             AddRpzFeed(services, zone, settings);
         }

@@ -2,18 +2,19 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using NationalDns.Policy;
+using NationalDns.Policy.Rpz;
 using NationalDns.Server.Hosting;
 
 namespace NationalDns.Http;
 
 /// <summary>
 /// <c>/healthz</c>: the process is up and answering HTTP (liveness). <c>/readyz</c>: 200 only once the lists are
-/// loaded and every DNS listener is bound, and 503 again from the moment shutdown begins (readiness), so a load
+/// loaded (and, when following an RPZ zone, a copy of it is held: transferred or read from the cache file) and every DNS listener is bound, and 503 again from the moment shutdown begins (readiness), so a load
 /// balancer sends no queries to a server that cannot answer them.
 /// </summary>
 internal static class Probes
 {
-    public static void Map(IEndpointRouteBuilder app, BlocklistLoader lists, DnsServerHostedService dns)
+    public static void Map(IEndpointRouteBuilder app, BlocklistLoader lists, DnsServerHostedService dns, FollowerStatus? feed = null)
     {
         app.MapGet("/healthz", () => Results.Text("ok\n"));
         app.MapGet("/readyz", () =>
@@ -21,6 +22,11 @@ internal static class Probes
             if (lists.Current is null)
             {
                 return Results.Text("not ready: lists not loaded\n", statusCode: StatusCodes.Status503ServiceUnavailable);
+            }
+
+            if (feed is { HasCopy: false })
+            {
+                return Results.Text("not ready: no copy of the RPZ zone yet (first transfer pending)\n", statusCode: StatusCodes.Status503ServiceUnavailable);
             }
 
             return dns.IsListening

@@ -26,13 +26,13 @@ public sealed class RpzSettingsTests
     {
         var settings = Read(new()
         {
-            ["RpzZone"] = "rpz.nationaldns.",
+            ["RpzZone"] = "RPZ.NationalDns.",
             ["Notify:0"] = "192.0.2.1:5353",
             ["Notify:1"] = "[2001:db8::1]",
             ["AllowTransfer"] = "10.0.0.0/8,fd00::/8",
         });
 
-        Assert.Equal("rpz.nationaldns.", settings.RpzZone);
+        Assert.Equal("rpz.nationaldns", settings.RpzZone);
         Assert.Equal([new IPEndPoint(IPAddress.Parse("192.0.2.1"), 5353), new IPEndPoint(IPAddress.Parse("2001:db8::1"), 53)], settings.RpzFeed.Notify);
         Assert.Equal(["10.0.0.0/8", "fd00::/8"], settings.RpzFeed.AllowTransfer.Select(n => n.Text));
     }
@@ -75,5 +75,15 @@ public sealed class RpzSettingsTests
         var error = Assert.Throws<UsageException>(() => Read(new() { ["Notify"] = "127.0.0.1:53" }));
 
         Assert.Equal("--notify needs --rpz-zone: there is no zone to notify of or transfer", error.Message);
+    }
+
+    [Theory]
+    [InlineData("Notify", "127.0.0.1:5300", "--notify: a follower (--rpz-primary) does not publish the zone it follows")]
+    [InlineData("AllowTransfer", "10.0.0.0/8", "--allow-transfer: a follower (--rpz-primary) does not publish the zone it follows")]
+    public void A_follower_given_publishing_options_is_an_error(string key, string value, string expected)
+    {
+        var error = Assert.Throws<UsageException>(() => Read(new() { ["RpzZone"] = "rpz.test", ["RpzPrimary"] = "127.0.0.1:5300", [key] = value }));
+
+        Assert.Equal(expected, error.Message);
     }
 }

@@ -37,7 +37,7 @@ public sealed class RpzFeedTests
         await using var server = await TestServer.StartAsync(upstream, "whatsapp.com\n@@static.whatsapp.com\n*.example.net nodata\nt.me sinkhole 192.0.2.10\n", Feed());
         var serial = await SerialAsync(server);
 
-        var reply = await ZoneTransferClient.TransferAsync(server.EndPoint, QueryBuilder.For(Zone, AxfrType));
+        var reply = await TransferTestClient.TransferAsync(server.EndPoint, QueryBuilder.For(Zone, AxfrType));
 
         Assert.Equal(ReturnCode.NoError, reply.ReturnCode);
         Assert.True(reply.Messages[0].IsAuthoritiveAnswer);
@@ -73,10 +73,10 @@ public sealed class RpzFeedTests
         Assert.True(await Eventually.TrueAsync(async () => await SerialAsync(server) != before));
         var after = await SerialAsync(server);
 
-        var diff = await ZoneTransferClient.TransferAsync(server.EndPoint, QueryBuilder.For(Zone, IxfrType) with { SoaSerial = before });
-        var current = await ZoneTransferClient.TransferAsync(server.EndPoint, QueryBuilder.For(Zone, IxfrType) with { SoaSerial = after });
-        var unknown = await ZoneTransferClient.TransferAsync(server.EndPoint, QueryBuilder.For(Zone, IxfrType) with { SoaSerial = before - 1000 });
-        var ahead = await ZoneTransferClient.TransferAsync(server.EndPoint, QueryBuilder.For(Zone, IxfrType) with { SoaSerial = after + 5 });
+        var diff = await TransferTestClient.TransferAsync(server.EndPoint, QueryBuilder.For(Zone, IxfrType) with { SoaSerial = before });
+        var current = await TransferTestClient.TransferAsync(server.EndPoint, QueryBuilder.For(Zone, IxfrType) with { SoaSerial = after });
+        var unknown = await TransferTestClient.TransferAsync(server.EndPoint, QueryBuilder.For(Zone, IxfrType) with { SoaSerial = before - 1000 });
+        var ahead = await TransferTestClient.TransferAsync(server.EndPoint, QueryBuilder.For(Zone, IxfrType) with { SoaSerial = after + 5 });
 
         Assert.Equal(SoaLine(after), diff.Lines[0]);
         Assert.Equal(SoaLine(before), diff.Lines[1]);
@@ -103,8 +103,8 @@ public sealed class RpzFeedTests
         var tenNet = new RpzOptions { AllowTransfer = [IpNetwork.Parse("10.0.0.0/8")] }; // loopback is outside it
         await using var server = await TestServer.StartAsync(upstream, "whatsapp.com\n", Feed(tenNet));
 
-        var axfr = await ZoneTransferClient.TransferAsync(server.EndPoint, QueryBuilder.For(Zone, AxfrType));
-        var ixfr = await ZoneTransferClient.TransferAsync(server.EndPoint, QueryBuilder.For(Zone, IxfrType) with { SoaSerial = 1 });
+        var axfr = await TransferTestClient.TransferAsync(server.EndPoint, QueryBuilder.For(Zone, AxfrType));
+        var ixfr = await TransferTestClient.TransferAsync(server.EndPoint, QueryBuilder.For(Zone, IxfrType) with { SoaSerial = 1 });
         var udpIxfr = await DnsTestClient.UdpAsync(server.EndPoint, QueryBuilder.For(Zone, IxfrType) with { SoaSerial = 1 });
         var soa = await DnsTestClient.UdpAsync(server.EndPoint, QueryBuilder.For(Zone, SoaType));
 
@@ -148,11 +148,11 @@ public sealed class RpzFeedTests
         await using var upstream = await FakeUpstream.StartAsync();
         await using var server = await TestServer.StartAsync(upstream, $"whatsapp.com\nsignal.org from={from}\n", Feed());
         var before = await SerialAsync(server);
-        var initial = await ZoneTransferClient.TransferAsync(server.EndPoint, QueryBuilder.For(Zone, AxfrType));
+        var initial = await TransferTestClient.TransferAsync(server.EndPoint, QueryBuilder.For(Zone, AxfrType));
         var initialAt = DateTimeOffset.UtcNow;
 
         Assert.True(await Eventually.TrueAsync(async () => await SerialAsync(server) != before, TimeSpan.FromSeconds(10)));
-        var opened = await ZoneTransferClient.TransferAsync(server.EndPoint, QueryBuilder.For(Zone, AxfrType));
+        var opened = await TransferTestClient.TransferAsync(server.EndPoint, QueryBuilder.For(Zone, AxfrType));
 
         Assert.True(DateTimeOffset.UtcNow >= opens, "the zone changed before the window opened");
         Assert.True(initialAt < opens, "the first transfer came too late to see the zone before the window");
@@ -198,7 +198,7 @@ public sealed class RpzFeedTests
         await using var server = await TestServer.StartAsync(upstream, "whatsapp.com\n", Feed());
         var axfr = QueryBuilder.For(Zone, AxfrType).Build();
 
-        var other = await ZoneTransferClient.TransferAsync(server.EndPoint, QueryBuilder.For("example.org", AxfrType));
+        var other = await TransferTestClient.TransferAsync(server.EndPoint, QueryBuilder.For("example.org", AxfrType));
         // The same AXFR cut short inside its type, then with the zone's name cut short: neither is a transfer, and the
         // connection goes on to answer the next query.
         using var probe = await TcpProbe.ConnectAsync(server.EndPoint);
@@ -219,7 +219,7 @@ public sealed class RpzFeedTests
         var list = string.Join('\n', Enumerable.Range(0, Rules).Select(i => $"name-{i}.example"));
         await using var server = await TestServer.StartAsync(upstream, list, Feed());
 
-        var reply = await ZoneTransferClient.TransferAsync(server.EndPoint, QueryBuilder.For(Zone, AxfrType));
+        var reply = await TransferTestClient.TransferAsync(server.EndPoint, QueryBuilder.For(Zone, AxfrType));
 
         Assert.Equal(2 * Rules + 4, reply.Records.Count); // SOA, NS, the header note, two triggers per rule, SOA
         Assert.True(reply.Messages.Count > 200, $"{reply.Messages.Count} messages");

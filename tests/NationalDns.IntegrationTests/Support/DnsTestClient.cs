@@ -60,5 +60,26 @@ internal static class DnsTestClient
         return answers;
     }
 
+    /// <summary>A primary's NOTIFY for <paramref name="zone"/> (RFC 1996), sent over UDP from <paramref name="from"/> (default 127.0.0.1); the answer, or null.</summary>
+    public static async Task<DnsMessage?> NotifyAsync(IPEndPoint server, string zone, IPAddress? from = null)
+    {
+        var notify = new DnsMessage { TransactionID = 0x0f0f, OperationCode = OperationCode.Notify, IsAuthoritiveAnswer = true };
+        notify.Questions.Add(new DnsQuestion(ARSoft.Tools.Net.DomainName.Parse(zone), RecordType.Soa, RecordClass.INet));
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        socket.Bind(new IPEndPoint(from ?? IPAddress.Loopback, 0));
+        await socket.SendToAsync(NationalDns.Server.Rpz.TransferQuery.Encode(notify), server);
+        var buffer = new byte[4096];
+        using var cts = new CancellationTokenSource(DefaultTimeout);
+        try
+        {
+            var received = await socket.ReceiveFromAsync(buffer, new IPEndPoint(IPAddress.Any, 0), cts.Token);
+            return DnsMessage.Parse(new ArraySegment<byte>(buffer, 0, received.ReceivedBytes));
+        }
+        catch (OperationCanceledException)
+        {
+            return null;
+        }
+    }
+
     public static async Task<DnsMessage> TcpAsync(IPEndPoint server, QueryBuilder query) => (await TcpAsync(server, [query.Build()]))[0];
 }

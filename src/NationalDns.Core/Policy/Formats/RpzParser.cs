@@ -17,15 +17,15 @@ internal sealed class RpzParser
     private static readonly string[] UnsupportedTriggers = ["rpz-ip", "rpz-nsip", "rpz-nsdname", "rpz-client-ip"];
 
     private readonly ListCollector _list;
-    private readonly ZoneFileReader _zone;
+    private readonly ZoneFileReader? _zone;
 
     // Where each owner's sinkhole rule sits, so its A and AAAA records merge into one rule.
     private readonly Dictionary<(string Domain, bool IsWildcard), int> _sinkholes = [];
 
-    private RpzParser(string displayPath)
+    private RpzParser(string displayPath, bool readsZoneFile = true)
     {
         _list = new ListCollector(displayPath);
-        _zone = new ZoneFileReader(_list);
+        _zone = readsZoneFile ? new ZoneFileReader(_list) : null;
     }
 
     public static ParsedList Parse(ReadOnlySpan<byte> content, string displayPath)
@@ -40,19 +40,34 @@ internal sealed class RpzParser
                 continue;
             }
 
-            if (parser._zone.Read(line, lines.Number) is { } record)
+            if (parser._zone!.Read(line, lines.Number) is { } record)
             {
-                parser.Apply(record);
+                parser.Apply(record, parser._zone.Apex ?? string.Empty);
             }
         }
 
-        parser._zone.Finish();
+        parser._zone!.Finish();
         return parser._list.ToParsedList(ListFormat.Rpz);
     }
 
-    private void Apply(ZoneRecord record)
+    /// <summary>
+    /// The same mapping for records that arrive already parsed (a zone transfer): owners absolute, <paramref name="origin"/>
+    /// the zone's apex, and each record's <see cref="ZoneRecord.Line"/> its number in the zone, which rules cite.
+    /// </summary>
+    public static ParsedList FromRecords(IEnumerable<ZoneRecord> records, string origin, string displayPath)
     {
-        var origin = _zone.Apex ?? string.Empty;
+        ArgumentNullException.ThrowIfNull(records);
+        var parser = new RpzParser(displayPath, readsZoneFile: false);
+        foreach (var record in records)
+        {
+            parser.Apply(record, origin);
+        }
+
+        return parser._list.ToParsedList(ListFormat.Rpz);
+    }
+
+    private void Apply(ZoneRecord record, string origin)
+    {
         if (record.OwnerName.Origin != origin && record.Owner == origin) // a name relative to the apex is never the apex
         {
             // TXT at the apex are the zone's notes (NationalDns's own feed explains its approximations there).

@@ -18,7 +18,7 @@ internal sealed record ZoneTransferReply(IReadOnlyList<DnsMessage> Messages, IRe
 /// A secondary's side of AXFR and IXFR over TCP: sends one query and reads messages until the transfer is complete
 /// (an error code, a lone SOA, or the closing SOA of an AXFR-style or incremental answer, RFC 1995 §4).
 /// </summary>
-internal static class ZoneTransferClient
+internal static class TransferTestClient
 {
     public static async Task<ZoneTransferReply> TransferAsync(IPEndPoint server, QueryBuilder query, TimeSpan? timeout = null)
     {

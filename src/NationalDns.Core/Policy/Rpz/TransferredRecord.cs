@@ -1,0 +1,37 @@
+using ARSoft.Tools.Net.Dns;
+using NationalDns.Pipeline;
+using NationalDns.Policy.Formats;
+
+namespace NationalDns.Policy.Rpz;
+
+/// <summary>
+/// A record received in a zone transfer as the <see cref="ZoneRecord"/> a zone file would have produced: absolute owner,
+/// upper-case type, the data as zone-file words. The policy mapping then reads it exactly as it reads a file.
+/// </summary>
+internal static class TransferredRecord
+{
+    public static ZoneRecord ToZoneRecord(DnsRecordBase record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        var owner = Absolute(record.Name.ToString());
+        return new ZoneRecord(0, new ZoneOwner(owner, null), DnsText.TypeName(record.RecordType), Data(record));
+    }
+
+    private static string[] Data(DnsRecordBase record) => record switch
+    {
+        CNameRecord cname => [cname.CanonicalName.ToString()],
+        ARecord a => [a.Address.ToString()],
+        AaaaRecord aaaa => [aaaa.Address.ToString()],
+        SoaRecord soa => ZoneSoa.From(soa).ToZoneData().Split(' '),
+
+        // Every other type is not a policy; its words only need to name it and survive the cache file. ARSoft writes
+        // "owner ttl class type data...".
+        _ => record.ToString().Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(4).ToArray(),
+    };
+
+    private static string Absolute(string name)
+    {
+        var lower = name.ToLowerInvariant();
+        return lower.EndsWith('.') ? lower[..^1] : lower;
+    }
+}
