@@ -14,7 +14,7 @@ namespace NationalDns.Resolution;
 /// <para>
 /// DnsClient only carries the question: its cache is off (caching is a pipeline stage of its own), it makes no
 /// retries and never moves on to another server (the pool does both, with health in mind), and any RCODE comes back
-/// as an answer. DnsClient's own timeout is the whole budget; the pool's token ends each attempt earlier.
+/// as an answer. DnsClient's own timeout is the whole budget and a margin; the pool's token ends each attempt.
 /// </para>
 /// <para>
 /// The EDNS buffer is 1232 octets (DNS Flag Day 2020), not DnsClient's 4096: a larger UDP answer is IP-fragmented on
@@ -38,6 +38,8 @@ namespace NationalDns.Resolution;
 internal sealed class DnsClientExchange
 {
     internal const int EdnsBufferSize = 1232;
+
+    private static readonly TimeSpan BackstopMargin = TimeSpan.FromSeconds(1);
 
     private static readonly UpstreamRequestFlags[] AllFlags =
         [new(false, false), new(false, true), new(true, false), new(true, true)];
@@ -87,7 +89,9 @@ internal sealed class DnsClientExchange
         options.UseRandomNameServer = false;
         options.ExtendedDnsBufferSize = EdnsBufferSize;
         options.Retries = 0;
-        options.Timeout = timeout;
+        // A backstop only: the pool's token ends every attempt, and may give one the whole budget. Were DnsClient's own
+        // timer the same length, it could fire first and turn a timeout into a network error.
+        options.Timeout = timeout + BackstopMargin;
         options.EnableAuditTrail = false;
         options.Recursion = flags.RecursionDesired;
         options.RequestDnsSecRecords = flags.DnssecOk;
