@@ -64,9 +64,9 @@ internal sealed class BlocklistChangeCollector
         return (now.Count(k => !old.Contains(k)), old.Count(k => !now.Contains(k)));
     }
 
-    private static HashSet<(string, bool, bool, BlockAction)> Keys(IReadOnlyList<BlockRule> rules, int start, int end)
+    private static HashSet<(string, int, BlockAction)> Keys(IReadOnlyList<BlockRule> rules, int start, int end)
     {
-        var keys = new HashSet<(string, bool, bool, BlockAction)>(end - start);
+        var keys = new HashSet<(string, int, BlockAction)>(end - start);
         for (var i = start; i < end; i++)
         {
             keys.Add(Key(rules[i]));
@@ -75,5 +75,6 @@ internal sealed class BlocklistChangeCollector
         return keys;
     }
 
-    private static (string, bool, bool, BlockAction) Key(BlockRule rule) => (rule.Domain, rule.IsWildcard, rule.IsException, rule.Action);
+    private static (string, int, BlockAction) Key(BlockRule rule) =>
+        (rule.Domain, (rule.IsWildcard ? 1 : 0) | (rule.IsException ? 2 : 0) | (rule.IsExact ? 4 : 0) | (rule.IsImportant ? 8 : 0), rule.Action);
 }

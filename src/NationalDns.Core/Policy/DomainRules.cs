@@ -62,17 +62,24 @@ internal struct DomainRules
     }
 
     private static bool Decides(BlockRule rule, bool isBelow, in RuleContext context) =>
-        (isBelow || !rule.IsWildcard)
+        (isBelow ? !rule.IsExact : !rule.IsWildcard)
         && rule.AppliesTo(context)
         && !(rule.IsException && rule.Group is null && context.Group is { IsAllowlist: true });
 
     private static bool IsDuplicate(BlockRule a, BlockRule b) =>
-        a.IsWildcard == b.IsWildcard && a.IsException == b.IsException && a.Window == b.Window && a.Group == b.Group;
+        a.IsWildcard == b.IsWildcard && a.IsExact == b.IsExact && a.IsException == b.IsException && a.IsImportant == b.IsImportant
+        && a.Window == b.Window && a.Group == b.Group;
 
-    // Which of two rules of one domain wins when both apply: an exception over a block; a group's own rule over an
-    // unscoped one; for names below the domain the wildcard, written for exactly them; then the rule in force since later.
+    // Which of two rules of one domain wins when both apply: the higher important tier (RuleSet.Tier); an exception over
+    // a block; a group's own rule over an unscoped one; for names below the domain the wildcard, written for exactly them
+    // (an exact rule never applies there, and for the domain itself ranks like the plain rule); then the rule in force since later.
     private static int Rank(BlockRule a, BlockRule b)
     {
+        if (RuleSet.Tier(a) != RuleSet.Tier(b))
+        {
+            return RuleSet.Tier(a).CompareTo(RuleSet.Tier(b));
+        }
+
         if (a.IsException != b.IsException)
         {
             return a.IsException ? 1 : -1;

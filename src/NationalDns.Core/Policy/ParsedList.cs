@@ -36,8 +36,8 @@ public sealed class ParsedList
     public ListFormat Format { get; init; }
 
     /// <summary>
-    /// Entries valid in their format that load no rule, and are not errors: Adblock cosmetic and URL rules and exceptions an
-    /// <c>$important</c> block overrules, registry rows with only IPs or URLs.
+    /// Entries valid in their format that load no rule, and are not errors: Adblock cosmetic and URL rules,
+    /// registry rows with only IPs or URLs.
     /// </summary>
     public int Skipped { get; init; }
 

@@ -7,7 +7,10 @@ namespace NationalDns.Policy;
 /// the root, the first domain with a rule that applies wins (most labels first). A rule applies when its window holds
 /// the moment asked about and it is unscoped or scoped to the client's group. At one domain an exception outranks a
 /// block, a group's rule an unscoped one, for names below it a wildcard (<c>*.x</c>) the plain rule (<c>x</c>), and then
-/// the rule in force since later, then the later line. For a client in an allowlist-regime group, a name no rule decides
+/// the rule in force since later, then the later line. An exact rule (<c>=x</c>) decides only x itself, where it ranks like
+/// the plain rule. Important rules (<c>$important</c>) stand above that order: an applying important block at any domain of
+/// the name outranks every exception that is not important, and an important exception outranks important blocks; within
+/// one tier the most specific domain wins as before. For a client in an allowlist-regime group, a name no rule decides
 /// gets the group's regime rule. Safe to read from any number of threads; build one with <see cref="RuleSetBuilder"/>.
 /// </summary>
 public sealed class RuleSet
@@ -17,8 +20,11 @@ public sealed class RuleSet
     // One entry per domain that has rules; no per-label structures, so a million rules cost a million entries.
     private readonly Dictionary<string, DomainRules>.AlternateLookup<ReadOnlySpan<char>> _byDomain;
 
-    internal RuleSet(Dictionary<string, DomainRules> byDomain, int count, int exceptionCount, bool hasConditions)
+    private readonly bool _hasImportant;
+
+    internal RuleSet(Dictionary<string, DomainRules> byDomain, int count, int exceptionCount, bool hasConditions, bool hasImportant)
     {
+        _hasImportant = hasImportant;
         _byDomain = byDomain.GetAlternateLookup<ReadOnlySpan<char>>();
         Count = count;
         ExceptionCount = exceptionCount;
@@ -71,11 +77,22 @@ public sealed class RuleSet
     {
         var suffix = name;
         var isBelow = false;
+        BlockRule? best = null;
         while (!suffix.IsEmpty)
         {
             if (_byDomain.TryGetValue(suffix, out var rules) && rules.For(isBelow, context) is { } winner)
             {
-                return winner;
+                // Without important rules the most specific domain decides; with them a less specific domain may still
+                // hold a higher tier, so the walk goes on until the top tier is found or the root is reached.
+                if (!_hasImportant || Tier(winner) == TopTier)
+                {
+                    return winner;
+                }
+
+                if (best is null || Tier(winner) > Tier(best))
+                {
+                    best = winner;
+                }
             }
 
             var dot = suffix.IndexOf('.');
@@ -88,8 +105,13 @@ public sealed class RuleSet
             isBelow = true;
         }
 
-        return context.Group?.RegimeRule;
+        return best ?? context.Group?.RegimeRule;
     }
+
+    private const int TopTier = 2;
+
+    /// <summary>A rule's important tier: 0 for an ordinary rule, 1 for an important block, 2 for an important exception.</summary>
+    internal static int Tier(BlockRule rule) => !rule.IsImportant ? 0 : rule.IsException ? TopTier : 1;
 
     /// <summary>Every rule in the set, in no particular order (for reports such as <c>check --at</c>).</summary>
     public IEnumerable<BlockRule> All() => _byDomain.Dictionary.Values.SelectMany(rules => rules.All);
@@ -108,7 +130,7 @@ public sealed class RuleSet
         {
             if (_byDomain.TryGetValue(suffix, out var rules))
             {
-                found.AddRange(rules.All.Where(r => isBelow || !r.IsWildcard));
+                found.AddRange(rules.All.Where(r => isBelow ? !r.IsExact : !r.IsWildcard));
             }
 
             var dot = suffix.IndexOf('.');

@@ -15,6 +15,7 @@ public sealed class RuleSetBuilder
     private int _count;
     private int _exceptionCount;
     private bool _hasConditions;
+    private bool _hasImportant;
     private bool _built;
 
     public RuleSetBuilder(int capacity = 0) => _byDomain = new Dictionary<string, DomainRules>(capacity, StringComparer.Ordinal);
@@ -35,6 +36,7 @@ public sealed class RuleSetBuilder
         }
 
         _hasConditions |= !rule.Window.IsAlways || rule.Group is not null;
+        _hasImportant |= rule.IsImportant;
         if (rule.IsException)
         {
             _exceptionCount++;
@@ -59,7 +61,7 @@ public sealed class RuleSetBuilder
     {
         ThrowIfBuilt();
         _built = true;
-        return new RuleSet(_byDomain, _count, _exceptionCount, _hasConditions);
+        return new RuleSet(_byDomain, _count, _exceptionCount, _hasConditions, _hasImportant);
     }
 
     private void ThrowIfBuilt()

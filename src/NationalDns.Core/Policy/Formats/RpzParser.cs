@@ -5,7 +5,8 @@ namespace NationalDns.Policy.Formats;
 
 /// <summary>
 /// A Response Policy Zone (the RPZ draft, as BIND and Unbound read it) as rules. The trigger is the owner name relative
-/// to the zone's origin; <c>*.name</c> is a wildcard trigger. The policy is the record:
+/// to the zone's origin. As in BIND and Unbound, a trigger <c>name</c> matches only that exact name (an exact rule,
+/// <see cref="BlockRule.IsExact"/>) and <c>*.name</c> only the names under it; both lines cover both. The policy is the record:
 /// <c>CNAME .</c> → nxdomain, <c>CNAME *.</c> → nodata, <c>CNAME rpz-passthru.</c> → exception,
 /// <c>CNAME rpz-drop.</c> → drop, <c>CNAME rpz-tcp-only.</c> → tcp-only, and A/AAAA local data → sinkhole to those
 /// addresses (an owner's A and AAAA records become one rule). The apex's SOA and NS records are the zone's own and are
@@ -107,7 +108,7 @@ internal sealed class RpzParser
             return;
         }
 
-        _list.Add(new BlockRule(domain, isWildcard, isException, action ?? BlockAction.NxDomain, _list.Source(record.Line)));
+        _list.Add(new BlockRule(domain, isWildcard, isException, action ?? BlockAction.NxDomain, _list.Source(record.Line)) { IsExact = !isWildcard });
     }
 
     private void ApplyLocalData(ZoneRecord record, string domain, bool isWildcard)
@@ -127,7 +128,7 @@ internal sealed class RpzParser
             var action = family == AddressFamily.InterNetwork
                 ? new BlockAction(BlockActionKind.Sinkhole, SinkholeV4: address)
                 : new BlockAction(BlockActionKind.Sinkhole, SinkholeV6: address);
-            _list.Add(new BlockRule(domain, isWildcard, IsException: false, action, _list.Source(record.Line)));
+            _list.Add(new BlockRule(domain, isWildcard, IsException: false, action, _list.Source(record.Line)) { IsExact = !isWildcard });
             return;
         }
 
@@ -135,7 +136,7 @@ internal sealed class RpzParser
         var existing = family == AddressFamily.InterNetwork ? rule.Action.SinkholeV4 : rule.Action.SinkholeV6;
         if (existing is not null)
         {
-            _list.Reject(record.Line, $"a second {record.Type} record for '{rule.Pattern}': a sinkhole has one address per family");
+            _list.Reject(record.Line, $"a second {record.Type} record for '{(isWildcard ? "*." : string.Empty)}{domain}': a sinkhole has one address per family");
             return;
         }
 
