@@ -53,9 +53,7 @@ public sealed record BlockRule(string Domain, bool IsWildcard, bool IsException,
         : (IsException ? "@@" : string.Empty) + (IsWildcard ? "*." : IsExact ? "=" : string.Empty) + Domain + (IsImportant ? "$important" : string.Empty);
 
     /// <summary>Whether the rule applies at <paramref name="context"/>'s moment to its client.</summary>
-    public bool AppliesTo(in RuleContext context) =>
-        _conditions is not { } conditions
-        || (conditions.Window.Contains(context.At) && (conditions.Group is null || string.Equals(conditions.Group, context.Group?.Name, StringComparison.Ordinal)));
+    public bool AppliesTo(in RuleContext context) => RuleConditions.Allow(_conditions, context);
 
     public override string ToString() => $"{Pattern} ({Source})";
 }

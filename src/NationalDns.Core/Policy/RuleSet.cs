@@ -1,3 +1,4 @@
+using NationalDns.Policy.Store;
 using NationalDns.Policy.Time;
 
 namespace NationalDns.Policy;
@@ -12,20 +13,25 @@ namespace NationalDns.Policy;
 /// the name outranks every exception that is not important, and an important exception outranks important blocks; within
 /// one tier the most specific domain wins as before. For a client in an allowlist-regime group, a name no rule decides
 /// gets the group's regime rule. Safe to read from any number of threads; build one with <see cref="RuleSetBuilder"/>.
+/// The rules live packed (<see cref="RuleStore"/>); a <see cref="BlockRule"/> is made for a rule only when it matches,
+/// and the same object is returned every time it does.
 /// </summary>
 public sealed class RuleSet
 {
     public static readonly RuleSet Empty = new RuleSetBuilder().Build();
 
-    // One entry per domain that has rules; no per-label structures, so a million rules cost a million entries.
-    private readonly Dictionary<string, DomainRules>.AlternateLookup<ReadOnlySpan<char>> _byDomain;
+    // A DNS name has at most 127 labels; a longer suffix cannot be any rule's name (see DomainHash.Suffixes).
+    private const int MaxLabels = 128;
 
+    private readonly RuleIndex _index;
+    private readonly MatchedRules _matched;
     private readonly bool _hasImportant;
 
-    internal RuleSet(Dictionary<string, DomainRules> byDomain, int count, int exceptionCount, bool hasConditions, bool hasImportant)
+    internal RuleSet(RuleIndex index, int count, int exceptionCount, bool hasConditions, bool hasImportant)
     {
+        _index = index;
+        _matched = new MatchedRules(index);
         _hasImportant = hasImportant;
-        _byDomain = byDomain.GetAlternateLookup<ReadOnlySpan<char>>();
         Count = count;
         ExceptionCount = exceptionCount;
         HasConditions = hasConditions;
@@ -75,46 +81,45 @@ public sealed class RuleSet
     /// <summary>The same as <see cref="Match(string, in RuleContext)"/>, for a name in a buffer of the caller's.</summary>
     public BlockRule? Match(ReadOnlySpan<char> name, in RuleContext context)
     {
-        var suffix = name;
-        var isBelow = false;
-        BlockRule? best = null;
-        while (!suffix.IsEmpty)
+        Span<int> starts = stackalloc int[MaxLabels];
+        Span<uint> hashes = stackalloc uint[MaxLabels];
+        var suffixes = DomainHash.Suffixes(name, starts, hashes);
+        var best = -1;
+        for (var i = 0; i < suffixes; i++)
         {
-            if (_byDomain.TryGetValue(suffix, out var rules) && rules.For(isBelow, context) is { } winner)
+            var found = _index.Find(name[starts[i]..], hashes[i]);
+            if (found == 0 || _index.Decide(found, isBelow: i > 0, context) is not (>= 0 and var winner))
             {
-                // Without important rules the most specific domain decides; with them a less specific domain may still
-                // hold a higher tier, so the walk goes on until the top tier is found or the root is reached.
-                if (!_hasImportant || Tier(winner) == TopTier)
-                {
-                    return winner;
-                }
-
-                if (best is null || Tier(winner) > Tier(best))
-                {
-                    best = winner;
-                }
+                continue;
             }
 
-            var dot = suffix.IndexOf('.');
-            if (dot < 0)
+            // Without important rules the most specific domain decides; with them a less specific domain may still
+            // hold a higher tier, so the walk goes on until the top tier is found or the root is reached.
+            if (!_hasImportant)
             {
-                break;
+                return _matched.Get(winner);
             }
 
-            suffix = suffix[(dot + 1)..];
-            isBelow = true;
+            var tier = RuleRanking.Tier(_index.View(winner).Flags);
+            if (tier == RuleRanking.TopTier)
+            {
+                return _matched.Get(winner);
+            }
+
+            if (best < 0 || tier > RuleRanking.Tier(_index.View(best).Flags))
+            {
+                best = winner;
+            }
         }
 
-        return best ?? context.Group?.RegimeRule;
+        return best >= 0 ? _matched.Get(best) : context.Group?.RegimeRule;
     }
 
-    private const int TopTier = 2;
-
-    /// <summary>A rule's important tier: 0 for an ordinary rule, 1 for an important block, 2 for an important exception.</summary>
-    internal static int Tier(BlockRule rule) => !rule.IsImportant ? 0 : rule.IsException ? TopTier : 1;
-
-    /// <summary>Every rule in the set, in no particular order (for reports such as <c>check --at</c>).</summary>
-    public IEnumerable<BlockRule> All() => _byDomain.Dictionary.Values.SelectMany(rules => rules.All);
+    /// <summary>
+    /// Every rule in the set, in no particular order (for reports such as <c>check --at</c> and zone publishing). It streams:
+    /// rules no query matched are made as the enumeration reaches them and are not kept.
+    /// </summary>
+    public IEnumerable<BlockRule> All() => _index.All().Select(number => _matched.Peek(number) ?? _index.Materialize(number));
 
     /// <summary>
     /// Every rule written for <paramref name="name"/> or a domain above it, whatever its window and group, most specific
@@ -124,23 +129,20 @@ public sealed class RuleSet
     {
         ArgumentNullException.ThrowIfNull(name);
         var found = new List<BlockRule>();
-        var suffix = name.AsSpan();
-        var isBelow = false;
-        while (!suffix.IsEmpty)
+        Span<int> starts = stackalloc int[MaxLabels];
+        Span<uint> hashes = stackalloc uint[MaxLabels];
+        Span<int> one = stackalloc int[1];
+        var suffixes = DomainHash.Suffixes(name, starts, hashes);
+        for (var i = 0; i < suffixes; i++)
         {
-            if (_byDomain.TryGetValue(suffix, out var rules))
+            var value = _index.Find(name.AsSpan(starts[i]), hashes[i]);
+            foreach (var number in value == 0 ? [] : _index.RulesOf(value, one))
             {
-                found.AddRange(rules.All.Where(r => isBelow ? !r.IsExact : !r.IsWildcard));
+                if (!_index.View(number).Has(i > 0 ? RuleFlags.Exact : RuleFlags.Wildcard))
+                {
+                    found.Add(_matched.Get(number));
+                }
             }
-
-            var dot = suffix.IndexOf('.');
-            if (dot < 0)
-            {
-                break;
-            }
-
-            suffix = suffix[(dot + 1)..];
-            isBelow = true;
         }
 
         return found;

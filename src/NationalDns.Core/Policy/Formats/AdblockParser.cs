@@ -1,3 +1,5 @@
+using NationalDns.Policy.Store;
+
 namespace NationalDns.Policy.Formats;
 
 /// <summary>
@@ -17,15 +19,15 @@ internal sealed class AdblockParser
     private readonly ListCollector _list;
     private readonly BlockAction _action;
 
-    private AdblockParser(string displayPath, BlockAction action)
+    private AdblockParser(string displayPath, BlockAction action, RuleStore rules)
     {
-        _list = new ListCollector(displayPath);
+        _list = new ListCollector(displayPath, rules);
         _action = action;
     }
 
     public static ParsedList Parse(ReadOnlySpan<byte> content, string displayPath, BlockAction defaultAction)
     {
-        var parser = new AdblockParser(displayPath, defaultAction);
+        var parser = new AdblockParser(displayPath, defaultAction, RuleStore.For(content));
         var lines = new ListLines(TextEncodings.WithoutUtf8Bom(content));
         while (lines.TryNext(out var bytes))
         {

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using NationalDns.Policy.Store;
 
 namespace NationalDns.Policy.Formats;
 
@@ -23,15 +24,15 @@ internal sealed class RpzParser
     // Where each owner's sinkhole rule sits, so its A and AAAA records merge into one rule.
     private readonly Dictionary<(string Domain, bool IsWildcard), int> _sinkholes = [];
 
-    private RpzParser(string displayPath)
+    private RpzParser(string displayPath, RuleStore rules)
     {
-        _list = new ListCollector(displayPath);
+        _list = new ListCollector(displayPath, rules);
         _zone = new ZoneFileReader(_list);
     }
 
     public static ParsedList Parse(ReadOnlySpan<byte> content, string displayPath)
     {
-        var parser = new RpzParser(displayPath);
+        var parser = new RpzParser(displayPath, RuleStore.For(content));
         var lines = new ListLines(TextEncodings.WithoutUtf8Bom(content));
         while (lines.TryNext(out var bytes))
         {
@@ -140,10 +141,7 @@ internal sealed class RpzParser
             return;
         }
 
-        _list.Rules[index] = rule with
-        {
-            Action = family == AddressFamily.InterNetwork ? rule.Action with { SinkholeV4 = address } : rule.Action with { SinkholeV6 = address },
-        };
+        _list.Rules.SetAction(index, family == AddressFamily.InterNetwork ? rule.Action with { SinkholeV4 = address } : rule.Action with { SinkholeV6 = address });
     }
 
     private static bool TryTrigger(ZoneRecord record, string origin, out string domain, out bool isWildcard, [System.Diagnostics.CodeAnalysis.NotNullWhen(false)] out string? error)
