@@ -81,8 +81,9 @@ public sealed class RuleSet
     /// <summary>The same as <see cref="Match(string, in RuleContext)"/>, for a name in a buffer of the caller's.</summary>
     public BlockRule? Match(ReadOnlySpan<char> name, in RuleContext context)
     {
-        Span<int> starts = stackalloc int[MaxLabels];
-        Span<uint> hashes = stackalloc uint[MaxLabels];
+        var labels = Labels(name);
+        Span<int> starts = stackalloc int[labels];
+        Span<uint> hashes = stackalloc uint[labels];
         var suffixes = DomainHash.Suffixes(name, starts, hashes);
         var best = -1;
         for (var i = 0; i < suffixes; i++)
@@ -129,8 +130,9 @@ public sealed class RuleSet
     {
         ArgumentNullException.ThrowIfNull(name);
         var found = new List<BlockRule>();
-        Span<int> starts = stackalloc int[MaxLabels];
-        Span<uint> hashes = stackalloc uint[MaxLabels];
+        var labels = Labels(name);
+        Span<int> starts = stackalloc int[labels];
+        Span<uint> hashes = stackalloc uint[labels];
         Span<int> one = stackalloc int[1];
         var suffixes = DomainHash.Suffixes(name, starts, hashes);
         for (var i = 0; i < suffixes; i++)
@@ -147,4 +149,8 @@ public sealed class RuleSet
 
         return found;
     }
+
+    // Room for every suffix the walk visits, one per label. Sized to the name, because the stack buffers are zeroed on
+    // every lookup.
+    private static int Labels(ReadOnlySpan<char> name) => Math.Min(MaxLabels, name.Count('.') + 1);
 }
