@@ -24,18 +24,6 @@ internal static class DomainHash
         return Mix(hash);
     }
 
-    /// <summary>The hash of a name in characters.</summary>
-    public static uint Of(ReadOnlySpan<char> name)
-    {
-        var hash = Seed;
-        for (var i = name.Length - 1; i >= 0; i--)
-        {
-            hash = (hash ^ name[i]) * Prime;
-        }
-
-        return Mix(hash);
-    }
-
     /// <summary>
     /// The start and hash of every suffix of <paramref name="name"/> that begins a label, the whole name first; returns
     /// how many. A name of more labels than the buffers hold keeps its shortest suffixes: a longer one has more than 255

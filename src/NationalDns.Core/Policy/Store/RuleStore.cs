@@ -1,7 +1,6 @@
 using System.Collections;
 using System.Runtime.InteropServices;
 using System.Text;
-using NationalDns.Policy.Time;
 
 namespace NationalDns.Policy.Store;
 
@@ -41,9 +40,6 @@ internal sealed class RuleStore : IReadOnlyList<BlockRule>
     public int Count { get; private set; }
 
     public int ExceptionCount { get; private set; }
-
-    /// <summary>Whether any rule has a window or a group.</summary>
-    public bool HasConditions => _conditions is { Count: > 0 };
 
     /// <summary>Whether any rule is for a group.</summary>
     public bool HasGroups => _conditions?.Values.Any(c => c.Group is not null) ?? false;
@@ -133,10 +129,6 @@ internal sealed class RuleStore : IReadOnlyList<BlockRule>
 
     public RuleConditions? ConditionsOf(int index) =>
         _rules[index].Has(RuleFlags.Conditions) ? _conditions![index] : null;
-
-    public RuleWindow WindowOf(int index) => ConditionsOf(index)?.Window ?? RuleWindow.Always;
-
-    public string? GroupOf(int index) => ConditionsOf(index)?.Group;
 
     public BlockAction ActionOf(int index) => _actions[_rules[index].Action];
 
