@@ -1,3 +1,5 @@
+using NationalDns.Policy.Store;
+
 namespace NationalDns.Policy;
 
 /// <summary>Gathers what a reload does, file by file, into a <see cref="BlocklistChange"/>.</summary>
@@ -20,7 +22,7 @@ internal sealed class BlocklistChangeCollector
     {
         (before is null ? _added : _changed).Add(displayPath);
         _problems.AddRange(after.Problems);
-        var (added, removed) = Diff(before?.Rules ?? [], after.Rules);
+        var (added, removed) = Diff(before?.Store, after.Store);
         _rulesAdded += added;
         _rulesRemoved += removed;
     }
@@ -28,7 +30,7 @@ internal sealed class BlocklistChangeCollector
     public void Removed(string displayPath, ParsedList? last)
     {
         _removed.Add(displayPath);
-        _rulesRemoved += last is null ? 0 : Diff(last.Rules, []).Removed;
+        _rulesRemoved += last is null ? 0 : Keys(last.Store, 0, last.Store.Count).Count;
     }
 
     /// <summary>An earlier failure cleared without a file changing, so the snapshot's errors must be refreshed.</summary>
@@ -44,17 +46,23 @@ internal sealed class BlocklistChangeCollector
         _rulesAdded, _rulesRemoved, _added, _changed, _removed, _failed, _errors, [.. _problems, .. newWarnings]);
 
     // A rule is the same rule when pattern and action match; its line number may move. An edit usually touches a few
-    // lines of a long file, so the common head and tail are matched in order and only the middle goes through hash sets.
-    private static (int Added, int Removed) Diff(IReadOnlyList<BlockRule> before, IReadOnlyList<BlockRule> after)
+    // lines of a long file, so the common head and tail are compared in place, packed, and only the middle is made into
+    // keys for hash sets: a one-line edit of a million-rule file makes no objects per rule.
+    private static (int Added, int Removed) Diff(RuleStore? before, RuleStore after)
     {
+        if (before is null)
+        {
+            return (Keys(after, 0, after.Count).Count, 0);
+        }
+
         var head = 0;
-        while (head < before.Count && head < after.Count && Key(before[head]) == Key(after[head]))
+        while (head < before.Count && head < after.Count && before.SameRule(head, after, head))
         {
             head++;
         }
 
         var (beforeEnd, afterEnd) = (before.Count, after.Count);
-        while (beforeEnd > head && afterEnd > head && Key(before[beforeEnd - 1]) == Key(after[afterEnd - 1]))
+        while (beforeEnd > head && afterEnd > head && before.SameRule(beforeEnd - 1, after, afterEnd - 1))
         {
             (beforeEnd, afterEnd) = (beforeEnd - 1, afterEnd - 1);
         }
@@ -64,16 +72,14 @@ internal sealed class BlocklistChangeCollector
         return (now.Count(k => !old.Contains(k)), old.Count(k => !now.Contains(k)));
     }
 
-    private static HashSet<(string, bool, bool, BlockAction)> Keys(IReadOnlyList<BlockRule> rules, int start, int end)
+    private static HashSet<(string, RuleFlags, BlockAction)> Keys(RuleStore rules, int start, int end)
     {
-        var keys = new HashSet<(string, bool, bool, BlockAction)>(end - start);
+        var keys = new HashSet<(string, RuleFlags, BlockAction)>(end - start);
         for (var i = start; i < end; i++)
         {
-            keys.Add(Key(rules[i]));
+            keys.Add(rules.KeyOf(i));
         }
 
         return keys;
     }
-
-    private static (string, bool, bool, BlockAction) Key(BlockRule rule) => (rule.Domain, rule.IsWildcard, rule.IsException, rule.Action);
 }

@@ -3,6 +3,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using System.Net.Sockets;
 using NationalDns.Policy.Formats;
+using NationalDns.Policy.Store;
 using NationalDns.Policy.Time;
 
 namespace NationalDns.Policy;
@@ -11,7 +12,7 @@ namespace NationalDns.Policy;
 /// Turns decoded lines of one file into rules: <c>name [action]</c>, <c>*.name [action]</c>, <c>@@name</c>,
 /// and hosts-file lines (<c>0.0.0.0 name name…</c>). Collects rules and problems in line order.
 /// </summary>
-internal sealed class BlocklistLineParser(string displayPath, BlockAction defaultAction, bool hostsOnly = false)
+internal sealed class BlocklistLineParser(string displayPath, BlockAction defaultAction, RuleStore rules, bool hostsOnly = false)
 {
     private const string ExceptionPrefix = "@@";
     private const string WildcardPrefix = "*.";
@@ -22,7 +23,7 @@ internal sealed class BlocklistLineParser(string displayPath, BlockAction defaul
         "localhost", "localhost.localdomain", "local", "broadcasthost", "ip6-localhost", "ip6-loopback",
         "ip6-localnet", "ip6-mcastprefix", "ip6-allnodes", "ip6-allrouters", "ip6-allhosts", "0.0.0.0");
 
-    private readonly List<BlockRule> _rules = [];
+    private readonly RuleStore _rules = rules;
     private readonly List<ListProblem> _problems = [];
 
     // The current line's trailing comment: the rule's stated basis (RuleSource.Basis).
@@ -60,8 +61,6 @@ internal sealed class BlocklistLineParser(string displayPath, BlockAction defaul
     public void Reject(int lineNumber, string reason) => _problems.Add(new ListProblem(new RuleSource(displayPath, lineNumber), reason));
 
     public ParsedList ToParsedList(ListFormat format = ListFormat.Native) => new(displayPath, _rules, _problems) { Format = format };
-
-    private RuleSource Source(int lineNumber) => new(displayPath, lineNumber, _basis);
 
     private void ParseRuleLine(string[] words, int lineNumber)
     {
@@ -103,11 +102,8 @@ internal sealed class BlocklistLineParser(string displayPath, BlockAction defaul
             return;
         }
 
-        _rules.Add(new BlockRule(domain, isWildcard, isException, action, Source(lineNumber))
-        {
-            Window = options.Window,
-            Group = options.Group,
-        });
+        var flags = (isWildcard ? RuleFlags.Wildcard : 0) | (isException ? RuleFlags.Exception : 0);
+        _rules.Add(domain, flags, action, displayPath, lineNumber, _basis, RuleConditions.Of(options.Window, options.Group));
     }
 
     private void ParseHostsLine(string[] words, IPAddress address, int lineNumber)
@@ -119,7 +115,6 @@ internal sealed class BlocklistLineParser(string displayPath, BlockAction defaul
         }
 
         var action = IsNullRoute(address) ? defaultAction : SinkholeTo(address);
-        RuleSource? source = null;
 
         // One bad name does not cost its neighbours: each name on a hosts line stands alone.
         foreach (var name in words.AsSpan(1))
@@ -141,8 +136,7 @@ internal sealed class BlocklistLineParser(string displayPath, BlockAction defaul
                 continue;
             }
 
-            source ??= Source(lineNumber);
-            _rules.Add(new BlockRule(domain, isWildcard, IsException: false, action, source));
+            _rules.Add(domain, isWildcard ? RuleFlags.Wildcard : 0, action, displayPath, lineNumber, _basis);
         }
     }
 

@@ -1,4 +1,5 @@
 using NationalDns.Policy.Formats;
+using NationalDns.Policy.Store;
 
 namespace NationalDns.Policy;
 
@@ -45,7 +46,7 @@ public static class BlocklistParser
 
     private static ParsedList ParseNative(ReadOnlySpan<byte> content, string displayPath, BlockAction defaultAction, bool hostsOnly)
     {
-        var parser = new BlocklistLineParser(displayPath, defaultAction, hostsOnly);
+        var parser = new BlocklistLineParser(displayPath, defaultAction, RuleStore.For(content), hostsOnly);
         var lines = new ListLines(TextEncodings.WithoutUtf8Bom(content));
         while (lines.TryNext(out var line))
         {

@@ -1,17 +1,20 @@
 using NationalDns.Policy.Formats;
+using NationalDns.Policy.Store;
 
 namespace NationalDns.Policy;
 
-/// <summary>One list file after parsing: its rules in line order and the lines that could not be used.</summary>
+/// <summary>
+/// One list file after parsing: its rules in line order and the lines that could not be used. The rules are held packed
+/// (<see cref="RuleStore"/>), which is what the loader keeps between reloads and what a rule set indexes in place.
+/// </summary>
 public sealed class ParsedList
 {
     public ParsedList(string displayPath, IReadOnlyList<BlockRule> rules, IReadOnlyList<ListProblem> problems)
     {
         ArgumentNullException.ThrowIfNull(rules);
         DisplayPath = displayPath;
-        Rules = rules;
+        Store = rules is RuleStore store ? store.Seal() : Packed(rules);
         Problems = problems;
-        ExceptionCount = rules.Count(r => r.IsException);
     }
 
     /// <summary>A file with no rules, for one that has not been read yet.</summary>
@@ -20,8 +23,10 @@ public sealed class ParsedList
     /// <summary>The file as configured joined with its path inside a folder (<c>blocklists/national.txt</c>).</summary>
     public string DisplayPath { get; }
 
-    /// <summary>Rules in line order.</summary>
-    public IReadOnlyList<BlockRule> Rules { get; }
+    /// <summary>Rules in line order, made as they are read: index it once per rule, not in a loop over the same rule.</summary>
+    public IReadOnlyList<BlockRule> Rules => Store;
+
+    internal RuleStore Store { get; }
 
     /// <summary>Lines that were skipped, with the reason.</summary>
     public IReadOnlyList<ListProblem> Problems { get; }
@@ -30,14 +35,14 @@ public sealed class ParsedList
     public int BlockCount => Rules.Count - ExceptionCount;
 
     /// <summary>How many exception (<c>@@</c>) rules the file holds.</summary>
-    public int ExceptionCount { get; }
+    public int ExceptionCount => Store.ExceptionCount;
 
     /// <summary>The format the file was read as (recognised by content, or forced).</summary>
     public ListFormat Format { get; init; }
 
     /// <summary>
-    /// Entries valid in their format that load no rule, and are not errors: Adblock cosmetic and URL rules and exceptions an
-    /// <c>$important</c> block overrules, registry rows with only IPs or URLs.
+    /// Entries valid in their format that load no rule, and are not errors: Adblock cosmetic and URL rules,
+    /// registry rows with only IPs or URLs.
     /// </summary>
     public int Skipped { get; init; }
 
@@ -46,4 +51,15 @@ public sealed class ParsedList
     /// Such a file has no rules; the loader treats it like an unreadable file.
     /// </summary>
     public ListProblem? FileProblem { get; init; }
+
+    private static RuleStore Packed(IReadOnlyList<BlockRule> rules)
+    {
+        var store = new RuleStore(rules.Count, rules.Sum(r => r.Domain.Length));
+        foreach (var rule in rules)
+        {
+            store.Add(rule);
+        }
+
+        return store.Seal();
+    }
 }

@@ -1,3 +1,4 @@
+using NationalDns.Policy.Store;
 using NationalDns.Policy.Time;
 
 namespace NationalDns.Policy;
@@ -7,19 +8,30 @@ namespace NationalDns.Policy;
 /// the root, the first domain with a rule that applies wins (most labels first). A rule applies when its window holds
 /// the moment asked about and it is unscoped or scoped to the client's group. At one domain an exception outranks a
 /// block, a group's rule an unscoped one, for names below it a wildcard (<c>*.x</c>) the plain rule (<c>x</c>), and then
-/// the rule in force since later, then the later line. For a client in an allowlist-regime group, a name no rule decides
+/// the rule in force since later, then the later line. An exact rule (<c>=x</c>) decides only x itself, where it ranks like
+/// the plain rule. Important rules (<c>$important</c>) stand above that order: an applying important block at any domain of
+/// the name outranks every exception that is not important, and an important exception outranks important blocks; within
+/// one tier the most specific domain wins as before. For a client in an allowlist-regime group, a name no rule decides
 /// gets the group's regime rule. Safe to read from any number of threads; build one with <see cref="RuleSetBuilder"/>.
+/// The rules live packed (<see cref="RuleStore"/>); a <see cref="BlockRule"/> is made for a rule only when it matches,
+/// and the same object is returned every time it does.
 /// </summary>
 public sealed class RuleSet
 {
     public static readonly RuleSet Empty = new RuleSetBuilder().Build();
 
-    // One entry per domain that has rules; no per-label structures, so a million rules cost a million entries.
-    private readonly Dictionary<string, DomainRules>.AlternateLookup<ReadOnlySpan<char>> _byDomain;
+    // A DNS name has at most 127 labels; a longer suffix cannot be any rule's name (see DomainHash.Suffixes).
+    private const int MaxLabels = 128;
 
-    internal RuleSet(Dictionary<string, DomainRules> byDomain, int count, int exceptionCount, bool hasConditions)
+    private readonly RuleIndex _index;
+    private readonly MatchedRules _matched;
+    private readonly bool _hasImportant;
+
+    internal RuleSet(RuleIndex index, int count, int exceptionCount, bool hasConditions, bool hasImportant)
     {
-        _byDomain = byDomain.GetAlternateLookup<ReadOnlySpan<char>>();
+        _index = index;
+        _matched = new MatchedRules(index);
+        _hasImportant = hasImportant;
         Count = count;
         ExceptionCount = exceptionCount;
         HasConditions = hasConditions;
@@ -69,49 +81,71 @@ public sealed class RuleSet
     /// <summary>The same as <see cref="Match(string, in RuleContext)"/>, for a name in a buffer of the caller's.</summary>
     public BlockRule? Match(ReadOnlySpan<char> name, in RuleContext context)
     {
-        var suffix = name;
-        var isBelow = false;
-        while (!suffix.IsEmpty)
+        var labels = Labels(name);
+        Span<int> starts = stackalloc int[labels];
+        Span<uint> hashes = stackalloc uint[labels];
+        var suffixes = DomainHash.Suffixes(name, starts, hashes);
+        var best = -1;
+        for (var i = 0; i < suffixes; i++)
         {
-            if (_byDomain.TryGetValue(suffix, out var rules) && rules.For(isBelow, context) is { } winner)
+            var found = _index.Find(name[starts[i]..], hashes[i]);
+            if (found == 0 || _index.Decide(found, isBelow: i > 0, context) is not (>= 0 and var winner))
             {
-                return winner;
+                continue;
             }
 
-            var dot = suffix.IndexOf('.');
-            if (dot < 0)
+            // Without important rules the most specific domain decides; with them a less specific domain may still
+            // hold a higher tier, so the walk goes on until the top tier is found or the root is reached.
+            if (!_hasImportant)
             {
-                break;
+                return _matched.Get(winner);
             }
 
-            suffix = suffix[(dot + 1)..];
-            isBelow = true;
+            var tier = RuleRanking.Tier(_index.View(winner).Flags);
+            if (tier == RuleRanking.TopTier)
+            {
+                return _matched.Get(winner);
+            }
+
+            if (best < 0 || tier > RuleRanking.Tier(_index.View(best).Flags))
+            {
+                best = winner;
+            }
         }
 
-        return context.Group?.RegimeRule;
+        return best >= 0 ? _matched.Get(best) : context.Group?.RegimeRule;
     }
 
     /// <summary>
     /// For every domain with rules, the rule that decides the domain itself and the one that decides the names below it,
     /// for a client in no group at <paramref name="at"/> (either may be null; both null are skipped). This is what one
-    /// policy shared by every client, such as an RPZ feed, can say; group-scoped rules never decide here.
+    /// policy shared by every client, such as an RPZ feed, can say; group-scoped rules never decide here, and an important
+    /// rule's reach over more specific domains is not part of a domain's own decision.
     /// </summary>
     public IEnumerable<(string Domain, BlockRule? Self, BlockRule? Below)> Decisions(DateTimeOffset at)
     {
         var context = new RuleContext(at);
-        foreach (var (domain, rules) in _byDomain.Dictionary)
+        foreach (var value in _index.Domains())
         {
-            var self = rules.For(isBelow: false, context);
-            var below = rules.For(isBelow: true, context);
-            if (self is not null || below is not null)
+            var self = _index.Decide(value, isBelow: false, context);
+            var below = _index.Decide(value, isBelow: true, context);
+            if (self >= 0 || below >= 0)
             {
-                yield return (domain, self, below);
+                var selfRule = self >= 0 ? Rule(self) : null;
+                var belowRule = below >= 0 ? Rule(below) : null;
+                yield return ((selfRule ?? belowRule)!.Domain, selfRule, belowRule);
             }
         }
     }
 
-    /// <summary>Every rule in the set, in no particular order (for reports such as <c>check --at</c>).</summary>
-    public IEnumerable<BlockRule> All() => _byDomain.Dictionary.Values.SelectMany(rules => rules.All);
+    /// <summary>
+    /// Every rule in the set, in no particular order (for reports such as <c>check --at</c> and zone publishing). It streams:
+    /// rules no query matched are made as the enumeration reaches them and are not kept.
+    /// </summary>
+    public IEnumerable<BlockRule> All() => _index.All().Select(Rule);
+
+    // A rule a query matched is the one object Match returns; any other is made for the caller and not kept.
+    private BlockRule Rule(int number) => _matched.Peek(number) ?? _index.Materialize(number);
 
     /// <summary>
     /// Every rule written for <paramref name="name"/> or a domain above it, whatever its window and group, most specific
@@ -121,25 +155,27 @@ public sealed class RuleSet
     {
         ArgumentNullException.ThrowIfNull(name);
         var found = new List<BlockRule>();
-        var suffix = name.AsSpan();
-        var isBelow = false;
-        while (!suffix.IsEmpty)
+        var labels = Labels(name);
+        Span<int> starts = stackalloc int[labels];
+        Span<uint> hashes = stackalloc uint[labels];
+        Span<int> one = stackalloc int[1];
+        var suffixes = DomainHash.Suffixes(name, starts, hashes);
+        for (var i = 0; i < suffixes; i++)
         {
-            if (_byDomain.TryGetValue(suffix, out var rules))
+            var value = _index.Find(name.AsSpan(starts[i]), hashes[i]);
+            foreach (var number in value == 0 ? [] : _index.RulesOf(value, one))
             {
-                found.AddRange(rules.All.Where(r => isBelow || !r.IsWildcard));
+                if (!_index.View(number).Has(i > 0 ? RuleFlags.Exact : RuleFlags.Wildcard))
+                {
+                    found.Add(_matched.Get(number));
+                }
             }
-
-            var dot = suffix.IndexOf('.');
-            if (dot < 0)
-            {
-                break;
-            }
-
-            suffix = suffix[(dot + 1)..];
-            isBelow = true;
         }
 
         return found;
     }
+
+    // Room for every suffix the walk visits, one per label. Sized to the name, because the stack buffers are zeroed on
+    // every lookup.
+    private static int Labels(ReadOnlySpan<char> name) => Math.Min(MaxLabels, name.Count('.') + 1);
 }

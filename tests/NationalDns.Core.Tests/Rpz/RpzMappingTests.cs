@@ -1,5 +1,7 @@
 using System.Net;
 using NationalDns.Core.Tests.Policy;
+using NationalDns.Core.Tests.Policy.Formats;
+using NationalDns.Policy.Formats;
 using NationalDns.Rpz;
 
 namespace NationalDns.Core.Tests.Rpz;
@@ -19,6 +21,17 @@ public class RpzMappingTests
     public void A_plain_rule_becomes_the_name_and_the_names_below_it()
     {
         Assert.Equal(["*.whatsapp.com CNAME .", "whatsapp.com CNAME ."], Triggers("whatsapp.com"));
+    }
+
+    [Fact]
+    public void An_exact_rule_read_from_a_policy_zone_becomes_the_name_alone_and_the_zone_reads_back_the_same()
+    {
+        var zone = "$ORIGIN rpz.upstream.\n@ SOA localhost. h.localhost. 1 60 15 604800 60\nexact.example CNAME .\n*.wild.example CNAME *.\n";
+        var rules = FormatLists.Build(FormatLists.Parse(zone, ListFormat.Rpz));
+
+        var records = RpzMapping.Build(rules, s_now, blockPage: null).Records.Where(r => !r.IsApex).Select(r => r.ToString()).Order(StringComparer.Ordinal);
+
+        Assert.Equal(["*.wild.example CNAME *.", "exact.example CNAME ."], records);
     }
 
     [Fact]

@@ -30,12 +30,12 @@ public sealed class FormatCommandTests : IDisposable
             $"""
             {SampleFile("dump.csv")}: Roskomnadzor registry dump, 6 rules, 0 exceptions, 2 skipped (no DNS rule)
             {SampleFile("policy.rpz")}: response policy zone, 7 rules, 1 exception
-            {SampleFile("adblock.txt")}: Adblock-style DNS rules, 4 rules, 1 exception, 3 skipped (no DNS rule)
+            {SampleFile("adblock.txt")}: Adblock-style DNS rules, 4 rules, 2 exceptions, 2 skipped (no DNS rule)
             {hosts}: hosts file, 1 rule, 0 exceptions
             {native}: native list, 1 rule, 0 exceptions
             {SampleFile("policy.rpz")}:9: warning: duplicate rule '*.wild.test' overrides {SampleFile("dump.csv")}:3
             {SampleFile("adblock.txt")}:7: warning: duplicate rule '*.wild.test' overrides {SampleFile("policy.rpz")}:9
-            total: 17 rules, 2 exceptions in 5 files; 0 bad lines, 2 warnings
+            total: 17 rules, 3 exceptions in 5 files; 0 bad lines, 2 warnings
 
             """,
             output);
@@ -93,6 +93,30 @@ public sealed class FormatCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Explain_shows_an_important_block_from_one_list_over_an_exception_in_another()
+    {
+        var adblock = Write("adblock.txt", "[Adblock Plus 2.0]\n||tracker.test^$important\n");
+        var native = Write("national.txt", "@@cdn.tracker.test\n");
+
+        var (code, output, _) = await RunAsync("explain", "img.cdn.tracker.test", "--blocklist", native, "--blocklist", adblock);
+
+        Assert.Equal(0, code);
+        Assert.StartsWith($"img.cdn.tracker.test A: blocked by tracker.test$important ({adblock}:2), action nxdomain\n", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Explain_shows_an_exact_rpz_trigger_deciding_its_name_and_not_the_names_under_it()
+    {
+        var zone = Write("policy.rpz", "$ORIGIN rpz.test.\nexact.test CNAME .\n");
+
+        var (_, exact, _) = await RunAsync("explain", "exact.test", "--blocklist", zone);
+        var (_, below, _) = await RunAsync("explain", "www.exact.test", "--blocklist", zone);
+
+        Assert.StartsWith($"exact.test A: blocked by =exact.test ({zone}:2), action nxdomain\n", exact, StringComparison.Ordinal);
+        Assert.Equal("www.exact.test A: on no list; forwarded to the upstream, whose answer is returned unchanged\n", below);
+    }
+
+    [Fact]
     public async Task Config_file_forces_a_format_with_an_object_entry()
     {
         var zone = Write("policy.txt", "quiet.test CNAME *.\n");
@@ -101,7 +125,7 @@ public sealed class FormatCommandTests : IDisposable
         var (code, output, _) = await RunAsync("explain", "quiet.test", "--config", config);
 
         Assert.Equal(0, code);
-        Assert.StartsWith($"quiet.test A: blocked by quiet.test ({zone}:1), action nodata", output, StringComparison.Ordinal);
+        Assert.StartsWith($"quiet.test A: blocked by =quiet.test ({zone}:1), action nodata", output, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -99,4 +99,22 @@ public sealed class RegistryFormatsServingTests
         Assert.True(await Eventually.TrueAsync(() => server.Log.WithProperty("QueryName", "nx.test").Count == 1));
         Assert.Null(CollectingSink.Property(server.Log.WithProperty("QueryName", "nx.test")[0], "Basis"));
     }
+
+    [Fact]
+    public async Task A_plain_trigger_blocks_only_its_own_name_over_udp_and_tcp()
+    {
+        await using var upstream = await FakeUpstream.StartAsync();
+        await using var server = await StartAsync(upstream);
+
+        var udp = await DnsTestClient.UdpAsync(server.EndPoint, new QueryBuilder { Name = "nx.test", EdnsUdpSize = 1232 });
+        var tcp = await DnsTestClient.TcpAsync(server.EndPoint, new QueryBuilder { Name = "nx.test", EdnsUdpSize = 1232 });
+        var below = await DnsTestClient.UdpAsync(server.EndPoint, QueryBuilder.For("www.nx.test"));
+
+        var reason = $"nx.test blocked by rule =nx.test ({SampleFile("policy.rpz")}:8)";
+        Assert.Equal(ReturnCode.NxDomain, udp!.ReturnCode);
+        Assert.Equal(reason, ExtendedDnsError.ReadFrom(udp)?.ExtraText);
+        Assert.Equal(reason, ExtendedDnsError.ReadFrom(tcp)?.ExtraText);
+        Assert.NotNull(below);
+        Assert.Equal(1, upstream.CountFor("www.nx.test"));
+    }
 }

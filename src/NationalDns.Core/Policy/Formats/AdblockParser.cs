@@ -1,9 +1,12 @@
+using NationalDns.Policy.Store;
+
 namespace NationalDns.Policy.Formats;
 
 /// <summary>
 /// Adblock-style DNS rules, the syntax AdGuard Home reads: <c>||name^</c> blocks the name and every name under it,
-/// <c>@@||name^</c> excepts them, a bare <c>name</c> blocks like <c>||name^</c>, and <c>$important</c> makes a block
-/// outrank the file's exceptions. Comments are <c>!</c> and <c>#</c> lines and the <c>[Adblock ...]</c> header.
+/// <c>@@||name^</c> excepts them, a bare <c>name</c> blocks like <c>||name^</c>, and <c>$important</c> makes a rule
+/// important (<see cref="BlockRule.IsImportant"/>): the rule set ranks an important block above every exception that is
+/// not important, whichever list it comes from, and an important exception above it again. Comments are <c>!</c> and <c>#</c> lines and the <c>[Adblock ...]</c> header.
 /// Cosmetic rules (<c>##</c>, <c>#@#</c>, ...) and URL rules (with a path) mean nothing to DNS: they are skipped and
 /// counted. Rules DNS could honour but NationalDns does not (other <c>$</c> modifiers, regular expressions, <c>*</c>
 /// patterns, <c>|name</c> exact matches) are bad lines, because loading them without their modifier would block
@@ -16,20 +19,15 @@ internal sealed class AdblockParser
     private readonly ListCollector _list;
     private readonly BlockAction _action;
 
-    // Exceptions and $important blocks, kept apart so important blocks can overrule exceptions at the end.
-    private readonly List<int> _exceptions = [];
-    private readonly HashSet<string> _importantBlocks = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _importantWildcardBlocks = new(StringComparer.Ordinal);
-
-    private AdblockParser(string displayPath, BlockAction action)
+    private AdblockParser(string displayPath, BlockAction action, RuleStore rules)
     {
-        _list = new ListCollector(displayPath);
+        _list = new ListCollector(displayPath, rules);
         _action = action;
     }
 
     public static ParsedList Parse(ReadOnlySpan<byte> content, string displayPath, BlockAction defaultAction)
     {
-        var parser = new AdblockParser(displayPath, defaultAction);
+        var parser = new AdblockParser(displayPath, defaultAction, RuleStore.For(content));
         var lines = new ListLines(TextEncodings.WithoutUtf8Bom(content));
         while (lines.TryNext(out var bytes))
         {
@@ -42,7 +40,7 @@ internal sealed class AdblockParser
             parser.ParseLine(line.Trim(), lines.Number);
         }
 
-        return parser.Finish();
+        return parser._list.ToParsedList(ListFormat.Adblock);
     }
 
     private void ParseLine(string line, int number)
@@ -112,16 +110,7 @@ internal sealed class AdblockParser
             return;
         }
 
-        if (isException && !important)
-        {
-            _exceptions.Add(_list.Rules.Count);
-        }
-        else if (important && !isException)
-        {
-            (isWildcard ? _importantWildcardBlocks : _importantBlocks).Add(domain);
-        }
-
-        _list.Add(new BlockRule(domain, isWildcard, isException, _action, _list.Source(number)));
+        _list.Add(new BlockRule(domain, isWildcard, isException, _action, _list.Source(number)) { IsImportant = important });
     }
 
     // Element hiding and scriptlets: "example.com##.ad", "##.banner", "#@#", "#?#", "#$#", "#%#".
@@ -202,48 +191,5 @@ internal sealed class AdblockParser
 
         name = rule.ToString();
         return true;
-    }
-
-    // $important outranks exceptions (as in AdGuard Home); NationalDns ranks rules by specificity, so an exception at or
-    // under an important block of this file is dropped instead. Across files it cannot be: exceptions there still win.
-    private ParsedList Finish()
-    {
-        var rules = _list.Rules;
-        if (_importantBlocks.Count + _importantWildcardBlocks.Count > 0)
-        {
-            for (var i = _exceptions.Count - 1; i >= 0; i--)
-            {
-                var exception = rules[_exceptions[i]];
-                if (CoveredByImportant(exception))
-                {
-                    rules.RemoveAt(_exceptions[i]);
-                    _list.Skipped++;
-                }
-            }
-        }
-
-        return _list.ToParsedList(ListFormat.Adblock);
-    }
-
-    private bool CoveredByImportant(BlockRule exception)
-    {
-        var name = exception.Domain.AsSpan();
-        var alternate = _importantBlocks.GetAlternateLookup<ReadOnlySpan<char>>();
-        var alternateWildcard = _importantWildcardBlocks.GetAlternateLookup<ReadOnlySpan<char>>();
-        if (alternate.Contains(name) || (exception.IsWildcard && alternateWildcard.Contains(name)))
-        {
-            return true;
-        }
-
-        while (name.IndexOf('.') is var dot and >= 0)
-        {
-            name = name[(dot + 1)..];
-            if (alternate.Contains(name) || alternateWildcard.Contains(name))
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 }

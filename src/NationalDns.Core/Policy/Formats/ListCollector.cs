@@ -1,14 +1,16 @@
+using NationalDns.Policy.Store;
+
 namespace NationalDns.Policy.Formats;
 
-/// <summary>What a format parser gathers from one file: rules, bad lines, and the count of lines that carry no DNS rule.</summary>
-internal sealed class ListCollector(string displayPath)
+/// <summary>What a format parser gathers from one file: rules (packed as they come), bad lines, and the count of lines that carry no DNS rule.</summary>
+internal sealed class ListCollector(string displayPath, RuleStore rules)
 {
-    private readonly List<BlockRule> _rules = [];
+    private readonly RuleStore _rules = rules;
     private readonly List<ListProblem> _problems = [];
 
     public string DisplayPath { get; } = displayPath;
 
-    public List<BlockRule> Rules => _rules;
+    public RuleStore Rules => _rules;
 
     /// <summary>Entries that are valid in their format but mean nothing to a DNS server (cosmetic rules, IP-only rows).</summary>
     public int Skipped { get; set; }

@@ -1,5 +1,7 @@
 using System.Text;
 
+using NationalDns.Policy.Store;
+
 namespace NationalDns.Policy.Formats;
 
 /// <summary>
@@ -26,15 +28,15 @@ internal sealed class RegistryDumpParser
     private byte[] _lastDecisionBytes = [];
     private string _lastBasis = string.Empty;
 
-    private RegistryDumpParser(string displayPath, BlockAction action)
+    private RegistryDumpParser(string displayPath, BlockAction action, RuleStore rules)
     {
-        _list = new ListCollector(displayPath);
+        _list = new ListCollector(displayPath, rules);
         _action = action;
     }
 
     public static ParsedList Parse(ReadOnlySpan<byte> content, string displayPath, BlockAction defaultAction)
     {
-        var parser = new RegistryDumpParser(displayPath, defaultAction);
+        var parser = new RegistryDumpParser(displayPath, defaultAction, new RuleStore(content.Count((byte)'\n') + 1, content.Length / 4));
         var list = parser._list;
         if (TextEncodings.NotWindows1251(content) is { } wrong)
         {

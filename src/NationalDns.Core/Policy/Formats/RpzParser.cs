@@ -1,11 +1,13 @@
 using System.Net;
 using System.Net.Sockets;
+using NationalDns.Policy.Store;
 
 namespace NationalDns.Policy.Formats;
 
 /// <summary>
 /// A Response Policy Zone (the RPZ draft, as BIND and Unbound read it) as rules. The trigger is the owner name relative
-/// to the zone's origin; <c>*.name</c> is a wildcard trigger. The policy is the record:
+/// to the zone's origin. As in BIND and Unbound, a trigger <c>name</c> matches only that exact name (an exact rule,
+/// <see cref="BlockRule.IsExact"/>) and <c>*.name</c> only the names under it; both lines cover both. The policy is the record:
 /// <c>CNAME .</c> → nxdomain, <c>CNAME *.</c> → nodata, <c>CNAME rpz-passthru.</c> → exception,
 /// <c>CNAME rpz-drop.</c> → drop, <c>CNAME rpz-tcp-only.</c> → tcp-only, and A/AAAA local data → sinkhole to those
 /// addresses (an owner's A and AAAA records become one rule). The apex's SOA and NS records are the zone's own and are
@@ -22,15 +24,16 @@ internal sealed class RpzParser
     // Where each owner's sinkhole rule sits, so its A and AAAA records merge into one rule.
     private readonly Dictionary<(string Domain, bool IsWildcard), int> _sinkholes = [];
 
-    private RpzParser(string displayPath, bool readsZoneFile = true)
+    // A zone file is read line by line; transferred records arrive parsed, so there is no zone reader for them.
+    private RpzParser(string displayPath, RuleStore rules, bool readsZoneFile = true)
     {
-        _list = new ListCollector(displayPath);
+        _list = new ListCollector(displayPath, rules);
         _zone = readsZoneFile ? new ZoneFileReader(_list) : null;
     }
 
     public static ParsedList Parse(ReadOnlySpan<byte> content, string displayPath)
     {
-        var parser = new RpzParser(displayPath);
+        var parser = new RpzParser(displayPath, RuleStore.For(content));
         var lines = new ListLines(TextEncodings.WithoutUtf8Bom(content));
         while (lines.TryNext(out var bytes))
         {
@@ -57,7 +60,7 @@ internal sealed class RpzParser
     public static ParsedList FromRecords(IEnumerable<ZoneRecord> records, string origin, string displayPath)
     {
         ArgumentNullException.ThrowIfNull(records);
-        var parser = new RpzParser(displayPath, readsZoneFile: false);
+        var parser = new RpzParser(displayPath, new RuleStore(), readsZoneFile: false);
         foreach (var record in records)
         {
             parser.Apply(record, origin);
@@ -123,7 +126,7 @@ internal sealed class RpzParser
             return;
         }
 
-        _list.Add(new BlockRule(domain, isWildcard, isException, action ?? BlockAction.NxDomain, _list.Source(record.Line)));
+        _list.Add(new BlockRule(domain, isWildcard, isException, action ?? BlockAction.NxDomain, _list.Source(record.Line)) { IsExact = !isWildcard });
     }
 
     private void ApplyLocalData(ZoneRecord record, string domain, bool isWildcard)
@@ -143,7 +146,7 @@ internal sealed class RpzParser
             var action = family == AddressFamily.InterNetwork
                 ? new BlockAction(BlockActionKind.Sinkhole, SinkholeV4: address)
                 : new BlockAction(BlockActionKind.Sinkhole, SinkholeV6: address);
-            _list.Add(new BlockRule(domain, isWildcard, IsException: false, action, _list.Source(record.Line)));
+            _list.Add(new BlockRule(domain, isWildcard, IsException: false, action, _list.Source(record.Line)) { IsExact = !isWildcard });
             return;
         }
 
@@ -151,14 +154,11 @@ internal sealed class RpzParser
         var existing = family == AddressFamily.InterNetwork ? rule.Action.SinkholeV4 : rule.Action.SinkholeV6;
         if (existing is not null)
         {
-            _list.Reject(record.Line, $"a second {record.Type} record for '{rule.Pattern}': a sinkhole has one address per family");
+            _list.Reject(record.Line, $"a second {record.Type} record for '{(isWildcard ? "*." : string.Empty)}{domain}': a sinkhole has one address per family");
             return;
         }
 
-        _list.Rules[index] = rule with
-        {
-            Action = family == AddressFamily.InterNetwork ? rule.Action with { SinkholeV4 = address } : rule.Action with { SinkholeV6 = address },
-        };
+        _list.Rules.SetAction(index, family == AddressFamily.InterNetwork ? rule.Action with { SinkholeV4 = address } : rule.Action with { SinkholeV6 = address });
     }
 
     private static bool TryTrigger(ZoneRecord record, string origin, out string domain, out bool isWildcard, [System.Diagnostics.CodeAnalysis.NotNullWhen(false)] out string? error)

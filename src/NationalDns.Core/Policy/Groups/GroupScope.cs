@@ -34,7 +34,7 @@ internal sealed class GroupScope(ClientGroups groups)
     {
         ArgumentNullException.ThrowIfNull(parsed);
         var folderGroup = FolderGroup(parsed.DisplayPath);
-        if (folderGroup is null && parsed.Rules.All(r => r.Group is null))
+        if (folderGroup is null && !parsed.Store.HasGroups)
         {
             return parsed;
         }

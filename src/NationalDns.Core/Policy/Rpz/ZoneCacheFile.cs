@@ -1,5 +1,6 @@
 using System.Text;
 using NationalDns.Policy.Formats;
+using NationalDns.Policy.Store;
 
 namespace NationalDns.Policy.Rpz;
 
@@ -36,7 +37,7 @@ internal static class ZoneCacheFile
             return null;
         }
 
-        var list = new ListCollector(path);
+        var list = new ListCollector(path, new RuleStore());
         var reader = new ZoneFileReader(list);
         var records = new List<ZoneRecord>();
         ZoneSoa? soa = null;

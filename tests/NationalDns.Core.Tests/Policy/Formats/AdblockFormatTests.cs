@@ -17,13 +17,15 @@ public class AdblockFormatTests
             [
                 Block("ads.test", 3, file: Sample),
                 Exception("good.ads.test", 4, file: Sample),
-                Block("tracker.test", 5, file: Sample),
+                Block("tracker.test", 5, file: Sample) with { IsImportant = true },
+                Exception("cdn.tracker.test", 6, file: Sample),
                 Block("wild.test", 7, wildcard: true, file: Sample),
                 Block("plain.test", 8, file: Sample),
             ],
             parsed.Rules);
         Assert.Empty(parsed.Problems);
-        Assert.Equal(3, parsed.Skipped); // the overruled exception, the cosmetic rule, the URL rule
+        Assert.Equal(2, parsed.Skipped); // the cosmetic rule, the URL rule
+        Assert.Equal("tracker.test$important", Build(parsed).Match("cdn.tracker.test")?.Pattern);
     }
 
     [Fact]
@@ -54,20 +56,42 @@ public class AdblockFormatTests
     }
 
     [Fact]
-    public void Important_block_overrules_the_files_exceptions_under_it_and_at_it()
+    public void Important_block_outranks_exceptions_at_and_under_it_and_an_important_exception_outranks_it()
     {
-        var parsed = Parse("""
+        var set = Build(Parse("""
             ||tracker.test^$important
             @@||cdn.tracker.test^
             @@||tracker.test^
             @@||other.test^
             @@||keep.tracker.test^$important
-            """);
+            """));
 
-        Assert.Equal(
-            [Block("tracker.test", 1), Exception("other.test", 4), Exception("keep.tracker.test", 5)],
-            parsed.Rules);
-        Assert.Equal(2, parsed.Skipped);
+        Assert.Equal("tracker.test$important", set.Match("tracker.test")?.Pattern);
+        Assert.Equal("tracker.test$important", set.Match("x.cdn.tracker.test")?.Pattern);
+        Assert.Equal("@@other.test", set.Match("other.test")?.Pattern);
+        Assert.Equal("@@keep.tracker.test$important", set.Match("www.keep.tracker.test")?.Pattern);
+    }
+
+    [Fact]
+    public void Important_ranks_across_files_whichever_loads_first()
+    {
+        var important = Parse("||tracker.test^$important\n@@||open.tracker.test^$important\n");
+        var exceptions = Parse("@@||tracker.test^\n@@||cdn.tracker.test^\n||open.tracker.test^$important\n");
+
+        foreach (var set in new[] { Build(important, exceptions), Build(exceptions, important) })
+        {
+            Assert.False(set.Match("tracker.test")!.IsException);
+            Assert.Equal("tracker.test$important", set.Match("img.cdn.tracker.test")?.Pattern);
+            Assert.Equal("@@open.tracker.test$important", set.Match("open.tracker.test")?.Pattern);
+        }
+    }
+
+    [Fact]
+    public void Without_important_rules_the_most_specific_exception_still_wins_across_files()
+    {
+        var set = Build(Parse("||tracker.test^\n"), Parse("@@||cdn.tracker.test^\n"));
+
+        Assert.Equal("@@cdn.tracker.test", set.Match("a.cdn.tracker.test")?.Pattern);
     }
 
     [Fact]
@@ -126,12 +150,5 @@ public class AdblockFormatTests
                 $"{ListPath}:9: '0.0.0.0 hosts.test' is not an Adblock rule (hosts lines belong in a hosts or native list)",
             ],
             parsed.ProblemLines());
-    }
-
-    private static RuleSet Build(ParsedList parsed)
-    {
-        var builder = new RuleSetBuilder();
-        builder.AddRange(parsed.Rules);
-        return builder.Build();
     }
 }

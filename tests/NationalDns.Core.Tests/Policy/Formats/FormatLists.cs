@@ -22,6 +22,18 @@ internal static class FormatLists
     public static byte[] SampleBytes(string name) =>
         System.IO.File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "Policy", "Formats", "TestData", name));
 
+    /// <summary>The rule set of several parsed files, loaded in the order given.</summary>
+    public static RuleSet Build(params ParsedList[] lists)
+    {
+        var builder = new RuleSetBuilder();
+        foreach (var list in lists)
+        {
+            builder.AddRange(list.Rules);
+        }
+
+        return builder.Build();
+    }
+
     public static string[] ProblemLines(this ParsedList parsed) => [.. parsed.Problems.Select(p => p.ToString())];
 
     public static BlockRule Block(string domain, int line, BlockAction? action = null, bool wildcard = false, string? basis = null, string file = ListPath) =>

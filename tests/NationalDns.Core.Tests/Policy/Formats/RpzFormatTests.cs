@@ -145,4 +145,40 @@ public class RpzFormatTests
 
         Assert.Equal([$"{ListPath}:2: record without an owner name, and no earlier record to take it from"], parsed.ProblemLines());
     }
+
+    [Fact]
+    public void A_plain_trigger_matches_only_its_name_and_a_wildcard_trigger_only_the_names_under_it()
+    {
+        var set = Build(Parse("""
+            exact.test CNAME .
+            *.wild.test CNAME .
+            both.test CNAME .
+            *.both.test CNAME *.
+            """));
+
+        Assert.Equal("=exact.test", set.Match("exact.test")?.Pattern);
+        Assert.Null(set.Match("www.exact.test"));
+        Assert.Null(set.Match("wild.test"));
+        Assert.Equal("*.wild.test", set.Match("a.b.wild.test")?.Pattern);
+        Assert.Equal(BlockAction.NxDomain, set.Match("both.test")?.Action);
+        Assert.Equal(BlockAction.NoData, set.Match("www.both.test")?.Action);
+    }
+
+    [Fact]
+    public void An_exact_passthru_under_a_native_block_excepts_its_name_only()
+    {
+        var set = Build(Parse("blocked.test\n"), Parse("ok.blocked.test CNAME rpz-passthru.\n"));
+
+        Assert.Equal("@@=ok.blocked.test", set.Match("ok.blocked.test")?.Pattern);
+        Assert.Equal("blocked.test", set.Match("www.ok.blocked.test")?.Pattern);
+        Assert.Equal(["@@=ok.blocked.test", "blocked.test"], set.Covering("ok.blocked.test").Select(r => r.Pattern));
+        Assert.Equal(["blocked.test"], set.Covering("www.ok.blocked.test").Select(r => r.Pattern));
+    }
+
+    // An RPZ trigger without "*." is an exact rule (BIND and Unbound read it so).
+    private static BlockRule Block(string domain, int line, BlockAction? action = null, bool wildcard = false, string file = ListPath) =>
+        FormatLists.Block(domain, line, action, wildcard, file: file) with { IsExact = !wildcard };
+
+    private static BlockRule Exception(string domain, int line, bool wildcard = false, string file = ListPath) =>
+        FormatLists.Exception(domain, line, wildcard, file) with { IsExact = !wildcard };
 }

@@ -16,7 +16,7 @@ public sealed class ZoneCopyTests
         new(from, ZoneSoa.From(Soa(to)), [.. deleted.Select(TransferredRecord.ToZoneRecord)], [.. added.Select(TransferredRecord.ToZoneRecord)]);
 
     [Fact]
-    public void Transferred_records_map_to_rules_as_a_zone_file_would_citing_the_record_number()
+    public void Transferred_records_map_to_rules_as_a_zone_file_would_exact_triggers_and_all_citing_the_record_number()
     {
         var copy = Copy(1,
             Cname("nx.example", "."),
@@ -32,12 +32,12 @@ public sealed class ZoneCopyTests
 
         Assert.Equal(
             [
-                new BlockRule("nx.example", false, false, BlockAction.NxDomain, new RuleSource(Source, 2)),
+                new BlockRule("nx.example", false, false, BlockAction.NxDomain, new RuleSource(Source, 2)) { IsExact = true },
                 new BlockRule("wild.example", true, false, BlockAction.NxDomain, new RuleSource(Source, 3)),
-                new BlockRule("nodata.example", false, false, BlockAction.NoData, new RuleSource(Source, 4)),
-                new BlockRule("ok.nx.example", false, true, BlockAction.NxDomain, new RuleSource(Source, 5)),
-                new BlockRule("dropped.example", false, false, BlockAction.Drop, new RuleSource(Source, 6)),
-                new BlockRule("sink.example", false, false, new BlockAction(BlockActionKind.Sinkhole, IPAddress.Parse("192.0.2.7"), IPAddress.Parse("2001:db8::7")), new RuleSource(Source, 7)),
+                new BlockRule("nodata.example", false, false, BlockAction.NoData, new RuleSource(Source, 4)) { IsExact = true },
+                new BlockRule("ok.nx.example", false, true, BlockAction.NxDomain, new RuleSource(Source, 5)) { IsExact = true },
+                new BlockRule("dropped.example", false, false, BlockAction.Drop, new RuleSource(Source, 6)) { IsExact = true },
+                new BlockRule("sink.example", false, false, new BlockAction(BlockActionKind.Sinkhole, IPAddress.Parse("192.0.2.7"), IPAddress.Parse("2001:db8::7")), new RuleSource(Source, 7)) { IsExact = true },
             ],
             parsed.Rules);
         var problem = Assert.Single(parsed.Problems);

@@ -1,0 +1,13 @@
+using NationalDns.Policy.Time;
+
+namespace NationalDns.Policy.Store;
+
+/// <summary>What ranking and matching read of a packed rule: its flags and its window and group, without making a <see cref="BlockRule"/>.</summary>
+internal readonly record struct RuleView(RuleFlags Flags, RuleConditions? Conditions)
+{
+    public RuleWindow Window => Conditions?.Window ?? RuleWindow.Always;
+
+    public string? Group => Conditions?.Group;
+
+    public bool Has(RuleFlags flag) => (Flags & flag) != 0;
+}

@@ -1,0 +1,63 @@
+using NationalDns.Policy;
+using NationalDns.Policy.Store;
+using NationalDns.Policy.Time;
+
+namespace NationalDns.Core.Tests.Policy.Store;
+
+public class RuleStoreTests
+{
+    private static readonly RuleWindow March = new(new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.Zero), null);
+
+    [Fact]
+    public void Every_rule_reads_back_equal_to_the_one_added_with_its_kind_action_source_window_group_and_basis()
+    {
+        var sinkhole = new BlockAction(BlockActionKind.Sinkhole, System.Net.IPAddress.Parse("192.0.2.7"));
+        BlockRule[] rules =
+        [
+            new("a.example", IsWildcard: false, IsException: false, BlockAction.NxDomain, new RuleSource("one.txt", 1, "decision 7")),
+            new("b.example", IsWildcard: true, IsException: false, sinkhole, new RuleSource("one.txt", 2)) { Window = March },
+            new("c.example", IsWildcard: false, IsException: true, BlockAction.NxDomain, new RuleSource("two.rpz", 9)) { IsExact = true, Group = "school" },
+            new("d.example", IsWildcard: false, IsException: false, BlockAction.Refused, new RuleSource("two.rpz", 10)) { IsImportant = true },
+        ];
+        var store = new RuleStore();
+        foreach (var rule in rules)
+        {
+            store.Add(rule);
+        }
+
+        Assert.Equal(rules, store);
+        Assert.Equal(1, store.ExceptionCount);
+        Assert.True(store.HasGroups);
+        Assert.NotSame(store[0], store[0]);
+    }
+
+    [Fact]
+    public void A_sealed_store_refuses_more_rules_and_keeps_what_it_has()
+    {
+        var store = new RuleStore(expectedRules: 1000, expectedNameBytes: 100_000);
+        store.Add(new BlockRule("a.example", false, false, BlockAction.NxDomain, new RuleSource("x", 1)));
+        store.Seal();
+
+        Assert.Throws<InvalidOperationException>(() => store.Add(new BlockRule("b.example", false, false, BlockAction.NxDomain, new RuleSource("x", 2))));
+        Assert.Equal("a.example", Assert.Single(store).Domain);
+    }
+
+    [Fact]
+    public void A_name_that_is_not_normalised_ascii_is_refused_with_a_clear_error()
+    {
+        var error = Assert.Throws<ArgumentException>(() => new RuleStore().Add(new BlockRule("пример.рф", false, false, BlockAction.NxDomain, new RuleSource("x", 1))));
+
+        Assert.Contains("not normalised to ASCII", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Rules_compare_equal_across_two_versions_of_a_file_by_pattern_and_action_not_line()
+    {
+        var before = Lists.Parse("a.example", "b.example refused", "*.c.example").Store;
+        var after = Lists.Parse("# moved down a line", "a.example", "b.example", "c.example").Store;
+
+        Assert.True(before.SameRule(0, after, 0));
+        Assert.False(before.SameRule(1, after, 1));
+        Assert.False(before.SameRule(2, after, 2));
+    }
+}
