@@ -1,4 +1,4 @@
-using NationalDns.Policy.Rpz;
+using NationalDns.Rpz.Following;
 using Prometheus;
 
 namespace NationalDns.Server.Metrics;

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using NationalDns.Policy;
-using NationalDns.Policy.Rpz;
+using NationalDns.Rpz.Following;
 
 namespace NationalDns.Server.Rpz;
 

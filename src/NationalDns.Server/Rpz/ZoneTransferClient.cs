@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
 using ARSoft.Tools.Net.Dns;
-using NationalDns.Policy.Rpz;
+using NationalDns.Rpz.Following;
 
 namespace NationalDns.Server.Rpz;
 

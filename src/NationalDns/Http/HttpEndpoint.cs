@@ -48,7 +48,7 @@ internal sealed partial class HttpEndpoint : IHostedService, IAsyncDisposable
 
         var settings = _dns.GetRequiredService<NationalDnsSettings>();
         app.MapMetrics("/metrics", _dns.GetRequiredService<DnsMetrics>().Registry);
-        Probes.Map(app, _dns.GetRequiredService<BlocklistLoader>(), _dns.GetRequiredService<DnsServerHostedService>(), _dns.GetService<NationalDns.Policy.Rpz.FollowerStatus>());
+        Probes.Map(app, _dns.GetRequiredService<BlocklistLoader>(), _dns.GetRequiredService<DnsServerHostedService>(), _dns.GetService<NationalDns.Rpz.Following.FollowerStatus>());
         if (settings.ApiToken is { } token)
         {
             AdminApi.Map(app, new ApiToken(token), _dns);

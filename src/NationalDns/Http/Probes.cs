@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using NationalDns.Policy;
-using NationalDns.Policy.Rpz;
+using NationalDns.Rpz.Following;
 using NationalDns.Server.Hosting;
 
 namespace NationalDns.Http;

@@ -2,7 +2,7 @@ using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using NationalDns.IntegrationTests.Support;
 using NationalDns.Pipeline;
-using NationalDns.Policy.Rpz;
+using NationalDns.Rpz.Following;
 
 namespace NationalDns.IntegrationTests.Rpz;
 

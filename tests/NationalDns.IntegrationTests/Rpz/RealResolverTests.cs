@@ -31,7 +31,7 @@ public sealed class RealResolverTests
         var port = FreePort.ForUdpAndTcp(IPAddress.Loopback);
         await using var upstream = await FakeUpstream.StartAsync();
         await using var server = await TestServer.StartAsync(upstream, List, FeedNotifying(port));
-        await using var unbound = await ResolverProcess.StartAsync(
+        await using var unbound = await DaemonProcess.StartAsync(
             Unbound,
             "unbound.conf",
             // test. is one of Unbound's built-in empty zones (RFC 6761); the upstream's names live there.
@@ -78,7 +78,7 @@ public sealed class RealResolverTests
         await using var server = await TestServer.StartAsync(upstream, List, FeedNotifying(port));
 
         // min-update-interval 0: BIND otherwise applies a new RPZ version at most once a minute.
-        await using var named = await ResolverProcess.StartAsync(
+        await using var named = await DaemonProcess.StartAsync(
             Named,
             "named.conf",
             dir => $$"""
@@ -116,7 +116,7 @@ public sealed class RealResolverTests
     private static Func<NationalDnsSettings, NationalDnsSettings> FeedNotifying(int resolverPort) =>
         s => s with { RpzZone = Zone + ".", RpzFeed = new RpzOptions { Notify = [new IPEndPoint(IPAddress.Loopback, resolverPort)] } };
 
-    private async Task AssertFollowsAsync(ResolverProcess resolver, TestServer server)
+    private async Task AssertFollowsAsync(DaemonProcess resolver, TestServer server)
     {
         var loaded = await Eventually.TrueAsync(async () => (await AskAsync(resolver, "web.whatsapp.com"))?.ReturnCode == ReturnCode.NxDomain, TimeSpan.FromSeconds(20));
         Assert.True(loaded, "the resolver never blocked web.whatsapp.com:\n" + resolver.Output);
@@ -138,6 +138,6 @@ public sealed class RealResolverTests
         Assert.Contains(server.Log.Events, e => CollectingSink.Property(e, "Result") == "Incremental"); // it asked IXFR and got the diff
     }
 
-    private static Task<DnsMessage?> AskAsync(ResolverProcess resolver, string name) =>
+    private static Task<DnsMessage?> AskAsync(DaemonProcess resolver, string name) =>
         DnsTestClient.UdpAsync(resolver.EndPoint, QueryBuilder.For(name), TimeSpan.FromSeconds(2));
 }

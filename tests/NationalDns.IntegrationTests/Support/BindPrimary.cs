@@ -15,37 +15,24 @@ internal sealed class BindPrimary : IAsyncDisposable
 {
     public const string Binary = "/usr/sbin/named";
 
-    private readonly Process _process;
-    private readonly string _directory;
-    private readonly List<string> _output = [];
+    private readonly DaemonProcess _named;
     private DateTime _lastWrite;
 
-    private BindPrimary(Process process, string directory, string zone, IPEndPoint endPoint, DateTime lastWrite)
+    private BindPrimary(DaemonProcess named, string zone, DateTime lastWrite)
     {
-        _process = process;
-        _directory = directory;
+        _named = named;
         Zone = zone;
-        EndPoint = endPoint;
         _lastWrite = lastWrite;
     }
 
     public string Zone { get; }
 
-    public IPEndPoint EndPoint { get; }
+    public IPEndPoint EndPoint => _named.EndPoint;
 
     /// <summary>What named printed so far, for an assertion's message.</summary>
-    public string Output
-    {
-        get
-        {
-            lock (_output)
-            {
-                return string.Join('\n', _output);
-            }
-        }
-    }
+    public string Output => _named.Output;
 
-    private string ZoneFile => Path.Combine(_directory, $"{Zone}.zone");
+    private string ZoneFile => Path.Combine(_named.Directory, $"{Zone}.zone");
 
     /// <summary>
     /// Starts named on 127.0.0.1:<paramref name="port"/> (<see cref="FreePort"/>) serving <paramref name="zone"/> with
@@ -54,41 +41,32 @@ internal sealed class BindPrimary : IAsyncDisposable
     public static async Task<BindPrimary> StartAsync(int port, string zone, uint serial, string records, IPEndPoint follower)
     {
         ArgumentNullException.ThrowIfNull(follower);
-        var directory = Directory.CreateTempSubdirectory("nationaldns-bind-").FullName;
-        await File.WriteAllTextAsync(Path.Combine(directory, "named.conf"), $$"""
-            options {
-                directory "{{directory}}";
-                pid-file "{{directory}}/named.pid";
-                session-keyfile "{{directory}}/session.key";
-                managed-keys-directory "{{directory}}";
-                listen-on port {{port}} { 127.0.0.1; };
-                listen-on-v6 { none; };
-                recursion no;
-                dnssec-validation no;
-                allow-transfer { 127.0.0.1; };
-                notify explicit;
-                also-notify { {{follower.Address}} port {{follower.Port}}; };
-                ixfr-from-differences yes;
-                notify-delay 0;
-            };
-            controls { };
-            zone "{{zone}}" { type primary; file "{{zone}}.zone"; };
-            """);
-        var lastWrite = WriteZone(Path.Combine(directory, $"{zone}.zone"), zone, serial, records, previous: null);
-
-        var start = new ProcessStartInfo(Binary) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (var argument in new[] { "-g", "-n", "1", "-c", Path.Combine(directory, "named.conf") })
+        DateTime lastWrite = default;
+        var named = await DaemonProcess.StartAsync(Binary, "named.conf", directory =>
         {
-            start.ArgumentList.Add(argument);
-        }
-
-        var process = Process.Start(start) ?? throw new InvalidOperationException("named did not start");
-        var primary = new BindPrimary(process, directory, zone, new IPEndPoint(IPAddress.Loopback, port), lastWrite);
-        process.ErrorDataReceived += primary.Collect;
-        process.OutputDataReceived += primary.Collect;
-        process.BeginErrorReadLine();
-        process.BeginOutputReadLine();
-        if (!await Eventually.TrueAsync(primary.AcceptsTcpAsync, TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(50)) || process.HasExited)
+            lastWrite = WriteZone(Path.Combine(directory, $"{zone}.zone"), zone, serial, records, previous: null);
+            return $$"""
+                options {
+                    directory "{{directory}}";
+                    pid-file "{{directory}}/named.pid";
+                    session-keyfile "{{directory}}/session.key";
+                    managed-keys-directory "{{directory}}";
+                    listen-on port {{port}} { 127.0.0.1; };
+                    listen-on-v6 { none; };
+                    recursion no;
+                    dnssec-validation no;
+                    allow-transfer { 127.0.0.1; };
+                    notify explicit;
+                    also-notify { {{follower.Address}} port {{follower.Port}}; };
+                    ixfr-from-differences yes;
+                    notify-delay 0;
+                };
+                controls { };
+                zone "{{zone}}" { type primary; file "{{zone}}.zone"; };
+                """;
+        }, new IPEndPoint(IPAddress.Loopback, port), "-g", "-n", "1", "-c", "{config}");
+        var primary = new BindPrimary(named, zone, lastWrite);
+        if (!await Eventually.TrueAsync(primary.AcceptsTcpAsync, TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(50)) || named.HasExited)
         {
             await primary.DisposeAsync();
             throw new InvalidOperationException($"named did not listen on {primary.EndPoint}:\n{primary.Output}");
@@ -101,26 +79,14 @@ internal sealed class BindPrimary : IAsyncDisposable
     public async Task ReloadAsync(uint serial, string records)
     {
         _lastWrite = WriteZone(ZoneFile, Zone, serial, records, _lastWrite);
-        using var hup = Process.Start("kill", ["-HUP", _process.Id.ToString(CultureInfo.InvariantCulture)]);
+        using var hup = Process.Start("kill", ["-HUP", _named.Id.ToString(CultureInfo.InvariantCulture)]);
         await hup.WaitForExitAsync();
     }
 
     /// <summary>Stops named (by its PID) and waits for it to exit: the primary becomes unreachable.</summary>
-    public async Task StopAsync()
-    {
-        if (!_process.HasExited)
-        {
-            _process.Kill();
-            await _process.WaitForExitAsync();
-        }
-    }
+    public Task StopAsync() => _named.StopAsync();
 
-    public async ValueTask DisposeAsync()
-    {
-        await StopAsync();
-        _process.Dispose();
-        Directory.Delete(_directory, recursive: true);
-    }
+    public ValueTask DisposeAsync() => _named.DisposeAsync();
 
     // named decides from the file's modification time whether to read it again: each version gets a later one.
     private static DateTime WriteZone(string path, string zone, uint serial, string records, DateTime? previous)
@@ -139,7 +105,7 @@ internal sealed class BindPrimary : IAsyncDisposable
 
     private async Task<bool> AcceptsTcpAsync()
     {
-        if (_process.HasExited)
+        if (_named.HasExited)
         {
             return true; // Eventually stops; StartAsync reports the output
         }
@@ -153,17 +119,6 @@ internal sealed class BindPrimary : IAsyncDisposable
         catch (SocketException)
         {
             return false;
-        }
-    }
-
-    private void Collect(object sender, DataReceivedEventArgs e)
-    {
-        if (e.Data is { } line)
-        {
-            lock (_output)
-            {
-                _output.Add(line);
-            }
         }
     }
 }

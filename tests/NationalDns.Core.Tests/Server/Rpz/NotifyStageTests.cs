@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using NationalDns.Core.Tests.Support;
 using NationalDns.Pipeline;
 using NationalDns.Policy;
-using NationalDns.Policy.Rpz;
+using NationalDns.Rpz.Following;
 using NationalDns.Server.Rpz;
 
 namespace NationalDns.Core.Tests.Server.Rpz;

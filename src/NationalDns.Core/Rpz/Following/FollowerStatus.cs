@@ -1,4 +1,4 @@
-namespace NationalDns.Policy.Rpz;
+namespace NationalDns.Rpz.Following;
 
 /// <summary>How the followed zone stands, for /readyz and /metrics: whether a copy is held, its serial, transfers done and failed.</summary>
 public sealed class FollowerStatus

@@ -1,8 +1,9 @@
 using System.Text;
+using NationalDns.Policy;
 using NationalDns.Policy.Formats;
 using NationalDns.Policy.Store;
 
-namespace NationalDns.Policy.Rpz;
+namespace NationalDns.Rpz.Following;
 
 /// <summary>
 /// The last good copy of a followed zone on disk (<c>--rpz-cache FILE</c>), like a BIND secondary's <c>file</c>: a zone

@@ -3,7 +3,7 @@ using System.Globalization;
 using ARSoft.Tools.Net.Dns;
 using NationalDns.Policy.Formats;
 
-namespace NationalDns.Policy.Rpz;
+namespace NationalDns.Rpz.Following;
 
 /// <summary>A policy zone's SOA: its serial (which version of the zone this is) and the timers a secondary follows (RFC 1035 §3.3.13).</summary>
 internal sealed record ZoneSoa(string PrimaryName, string Mailbox, uint Serial, uint Refresh, uint Retry, uint Expire, uint Minimum)
@@ -41,5 +41,5 @@ internal sealed record ZoneSoa(string PrimaryName, string Mailbox, uint Serial, 
     public string ToZoneData() => string.Create(CultureInfo.InvariantCulture, $"{PrimaryName} {Mailbox} {Serial} {Refresh} {Retry} {Expire} {Minimum}");
 
     /// <summary>Whether <paramref name="other"/> is a later version than this one (serial number arithmetic, RFC 1982).</summary>
-    public bool IsOlderThan(uint other) => other != Serial && unchecked(other - Serial) < 0x8000_0000u;
+    public bool IsOlderThan(uint other) => new SerialNumber(other).IsNewerThan(new SerialNumber(Serial));
 }

@@ -2,7 +2,7 @@ using System.Net;
 using ARSoft.Tools.Net;
 using ARSoft.Tools.Net.Dns;
 
-namespace NationalDns.Core.Tests.Policy.Rpz;
+namespace NationalDns.Core.Tests.Rpz.Following;
 
 /// <summary>Records of the test zone <c>rpz.test</c> as a transfer carries them.</summary>
 internal static class Transfers

@@ -1,9 +1,9 @@
 using System.Net;
 using NationalDns.Policy;
-using NationalDns.Policy.Rpz;
-using static NationalDns.Core.Tests.Policy.Rpz.Transfers;
+using NationalDns.Rpz.Following;
+using static NationalDns.Core.Tests.Rpz.Following.Transfers;
 
-namespace NationalDns.Core.Tests.Policy.Rpz;
+namespace NationalDns.Core.Tests.Rpz.Following;
 
 public sealed class ZoneCopyTests
 {

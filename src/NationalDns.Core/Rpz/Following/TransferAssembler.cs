@@ -2,7 +2,7 @@ using ARSoft.Tools.Net.Dns;
 using NationalDns.Pipeline;
 using NationalDns.Policy.Formats;
 
-namespace NationalDns.Policy.Rpz;
+namespace NationalDns.Rpz.Following;
 
 /// <summary>
 /// Gathers the answer records of a zone transfer's messages and says when the transfer is complete, then what it

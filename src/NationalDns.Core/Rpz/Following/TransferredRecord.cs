@@ -2,7 +2,7 @@ using ARSoft.Tools.Net.Dns;
 using NationalDns.Pipeline;
 using NationalDns.Policy.Formats;
 
-namespace NationalDns.Policy.Rpz;
+namespace NationalDns.Rpz.Following;
 
 /// <summary>
 /// A record received in a zone transfer as the <see cref="ZoneRecord"/> a zone file would have produced: absolute owner,

@@ -1,6 +1,7 @@
+using NationalDns.Policy;
 using NationalDns.Policy.Formats;
 
-namespace NationalDns.Policy.Rpz;
+namespace NationalDns.Rpz.Following;
 
 /// <summary>
 /// One version of a followed policy zone: its SOA and its other records in the order the primary sent them (an

@@ -1,8 +1,8 @@
 using ARSoft.Tools.Net.Dns;
-using NationalDns.Policy.Rpz;
-using static NationalDns.Core.Tests.Policy.Rpz.Transfers;
+using NationalDns.Rpz.Following;
+using static NationalDns.Core.Tests.Rpz.Following.Transfers;
 
-namespace NationalDns.Core.Tests.Policy.Rpz;
+namespace NationalDns.Core.Tests.Rpz.Following;
 
 public sealed class TransferAssemblerTests
 {
