@@ -27,6 +27,7 @@ internal sealed class RegistryDumpParser
     private string _lastOrganisation = string.Empty;
     private byte[] _lastDecisionBytes = [];
     private string _lastBasis = string.Empty;
+    private Range? _lastOwnBasis;
 
     private RegistryDumpParser(string displayPath, BlockAction action, RuleStore rules)
     {
@@ -106,7 +107,7 @@ internal sealed class RegistryDumpParser
             }
 
             source ??= _list.Source(line, CachedBasis(row, fields));
-            _list.Add(new BlockRule(domain, isWildcard, IsException: false, _action, source));
+            _list.Rules.Add(new BlockRule(domain, isWildcard, IsException: false, _action, source), _lastOwnBasis);
         }
     }
 
@@ -116,30 +117,34 @@ internal sealed class RegistryDumpParser
         if (!decision.SequenceEqual(_lastDecisionBytes))
         {
             _lastDecisionBytes = decision.ToArray();
-            _lastBasis = Basis(row, fields);
+            (_lastBasis, _lastOwnBasis) = Basis(row, fields);
         }
 
         return _lastBasis;
     }
 
-    // "decision 27-31-2020/Id2971-20 of 2020-03-19 (General Prosecutor's Office)": what explain and the log cite.
+    // "decision 27-31-2020/Id2971-20 of 2020-03-19 (General Prosecutor's Office)": what explain and the log cite, and
+    // where in it the row's own part is, the decision number (the store keeps the words around it once; BasisTexts).
     // Built in one allocation: every row has its own, so a million rows make a million of them.
-    private string Basis(ReadOnlySpan<byte> row, ReadOnlySpan<Range> fields)
+    private (string Text, Range? Own) Basis(ReadOnlySpan<byte> row, ReadOnlySpan<Range> fields)
     {
         var organisation = Organisation(row[fields[3]].Trim(" \t"u8));
         var number = row[fields[4]].Trim(" \t"u8);
         var date = row[fields[5]].Trim(" \t"u8);
         if (!Ascii.IsValid(number) || !Ascii.IsValid(date) || number.Length + date.Length > 200 || organisation.Length > 512)
         {
-            return SlowBasis(Decode(number), Decode(date), organisation);
+            return (SlowBasis(Decode(number), Decode(date), organisation), null);
         }
 
         Span<char> text = stackalloc char[256 + organisation.Length];
         var length = Append(text, 0, "decision");
+        Range? own = null;
         if (!number.IsEmpty)
         {
             length = Append(text, length, " ");
+            var start = length;
             length += Encoding.ASCII.GetChars(number, text[length..]);
+            own = start..length;
         }
 
         if (!date.IsEmpty)
@@ -156,7 +161,7 @@ internal sealed class RegistryDumpParser
         }
 
         var basis = new string(text[..length]);
-        return basis.Contains("\"\"", StringComparison.Ordinal) ? basis.Replace("\"\"", "\"", StringComparison.Ordinal) : basis;
+        return basis.Contains("\"\"", StringComparison.Ordinal) ? (basis.Replace("\"\"", "\"", StringComparison.Ordinal), null) : (basis, own);
     }
 
     private static int Append(Span<char> text, int at, ReadOnlySpan<char> part)

@@ -19,7 +19,7 @@ internal sealed class RuleStore : IReadOnlyList<BlockRule>
     private readonly List<string> _files = [];
     private readonly Dictionary<string, ushort> _fileIndex = new(StringComparer.Ordinal);
     private Dictionary<int, RuleConditions>? _conditions;
-    private Dictionary<int, string>? _basis;
+    private BasisTexts? _basis;
     private PackedRule[] _rules;
     private byte[] _names;
     private int _namesLength;
@@ -56,12 +56,25 @@ internal sealed class RuleStore : IReadOnlyList<BlockRule>
         }
     }
 
-    public void Add(BlockRule rule)
+    public void Add(BlockRule rule) => Add(rule, ownBasis: null);
+
+    /// <summary>
+    /// Adds <paramref name="rule"/>; with <paramref name="ownBasis"/>, its basis text is its own only in that range (a
+    /// registry row's decision number), the rest being words its neighbours share (see <see cref="BasisTexts"/>).
+    /// </summary>
+    public void Add(BlockRule rule, Range? ownBasis)
     {
         ArgumentNullException.ThrowIfNull(rule);
         var flags = (rule.IsWildcard ? RuleFlags.Wildcard : 0) | (rule.IsException ? RuleFlags.Exception : 0)
             | (rule.IsExact ? RuleFlags.Exact : 0) | (rule.IsImportant ? RuleFlags.Important : 0);
-        Add(rule.Domain, flags, rule.Action, rule.Source.File, rule.Source.Line, rule.Source.Basis, RuleConditions.Of(rule.Window, rule.Group));
+        var index = Count;
+        var basis = rule.Source.Basis;
+        Add(rule.Domain, flags, rule.Action, rule.Source.File, rule.Source.Line, ownBasis is null ? basis : null, RuleConditions.Of(rule.Window, rule.Group));
+        if (ownBasis is { } own && basis is not null)
+        {
+            (_basis ??= new()).Set(index, basis, own);
+            _rules[index] = _rules[index] with { Flags = _rules[index].Flags | RuleFlags.Basis };
+        }
     }
 
     /// <summary>Adds a rule from its parts, so a parser need not make the objects this store exists to avoid.</summary>
@@ -82,7 +95,7 @@ internal sealed class RuleStore : IReadOnlyList<BlockRule>
         var index = Count++;
         if (basis is not null)
         {
-            (_basis ??= [])[index] = basis;
+            (_basis ??= new()).Set(index, basis);
             flags |= RuleFlags.Basis;
         }
 
@@ -112,6 +125,7 @@ internal sealed class RuleStore : IReadOnlyList<BlockRule>
             IsSealed = true;
             _rules = Trimmed(_rules, Count);
             _names = Trimmed(_names, _namesLength);
+            _basis?.Trim(Count);
             _actionIndex.Clear();
             _actionIndex.TrimExcess();
         }
@@ -146,7 +160,7 @@ internal sealed class RuleStore : IReadOnlyList<BlockRule>
     public BlockRule Materialize(int index)
     {
         ref readonly var packed = ref _rules[index];
-        var source = new RuleSource(_files[packed.File], packed.Line, packed.Has(RuleFlags.Basis) ? _basis![index] : null);
+        var source = new RuleSource(_files[packed.File], packed.Line, packed.Has(RuleFlags.Basis) ? _basis!.Get(index) : null);
         var rule = new BlockRule(
             Encoding.ASCII.GetString(_names, packed.NameOffset, packed.NameLength),
             packed.Has(RuleFlags.Wildcard),

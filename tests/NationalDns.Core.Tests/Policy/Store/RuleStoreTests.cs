@@ -60,4 +60,23 @@ public class RuleStoreTests
         Assert.False(before.SameRule(1, after, 1));
         Assert.False(before.SameRule(2, after, 2));
     }
+
+    [Fact]
+    public void Basis_texts_kept_as_a_shared_frame_around_their_own_part_read_back_whole_beside_plain_ones()
+    {
+        var first = "decision 27-31-2020/Ид2971-20 of 2020-03-19 (Генпрокуратура)";
+        var second = "decision 27-31-2020/Ид2972-20 of 2020-03-19 (Генпрокуратура)";
+        var store = new RuleStore();
+        store.Add(Rule("a.example", 2, first), "decision ".Length..("decision ".Length + "27-31-2020/Ид2971-20".Length));
+        store.Add(Rule("b.example", 2, first), "decision ".Length..("decision ".Length + "27-31-2020/Ид2971-20".Length));
+        store.Add(Rule("c.example", 3, "a comment of its own"));
+        store.Add(Rule("d.example", 4, second), "decision ".Length..("decision ".Length + "27-31-2020/Ид2972-20".Length));
+        store.Add(Rule("e.example", 5, null), ownBasis: 0..0);
+        store.Seal();
+
+        Assert.Equal([first, first, "a comment of its own", second, null], store.Select(r => r.Source.Basis));
+    }
+
+    private static BlockRule Rule(string domain, int line, string? basis) =>
+        new(domain, IsWildcard: false, IsException: false, BlockAction.NxDomain, new RuleSource("dump.csv", line, basis));
 }
