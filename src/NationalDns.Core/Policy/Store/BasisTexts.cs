@@ -8,52 +8,51 @@ namespace NationalDns.Policy.Store;
 /// are kept as strings. A registry dump gives one to every row, each its own decision, and there a million strings with
 /// a dictionary entry each would cost ~140 bytes a rule, several times the rule itself. Yet most of each such text is
 /// shared with its neighbours ("decision … of 2026-02-12 (Roskomnadzor)"): a framed text keeps the shared words around
-/// its own part once, in a table of frames, and only the own part (the decision number) as UTF-8 in one buffer, with 12
-/// bytes a rule to find both.
+/// its own part once, in a table of frames, and only the own part (the decision number) per rule, as UTF-8 appended in
+/// rule order to one buffer. A rule then costs its own part plus 3 bytes (its frame and the part's length); where the
+/// part starts is the sum of the lengths before it, from a checkpoint every <see cref="Block"/> rules.
 /// </summary>
 internal sealed class BasisTexts
 {
+    private const int Block = 64;
+
     private readonly List<(string Before, string After)> _frames = [];
-    private readonly Dictionary<(string Before, string After), int> _frameIndex = [];
+    private readonly Dictionary<(string Before, string After), ushort> _frameIndex = [];
+    private readonly List<int> _checkpoints = [];
     private Dictionary<int, string>? _plain;
     private FramedText[] _framed = [];
     private byte[] _own = [];
     private int _ownLength;
-    private string? _lastText;
-    private FramedText _lastFramed;
+    private int _lastFramed = -1;
 
     /// <summary>Keeps <paramref name="text"/> whole for rule <paramref name="index"/>.</summary>
     public void Set(int index, string text) => (_plain ??= [])[index] = text;
 
     /// <summary>
     /// Keeps <paramref name="text"/> for rule <paramref name="index"/> as its own part <paramref name="own"/> (a range of
-    /// the text) inside a shared frame, the text before and after that range. Indexes must come in increasing order.
+    /// the text) inside a frame shared with other rules, the text before and after that range. Framed texts must come in
+    /// increasing rule order; a text that does not fit (a long own part, too many frames) is kept whole.
     /// </summary>
     public void Set(int index, string text, Range own)
     {
-        if (ReferenceEquals(text, _lastText))
-        {
-            // The rules of one registry row share their row's text, and rows of one decision the same string.
-            EnsureRoom(index, 0);
-            _framed[index] = _lastFramed;
-            return;
-        }
-
         var (start, length) = own.GetOffsetAndLength(text.Length);
         var ownText = text.AsSpan(start, length);
         var byteCount = Encoding.UTF8.GetByteCount(ownText);
-        if (byteCount > ushort.MaxValue)
+        if (index <= _lastFramed || byteCount > byte.MaxValue || !TryFrameOf(text[..start], text[(start + length)..], out var frame))
         {
             Set(index, text);
             return;
         }
 
-        var frame = FrameOf(text[..start], text[(start + length)..]);
         EnsureRoom(index, byteCount);
-        var offset = _ownLength;
-        _ownLength += Encoding.UTF8.GetBytes(ownText, _own.AsSpan(offset));
-        _framed[index] = _lastFramed = new FramedText(offset, frame, (ushort)byteCount);
-        _lastText = text;
+        for (var block = _checkpoints.Count; block <= index / Block; block++)
+        {
+            _checkpoints.Add(_ownLength); // blocks before this rule's end here: nothing after this point is theirs
+        }
+
+        _ownLength += Encoding.UTF8.GetBytes(ownText, _own.AsSpan(_ownLength));
+        _framed[index] = new FramedText(frame, (byte)byteCount);
+        _lastFramed = index;
     }
 
     /// <summary>The text of rule <paramref name="index"/>; the rule must have one (<see cref="RuleFlags.Basis"/>).</summary>
@@ -64,35 +63,43 @@ internal sealed class BasisTexts
             return plain;
         }
 
+        var block = index / Block;
+        var offset = _checkpoints[block];
+        for (var i = block * Block; i < index; i++)
+        {
+            offset += _framed[i].Length;
+        }
+
         var framed = _framed[index];
         var (before, after) = _frames[framed.Frame];
-        return string.Concat(before, Encoding.UTF8.GetString(_own, framed.Offset, framed.Length), after);
+        return string.Concat(before, Encoding.UTF8.GetString(_own, offset, framed.Length), after);
     }
 
     /// <summary>Gives back the room growth left unused, once no more texts come.</summary>
-    public void Trim(int rules)
+    public void Trim()
     {
-        if (_framed.Length > rules)
-        {
-            _framed = _framed[..rules];
-        }
-
+        _framed = _framed[..(_lastFramed + 1)];
         _own = _own[.._ownLength];
         _frameIndex.Clear();
         _frameIndex.TrimExcess();
-        _lastText = null;
     }
 
-    private int FrameOf(string before, string after)
+    private bool TryFrameOf(string before, string after, out ushort frame)
     {
-        ref var index = ref CollectionsMarshal.GetValueRefOrAddDefault(_frameIndex, (before, after), out var known);
-        if (!known)
+        if (_frameIndex.TryGetValue((before, after), out frame))
         {
-            index = _frames.Count;
-            _frames.Add((before, after));
+            return true;
         }
 
-        return index;
+        if (_frames.Count > ushort.MaxValue)
+        {
+            return false;
+        }
+
+        frame = (ushort)_frames.Count;
+        _frameIndex.Add((before, after), frame);
+        _frames.Add((before, after));
+        return true;
     }
 
     private void EnsureRoom(int index, int byteCount)
@@ -108,7 +115,7 @@ internal sealed class BasisTexts
         }
     }
 
-    /// <summary>Where a framed text's own part sits in the buffer, and its frame.</summary>
-    [StructLayout(LayoutKind.Sequential, Pack = 2)]
-    private readonly record struct FramedText(int Offset, int Frame, ushort Length);
+    /// <summary>A framed text's frame and the length of its own part; zero length for a rule with no framed text.</summary>
+    [StructLayout(LayoutKind.Sequential, Pack = 1)]
+    private readonly record struct FramedText(ushort Frame, byte Length);
 }

@@ -5,17 +5,17 @@ using System.Text;
 namespace NationalDns.Policy.Store;
 
 /// <summary>
-/// The rules of one list, packed: names as ASCII in one byte buffer, a 16-byte <see cref="PackedRule"/> per rule, the
+/// The rules of one list, packed: names as ASCII in one byte buffer, a 14-byte <see cref="PackedRule"/> per rule, the
 /// actions and file names they share in small tables, and the rare windows, groups and basis texts in side tables keyed
 /// by rule index. One object per rule (a <see cref="BlockRule"/>, its <see cref="RuleSource"/>, its string and a
-/// dictionary entry) cost ~200 bytes; this costs the name plus 16. A parser fills it, <see cref="Seal"/> freezes it, and
+/// dictionary entry) cost ~200 bytes; this costs the name plus 14. A parser fills it, <see cref="Seal"/> freezes it, and
 /// from then on the loader keeps it for reloads while every <see cref="RuleSet"/> built from it indexes it in place.
 /// Reading it as a list makes <see cref="BlockRule"/> objects on demand.
 /// </summary>
 internal sealed class RuleStore : IReadOnlyList<BlockRule>
 {
     private readonly List<BlockAction> _actions = [];
-    private readonly Dictionary<BlockAction, int> _actionIndex = [];
+    private readonly Dictionary<BlockAction, ushort> _actionIndex = [];
     private readonly List<string> _files = [];
     private readonly Dictionary<string, ushort> _fileIndex = new(StringComparer.Ordinal);
     private Dictionary<int, RuleConditions>? _conditions;
@@ -24,7 +24,7 @@ internal sealed class RuleStore : IReadOnlyList<BlockRule>
     private byte[] _names;
     private int _namesLength;
     private BlockAction? _lastAction;
-    private int _lastActionIndex;
+    private ushort _lastActionIndex;
 
     /// <param name="expectedRules">How many rules to make room for.</param>
     /// <param name="expectedNameBytes">How many bytes of names to make room for.</param>
@@ -125,7 +125,7 @@ internal sealed class RuleStore : IReadOnlyList<BlockRule>
             IsSealed = true;
             _rules = Trimmed(_rules, Count);
             _names = Trimmed(_names, _namesLength);
-            _basis?.Trim(Count);
+            _basis?.Trim();
             _actionIndex.Clear();
             _actionIndex.TrimExcess();
         }
@@ -198,7 +198,7 @@ internal sealed class RuleStore : IReadOnlyList<BlockRule>
     }
 
     // Most lists use one action for every rule: checking the last one first skips the dictionary for them.
-    private int IndexOf(BlockAction action)
+    private ushort IndexOf(BlockAction action)
     {
         if (ReferenceEquals(action, _lastAction))
         {
@@ -208,7 +208,12 @@ internal sealed class RuleStore : IReadOnlyList<BlockRule>
         ref var index = ref CollectionsMarshal.GetValueRefOrAddDefault(_actionIndex, action, out var known);
         if (!known)
         {
-            index = _actions.Count;
+            if (_actions.Count > ushort.MaxValue)
+            {
+                throw new InvalidOperationException("A rule store holds rules of at most 65,536 distinct actions.");
+            }
+
+            index = (ushort)_actions.Count;
             _actions.Add(action);
         }
 

@@ -77,6 +77,24 @@ public class RuleStoreTests
         Assert.Equal([first, first, "a comment of its own", second, null], store.Select(r => r.Source.Basis));
     }
 
+    [Fact]
+    public void Framed_basis_texts_read_back_across_many_rules_with_gaps_and_an_own_part_too_long_to_frame()
+    {
+        var store = new RuleStore();
+        var expected = new List<string?>();
+        for (var i = 0; i < 300; i++)
+        {
+            var own = i == 150 ? new string('9', 300) : $"N-{i}";
+            var text = i % 7 == 3 ? null : $"decision {own} of 2026-02-{10 + (i % 3)} (Орган)";
+            store.Add(Rule($"r{i}.example", i + 2, text), "decision ".Length..("decision ".Length + own.Length));
+            expected.Add(text);
+        }
+
+        store.Seal();
+
+        Assert.Equal(expected, store.Select(r => r.Source.Basis));
+    }
+
     private static BlockRule Rule(string domain, int line, string? basis) =>
         new(domain, IsWildcard: false, IsException: false, BlockAction.NxDomain, new RuleSource("dump.csv", line, basis));
 }
