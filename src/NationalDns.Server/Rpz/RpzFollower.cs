@@ -23,6 +23,7 @@ public sealed partial class RpzFollower : BackgroundService
     private readonly SemaphoreSlim _notified = new(0, 1);
     private ZoneCopy? _copy;
     private DateTimeOffset _confirmedAt;
+    private int _failuresInARow;
 
     public RpzFollower(FollowerOptions options, IRuleSetPublisher feed, FollowerStatus status, TimeProvider time, ILogger<RpzFollower> logger)
     {
@@ -120,11 +121,13 @@ public sealed partial class RpzFollower : BackgroundService
 
             Status.Succeeded();
             _confirmedAt = _time.GetUtcNow();
-            if (Status.IsExpired)
+            if (_failuresInARow > 0 || Status.IsExpired)
             {
-                Status.IsExpired = false;
-                Log.Recovered(_logger, _options.Zone, _options.SourceName);
+                Log.Recovered(_logger, _options.Zone, _options.SourceName, _failuresInARow);
             }
+
+            Status.IsExpired = false;
+            _failuresInARow = 0;
 
             if (Updated(answer) is { } updated)
             {
@@ -140,18 +143,26 @@ public sealed partial class RpzFollower : BackgroundService
         catch (ZoneTransferException e)
         {
             Status.Failed();
-            if (_copy is null)
+
+            // The first failure in a row is a warning; its repeats at every retry would drown the log while a primary is
+            // down, so they are debug lines until the primary answers again (logged with how many checks failed).
+            if (++_failuresInARow > 1)
+            {
+                Log.StillFailing(_logger, _failuresInARow, e.Message);
+            }
+            else if (_copy is null)
             {
                 Log.NoCopyYet(_logger, e.Message);
             }
             else
             {
                 Log.KeptLastCopy(_logger, e.Message, _copy.Soa.Serial);
-                if (!Status.IsExpired && RefreshTimers.IsExpired(_copy.Soa, _confirmedAt, _time.GetUtcNow()))
-                {
-                    Status.IsExpired = true;
-                    Log.Expired(_logger, _options.Zone, _copy.Soa.Expire, _copy.Soa.Serial);
-                }
+            }
+
+            if (_copy is not null && !Status.IsExpired && RefreshTimers.IsExpired(_copy.Soa, _confirmedAt, _time.GetUtcNow()))
+            {
+                Status.IsExpired = true;
+                Log.Expired(_logger, _options.Zone, _copy.Soa.Expire, _copy.Soa.Serial);
             }
 
             return false;
@@ -251,8 +262,11 @@ public sealed partial class RpzFollower : BackgroundService
         [LoggerMessage(64, LogLevel.Warning, "RPZ {Zone} is past its SOA expire ({ExpireSeconds} s without the primary); its rules stay in force at serial {Serial}")]
         public static partial void Expired(ILogger logger, string zone, uint expireSeconds, uint serial);
 
-        [LoggerMessage(65, LogLevel.Information, "RPZ {Zone}: {Source} answers again")]
-        public static partial void Recovered(ILogger logger, string zone, string source);
+        [LoggerMessage(65, LogLevel.Information, "RPZ {Zone}: {Source} answers again, after {FailedChecks} failed checks")]
+        public static partial void Recovered(ILogger logger, string zone, string source, int failedChecks);
+
+        [LoggerMessage(75, LogLevel.Debug, "RPZ transfer failed again ({FailedChecks} checks in a row): {Error}")]
+        public static partial void StillFailing(ILogger logger, int failedChecks, string error);
 
         [LoggerMessage(66, LogLevel.Information, "RPZ {Zone} serial {Serial} loaded from the cached copy {Path}: {RuleCount} rules, {ExceptionCount} exceptions")]
         public static partial void CacheLoaded(ILogger logger, string zone, uint serial, string path, int ruleCount, int exceptionCount);

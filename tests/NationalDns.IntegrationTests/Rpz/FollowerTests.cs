@@ -116,6 +116,12 @@ public sealed class FollowerTests
         Assert.Contains("nationaldns_rpz_transfers_total{result=\"success\"} 1", metrics);
         Assert.Contains(metrics, l => l.StartsWith("nationaldns_rpz_transfers_total{result=\"failure\"} ", StringComparison.Ordinal) && !l.EndsWith(" 0", StringComparison.Ordinal));
         Assert.Contains(server.Log.Events, e => e.Level == LogEventLevel.Warning && e.RenderMessage().EndsWith("serving the last good copy, serial 7", StringComparison.Ordinal));
+
+        // A second failed check in a row is a debug line, not another warning.
+        await DnsTestClient.NotifyAsync(server.EndPoint, Zone);
+        Assert.True(await Eventually.TrueAsync(() => server.Follower().Failures >= 2));
+        Assert.True(await Eventually.TrueAsync(() => server.Log.Events.Any(e => e.Level == LogEventLevel.Debug && e.RenderMessage().StartsWith("RPZ transfer failed again (2 checks in a row)", StringComparison.Ordinal))));
+        Assert.Single(server.Log.Events, e => e.Level == LogEventLevel.Warning && e.RenderMessage().StartsWith("RPZ transfer failed", StringComparison.Ordinal));
     }
 
     [Fact]
