@@ -1,3 +1,5 @@
+using NationalDns.Net;
+
 namespace NationalDns.Server.Admission;
 
 /// <summary>Who may ask, and how fast: <c>--allow-client</c>, <c>--rate-limit</c>, <c>--rate-limit-action</c>.</summary>

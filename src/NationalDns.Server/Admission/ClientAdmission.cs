@@ -1,4 +1,5 @@
 using System.Net;
+using NationalDns.Net;
 
 namespace NationalDns.Server.Admission;
 

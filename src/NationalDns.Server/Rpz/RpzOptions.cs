@@ -1,4 +1,5 @@
 using System.Net;
+using NationalDns.Net;
 using NationalDns.Server.Admission;
 
 namespace NationalDns.Server.Rpz;

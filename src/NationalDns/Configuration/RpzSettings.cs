@@ -1,6 +1,7 @@
 using System.Net;
 using ARSoft.Tools.Net;
 using Microsoft.Extensions.Configuration;
+using NationalDns.Net;
 using NationalDns.Policy;
 using NationalDns.Server.Admission;
 using NationalDns.Server.Hosting;

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.NetworkInformation;
 using Microsoft.Extensions.Configuration;
 using NationalDns.Caching;
+using NationalDns.Net;
 using NationalDns.Policy;
 using NationalDns.Policy.Formats;
 using NationalDns.Resolution;

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using NationalDns.Configuration;
 using NationalDns.IntegrationTests.Support;
+using NationalDns.Net;
 using NationalDns.Server.Admission;
 
 namespace NationalDns.IntegrationTests.Operations;

@@ -39,6 +39,8 @@ public sealed class OperationsCommandLineTests : IDisposable
 
     [Theory]
     [InlineData("--allow-client", "10.0.0.0/99", "nationaldns: --allow-client: '10.0.0.0/99': the prefix length must be 0 to 32\n")]
+    [InlineData("--allow-client", "10.0.0.1/8", "nationaldns: --allow-client: '10.0.0.1/8' has bits set after the prefix (did you mean 10.0.0.0/8?)\n")]
+    [InlineData("--allow-transfer", "::1/64", "nationaldns: --allow-transfer: '::1/64' has bits set after the prefix (did you mean ::/64?)\n")]
     [InlineData("--rate-limit", "-5", "nationaldns: --rate-limit: '-5' is not a whole number\n")]
     [InlineData("--rate-limit-action", "slip", "nationaldns: --rate-limit-action: 'slip' is not tc or drop\n")]
     [InlineData("--http", "localhost:80", "nationaldns: --http: ")]

@@ -4,10 +4,11 @@ using System.Net.Sockets;
 using ARSoft.Tools.Net.Dns;
 using NationalDns.Configuration;
 using NationalDns.IntegrationTests.Support;
+using NationalDns.IntegrationTests.Transport;
+using NationalDns.Net;
 using NationalDns.Server.Admission;
 using NationalDns.Server.Rpz;
 using NationalDns.Server.Transport;
-using NationalDns.IntegrationTests.Transport;
 
 namespace NationalDns.IntegrationTests.Rpz;
 

@@ -1,3 +1,5 @@
+using NationalDns.Net;
+
 namespace NationalDns.Policy.Groups;
 
 /// <summary>

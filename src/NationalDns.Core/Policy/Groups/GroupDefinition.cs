@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using NationalDns.Net;
 
 namespace NationalDns.Policy.Groups;
 

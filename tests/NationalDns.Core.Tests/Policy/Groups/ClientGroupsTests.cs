@@ -76,7 +76,7 @@ public class ClientGroupsTests
     [InlineData("north=", "group 'north' has no networks")]
     [InlineData("north=10.0.0.0/33", "group 'north': '10.0.0.0/33': the prefix length must be 0 to 32")]
     [InlineData("north=10.0.0.1/8", "group 'north': '10.0.0.1/8' has bits set after the prefix (did you mean 10.0.0.0/8?)")]
-    [InlineData("north=example.org", "group 'north': 'example.org' is not a network (write 10.0.0.0/8 or 2001:db8::/32)")]
+    [InlineData("north=example.org", "group 'north': 'example.org' is not an address or CIDR range (e.g. 10.0.0.0/8, 2001:db8::/32)")]
     [InlineData("north=10.0.0.0/8;regime=whitelist", "group 'north': regime 'whitelist' is not allowlist or blocklist")]
     [InlineData("north=10.0.0.0/8;action=refused", "group 'north': action= applies only with regime=allowlist")]
     [InlineData("north=10.0.0.0/8;regime=allowlist;action=explode", "group 'north': unknown action 'explode' (expected one of: nxdomain, nodata, refused, servfail, sinkhole, drop, tcp-only, throttle, forge, stub)")]

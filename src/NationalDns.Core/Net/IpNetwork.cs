@@ -4,14 +4,23 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 
-namespace NationalDns.Policy.Groups;
+namespace NationalDns.Net;
 
 /// <summary>
-/// An IPv4 or IPv6 network (<c>10.0.0.0/8</c>, <c>2001:db8::/32</c>; a bare address is a /32 or /128). Addresses are
-/// held as 128-bit numbers, IPv4 in the low 32 bits, so one comparison serves both families.
+/// An IPv4 or IPv6 network (<c>10.0.0.0/8</c>, <c>2001:db8::/32</c>; a bare address is a /32 or /128), as
+/// <c>--allow-client</c>, <c>--allow-transfer</c> and <c>--group</c> take it. Addresses are held as 128-bit numbers,
+/// IPv4 in the low 32 bits, so one comparison serves both families; an IPv4-mapped IPv6 address (a dual-mode socket's
+/// IPv4 sender) counts as its IPv4 address. A network with bits set after its prefix (<c>10.0.0.1/8</c>) is refused, as
+/// BIND refuses it in an ACL: the writer meant another network or another length, and guessing hides the typo.
 /// </summary>
 public readonly record struct IpNetwork(bool IsV6, UInt128 Prefix, int Length)
 {
+    /// <summary>The network as written canonically (<c>10.0.0.0/8</c>).</summary>
+    public string Text => ToString();
+
+    public static IpNetwork Parse(string text) =>
+        TryParse(text, out var network, out var error) ? network : throw new FormatException(error);
+
     public static bool TryParse(string text, out IpNetwork network, [NotNullWhen(false)] out string? error)
     {
         ArgumentNullException.ThrowIfNull(text);
@@ -20,7 +29,7 @@ public readonly record struct IpNetwork(bool IsV6, UInt128 Prefix, int Length)
         var addressText = slash < 0 ? text : text[..slash];
         if (!IPAddress.TryParse(addressText, out var address) || (!addressText.Contains(':', StringComparison.Ordinal) && addressText.Count(c => c == '.') != 3))
         {
-            error = $"'{text}' is not a network (write 10.0.0.0/8 or 2001:db8::/32)";
+            error = $"'{text}' is not an address or CIDR range (e.g. 10.0.0.0/8, 2001:db8::/32)";
             return false;
         }
 
@@ -48,6 +57,15 @@ public readonly record struct IpNetwork(bool IsV6, UInt128 Prefix, int Length)
 
     /// <summary>Whether <paramref name="address"/> (from <see cref="Number(IPAddress)"/>) lies in the network.</summary>
     public bool Contains(bool isV6, UInt128 address) => isV6 == IsV6 && (address & Mask(IsV6, Length)) == Prefix;
+
+    /// <summary>Whether a 16-byte address (IPv4 as IPv4-mapped IPv6, as a socket address is read) lies in the network.</summary>
+    public bool Contains(ReadOnlySpan<byte> mappedAddress)
+    {
+        var isV4 = mappedAddress[..10].IndexOfAnyExcept((byte)0) < 0 && mappedAddress[10] == 0xFF && mappedAddress[11] == 0xFF;
+        return isV4
+            ? Contains(isV6: false, BinaryPrimitives.ReadUInt32BigEndian(mappedAddress[12..]))
+            : Contains(isV6: true, BinaryPrimitives.ReadUInt128BigEndian(mappedAddress));
+    }
 
     /// <summary>The address as a number; an IPv4-mapped IPv6 address counts as the IPv4 address.</summary>
     public static UInt128 Number(IPAddress address)

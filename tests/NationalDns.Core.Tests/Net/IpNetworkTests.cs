@@ -1,7 +1,8 @@
 using System.Net;
+using NationalDns.Net;
 using NationalDns.Server.Admission;
 
-namespace NationalDns.Core.Tests.Server.Admission;
+namespace NationalDns.Core.Tests.Net;
 
 public sealed class IpNetworkTests
 {
@@ -43,7 +44,12 @@ public sealed class IpNetworkTests
     }
 
     [Fact]
-    public void Host_bits_are_cleared_in_the_canonical_text() => Assert.Equal("10.0.0.0/8", IpNetwork.Parse("10.1.2.3/8").Text);
+    public void A_network_with_bits_set_after_its_prefix_is_refused_with_the_network_meant()
+    {
+        Assert.False(IpNetwork.TryParse("10.1.2.3/8", out _, out var error));
+        Assert.Equal("'10.1.2.3/8' has bits set after the prefix (did you mean 10.0.0.0/8?)", error);
+        Assert.Equal("10.0.0.0/8", IpNetwork.Parse("10.0.0.0/8").Text);
+    }
 
     [Fact]
     public void The_default_allow_list_admits_loopback_and_private_ranges_only()
