@@ -15,7 +15,10 @@ internal sealed class AttemptRace : IDisposable
     private readonly TimeProvider _timeProvider;
     private readonly CancellationTokenSource _scope;
     private readonly List<RunningAttempt> _running = new(2);
-    private long? _hedgeAt;
+
+    // Ends when the newest attempt has used its share and the next one should be asked beside it; null when no other
+    // is planned. One timer per attempt, cancelled with the race, however many attempts end before it fires.
+    private Task? _hedge;
 
     public AttemptRace(UpstreamExchange exchange, DnsQuestion question, UpstreamRequestFlags flags, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
@@ -38,12 +41,11 @@ internal sealed class AttemptRace : IDisposable
     /// </summary>
     public void Start(UpstreamServer server, TimeSpan timeout, TimeSpan hedgeAfter)
     {
-        var now = _timeProvider.GetTimestamp();
-        _hedgeAt = hedgeAfter == Timeout.InfiniteTimeSpan ? null : now + (long)(hedgeAfter.TotalSeconds * _timeProvider.TimestampFrequency);
+        _hedge = hedgeAfter == Timeout.InfiniteTimeSpan ? null : Task.Delay(hedgeAfter, _timeProvider, _scope.Token);
         _running.Add(new RunningAttempt(
             server,
             UpstreamAttempt.RunAsync(_exchange, server.EndPoint, _question, _flags, timeout, _timeProvider, _scope.Token),
-            now));
+            _timeProvider.GetTimestamp()));
     }
 
     /// <summary>
@@ -52,31 +54,27 @@ internal sealed class AttemptRace : IDisposable
     /// </summary>
     public async Task<RunningAttempt?> NextAsync()
     {
-        var hedged = _hedgeAt is not null;
-        var waits = new Task[_running.Count + (hedged ? 1 : 0)];
+        var waits = new Task[_running.Count + (_hedge is null ? 0 : 1)];
         for (var i = 0; i < _running.Count; i++)
         {
             waits[i] = _running[i].Task;
         }
 
-        using var hedge = hedged ? CancellationTokenSource.CreateLinkedTokenSource(_scope.Token) : null;
-        if (hedge is not null)
+        if (_hedge is not null)
         {
-            var left = TimeSpan.FromSeconds((double)(_hedgeAt!.Value - _timeProvider.GetTimestamp()) / _timeProvider.TimestampFrequency);
-            waits[^1] = Task.Delay(left > TimeSpan.Zero ? left : TimeSpan.Zero, _timeProvider, hedge.Token);
+            waits[^1] = _hedge;
         }
 
         var ended = await Task.WhenAny(waits).ConfigureAwait(false);
-        var index = Array.IndexOf(waits, ended);
-        if (index == _running.Count)
+        if (ended == _hedge)
         {
             _scope.Token.ThrowIfCancellationRequested();
             _running.ForEach(attempt => attempt.IsOvertaken = true);
-            _hedgeAt = null;
+            _hedge = null;
             return null;
         }
 
-        hedge?.Cancel();
+        var index = Array.IndexOf(waits, ended);
         var finished = _running[index];
         _running.RemoveAt(index);
         finished.Result = await finished.Task.ConfigureAwait(false);

@@ -25,7 +25,7 @@ public sealed class BindFollowerTests(ITestOutputHelper output)
         new.example      CNAME .
         """;
 
-    [BindFact]
+    [InstalledFact(NamedSandbox.Binary, NamedSandbox.Package)]
     public async Task The_follower_blocks_what_BIND_serves_picks_up_an_edit_within_seconds_and_keeps_it_when_BIND_stops()
     {
         await using var upstream = await FakeUpstream.StartAsync();

@@ -17,7 +17,6 @@ public sealed class RealResolverTests
 {
     private const string Zone = "rpz.test";
     private const string Unbound = "/usr/sbin/unbound";
-    private const string Named = "/usr/sbin/named";
     private const string List = "whatsapp.com\nt.me sinkhole 192.0.2.10\n";
     private static readonly TimeSpan s_followWithin = TimeSpan.FromSeconds(10);
 
@@ -70,7 +69,7 @@ public sealed class RealResolverTests
         await AssertFollowsAsync(unbound, server);
     }
 
-    [InstalledFact(Named, "bind9")]
+    [InstalledFact(NamedSandbox.Binary, NamedSandbox.Package)]
     public async Task Bind_blocks_what_NationalDns_blocks_and_follows_an_edit()
     {
         var port = FreePort.ForUdpAndTcp(IPAddress.Loopback);
@@ -79,32 +78,27 @@ public sealed class RealResolverTests
 
         // min-update-interval 0: BIND otherwise applies a new RPZ version at most once a minute.
         await using var named = await DaemonProcess.StartAsync(
-            Named,
+            NamedSandbox.Binary,
             "named.conf",
-            dir => $$"""
-                options {
-                  directory "{{dir}}";
-                  pid-file "{{dir}}/named.pid";
-                  session-keyfile "{{dir}}/session.key";
-                  managed-keys-directory "{{dir}}";
-                  listen-on port {{port}} { 127.0.0.1; };
-                  listen-on-v6 { none; };
-                  recursion yes;
-                  allow-query { 127.0.0.1; };
-                  forwarders { 127.0.0.1 port {{upstream.EndPoint.Port}}; };
-                  forward only;
-                  dnssec-validation no;
-                  notify no;
-                  allow-notify { 127.0.0.1; };
-                  response-policy { zone "{{Zone}}"; } qname-wait-recurse no min-update-interval 0;
-                };
-                controls { };
+            dir => NamedSandbox.Config(
+                dir,
+                port,
+                $$"""
+                    recursion yes;
+                    allow-query { 127.0.0.1; };
+                    forwarders { 127.0.0.1 port {{upstream.EndPoint.Port}}; };
+                    forward only;
+                    notify no;
+                    allow-notify { 127.0.0.1; };
+                    response-policy { zone "{{Zone}}"; } qname-wait-recurse no min-update-interval 0;
+                """,
+                $$"""
                 zone "{{Zone}}" {
                   type secondary;
                   primaries { 127.0.0.1 port {{server.EndPoint.Port}}; };
                   file "{{Zone}}.db";
                 };
-                """,
+                """),
             new IPEndPoint(IPAddress.Loopback, port),
             "-g",
             "-c",

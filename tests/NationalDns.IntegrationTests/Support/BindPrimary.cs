@@ -13,8 +13,6 @@ namespace NationalDns.IntegrationTests.Support;
 /// </summary>
 internal sealed class BindPrimary : IAsyncDisposable
 {
-    public const string Binary = "/usr/sbin/named";
-
     private readonly DaemonProcess _named;
     private DateTime _lastWrite;
 
@@ -42,28 +40,21 @@ internal sealed class BindPrimary : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(follower);
         DateTime lastWrite = default;
-        var named = await DaemonProcess.StartAsync(Binary, "named.conf", directory =>
+        var named = await DaemonProcess.StartAsync(NamedSandbox.Binary, "named.conf", directory =>
         {
             lastWrite = WriteZone(Path.Combine(directory, $"{zone}.zone"), zone, serial, records, previous: null);
-            return $$"""
-                options {
-                    directory "{{directory}}";
-                    pid-file "{{directory}}/named.pid";
-                    session-keyfile "{{directory}}/session.key";
-                    managed-keys-directory "{{directory}}";
-                    listen-on port {{port}} { 127.0.0.1; };
-                    listen-on-v6 { none; };
+            return NamedSandbox.Config(
+                directory,
+                port,
+                $$"""
                     recursion no;
-                    dnssec-validation no;
                     allow-transfer { 127.0.0.1; };
                     notify explicit;
                     also-notify { {{follower.Address}} port {{follower.Port}}; };
                     ixfr-from-differences yes;
                     notify-delay 0;
-                };
-                controls { };
-                zone "{{zone}}" { type primary; file "{{zone}}.zone"; };
-                """;
+                """,
+                $$"""zone "{{zone}}" { type primary; file "{{zone}}.zone"; };""");
         }, new IPEndPoint(IPAddress.Loopback, port), "-g", "-n", "1", "-c", "{config}");
         var primary = new BindPrimary(named, zone, lastWrite);
         if (!await Eventually.TrueAsync(primary.AcceptsTcpAsync, TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(50)) || named.HasExited)
