@@ -44,7 +44,7 @@ internal sealed class AttemptRace : IDisposable
         _hedge = hedgeAfter == Timeout.InfiniteTimeSpan ? null : Task.Delay(hedgeAfter, _timeProvider, _scope.Token);
         _running.Add(new RunningAttempt(
             server,
-            UpstreamAttempt.RunAsync(_exchange, server.EndPoint, _question, _flags, timeout, _timeProvider, _scope.Token),
+            UpstreamAttempt.RunAsync(_exchange, server.Target, _question, _flags, timeout, _timeProvider, _scope.Token),
             _timeProvider.GetTimestamp()));
     }
 

@@ -58,7 +58,7 @@ internal sealed class DnsClientExchange
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(createLookup);
 
-        foreach (var server in options.Servers.Distinct())
+        foreach (var server in options.Servers.Select(target => target.EndPoint).Distinct())
         {
             foreach (var flags in AllFlags)
             {
@@ -70,11 +70,11 @@ internal sealed class DnsClientExchange
 
     /// <summary>Asks <paramref name="server"/>, one of the configured upstreams. Matches <see cref="UpstreamExchange"/>.</summary>
     /// <exception cref="UpstreamException">The name cannot be sent with DnsClient, or the answer cannot be translated.</exception>
-    public async Task<UpstreamAnswer> AskAsync(IPEndPoint server, DnsQuestion question, UpstreamRequestFlags flags, CancellationToken cancellationToken)
+    public async Task<UpstreamAnswer> AskAsync(UpstreamTarget server, DnsQuestion question, UpstreamRequestFlags flags, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(question);
         var upstreamQuestion = ToUpstreamQuestion(question);
-        var response = await _lookups[(server, flags)](upstreamQuestion, cancellationToken);
+        var response = await _lookups[(server.EndPoint, flags with { CheckingDisabled = false })](upstreamQuestion, cancellationToken);
         return ToAnswer(question, response);
     }
 

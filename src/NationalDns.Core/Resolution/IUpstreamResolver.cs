@@ -15,7 +15,8 @@ public interface IUpstreamResolver
 /// <summary>Flags of the client's query that are passed on upstream.</summary>
 /// <param name="RecursionDesired">The client's RD bit.</param>
 /// <param name="DnssecOk">The client's DO bit: ask the upstream for DNSSEC records.</param>
-public readonly record struct UpstreamRequestFlags(bool RecursionDesired, bool DnssecOk);
+/// <param name="CheckingDisabled">The client's CD bit: a validating upstream passes on data that fails validation (RFC 4035 §3.2.2).</param>
+public readonly record struct UpstreamRequestFlags(bool RecursionDesired, bool DnssecOk, bool CheckingDisabled = false);
 
 /// <summary>The upstream's answer: response code, header bits and the three record sections (without the upstream's OPT record).</summary>
 public sealed record UpstreamAnswer(

@@ -13,7 +13,7 @@ internal static class UpstreamAttempt
     /// </summary>
     public static async Task<AttemptResult> RunAsync(
         UpstreamExchange exchange,
-        IPEndPoint server,
+        UpstreamTarget server,
         DnsQuestion question,
         UpstreamRequestFlags flags,
         TimeSpan timeout,

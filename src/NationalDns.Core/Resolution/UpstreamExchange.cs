@@ -14,4 +14,4 @@ namespace NationalDns.Resolution;
 /// <paramref name="cancellationToken"/> fires, which is when the pool's time for this attempt is up.
 /// </remarks>
 internal delegate Task<UpstreamAnswer> UpstreamExchange(
-    IPEndPoint server, DnsQuestion question, UpstreamRequestFlags flags, CancellationToken cancellationToken);
+    UpstreamTarget server, DnsQuestion question, UpstreamRequestFlags flags, CancellationToken cancellationToken);

@@ -18,7 +18,7 @@ public sealed record UpstreamOptions
     /// Upstream resolvers. The fastest healthy one is asked first and the others stand by for failover; the order
     /// given here only breaks ties, such as at startup before any has answered.
     /// </summary>
-    public IReadOnlyList<IPEndPoint> Servers { get; init; } = [];
+    public IReadOnlyList<UpstreamTarget> Servers { get; init; } = [];
 
     /// <summary>
     /// The whole time budget for one question, across all servers, retries and a TCP retry after truncation.

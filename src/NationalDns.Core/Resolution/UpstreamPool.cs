@@ -31,7 +31,7 @@ internal sealed class UpstreamPool : IUpstreamResolver, IAsyncDisposable, IDispo
         ArgumentNullException.ThrowIfNull(timeProvider);
         ArgumentNullException.ThrowIfNull(logger);
 
-        _servers = [.. options.Servers.Distinct().Select((endPoint, index) => new UpstreamServer(endPoint, index, options.FailuresBeforeUnhealthy))];
+        _servers = [.. options.Servers.Distinct().Select((target, index) => new UpstreamServer(target, index, options.FailuresBeforeUnhealthy))];
         _exchange = exchange;
         _timeout = options.Timeout;
         _timeProvider = timeProvider;

@@ -114,7 +114,7 @@ internal sealed class UpstreamProber : IAsyncDisposable, IDisposable
         AttemptResult result;
         try
         {
-            result = await UpstreamAttempt.RunAsync(_exchange, server.EndPoint, _question, ProbeFlags, _timeout, _timeProvider, stoppingToken);
+            result = await UpstreamAttempt.RunAsync(_exchange, server.Target, _question, ProbeFlags, _timeout, _timeProvider, stoppingToken);
         }
         catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
         {

@@ -24,17 +24,20 @@ internal sealed class UpstreamServer
     private long _queries;
     private long _failures;
 
-    public UpstreamServer(IPEndPoint endPoint, int index, int failuresBeforeUnhealthy)
+    public UpstreamServer(UpstreamTarget target, int index, int failuresBeforeUnhealthy)
     {
-        ArgumentNullException.ThrowIfNull(endPoint);
+        ArgumentNullException.ThrowIfNull(target);
         ArgumentOutOfRangeException.ThrowIfLessThan(failuresBeforeUnhealthy, 1);
-        EndPoint = endPoint;
-        Label = endPoint.ToString();
+        Target = target;
+        Label = target.EndPoint.ToString();
         Index = index;
         _failuresBeforeUnhealthy = failuresBeforeUnhealthy;
     }
 
-    public IPEndPoint EndPoint { get; }
+    /// <summary>Where the upstream is and how it is spoken to.</summary>
+    public UpstreamTarget Target { get; }
+
+    public IPEndPoint EndPoint => Target.EndPoint;
 
     /// <summary><c>IP:port</c>, made once: the upstream's metrics label.</summary>
     public string Label { get; }

@@ -57,7 +57,7 @@ internal static class ServeCommand
         logger.Information(
             "NationalDns serving on {Listen}; upstreams {Upstreams} (timeout {UpstreamTimeoutMs} ms); {Rules} rules from {Files} list files",
             string.Join(", ", listening),
-            string.Join(", ", settings.Upstream.Servers.Select(EndPoints.Format)),
+            string.Join(", ", settings.Upstream.Servers.Select(server => server.ToString())),
             settings.Upstream.Timeout.TotalMilliseconds,
             snapshot.RuleCount,
             snapshot.Files.Count);

@@ -199,7 +199,7 @@ public static class SettingsReader
 
         return new UpstreamOptions
         {
-            Servers = servers,
+            Servers = [.. servers.Select(UpstreamTarget.FromEndPoint)],
             Timeout = Duration(configuration["UpstreamTimeout"], "--upstream-timeout") ?? UpstreamOptions.DefaultTimeout,
             FailuresBeforeUnhealthy = (int)failures,
             ProbeInterval = Duration(configuration["UpstreamProbeInterval"], "--upstream-probe-interval") ?? UpstreamOptions.DefaultProbeInterval,

@@ -18,7 +18,7 @@ public class SettingsReaderTests
         var settings = Read([]);
 
         Assert.Equal([new IPEndPoint(IPAddress.Loopback, 1053)], settings.Server.Listen);
-        Assert.Equal(SystemResolvers, settings.Upstream.Servers);
+        Assert.Equal(SystemResolvers, settings.Upstream.Servers.Select(server => server.EndPoint));
         Assert.Equal(TimeSpan.FromSeconds(2), settings.Upstream.Timeout);
         Assert.Equal(["blocklists"], settings.Blocklists);
         Assert.Equal(BlockAction.NxDomain, settings.Blocking.DefaultAction);
@@ -130,7 +130,7 @@ public class SettingsReaderTests
     {
         var settings = Read(new() { ["Listen:0"] = "127.0.0.1:1053", ["Upstream:0"] = "127.0.0.1:5300" });
 
-        Assert.Equal(5300, settings.Upstream.Servers.Single().Port);
+        Assert.Equal(5300, settings.Upstream.Servers.Single().EndPoint.Port);
     }
 
     [Fact]

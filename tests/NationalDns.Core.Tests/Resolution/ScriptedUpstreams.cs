@@ -73,10 +73,10 @@ internal sealed class ScriptedUpstreams(FakeTimeProvider time)
         _behaviours[server] = _ => Task.FromException<UpstreamAnswer>(error);
 
     /// <summary>The <c>UpstreamExchange</c> the pool under test drives.</summary>
-    public Task<UpstreamAnswer> ExchangeAsync(IPEndPoint server, DnsQuestion question, UpstreamRequestFlags flags, CancellationToken cancellationToken)
+    public Task<UpstreamAnswer> ExchangeAsync(UpstreamTarget server, DnsQuestion question, UpstreamRequestFlags flags, CancellationToken cancellationToken)
     {
-        _calls.Enqueue(new UpstreamCall(server, question, flags, time.GetUtcNow(), cancellationToken));
-        return _behaviours[server](cancellationToken);
+        _calls.Enqueue(new UpstreamCall(server.EndPoint, question, flags, time.GetUtcNow(), cancellationToken));
+        return _behaviours[server.EndPoint](cancellationToken);
     }
 }
 

@@ -132,7 +132,7 @@ public sealed class UpstreamPoolHealthTests
     }
 
     private UpstreamPool Pool(params IPEndPoint[] servers) =>
-        new(new UpstreamOptions { Servers = servers, Timeout = TimeSpan.FromSeconds(2) }, _upstreams.ExchangeAsync, _clock, _logger);
+        new(new UpstreamOptions { Servers = [.. servers.Select(UpstreamTarget.FromEndPoint)], Timeout = TimeSpan.FromSeconds(2) }, _upstreams.ExchangeAsync, _clock, _logger);
 
     /// <summary>A pool of A and B in which A has failed three times in a row, so it is unhealthy and being probed.</summary>
     private async Task<UpstreamPool> PoolWithUnhealthyAAsync()

@@ -304,7 +304,7 @@ public sealed class UpstreamPoolTests
     private UpstreamPool Pool(params IPEndPoint[] servers) => Pool(TimeSpan.FromSeconds(2), servers);
 
     private UpstreamPool Pool(TimeSpan timeout, params IPEndPoint[] servers) =>
-        new(new UpstreamOptions { Servers = servers, Timeout = timeout }, _upstreams.ExchangeAsync, _clock, _logger);
+        new(new UpstreamOptions { Servers = [.. servers.Select(UpstreamTarget.FromEndPoint)], Timeout = timeout }, _upstreams.ExchangeAsync, _clock, _logger);
 
     private static Task<UpstreamAnswer> ResolveAsync(UpstreamPool pool) => pool.ResolveAsync(Question("a.test"), Recursive, CancellationToken.None);
 

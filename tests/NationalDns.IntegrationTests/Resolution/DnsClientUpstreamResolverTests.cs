@@ -224,7 +224,7 @@ public sealed class DnsClientUpstreamResolverTests : IAsyncLifetime
     }
 
     private static DnsClientUpstreamResolver Resolver(TimeSpan timeout, params IPEndPoint[] servers) =>
-        new(new UpstreamOptions { Servers = servers, Timeout = timeout });
+        new(new UpstreamOptions { Servers = [.. servers.Select(UpstreamTarget.FromEndPoint)], Timeout = timeout });
 
     private static DnsQuestion Question(string name, RecordType type) => new(DomainName.Parse(name), type, RecordClass.INet);
 
