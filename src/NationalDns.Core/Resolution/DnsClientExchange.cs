@@ -8,7 +8,7 @@ namespace NationalDns.Resolution;
 
 /// <summary>
 /// Asks one upstream one question with DnsClient and translates the answer into ARSoft records: the
-/// <see cref="UpstreamExchange"/> behind <see cref="DnsClientUpstreamResolver"/>.
+/// <see cref="UpstreamExchange"/> behind <see cref="UpstreamResolver"/>.
 /// </summary>
 /// <remarks>
 /// <para>

@@ -3,9 +3,14 @@ using NationalDns.Pipeline;
 namespace NationalDns.Resolution;
 
 /// <summary>
-/// The terminal stage: asks the upstream and returns its answer unchanged (RCODE, AA, AD and all three sections),
-/// wrapped in a response that echoes the client's ID, question, RD, CD and DO. No upstream answer becomes SERVFAIL.
+/// The terminal stage: asks the upstream (with the client's RD, DO and CD) and returns its answer unchanged (RCODE,
+/// AA, AD, all three sections and the upstream's Extended DNS Errors), wrapped in a response that echoes the client's
+/// ID, question, RD, CD and DO. No upstream answer becomes SERVFAIL.
 /// </summary>
+/// <remarks>
+/// An extended RCODE (above 15) lives in the OPT record; a client that sent none cannot be told it (RFC 6891 §6.1.3),
+/// so it gets SERVFAIL instead, as Unbound answers it.
+/// </remarks>
 public sealed class ForwardingStage : IQueryStage
 {
     private readonly IUpstreamResolver _upstream;
@@ -19,7 +24,7 @@ public sealed class ForwardingStage : IQueryStage
         UpstreamAnswer answer;
         try
         {
-            answer = await _upstream.ResolveAsync(query.Question, new UpstreamRequestFlags(message.IsRecursionDesired, message.IsDnsSecOk), cancellationToken);
+            answer = await _upstream.ResolveAsync(query.Question, new UpstreamRequestFlags(message.IsRecursionDesired, message.IsDnsSecOk, message.IsCheckingDisabled), cancellationToken);
         }
         catch (UpstreamException e)
         {
@@ -28,12 +33,23 @@ public sealed class ForwardingStage : IQueryStage
         }
 
         var response = Responses.For(message);
+        if ((ushort)answer.ReturnCode > 15 && !response.IsEDnsEnabled)
+        {
+            var failure = Responses.ServFail(message);
+            return new QueryResult(failure, QueryOutcome.UpstreamFailed, Detail: $"the upstream answered {answer.ReturnCode}, an extended RCODE a client without EDNS cannot be given");
+        }
+
         response.ReturnCode = answer.ReturnCode;
         response.IsAuthoritiveAnswer = answer.IsAuthoritative;
         response.IsAuthenticData = answer.IsAuthenticData;
         response.AnswerRecords.AddRange(answer.Answers);
         response.AuthorityRecords.AddRange(answer.Authorities);
         response.AdditionalRecords.AddRange(answer.Additionals);
+        foreach (var error in answer.ExtendedErrors ?? [])
+        {
+            error.AttachTo(response);
+        }
+
         return new QueryResult(response, QueryOutcome.Forwarded);
     }
 }

@@ -18,7 +18,10 @@ public interface IUpstreamResolver
 /// <param name="CheckingDisabled">The client's CD bit: a validating upstream passes on data that fails validation (RFC 4035 §3.2.2).</param>
 public readonly record struct UpstreamRequestFlags(bool RecursionDesired, bool DnssecOk, bool CheckingDisabled = false);
 
-/// <summary>The upstream's answer: response code, header bits and the three record sections (without the upstream's OPT record).</summary>
+/// <summary>
+/// The upstream's answer: response code (extended bits included), header bits, the three record sections (without the
+/// upstream's OPT record) and the upstream's Extended DNS Errors, which the client is owed (RFC 8914).
+/// </summary>
 public sealed record UpstreamAnswer(
     ReturnCode ReturnCode,
     bool IsAuthoritative,
@@ -26,7 +29,8 @@ public sealed record UpstreamAnswer(
     bool IsRecursionAvailable,
     IReadOnlyList<DnsRecordBase> Answers,
     IReadOnlyList<DnsRecordBase> Authorities,
-    IReadOnlyList<DnsRecordBase> Additionals);
+    IReadOnlyList<DnsRecordBase> Additionals,
+    IReadOnlyList<Pipeline.ExtendedDnsError>? ExtendedErrors = null);
 
 /// <summary>No upstream produced an answer (timeout, network error, malformed response).</summary>
 public sealed class UpstreamException : Exception

@@ -16,9 +16,11 @@ public sealed class UpstreamMeters
     public const string ErrorsName = "nationaldns.upstream.errors";
     public const string UpstreamTag = "upstream";
     public const string ReasonTag = "reason";
+    public const string MismatchedName = "nationaldns.upstream.mismatched_replies";
 
     private readonly Histogram<double> _duration;
     private readonly Counter<long> _errors;
+    private readonly Counter<long> _mismatched;
 
     public UpstreamMeters(IMeterFactory meterFactory)
     {
@@ -26,6 +28,7 @@ public sealed class UpstreamMeters
         var meter = meterFactory.Create(MeterName);
         _duration = meter.CreateHistogram<double>(DurationName, "s", "Response time of upstream attempts that got a response.");
         _errors = meter.CreateCounter<long>(ErrorsName, description: "Upstream attempts that timed out, failed or answered SERVFAIL.");
+        _mismatched = meter.CreateCounter<long>(MismatchedName, description: "Datagrams and frames that were not the reply to the query sent (wrong ID, question, letter case, QR or opcode; malformed), ignored.");
     }
 
     internal void Record(UpstreamServer server, AttemptResult result)
@@ -53,4 +56,22 @@ public sealed class UpstreamMeters
             _errors.Add(1, upstream, new KeyValuePair<string, object?>(ReasonTag, reason));
         }
     }
+
+    internal void RecordMismatch(UpstreamTarget server, Wire.ReplyMatch match)
+    {
+        if (_mismatched.Enabled)
+        {
+            _mismatched.Add(1, new KeyValuePair<string, object?>(UpstreamTag, server.EndPoint.ToString()), new KeyValuePair<string, object?>(ReasonTag, MismatchReason(match)));
+        }
+    }
+
+    private static string MismatchReason(Wire.ReplyMatch match) => match switch
+    {
+        Wire.ReplyMatch.WrongId => "id",
+        Wire.ReplyMatch.NotAResponse => "qr",
+        Wire.ReplyMatch.WrongOpcode => "opcode",
+        Wire.ReplyMatch.WrongQuestion => "question",
+        Wire.ReplyMatch.CaseMismatch => "case",
+        _ => "malformed",
+    };
 }

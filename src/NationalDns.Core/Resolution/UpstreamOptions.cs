@@ -37,4 +37,29 @@ public sealed record UpstreamOptions
     /// resolver's cache, so a probe costs the upstream nothing.
     /// </summary>
     public string ProbeName { get; init; } = ".";
+
+    /// <summary>Which engine asks the upstreams, query by query.</summary>
+    public ForwarderEngine Forwarder { get; init; } = ForwarderEngine.Wire;
+
+    /// <summary>
+    /// Whether names sent upstream get randomised letter case (0x20, as Unbound's <c>use-caps-for-id</c>): a forged
+    /// reply must then also guess the case of every letter. Only <see cref="ForwarderEngine.Wire"/> can do it.
+    /// </summary>
+    public bool RandomiseCase { get; init; } = true;
+}
+
+/// <summary>The engine that exchanges each forwarded query with an upstream.</summary>
+public enum ForwarderEngine
+{
+    /// <summary>
+    /// NationalDns's own: a fresh random port and ID per query on a connected socket, every reply checked against the
+    /// query (ID, QR, opcode, question, letter case) and forged ones ignored, CD and EDNS errors passed on.
+    /// </summary>
+    Wire,
+
+    /// <summary>
+    /// The DnsClient library: accepts any reply whose ID matches, cannot send CD, drops upstream EDNS errors,
+    /// and cannot forward names with a dot inside a label.
+    /// </summary>
+    DnsClient,
 }

@@ -78,7 +78,7 @@ internal static class NationalDnsHost
             services.AddHostedService(sp => sp.GetRequiredService<BlockPageServer>());
         }
 
-        services.AddSingleton<IUpstreamResolver, DnsClientUpstreamResolver>();
+        services.AddSingleton<IUpstreamResolver, UpstreamResolver>();
         services.AddSingleton<OutcomeLoggingStage>();
         services.AddSingleton<ValidationStage>();
         services.AddSingleton<BlocklistStage>();

@@ -295,7 +295,7 @@ public sealed class UpstreamPoolTests
         Assert.Throws<ArgumentException>(() => UpstreamPool.Validate(good with { ProbeInterval = TimeSpan.Zero }));
         Assert.Throws<ArgumentException>(() => UpstreamPool.Validate(good with { FailuresBeforeUnhealthy = 0 }));
         Assert.Throws<ArgumentException>(() => UpstreamPool.Validate(good with { ProbeName = "a..b" }));
-        Assert.Throws<ArgumentException>(() => new DnsClientUpstreamResolver(new UpstreamOptions()));
+        Assert.Throws<ArgumentException>(() => new UpstreamResolver(new UpstreamOptions()));
         UpstreamPool.Validate(good with { ProbeName = "example.org" });
     }
 

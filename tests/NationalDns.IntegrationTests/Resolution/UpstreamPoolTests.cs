@@ -129,9 +129,9 @@ public sealed class UpstreamPoolTests : IAsyncLifetime
         return response;
     }
 
-    private static DnsClientUpstreamResolver Resolver(UpstreamOptions options) =>
-        new(options, TimeProvider.System, NullLogger<DnsClientUpstreamResolver>.Instance);
+    private static UpstreamResolver Resolver(UpstreamOptions options) =>
+        new(options, TimeProvider.System, NullLogger<UpstreamResolver>.Instance);
 
-    private static Task<UpstreamAnswer> ResolveAsync(DnsClientUpstreamResolver resolver, string name) =>
+    private static Task<UpstreamAnswer> ResolveAsync(UpstreamResolver resolver, string name) =>
         resolver.ResolveAsync(new DnsQuestion(DomainName.Parse(name), RecordType.A, RecordClass.INet), Recursive, CancellationToken.None);
 }

@@ -139,7 +139,7 @@ public sealed class FakeUpstream : IAsyncDisposable
 }
 
 /// <summary>One query as <see cref="FakeUpstream"/> received it.</summary>
-/// <param name="Name">The query name exactly as received, letter case included, without the trailing dot.</param>
+/// <param name="Name">The query name in lower case (the forwarder randomises letter case, 0x20), without the trailing dot.</param>
 /// <param name="Type">The query type.</param>
 /// <param name="RecursionDesired">The RD bit.</param>
 /// <param name="DnssecOk">The DO bit of the OPT record (false without EDNS).</param>
@@ -155,16 +155,20 @@ public sealed record ObservedQuery(
     bool EDnsPresent,
     TransportProtocol Transport)
 {
+    /// <summary>The query name exactly as received, letter case included, without the trailing dot.</summary>
+    public string NameAsSent { get; private init; } = Name;
+
     internal static ObservedQuery From(DnsMessage query, TransportProtocol transport)
     {
         var question = query.Questions[0];
+        var asSent = string.Join('.', question.Name.Labels);
         return new ObservedQuery(
-            string.Join('.', question.Name.Labels),
+            asSent.ToLowerInvariant(),
             question.RecordType,
             query.IsRecursionDesired,
             query.IsDnsSecOk,
             query.IsCheckingDisabled,
             query.IsEDnsEnabled,
-            transport);
+            transport) { NameAsSent = asSent };
     }
 }

@@ -1,11 +1,13 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using NationalDns.Resolution.Wire;
 using DnsQuestion = ARSoft.Tools.Net.Dns.DnsQuestion;
 
 namespace NationalDns.Resolution;
 
 /// <summary>
-/// The upstream resolver: a pool of the configured upstreams, each asked with DnsClient. The fastest healthy upstream
+/// The upstream resolver: a pool of the configured upstreams, each asked with the engine <see cref="UpstreamOptions.Forwarder"/>
+/// names (our own <see cref="WireExchange"/>, or DnsClient's <see cref="DnsClientExchange"/>). The fastest healthy upstream
 /// is asked first; on a timeout, a network error or SERVFAIL the next one is, within <see cref="UpstreamOptions.Timeout"/>
 /// for the whole question. An upstream that fails <see cref="UpstreamOptions.FailuresBeforeUnhealthy"/> times in a
 /// row is set aside and probed in the background until it answers again.
@@ -14,27 +16,27 @@ namespace NationalDns.Resolution;
 /// Logs when an upstream turns unhealthy and when it recovers, never per query. Dispose it to stop the background
 /// probes (the DI container does this for a singleton).
 /// </remarks>
-public sealed class DnsClientUpstreamResolver : IUpstreamResolver, IAsyncDisposable, IDisposable
+public sealed class UpstreamResolver : IUpstreamResolver, IAsyncDisposable, IDisposable
 {
     private readonly UpstreamPool _pool;
 
     /// <summary>Creates the resolver on the system clock, without logging.</summary>
-    public DnsClientUpstreamResolver(UpstreamOptions options)
-        : this(options, TimeProvider.System, NullLogger<DnsClientUpstreamResolver>.Instance)
+    public UpstreamResolver(UpstreamOptions options)
+        : this(options, TimeProvider.System, NullLogger<UpstreamResolver>.Instance)
     {
     }
 
     /// <summary>Creates the resolver; deadlines, response times and probe intervals are measured with <paramref name="timeProvider"/>.</summary>
-    public DnsClientUpstreamResolver(UpstreamOptions options, TimeProvider timeProvider, ILogger<DnsClientUpstreamResolver> logger)
+    public UpstreamResolver(UpstreamOptions options, TimeProvider timeProvider, ILogger<UpstreamResolver> logger)
         : this(options, timeProvider, logger, meters: null)
     {
     }
 
     /// <summary>As above, and each attempt's response time and failure are measured on <paramref name="meters"/>.</summary>
-    public DnsClientUpstreamResolver(UpstreamOptions options, TimeProvider timeProvider, ILogger<DnsClientUpstreamResolver> logger, UpstreamMeters? meters)
+    public UpstreamResolver(UpstreamOptions options, TimeProvider timeProvider, ILogger<UpstreamResolver> logger, UpstreamMeters? meters)
     {
         UpstreamPool.Validate(options);
-        _pool = new UpstreamPool(options, new DnsClientExchange(options).AskAsync, timeProvider, logger, meters);
+        _pool = new UpstreamPool(options, Exchange(options, logger, meters), timeProvider, logger, meters);
     }
 
     /// <summary>The state of every upstream, in configuration order: for metrics and the health log.</summary>
@@ -48,6 +50,12 @@ public sealed class DnsClientUpstreamResolver : IUpstreamResolver, IAsyncDisposa
     /// </summary>
     public Task<UpstreamAnswer> ResolveAsync(DnsQuestion question, UpstreamRequestFlags flags, CancellationToken cancellationToken) =>
         _pool.ResolveAsync(question, flags, cancellationToken);
+
+    private static UpstreamExchange Exchange(UpstreamOptions options, ILogger logger, UpstreamMeters? meters) => options.Forwarder switch
+    {
+        ForwarderEngine.DnsClient => new DnsClientExchange(options).AskAsync,
+        _ => new WireExchange(options.RandomiseCase, new OneShotTcpExchange(), logger, meters).AskAsync,
+    };
 
     /// <summary>Stops the background probes.</summary>
     public void Dispose() => _pool.Dispose();

@@ -1,0 +1,60 @@
+using System.Buffers.Binary;
+using System.Text;
+using ARSoft.Tools.Net.Dns;
+using NationalDns.Pipeline;
+
+namespace NationalDns.Resolution.Wire;
+
+/// <summary>
+/// Reads an accepted reply into the pipeline's message model: the RCODE (extended bits from OPT included), AA, AD, RA,
+/// the three sections without the upstream's OPT record, and the upstream's Extended DNS Errors (RFC 8914), which are
+/// about the answer and so are passed on. The rest of the upstream's OPT describes its EDNS conversation with us.
+/// </summary>
+internal static class ReplyDecoder
+{
+    public static bool TryDecode(byte[] reply, out UpstreamAnswer answer)
+    {
+        DnsMessage message;
+        try
+        {
+            message = DnsMessage.Parse(reply);
+        }
+#pragma warning disable CA1031 // ARSoft's parser throws whatever the bytes provoke; a malformed reply is just not an answer
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+            answer = null!;
+            return false;
+        }
+
+        answer = new UpstreamAnswer(
+            message.ReturnCode,
+            message.IsAuthoritiveAnswer,
+            message.IsAuthenticData,
+            message.IsRecursionAllowed,
+            message.AnswerRecords,
+            message.AuthorityRecords,
+            [.. message.AdditionalRecords.Where(r => r is not OptRecord)],
+            ExtendedErrors(message));
+        return true;
+    }
+
+    private static List<ExtendedDnsError>? ExtendedErrors(DnsMessage message)
+    {
+        if (message.EDnsOptions is not { } edns || edns.Options.Count == 0)
+        {
+            return null;
+        }
+
+        var errors = new List<ExtendedDnsError>();
+        foreach (var option in edns.Options)
+        {
+            if (option is UnknownOption { Data: { Length: >= 2 } data } && (ushort)option.Type == ExtendedDnsError.OptionCode)
+            {
+                errors.Add(new ExtendedDnsError(BinaryPrimitives.ReadUInt16BigEndian(data), Encoding.UTF8.GetString(data, 2, data.Length - 2)));
+            }
+        }
+
+        return errors;
+    }
+}

@@ -1,0 +1,180 @@
+using System.Buffers;
+using System.Net;
+using System.Net.Sockets;
+using ARSoft.Tools.Net.Dns;
+using Microsoft.Extensions.Logging;
+
+namespace NationalDns.Resolution.Wire;
+
+/// <summary>
+/// NationalDns's own exchange with an upstream, the default forwarding engine: one query over UDP from a fresh socket
+/// on a random port, connected to the upstream so that the kernel delivers nothing from any other address or port;
+/// a fresh random ID and, with 0x20, randomised letter case; the client's RD, CD and DO bits. A datagram that is not
+/// the reply to that very query (<see cref="ReplyMatcher"/>) is counted and ignored, and the socket keeps listening
+/// until the attempt's deadline, so a forged datagram can neither win nor fail the query (RFC 5452). A truncated reply
+/// is asked again over TCP, and DNS over TLS upstreams over their kept connection (<see cref="IStreamExchange"/>), with the same checks.
+/// </summary>
+internal sealed partial class WireExchange
+{
+    // Replies come back in at most EdnsPayload octets over UDP, unless an upstream ignores it; room for any datagram.
+    private const int ReceiveBufferSize = 65_535;
+
+    private readonly CaseEcho _caseEcho;
+    private readonly IStreamExchange _streams;
+    private readonly ILogger _logger;
+    private readonly UpstreamMeters? _meters;
+
+    public WireExchange(bool randomiseCase, IStreamExchange streams, ILogger logger, UpstreamMeters? meters = null)
+    {
+        ArgumentNullException.ThrowIfNull(streams);
+        ArgumentNullException.ThrowIfNull(logger);
+        _caseEcho = new CaseEcho(randomiseCase);
+        _streams = streams;
+        _logger = logger;
+        _meters = meters;
+    }
+
+    /// <summary>Asks <paramref name="server"/> one question. Matches <see cref="UpstreamExchange"/>.</summary>
+    public async Task<UpstreamAnswer> AskAsync(UpstreamTarget server, DnsQuestion question, UpstreamRequestFlags flags, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(server);
+        ArgumentNullException.ThrowIfNull(question);
+        var query = UpstreamQuery.Create(question, flags, _caseEcho.IsOn(server.EndPoint));
+        if (server.Protocol == UpstreamProtocol.Tls)
+        {
+            return await AskStreamAsync(server, query, question, cancellationToken);
+        }
+
+        var (reply, answer) = await AskUdpAsync(server, query, question, flags, cancellationToken);
+        if (!IsTruncated(reply))
+        {
+            return answer;
+        }
+
+        // Truncated: the whole answer over TCP, as a new query with a new ID (RFC 7766 §5 lets the ID be reused; a new one costs nothing).
+        return await AskStreamAsync(server, UpstreamQuery.Create(question, flags, _caseEcho.IsOn(server.EndPoint)), question, cancellationToken);
+    }
+
+    private async Task<(byte[] Reply, UpstreamAnswer Answer)> AskUdpAsync(
+        UpstreamTarget server, UpstreamQuery query, DnsQuestion question, UpstreamRequestFlags flags, CancellationToken cancellationToken)
+    {
+        using var socket = new Socket(server.EndPoint.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+
+        // Connecting binds a random ephemeral port (Linux picks it at random from the local port range) and makes the
+        // kernel drop datagrams from any other address or port: the source check of RFC 5452 §9.1, done where it is cheapest.
+        socket.Connect(server.EndPoint);
+        await socket.SendAsync(query.Bytes, SocketFlags.None, cancellationToken);
+        var buffer = ArrayPool<byte>.Shared.Rent(ReceiveBufferSize);
+        try
+        {
+            while (true)
+            {
+                var length = await socket.ReceiveAsync(buffer.AsMemory(), SocketFlags.None, cancellationToken);
+                var datagram = buffer.AsSpan(0, length);
+                var match = ReplyMatcher.Check(datagram, query);
+                if (match == ReplyMatch.Accepted)
+                {
+                    var reply = datagram.ToArray();
+                    query.RestoreCase(reply);
+                    if (ReplyDecoder.TryDecode(reply, out var answer))
+                    {
+                        if (query.HasMixedCase)
+                        {
+                            _caseEcho.Echoed(server.EndPoint);
+                        }
+
+                        return (reply, answer);
+                    }
+                }
+
+                Mismatched(server, question, match == ReplyMatch.Accepted ? ReplyMatch.Malformed : match);
+                if (match == ReplyMatch.CaseMismatch)
+                {
+                    // Ask again in the client's own case at once, rather than wait out the deadline for a reply that
+                    // will not come from an upstream that lower-cases names; the forger's datagram changes nothing.
+                    NoteCaseMismatch(server);
+                    query = UpstreamQuery.Create(question, flags, randomiseCase: false);
+                    await socket.SendAsync(query.Bytes, SocketFlags.None, cancellationToken);
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private async Task<UpstreamAnswer> AskStreamAsync(
+        UpstreamTarget server, UpstreamQuery query, DnsQuestion question, CancellationToken cancellationToken)
+    {
+        var reply = await _streams.ExchangeAsync(server, query.Bytes, Accepts, cancellationToken);
+        query.RestoreCase(reply);
+        if (!ReplyDecoder.TryDecode(reply, out var answer))
+        {
+            throw new InvalidDataException($"The upstream {server} sent a malformed reply over {Transport(server)}.");
+        }
+
+        return answer;
+
+        bool Accepts(ReadOnlyMemory<byte> frame)
+        {
+            var match = ReplyMatcher.Check(frame.Span, query);
+            if (match is ReplyMatch.Accepted)
+            {
+                if (query.HasMixedCase)
+                {
+                    _caseEcho.Echoed(server.EndPoint);
+                }
+
+                return true;
+            }
+
+            // On a connection of its own a reply in another case is the upstream's, not a forger's (who would have to
+            // be on the path of the stream, and with TLS could not be): taken, and counted towards turning 0x20 off.
+            if (match is ReplyMatch.CaseMismatch)
+            {
+                NoteCaseMismatch(server);
+                return true;
+            }
+
+            Mismatched(server, question, match);
+            return false;
+        }
+    }
+
+    private void Mismatched(UpstreamTarget server, DnsQuestion question, ReplyMatch match)
+    {
+        _meters?.RecordMismatch(server, match);
+        Log.ReplyIgnored(_logger, server.ToString(), question.Name.ToString(), question.RecordType.ToString(), match.ToString());
+    }
+
+    private void NoteCaseMismatch(UpstreamTarget server)
+    {
+        if (_caseEcho.Mismatched(server.EndPoint))
+        {
+            Log.CaseEchoOff(_logger, server.ToString(), CaseEcho.MismatchesBeforeOff);
+        }
+    }
+
+    private static bool IsTruncated(byte[] reply) => (reply[2] & 0x02) != 0;
+
+    private static string Transport(UpstreamTarget server) => server.Protocol == UpstreamProtocol.Tls ? "TLS" : "TCP";
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 140, Level = LogLevel.Debug, Message = "Ignored a reply from {Upstream} for {QueryName} {QueryType}: {Mismatch}")]
+        public static partial void ReplyIgnored(ILogger logger, string upstream, string queryName, string queryType, string mismatch);
+
+        [LoggerMessage(EventId = 141, Level = LogLevel.Warning, Message = "Upstream {Upstream} does not echo the letter case of questions ({Count} replies in a row): 0x20 is off for it from now on")]
+        public static partial void CaseEchoOff(ILogger logger, string upstream, int count);
+    }
+}
+
+/// <summary>
+/// A kept stream (TCP or TLS) to an upstream: sends one query and returns the first reply with its ID that
+/// <c>accepts</c> takes, ignoring the others; throws when the stream fails or the caller's token fires.
+/// </summary>
+internal interface IStreamExchange
+{
+    Task<byte[]> ExchangeAsync(UpstreamTarget server, ReadOnlyMemory<byte> query, Func<ReadOnlyMemory<byte>, bool> accepts, CancellationToken cancellationToken);
+}
