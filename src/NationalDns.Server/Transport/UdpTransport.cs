@@ -14,9 +14,11 @@ namespace NationalDns.Server.Transport;
 /// receives into a 512-byte buffer (larger queries are dropped unanswered) and never reveals the port it bound.
 /// </summary>
 /// <remarks>
-/// One socket and one receive thread, dual-mode when bound to <c>[::]</c>; several transports may share a port (<see cref="ReusePort"/>). Datagrams of up to 65,535 bytes are received into one reused
-/// buffer; the only per-datagram buffer this transport allocates is the exact-size copy that
-/// <see cref="DnsReceivedRawPackage"/> owns (ARSoft's constructor then copies it once more to read the ID).
+/// One socket and one receive thread, dual-mode when bound to <c>[::]</c>; several transports may share a port
+/// (<see cref="ReusePort"/>). Datagrams of up to 65,535 bytes are received into one reused buffer, the transport's
+/// own, as is its answer buffer, so transports sharing a port share no buffer; the only per-datagram buffer this
+/// transport allocates is the exact-size copy that <see cref="DnsReceivedRawPackage"/> owns (ARSoft's constructor
+/// then copies it once more to read the ID).
 /// Each datagram becomes a one-shot connection whose <see cref="IServerConnection.RemoteEndPoint"/> is a fresh
 /// <see cref="ClientEndPoint"/>. Answers above 512 bytes are truncated by ARSoft to the client's EDNS size with TC=1.
 /// <see cref="AcceptConnectionAsync"/> never throws: ARSoft runs it from an <c>async void</c> loop, where an
