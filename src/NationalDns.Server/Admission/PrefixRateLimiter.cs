@@ -11,7 +11,9 @@ namespace NationalDns.Server.Admission;
 /// Two prefixes that share a slot take it over from each other, each starting with a full allowance; under a flood
 /// from very many prefixes that errs toward answering, never toward refusing a quiet client. Each slot runs the
 /// generic cell rate algorithm: it stores only the "theoretical arrival time" of the next query and advances it with
-/// one compare-and-swap per query, so there is no lock and no allocation on the receive path.
+/// one compare-and-swap per query, so there is no lock and no allocation on the receive path. The receive threads
+/// (<c>--threads</c>) share the table, and a prefix's clients may land on different threads: two threads taking over
+/// one slot at once can only hand a prefix a fresh allowance, which again errs toward answering.
 /// </remarks>
 public sealed class PrefixRateLimiter
 {

@@ -9,8 +9,9 @@ using NationalDns.Server.Transport;
 namespace NationalDns.Server.Hosting;
 
 /// <summary>
-/// Owns the listeners: one per listen endpoint, our UDP and TCP transports on the same port. TCP runs through
-/// ARSoft's server; UDP answers from its own receive thread (fast path, then <see cref="IUdpQueryHandler"/>).
+/// Owns the listeners: per listen endpoint, <see cref="ServerOptions.Threads"/> UDP transports sharing the port and
+/// one TCP transport on the same port. TCP runs through ARSoft's server; each UDP transport answers from its own
+/// receive thread (fast path, then <see cref="IUdpQueryHandler"/>).
 /// <see cref="StartAsync"/> binds (and fails with a <see cref="ListenException"/> if it cannot);
 /// <see cref="StopAsync"/> stops accepting and cancels in-flight queries.
 /// </summary>
@@ -30,12 +31,17 @@ public sealed partial class DnsServerHostedService : IHostedService, IDisposable
     private readonly List<DnsServer> _servers = [];
     private readonly List<IPEndPoint> _bound = [];
     private readonly List<IServerTransport> _transports = [];
+    private readonly List<UdpTransport> _udpTransports = [];
     private readonly CancellationTokenSource _stopping = new();
+    private readonly int _udpThreads;
 
     public DnsServerHostedService(ServerOptions options, QueryDispatcher dispatcher, ILogger<DnsServerHostedService> logger, IUdpFastPath? fastPath = null, IUdpQueryHandler? udpHandler = null, ITcpQueryInterceptor? tcpInterceptor = null)
     {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.Threads, 1);
         _tcpInterceptor = tcpInterceptor;
         _options = options;
+        _udpThreads = OperatingSystem.IsLinux() ? options.Threads : 1;
         _dispatcher = dispatcher;
         _fastPath = fastPath;
         _udpHandler = udpHandler;
@@ -45,12 +51,20 @@ public sealed partial class DnsServerHostedService : IHostedService, IDisposable
     /// <summary>The endpoints actually bound (real ports when port 0 was asked for); each serves UDP and TCP.</summary>
     public IReadOnlyList<IPEndPoint> BoundEndPoints => _bound;
 
+    /// <summary>Every UDP transport bound, <see cref="ServerOptions.Threads"/> per listen endpoint (one where SO_REUSEPORT is missing).</summary>
+    public IReadOnlyList<UdpTransport> UdpTransports => _udpTransports;
+
     /// <summary>True once every listen endpoint is bound, until shutdown begins: the readiness probe's answer.</summary>
     public bool IsListening { get; private set; }
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
         _dispatcher.Stopping = _stopping.Token;
+        if (_udpThreads < _options.Threads)
+        {
+            OneUdpThread(_logger, _options.Threads);
+        }
+
         try
         {
             foreach (var endPoint in _options.Listen)
@@ -58,7 +72,7 @@ public sealed partial class DnsServerHostedService : IHostedService, IDisposable
                 var (server, bound) = Bind(endPoint);
                 _servers.Add(server);
                 _bound.Add(bound);
-                Listening(_logger, EndPoints.Format(bound));
+                Listening(_logger, EndPoints.Format(bound), _udpThreads);
             }
         }
         catch
@@ -118,33 +132,35 @@ public sealed partial class DnsServerHostedService : IHostedService, IDisposable
     {
         for (var attempt = 1; ; attempt++)
         {
-            var udp = new UdpTransport(endPoint, fastPath: _fastPath, handler: _udpHandler);
+            var udp = new List<UdpTransport>(_udpThreads);
             TcpTransport? tcp = null;
             try
             {
-                udp.Bind();
-                var port = udp.BoundEndPoint.Port;
+                var port = BindUdp(endPoint, udp);
+                // One TCP listener, not shared: a second server started on this port by mistake fails here rather than
+                // quietly taking half of the UDP clients (same-user SO_REUSEPORT sockets would let it join the group).
                 tcp = new TcpTransport(new IPEndPoint(endPoint.Address, port), _options.TcpIdleTimeout) { Interceptor = _tcpInterceptor };
                 tcp.Bind();
                 // With a handler, UDP answers without ARSoft's loop; ARSoft's server then serves TCP alone.
                 var server = _udpHandler is null
-                    ? new DnsServer(new PreboundTransport(udp), new PreboundTransport(tcp))
+                    ? new DnsServer([.. udp.Select(u => new PreboundTransport(u)), new PreboundTransport(tcp)])
                     : new DnsServer(new PreboundTransport(tcp));
-                _transports.Add(udp);
+                _transports.AddRange(udp);
                 _transports.Add(tcp);
+                _udpTransports.AddRange(udp);
                 server.QueryReceived += _dispatcher.OnQueryReceivedAsync;
                 server.ExceptionThrown += OnServerException;
                 server.Start();
                 if (_udpHandler is not null)
                 {
-                    udp.Start();
+                    udp.ForEach(u => u.Start());
                 }
 
                 return (server, new IPEndPoint(endPoint.Address, port));
             }
             catch (SocketException e)
             {
-                udp.Dispose();
+                udp.ForEach(u => u.Dispose());
                 tcp?.Dispose();
                 if (endPoint.Port == 0 && e.SocketErrorCode == SocketError.AddressAlreadyInUse && attempt < EphemeralPortAttempts)
                 {
@@ -154,6 +170,23 @@ public sealed partial class DnsServerHostedService : IHostedService, IDisposable
                 throw new ListenException($"cannot listen on {EndPoints.Format(endPoint)}: {Describe(e)}", e);
             }
         }
+    }
+
+    // One UdpTransport per socket rather than one transport owning several: each already has its own receive thread
+    // and buffers, so the receive loop stays as it was and shutdown walks the sockets as it walks every transport.
+    // The first socket fixes the port (the kernel's pick for port 0); the others join it there.
+    private int BindUdp(IPEndPoint endPoint, List<UdpTransport> bound)
+    {
+        var port = endPoint.Port;
+        for (var i = 0; i < _udpThreads; i++)
+        {
+            var udp = new UdpTransport(new IPEndPoint(endPoint.Address, port), fastPath: _fastPath, handler: _udpHandler) { ReusePort = _udpThreads > 1 };
+            bound.Add(udp);
+            udp.Bind();
+            port = udp.BoundEndPoint.Port;
+        }
+
+        return port;
     }
 
     private static string Describe(SocketException e) => e.SocketErrorCode switch
@@ -192,10 +225,14 @@ public sealed partial class DnsServerHostedService : IHostedService, IDisposable
 
         _servers.Clear();
         _transports.Clear();
+        _udpTransports.Clear();
     }
 
-    [LoggerMessage(EventId = 20, Level = LogLevel.Information, Message = "Listening on {EndPoint} (UDP and TCP)")]
-    private static partial void Listening(ILogger logger, string endPoint);
+    [LoggerMessage(EventId = 20, Level = LogLevel.Information, Message = "Listening on {EndPoint} (UDP ×{UdpThreads} threads and TCP)")]
+    private static partial void Listening(ILogger logger, string endPoint, int udpThreads);
+
+    [LoggerMessage(EventId = 24, Level = LogLevel.Warning, Message = "{Threads} UDP threads asked for, but sockets cannot share a port (SO_REUSEPORT) on this system: one UDP socket and thread per listen address")]
+    private static partial void OneUdpThread(ILogger logger, int threads);
 
     [LoggerMessage(EventId = 22, Level = LogLevel.Information, Message = "Shutting down: waiting up to {TimeoutSeconds} s for {InFlight} queries in flight")]
     private static partial void Draining(ILogger logger, int inFlight, double timeoutSeconds);

@@ -14,9 +14,11 @@ namespace NationalDns.Server.Transport;
 /// receives into a 512-byte buffer (larger queries are dropped unanswered) and never reveals the port it bound.
 /// </summary>
 /// <remarks>
-/// One socket, dual-mode when bound to <c>[::]</c>. Datagrams of up to 65,535 bytes are received into one reused
-/// buffer; the only per-datagram buffer this transport allocates is the exact-size copy that
-/// <see cref="DnsReceivedRawPackage"/> owns (ARSoft's constructor then copies it once more to read the ID).
+/// One socket and one receive thread, dual-mode when bound to <c>[::]</c>; several transports may share a port
+/// (<see cref="ReusePort"/>). Datagrams of up to 65,535 bytes are received into one reused buffer, the transport's
+/// own, as is its answer buffer, so transports sharing a port share no buffer; the only per-datagram buffer this
+/// transport allocates is the exact-size copy that <see cref="DnsReceivedRawPackage"/> owns (ARSoft's constructor
+/// then copies it once more to read the ID).
 /// Each datagram becomes a one-shot connection whose <see cref="IServerConnection.RemoteEndPoint"/> is a fresh
 /// <see cref="ClientEndPoint"/>. Answers above 512 bytes are truncated by ARSoft to the client's EDNS size with TC=1.
 /// <see cref="AcceptConnectionAsync"/> never throws: ARSoft runs it from an <c>async void</c> loop, where an
@@ -28,6 +30,10 @@ public sealed partial class UdpTransport : IServerTransport
     private const int PendingLimit = 4096;
     private const int ReceiveBufferBytes = 4 * 1024 * 1024;
     private const int LengthPrefixSize = DnsRawPackage.LENGTH_HEADER_LENGTH;
+
+    // SOL_SOCKET and SO_REUSEPORT as Linux numbers them; .NET has no name for the option, so it goes through raw.
+    private const int SolSocket = 1;
+    private const int SoReusePort = 15;
 
     private static readonly Task<bool> s_true = Task.FromResult(true);
     private static readonly Task<bool> s_false = Task.FromResult(false);
@@ -46,6 +52,7 @@ public sealed partial class UdpTransport : IServerTransport
     private readonly byte[]? _answerBuffer;
     private IPEndPoint? _boundEndPoint;
     private int _receiving;
+    private long _received;
     private volatile bool _closed;
     private volatile bool _ignoring;
 
@@ -86,6 +93,15 @@ public sealed partial class UdpTransport : IServerTransport
     /// <exception cref="InvalidOperationException"><see cref="Bind"/> has not been called.</exception>
     public IPEndPoint BoundEndPoint => _boundEndPoint ?? throw new InvalidOperationException("The UDP transport is not bound yet.");
 
+    /// <summary>
+    /// Linux only: the socket shares its address and port with the other sockets that ask for it (SO_REUSEPORT), and the
+    /// kernel spreads datagrams among them by a hash of the client's address and port. Set before <see cref="Bind"/>.
+    /// </summary>
+    public bool ReusePort { get; init; }
+
+    /// <summary>Datagrams received so far, answered or not; read from any thread.</summary>
+    public long DatagramsReceived => Volatile.Read(ref _received);
+
     /// <inheritdoc />
     public ushort DefaultAllowedResponseSize => 512;
 
@@ -102,8 +118,32 @@ public sealed partial class UdpTransport : IServerTransport
     /// <exception cref="SocketException">The port is taken (<see cref="SocketError.AddressAlreadyInUse"/>) or the address is unusable.</exception>
     public void Bind()
     {
+        // For port 0 the option is set only after binding: Linux may give a reuse-port socket asking for port 0 a port
+        // that another reuse-port group of the same user already holds (it counts as shareable), while a plain bind
+        // gets a port nobody holds. The sockets that join later bind to that port by number.
+        var pickedByKernel = _bindEndPoint.Port == 0;
+        if (ReusePort && !pickedByKernel)
+        {
+            AllowPortSharing();
+        }
+
         _socket.Bind(_bindEndPoint);
+        if (ReusePort && pickedByKernel)
+        {
+            AllowPortSharing();
+        }
+
         _boundEndPoint = (IPEndPoint)_socket.LocalEndPoint!;
+    }
+
+    private void AllowPortSharing()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            throw new PlatformNotSupportedException("Sharing a UDP port between sockets (SO_REUSEPORT) is supported on Linux only.");
+        }
+
+        _socket.SetRawSocketOption(SolSocket, SoReusePort, BitConverter.GetBytes(1));
     }
 
     /// <summary>Closes the socket; a pending or later accept returns null once its token is cancelled.</summary>
@@ -178,6 +218,8 @@ public sealed partial class UdpTransport : IServerTransport
                 Log.ReceiveFailed(_logger, _boundEndPoint, e.SocketErrorCode);
                 continue;
             }
+
+            Volatile.Write(ref _received, _received + 1); // this thread is the only writer
 
             if (_ignoring)
             {

@@ -40,6 +40,7 @@ internal static class CommandLine
     private static void AddServeOptions(Command command)
     {
         command.Options.Add(new Option<string[]>(Names.Listen) { Description = "IP:PORT to serve on, UDP and TCP (repeatable; default 127.0.0.1:1053; IPv6 as [::1]:1053)." });
+        command.Options.Add(new Option<string>(Names.Threads) { Description = "UDP receive threads per listen address, each with its own socket on the shared port (SO_REUSEPORT, Linux); blocked and cached answers use this many cores (default: the number of processors)." });
         command.Options.Add(new Option<string[]>(Names.Upstream) { Description = "Upstream resolver IP[:PORT] (repeatable; default: the nameservers in /etc/resolv.conf)." });
         command.Options.Add(new Option<string>(Names.UpstreamTimeout) { Description = "How long to wait for the upstream before answering SERVFAIL (default 2s)." });
         command.Options.Add(new Option<string>(Names.UpstreamFailures) { Description = "Failures in a row (timeout, error, SERVFAIL) after which an upstream counts as unhealthy and is only probed (default 3)." });
@@ -96,6 +97,7 @@ internal static class CommandLine
     internal static class Names
     {
         public const string Listen = "--listen";
+        public const string Threads = "--threads";
         public const string Upstream = "--upstream";
         public const string UpstreamTimeout = "--upstream-timeout";
         public const string UpstreamFailures = "--upstream-failures";
@@ -135,6 +137,7 @@ internal static class CommandLine
         public static readonly IReadOnlyDictionary<string, string> ConfigurationKeys = new Dictionary<string, string>
         {
             [Listen] = "Listen",
+            [Threads] = "Threads",
             [Upstream] = "Upstream",
             [UpstreamTimeout] = "UpstreamTimeout",
             [UpstreamFailures] = "UpstreamFailures",

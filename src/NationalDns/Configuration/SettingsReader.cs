@@ -16,7 +16,7 @@ namespace NationalDns.Configuration;
 /// <summary>
 /// Turns configuration keys into <see cref="NationalDnsSettings"/>, or a <see cref="UsageException"/> naming the one
 /// thing that is wrong. Keys: Listen, Upstream, Blocklist (lists: a JSON array or a comma-separated string),
-/// Action, BlockTtl, UpstreamTimeout, UpstreamFailures, UpstreamProbeInterval, UpstreamProbeName, LogFile, LogLevel, Seed, BlockPage.
+/// Threads, Action, BlockTtl, UpstreamTimeout, UpstreamFailures, UpstreamProbeInterval, UpstreamProbeName, LogFile, LogLevel, Seed, BlockPage.
 /// Operations (docs/operations.md): Http, ApiTokenFile, ApiToken, AllowClient (a list), RateLimit, RateLimitAction, ShutdownTimeout.
 /// RPZ feed (docs/rpz-feed.md): RpzZone, Notify (a list), AllowTransfer (a list); RPZ follower: RpzZone, RpzPrimary, RpzCache.
 /// </summary>
@@ -90,7 +90,12 @@ public static class SettingsReader
 
         return new NationalDnsSettings
         {
-            Server = new ServerOptions { Listen = listen, ShutdownTimeout = Duration(configuration["ShutdownTimeout"], "--shutdown-timeout") ?? ServerOptions.DefaultShutdownTimeout },
+            Server = new ServerOptions
+            {
+                Listen = listen,
+                Threads = ReadThreads(configuration),
+                ShutdownTimeout = Duration(configuration["ShutdownTimeout"], "--shutdown-timeout") ?? ServerOptions.DefaultShutdownTimeout,
+            },
             Upstream = ReadUpstream(configuration, upstreams),
             // Following a feed, the feed replaces the default folder; lists given explicitly are served beside it.
             Blocklists = blocklists.Count > 0 ? blocklists : follower.Primary is null ? ["blocklists"] : [],
@@ -111,6 +116,13 @@ public static class SettingsReader
             RpzCache = follower.Cache,
         };
     }
+
+    private static int ReadThreads(IConfiguration configuration) => Count(configuration["Threads"], "--threads", int.MaxValue) switch
+    {
+        null => ServerOptions.DefaultThreads,
+        long threads and >= 1 and <= ServerOptions.MaxThreads => (int)threads,
+        _ => throw new UsageException($"--threads: must be 1 to {ServerOptions.MaxThreads}"),
+    };
 
     // The zone alone publishes the policy; with a primary, it is the zone followed from there instead.
     private static (string? Zone, IPEndPoint? Primary, string? Cache) ReadFollower(IConfiguration configuration)

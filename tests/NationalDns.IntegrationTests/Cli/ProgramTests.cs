@@ -37,6 +37,20 @@ public sealed class ProgramTests : IDisposable
         Assert.Equal("nationaldns: --listen: 'localhost:53' is not an IP address (write IP:PORT, or [IPv6]:PORT)\n", error);
     }
 
+    [Theory]
+    [InlineData("0", "--threads: must be 1 to 256")]
+    [InlineData("300", "--threads: must be 1 to 256")]
+    [InlineData("-1", "--threads: '-1' is not a whole number")]
+    [InlineData("all", "--threads: 'all' is not a whole number")]
+    public async Task A_bad_thread_count_is_one_line_and_exit_code_2(string threads, string message)
+    {
+        var (code, output, error) = await RunAsync("--threads", threads, "--listen", "127.0.0.1:0", "--upstream", "127.0.0.1:5300");
+
+        Assert.Equal(2, code);
+        Assert.Equal(string.Empty, output);
+        Assert.Equal($"nationaldns: {message}\n", error);
+    }
+
     [Fact]
     public async Task A_missing_list_is_one_line_and_exit_code_2()
     {

@@ -63,8 +63,18 @@ internal sealed class TestServer : IAsyncDisposable
 
         var sink = new CollectingSink();
         var logger = new LoggerConfiguration().MinimumLevel.Is(LogEventLevel.Debug).WriteTo.Sink(sink).CreateLogger();
-        var (host, _) = await ServeCommand.StartAsync(settings, logger, new LogQueueMonitor(), CancellationToken.None, overrides);
-        return new TestServer(host, logger, sink, directory, upstream);
+        try
+        {
+            var (host, _) = await ServeCommand.StartAsync(settings, logger, new LogQueueMonitor(), CancellationToken.None, overrides);
+            return new TestServer(host, logger, sink, directory, upstream);
+        }
+        catch
+        {
+            // A test that expects the start to fail (a port in use) leaves no folder or logger behind.
+            await logger.DisposeAsync();
+            Directory.Delete(directory, recursive: true);
+            throw;
+        }
     }
 
     public async ValueTask DisposeAsync()
