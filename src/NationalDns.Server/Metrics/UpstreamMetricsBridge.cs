@@ -17,6 +17,7 @@ internal sealed class UpstreamMetricsBridge : IDisposable
     private readonly MeterListener _listener = new();
     private readonly Histogram _duration;
     private readonly Counter _errors;
+    private readonly Counter _mismatched;
 
     public UpstreamMetricsBridge(MetricFactory factory, IMeterFactory meterFactory)
     {
@@ -25,6 +26,11 @@ internal sealed class UpstreamMetricsBridge : IDisposable
             "Response time of upstream attempts that got a response, per upstream.",
             new HistogramConfiguration { LabelNames = ["upstream"], Buckets = s_buckets });
         _errors = factory.CreateCounter("nationaldns_upstream_errors_total", "Upstream attempts that timed out, failed or answered SERVFAIL.", "upstream", "reason");
+        _mismatched = factory.CreateCounter(
+            "nationaldns_upstream_mismatched_replies_total",
+            "Datagrams and frames ignored because they were not the reply to the query sent (reason: id, qr, opcode, question, case, malformed).",
+            "upstream",
+            "reason");
 
         _listener.InstrumentPublished = (instrument, listener) =>
         {
@@ -50,10 +56,13 @@ internal sealed class UpstreamMetricsBridge : IDisposable
 
     private void OnError(Instrument instrument, long count, ReadOnlySpan<KeyValuePair<string, object?>> tags, object? state)
     {
-        if (instrument.Name == UpstreamMeters.ErrorsName)
+        var counter = instrument.Name switch
         {
-            _errors.WithLabels(Tag(tags, UpstreamMeters.UpstreamTag), Tag(tags, UpstreamMeters.ReasonTag)).Inc(count);
-        }
+            UpstreamMeters.ErrorsName => _errors,
+            UpstreamMeters.MismatchedName => _mismatched,
+            _ => null,
+        };
+        counter?.WithLabels(Tag(tags, UpstreamMeters.UpstreamTag), Tag(tags, UpstreamMeters.ReasonTag)).Inc(count);
     }
 
     private static string Tag(ReadOnlySpan<KeyValuePair<string, object?>> tags, string key)

@@ -46,6 +46,8 @@ internal static class CommandLine
         command.Options.Add(new Option<string>(Names.UpstreamFailures) { Description = "Failures in a row (timeout, error, SERVFAIL) after which an upstream counts as unhealthy and is only probed (default 3)." });
         command.Options.Add(new Option<string>(Names.UpstreamProbeInterval) { Description = "How often an unhealthy upstream is probed (default 5s)." });
         command.Options.Add(new Option<string>(Names.UpstreamProbeName) { Description = "The name asked (type NS) to probe an unhealthy upstream (default: the root, \".\")." });
+        command.Options.Add(new Option<string>(Names.Forwarder) { Description = "Engine that asks the upstreams: wire (default; checks every reply against its query, 0x20, CD) or dnsclient (the DnsClient library)." });
+        command.Options.Add(new Option<string>(Names.Upstream0x20) { Description = "on (default) or off: randomise the letter case of names sent upstream and reject replies that do not echo it (wire engine)." });
         command.Options.Add(new Option<string>(Names.CacheSize) { Description = "Most answers kept in the response cache; 0 turns it off (default 100000)." });
         command.Options.Add(new Option<string>(Names.CacheMinTtl) { Description = "Keep cached answers at least this many seconds (default 0)." });
         command.Options.Add(new Option<string>(Names.CacheMaxTtl) { Description = "Keep cached answers at most this many seconds (default 86400)." });
@@ -125,6 +127,8 @@ internal static class CommandLine
         public const string RpzCache = "--rpz-cache";
         public const string Config = "--config";
         public const string Seed = "--seed";
+        public const string Forwarder = "--forwarder";
+        public const string Upstream0x20 = "--upstream-0x20";
         public const string BlockPage = "--blockpage";
         public const string Type = "--type";
         public const string At = "--at";
@@ -143,6 +147,8 @@ internal static class CommandLine
             [UpstreamFailures] = "UpstreamFailures",
             [UpstreamProbeInterval] = "UpstreamProbeInterval",
             [UpstreamProbeName] = "UpstreamProbeName",
+            [Forwarder] = "Forwarder",
+            [Upstream0x20] = "Upstream0x20",
             [Blocklist] = "Blocklist",
             [Action] = "Action",
             [BlockTtl] = "BlockTtl",

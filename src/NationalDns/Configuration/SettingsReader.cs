@@ -216,8 +216,25 @@ public static class SettingsReader
             FailuresBeforeUnhealthy = (int)failures,
             ProbeInterval = Duration(configuration["UpstreamProbeInterval"], "--upstream-probe-interval") ?? UpstreamOptions.DefaultProbeInterval,
             ProbeName = probeName,
+            Forwarder = ReadForwarder(configuration),
+            RandomiseCase = Switch(configuration["Upstream0x20"], "--upstream-0x20") ?? true,
         };
     }
+
+    private static ForwarderEngine ReadForwarder(IConfiguration configuration) => Blank(configuration["Forwarder"])?.ToLowerInvariant() switch
+    {
+        null or "wire" => ForwarderEngine.Wire,
+        "dnsclient" => ForwarderEngine.DnsClient,
+        var other => throw new UsageException($"--forwarder: '{other}' is not an engine; use wire or dnsclient"),
+    };
+
+    private static bool? Switch(string? text, string option) => Blank(text)?.ToLowerInvariant() switch
+    {
+        null => null,
+        "on" or "true" or "yes" => true,
+        "off" or "false" or "no" => false,
+        var other => throw new UsageException($"{option}: '{other}' is neither on nor off"),
+    };
 
     /// <summary>The blocking part alone: <c>check</c> and <c>explain</c> need only this and the list paths.</summary>
     public static BlockingOptions ReadBlocking(IConfiguration configuration)

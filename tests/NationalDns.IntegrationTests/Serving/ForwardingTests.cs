@@ -94,7 +94,7 @@ public sealed class ForwardingTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task RD_0_and_CD_are_echoed_and_RD_0_is_passed_upstream()
+    public async Task RD_0_and_CD_are_echoed_and_passed_upstream()
     {
         var answer = await DnsTestClient.UdpAsync(_server.EndPoint, new QueryBuilder { Name = "mx.test", Type = 15, RecursionDesired = false, CheckingDisabled = true });
 
@@ -102,6 +102,44 @@ public sealed class ForwardingTests : IAsyncLifetime
         Assert.True(answer.IsCheckingDisabled);
         var seen = Assert.Single(_upstream.Queries, q => q.Name == "mx.test");
         Assert.False(seen.RecursionDesired);
+        Assert.True(seen.CheckingDisabled); // RFC 4035 §3.2.2: a validating upstream must hear CD to pass on data it cannot validate
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task The_upstreams_extended_dns_error_reaches_the_client(bool overTcp)
+    {
+        _upstream.Responder = query =>
+        {
+            var response = query.CreateResponseInstance();
+            response.ReturnCode = ReturnCode.ServerFailure;
+            new ExtendedDnsError(6, "DNSSEC Bogus").AttachTo(response);
+            return response;
+        };
+        var query = new QueryBuilder { Name = "bogus.test", EdnsUdpSize = 1232 };
+
+        var answer = overTcp ? await DnsTestClient.TcpAsync(_server.EndPoint, query) : await DnsTestClient.UdpAsync(_server.EndPoint, query);
+
+        Assert.Equal(ReturnCode.ServerFailure, answer!.ReturnCode);
+        Assert.Equal(new ExtendedDnsError(6, "DNSSEC Bogus"), ExtendedDnsError.ReadFrom(answer));
+    }
+
+    [Fact]
+    public async Task An_extended_rcode_reaches_an_edns_client_and_becomes_SERVFAIL_for_one_without()
+    {
+        _upstream.Responder = query =>
+        {
+            var response = query.CreateResponseInstance();
+            response.ReturnCode = ReturnCode.BadVersion;
+            return response;
+        };
+
+        var withEdns = await DnsTestClient.UdpAsync(_server.EndPoint, new QueryBuilder { Name = "badvers.test", EdnsUdpSize = 1232 });
+        var withoutEdns = await DnsTestClient.UdpAsync(_server.EndPoint, QueryBuilder.For("badvers2.test"));
+
+        Assert.Equal(ReturnCode.BadVersion, withEdns!.ReturnCode);
+        Assert.Equal(ReturnCode.ServerFailure, withoutEdns!.ReturnCode);
     }
 
     [Fact]
