@@ -37,4 +37,16 @@ public sealed record UpstreamOptions
     /// resolver's cache, so a probe costs the upstream nothing.
     /// </summary>
     public string ProbeName { get; init; } = ".";
+
+    /// <summary>
+    /// Where upstreams given by host name are looked up, at start and again on their TTL (<c>--bootstrap</c>); empty
+    /// asks the system's resolvers. Unused when every upstream is given by address.
+    /// </summary>
+    public IReadOnlyList<IPEndPoint> Bootstrap { get; init; } = [];
+
+    /// <summary>
+    /// How the pool looks upstreams given by host name up again while it serves; null (the default, and with
+    /// addresses only) looks nothing up. Set once the names have been looked up at start.
+    /// </summary>
+    internal UpstreamNameRefresh? NameRefresh { get; init; }
 }

@@ -40,7 +40,8 @@ internal static class CommandLine
     private static void AddServeOptions(Command command)
     {
         command.Options.Add(new Option<string[]>(Names.Listen) { Description = "IP:PORT to serve on, UDP and TCP (repeatable; default 127.0.0.1:1053; IPv6 as [::1]:1053)." });
-        command.Options.Add(new Option<string[]>(Names.Upstream) { Description = "Upstream resolver IP[:PORT] (repeatable; default: the nameservers in /etc/resolv.conf)." });
+        command.Options.Add(new Option<string[]>(Names.Upstream) { Description = "Upstream resolver: IP[:PORT], [IPv6][:PORT], NAME[:PORT] (looked up at start and again on its TTL), or DNS over TLS as tls://IP[:PORT][@TLSNAME] or tls://NAME[:PORT] (port 853) (repeatable; default: the nameservers in /etc/resolv.conf)." });
+        command.Options.Add(new Option<string[]>(Names.Bootstrap) { Description = "Resolver IP[:PORT] that upstreams given by name are looked up with (repeatable; default: the nameservers in /etc/resolv.conf; unused when every upstream is an address)." });
         command.Options.Add(new Option<string>(Names.UpstreamTimeout) { Description = "How long to wait for the upstream before answering SERVFAIL (default 2s)." });
         command.Options.Add(new Option<string>(Names.UpstreamFailures) { Description = "Failures in a row (timeout, error, SERVFAIL) after which an upstream counts as unhealthy and is only probed (default 3)." });
         command.Options.Add(new Option<string>(Names.UpstreamProbeInterval) { Description = "How often an unhealthy upstream is probed (default 5s)." });
@@ -97,6 +98,7 @@ internal static class CommandLine
     {
         public const string Listen = "--listen";
         public const string Upstream = "--upstream";
+        public const string Bootstrap = "--bootstrap";
         public const string UpstreamTimeout = "--upstream-timeout";
         public const string UpstreamFailures = "--upstream-failures";
         public const string UpstreamProbeInterval = "--upstream-probe-interval";
@@ -136,6 +138,7 @@ internal static class CommandLine
         {
             [Listen] = "Listen",
             [Upstream] = "Upstream",
+            [Bootstrap] = "Bootstrap",
             [UpstreamTimeout] = "UpstreamTimeout",
             [UpstreamFailures] = "UpstreamFailures",
             [UpstreamProbeInterval] = "UpstreamProbeInterval",
