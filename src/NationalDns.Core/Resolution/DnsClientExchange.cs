@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using ARSoft.Tools.Net.Dns;
 using DnsClient;
@@ -44,7 +45,9 @@ internal sealed class DnsClientExchange
     private static readonly UpstreamRequestFlags[] AllFlags =
         [new(false, false), new(false, true), new(true, false), new(true, true)];
 
-    private readonly Dictionary<(IPEndPoint Server, UpstreamRequestFlags Flags), DnsClientLookup> _lookups = [];
+    // Filled at construction; an upstream given by name that moves to a new address gets its clients on first use there.
+    private readonly ConcurrentDictionary<(IPEndPoint Server, UpstreamRequestFlags Flags), DnsClientLookup> _lookups = [];
+    private readonly Func<(IPEndPoint Server, UpstreamRequestFlags Flags), DnsClientLookup> _newLookup;
 
     /// <summary>Creates the exchange and its <see cref="LookupClient"/>s.</summary>
     public DnsClientExchange(UpstreamOptions options)
@@ -58,12 +61,12 @@ internal sealed class DnsClientExchange
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(createLookup);
 
+        _newLookup = key => createLookup(Configure(new LookupClientOptions(new NameServer(key.Server)), options.Timeout, key.Flags));
         foreach (var server in options.Servers.Select(target => target.EndPoint).Distinct())
         {
             foreach (var flags in AllFlags)
             {
-                var lookupOptions = Configure(new LookupClientOptions(new NameServer(server)), options.Timeout, flags);
-                _lookups[(server, flags)] = createLookup(lookupOptions);
+                _lookups[(server, flags)] = _newLookup((server, flags));
             }
         }
     }
@@ -74,7 +77,7 @@ internal sealed class DnsClientExchange
     {
         ArgumentNullException.ThrowIfNull(question);
         var upstreamQuestion = ToUpstreamQuestion(question);
-        var response = await _lookups[(server.EndPoint, flags with { CheckingDisabled = false })](upstreamQuestion, cancellationToken);
+        var response = await _lookups.GetOrAdd((server.EndPoint, flags with { CheckingDisabled = false }), _newLookup)(upstreamQuestion, cancellationToken);
         return ToAnswer(question, response);
     }
 

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 
 namespace NationalDns.Resolution;
 
-/// <summary>The pool's log events: changes of an upstream's health only, never one per query.</summary>
+/// <summary>The pool's log events: changes of an upstream's health or address only, never one per query.</summary>
 internal static partial class UpstreamLog
 {
     [LoggerMessage(1, LogLevel.Warning, "Upstream {Upstream} marked unhealthy after {Failures} failures in a row (last: {LastFailure}); probing it every {ProbeIntervalMs} ms")]
@@ -13,6 +13,15 @@ internal static partial class UpstreamLog
 
     [LoggerMessage(3, LogLevel.Debug, "Probe of unhealthy upstream {Upstream}: {Failure}")]
     public static partial void ProbeFailed(ILogger logger, string upstream, string failure);
+
+    [LoggerMessage(4, LogLevel.Information, "Upstream {Name} moved to {Addresses} (was {Previous}); looking it up again in {TtlSeconds} s")]
+    public static partial void NameMoved(ILogger logger, string name, string addresses, string previous, double ttlSeconds);
+
+    [LoggerMessage(5, LogLevel.Debug, "Upstream {Name} is still at {Addresses}; looking it up again in {TtlSeconds} s")]
+    public static partial void NameUnchanged(ILogger logger, string name, string addresses, double ttlSeconds);
+
+    [LoggerMessage(6, LogLevel.Warning, "Looking up upstream {Name} again failed: {Failure}; keeping {Addresses}, trying again in {RetrySeconds} s")]
+    public static partial void NameLookupFailed(ILogger logger, string name, string failure, string addresses, double retrySeconds);
 
     /// <summary>Logs <paramref name="change"/> of <paramref name="server"/>, if any.</summary>
     public static void HealthChanged(ILogger logger, UpstreamServer server, HealthChange change, AttemptResult result, string source, TimeSpan probeInterval)

@@ -46,6 +46,18 @@ public sealed record UpstreamOptions
     /// reply must then also guess the case of every letter. Only <see cref="ForwarderEngine.Wire"/> can do it.
     /// </summary>
     public bool RandomiseCase { get; init; } = true;
+
+    /// <summary>
+    /// Where upstreams given by host name are looked up, at start and again on their TTL (<c>--bootstrap</c>); empty
+    /// asks the system's resolvers. Unused when every upstream is given by address.
+    /// </summary>
+    public IReadOnlyList<IPEndPoint> Bootstrap { get; init; } = [];
+
+    /// <summary>
+    /// How the pool looks upstreams given by host name up again while it serves; null (the default, and with
+    /// addresses only) looks nothing up. Set once the names have been looked up at start.
+    /// </summary>
+    internal UpstreamNameRefresh? NameRefresh { get; init; }
 }
 
 /// <summary>The engine that exchanges each forwarded query with an upstream.</summary>

@@ -10,7 +10,8 @@ namespace NationalDns.Resolution;
 /// the next one at once when it fails or answers SERVFAIL, and beside it when it is silent past its share of
 /// <see cref="UpstreamOptions.Timeout"/> (<see cref="AttemptBudget"/>); a silent one may still answer until the timeout,
 /// and the first answer wins (<see cref="AttemptRace"/>). It tracks each upstream's health (<see cref="UpstreamServer"/>) and has unhealthy
-/// ones probed in the background (<see cref="UpstreamProber"/>). How an upstream is asked is the
+/// ones probed in the background (<see cref="UpstreamProber"/>); upstreams given by host name are looked up again on their
+/// TTL (<see cref="UpstreamNameRefresher"/>). How an upstream is asked is the
 /// <see cref="UpstreamExchange"/>'s business.
 /// </summary>
 internal sealed class UpstreamPool : IUpstreamResolver, IAsyncDisposable, IDisposable
@@ -23,6 +24,7 @@ internal sealed class UpstreamPool : IUpstreamResolver, IAsyncDisposable, IDispo
     private readonly UpstreamSelection _selection = new();
     private readonly UpstreamProber _prober;
     private readonly UpstreamMeters? _meters;
+    private readonly UpstreamNameRefresher? _names;
 
     public UpstreamPool(UpstreamOptions options, UpstreamExchange exchange, TimeProvider timeProvider, ILogger logger, UpstreamMeters? meters = null)
     {
@@ -39,6 +41,7 @@ internal sealed class UpstreamPool : IUpstreamResolver, IAsyncDisposable, IDispo
         _meters = meters;
         var probe = new DnsQuestion(ProbeName(options), RecordType.Ns, RecordClass.INet);
         _prober = new UpstreamProber(_servers, exchange, probe, options.ProbeInterval, options.Timeout, timeProvider, logger);
+        _names = options.NameRefresh is { } refresh ? new UpstreamNameRefresher(_servers, refresh, timeProvider, logger) : null;
     }
 
     /// <summary>The state of every upstream, in configuration order.</summary>
@@ -89,9 +92,20 @@ internal sealed class UpstreamPool : IUpstreamResolver, IAsyncDisposable, IDispo
         return lastServerFailure ?? throw NoAnswer(question, budget, lastFailure);
     }
 
-    public void Dispose() => _prober.Dispose();
+    public void Dispose()
+    {
+        _prober.Dispose();
+        _names?.Dispose();
+    }
 
-    public ValueTask DisposeAsync() => _prober.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _prober.DisposeAsync();
+        if (_names is not null)
+        {
+            await _names.DisposeAsync();
+        }
+    }
 
     /// <summary>Rejects options the pool cannot work with.</summary>
     internal static void Validate(UpstreamOptions options)

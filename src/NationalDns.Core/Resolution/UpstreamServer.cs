@@ -7,6 +7,11 @@ namespace NationalDns.Resolution;
 /// row, and whether it counts as healthy. Many questions record their results at once, so every change takes a lock.
 /// </summary>
 /// <remarks>
+/// An upstream given by host name moves when its name is looked up again (<see cref="MoveTo"/>). The target is one
+/// immutable record swapped whole: an attempt reads it once as it starts and finishes with the address it began with,
+/// and what the pool learnt about the upstream stays, since it is the same resolver service.
+/// </remarks>
+/// <remarks>
 /// Only responses (any RCODE, SERVFAIL included) are response times; a timeout or a network error says nothing about
 /// how fast the upstream answers, so it counts as a failure but leaves the average alone. An upstream that comes back
 /// starts its average afresh from the answer that showed it alive: its old average is stale by then.
@@ -18,6 +23,7 @@ internal sealed class UpstreamServer
 
     private readonly Lock _gate = new();
     private readonly int _failuresBeforeUnhealthy;
+    private volatile Place _place;
     private TimeSpan? _latency;
     private int _consecutiveFailures;
     private bool _healthy = true;
@@ -28,19 +34,18 @@ internal sealed class UpstreamServer
     {
         ArgumentNullException.ThrowIfNull(target);
         ArgumentOutOfRangeException.ThrowIfLessThan(failuresBeforeUnhealthy, 1);
-        Target = target;
-        Label = target.EndPoint.ToString();
+        _place = new Place(target);
         Index = index;
         _failuresBeforeUnhealthy = failuresBeforeUnhealthy;
     }
 
     /// <summary>Where the upstream is and how it is spoken to.</summary>
-    public UpstreamTarget Target { get; }
+    public UpstreamTarget Target => _place.Target;
 
     public IPEndPoint EndPoint => Target.EndPoint;
 
-    /// <summary><c>IP:port</c>, made once: the upstream's metrics label.</summary>
-    public string Label { get; }
+    /// <summary><c>IP:port</c>, made once per address: the upstream's metrics label.</summary>
+    public string Label => _place.Label;
 
     /// <summary>Position in the configuration; breaks ties between equally good upstreams.</summary>
     public int Index { get; }
@@ -105,6 +110,19 @@ internal sealed class UpstreamServer
         }
     }
 
+    /// <summary>Points the upstream at <paramref name="target"/> from the next attempt on; says whether that is a change.</summary>
+    public bool MoveTo(UpstreamTarget target)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        if (target == _place.Target)
+        {
+            return false;
+        }
+
+        _place = new Place(target);
+        return true;
+    }
+
     /// <summary>Health and average read together, so a ranking never sees one without the other.</summary>
     public UpstreamStanding Standing()
     {
@@ -139,6 +157,12 @@ internal sealed class UpstreamServer
 
     private void AddLatencySample(TimeSpan sample) =>
         _latency = _latency is { } average ? average + ((sample - average) * LatencyWeight) : sample;
+}
+
+/// <summary>Where an upstream is, with its label, so the two always change together.</summary>
+internal sealed record Place(UpstreamTarget Target)
+{
+    public string Label { get; } = Target.EndPoint.ToString();
 }
 
 /// <summary>An upstream's health and average response time at the moment a question ranks the upstreams.</summary>

@@ -41,7 +41,8 @@ internal static class CommandLine
     {
         command.Options.Add(new Option<string[]>(Names.Listen) { Description = "IP:PORT to serve on, UDP and TCP (repeatable; default 127.0.0.1:1053; IPv6 as [::1]:1053)." });
         command.Options.Add(new Option<string>(Names.Threads) { Description = "UDP receive threads per listen address, each with its own socket on the shared port (SO_REUSEPORT, Linux); blocked and cached answers use this many cores (default: the number of processors)." });
-        command.Options.Add(new Option<string[]>(Names.Upstream) { Description = "Upstream resolver IP[:PORT] (repeatable; default: the nameservers in /etc/resolv.conf)." });
+        command.Options.Add(new Option<string[]>(Names.Upstream) { Description = "Upstream resolver: IP[:PORT], [IPv6][:PORT], NAME[:PORT] (looked up at start and again on its TTL), or DNS over TLS as tls://IP[:PORT][@TLSNAME] or tls://NAME[:PORT] (port 853) (repeatable; default: the nameservers in /etc/resolv.conf)." });
+        command.Options.Add(new Option<string[]>(Names.Bootstrap) { Description = "Resolver IP[:PORT] that upstreams given by name are looked up with (repeatable; default: the nameservers in /etc/resolv.conf; unused when every upstream is an address)." });
         command.Options.Add(new Option<string>(Names.UpstreamTimeout) { Description = "How long to wait for the upstream before answering SERVFAIL (default 2s)." });
         command.Options.Add(new Option<string>(Names.UpstreamFailures) { Description = "Failures in a row (timeout, error, SERVFAIL) after which an upstream counts as unhealthy and is only probed (default 3)." });
         command.Options.Add(new Option<string>(Names.UpstreamProbeInterval) { Description = "How often an unhealthy upstream is probed (default 5s)." });
@@ -85,7 +86,7 @@ internal static class CommandLine
         command.Options.Add(new Option<string[]>(Names.Blocklist) { Description = "List file or folder (repeatable; default blocklists/ in the current folder). The format is recognised by content; FORMAT:PATH forces one of native, hosts, adblock, rpz, rkn." });
         command.Options.Add(new Option<string>(Names.Action) { Description = "Default action for rules without one: nxdomain (default), nodata, refused, servfail, sinkhole [IPv4] [IPv6], drop, tcp-only, throttle DELAY [loss=P%] [jitter=J], forge [IP...], stub PROFILE." });
         command.Options.Add(new Option<string>(Names.BlockTtl) { Description = "TTL and SOA minimum of blocked answers, in seconds (default 60)." });
-        command.Options.Add(new Option<string>(Names.Config) { Description = "JSON file with the same settings (keys Listen, Upstream, Blocklist, Action, BlockTtl, UpstreamTimeout, LogFile, LogLevel)." });
+        command.Options.Add(new Option<string>(Names.Config) { Description = "JSON file with the same settings (keys Listen, Upstream, Bootstrap, Blocklist, Action, BlockTtl, UpstreamTimeout, LogFile, LogLevel)." });
         AddTimeAndPlaceOptions(command);
     }
 
@@ -101,6 +102,7 @@ internal static class CommandLine
         public const string Listen = "--listen";
         public const string Threads = "--threads";
         public const string Upstream = "--upstream";
+        public const string Bootstrap = "--bootstrap";
         public const string UpstreamTimeout = "--upstream-timeout";
         public const string UpstreamFailures = "--upstream-failures";
         public const string UpstreamProbeInterval = "--upstream-probe-interval";
@@ -143,6 +145,7 @@ internal static class CommandLine
             [Listen] = "Listen",
             [Threads] = "Threads",
             [Upstream] = "Upstream",
+            [Bootstrap] = "Bootstrap",
             [UpstreamTimeout] = "UpstreamTimeout",
             [UpstreamFailures] = "UpstreamFailures",
             [UpstreamProbeInterval] = "UpstreamProbeInterval",

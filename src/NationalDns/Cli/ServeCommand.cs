@@ -39,6 +39,8 @@ internal static class ServeCommand
     /// <summary>Loads the lists and starts the host; the caller owns the host. Used by the tests too.</summary>
     public static async Task<(IHost Host, BlocklistSnapshot Lists)> StartAsync(NationalDnsSettings settings, Serilog.ILogger logger, LogQueueMonitor logQueues, CancellationToken cancellationToken, Action<IServiceCollection>? overrides = null)
     {
+        // Before the lists and the bind: a name that does not resolve is a user error, like a missing list.
+        settings = await UpstreamNames.ResolveAsync(settings, cancellationToken);
         var loader = new BlocklistLoader(settings.Blocklists, settings.Blocking.DefaultAction, groups: settings.Groups);
         var snapshot = loader.Load(); // fails fast; the watcher logs the lists' counts and bad lines as it starts
 

@@ -15,7 +15,17 @@ public sealed record NationalDnsSettings
 {
     public ServerOptions Server { get; init; } = new();
 
+    /// <summary>
+    /// The upstreams; those given by host name are in <see cref="UpstreamOptions.Servers"/> only once
+    /// <see cref="UpstreamNames.ResolveAsync(NationalDnsSettings, CancellationToken)"/> has looked them up at start.
+    /// </summary>
     public required UpstreamOptions Upstream { get; init; }
+
+    /// <summary>
+    /// The upstreams as configured (<c>--upstream</c>), in order, names not looked up yet; empty when the system's
+    /// resolvers stand in. Looking the names up rebuilds <see cref="UpstreamOptions.Servers"/> from these.
+    /// </summary>
+    public IReadOnlyList<UpstreamSpec> UpstreamSpecs { get; init; } = [];
 
     /// <summary>List files or folders, as configured (default: <c>blocklists/</c> in the current folder).</summary>
     public IReadOnlyList<string> Blocklists { get; init; } = ["blocklists"];

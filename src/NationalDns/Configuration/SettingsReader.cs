@@ -15,7 +15,7 @@ namespace NationalDns.Configuration;
 
 /// <summary>
 /// Turns configuration keys into <see cref="NationalDnsSettings"/>, or a <see cref="UsageException"/> naming the one
-/// thing that is wrong. Keys: Listen, Upstream, Blocklist (lists: a JSON array or a comma-separated string),
+/// thing that is wrong. Keys: Listen, Upstream, Bootstrap, Blocklist (lists: a JSON array or a comma-separated string),
 /// Threads, Action, BlockTtl, UpstreamTimeout, UpstreamFailures, UpstreamProbeInterval, UpstreamProbeName, LogFile, LogLevel, Seed, BlockPage.
 /// Operations (docs/operations.md): Http, ApiTokenFile, ApiToken, AllowClient (a list), RateLimit, RateLimitAction, ShutdownTimeout.
 /// RPZ feed (docs/rpz-feed.md): RpzZone, Notify (a list), AllowTransfer (a list); RPZ follower: RpzZone, RpzPrimary, RpzCache.
@@ -62,9 +62,12 @@ public static class SettingsReader
             ? [ServerOptions.DefaultListen]
             : listenTexts.Select(t => EndPoint(t, defaultPort: 53, "--listen")).ToArray();
 
-        var upstreamTexts = List(configuration, "Upstream");
-        var upstreams = upstreamTexts.Count == 0 ? systemResolvers() : upstreamTexts.Select(t => EndPoint(t, defaultPort: 53, "--upstream")).ToArray();
-        if (upstreams.Count == 0)
+        // Upstreams given by name are looked up as the server starts (UpstreamNames); here only their spelling is checked.
+        var specs = List(configuration, "Upstream").Select(Upstream).ToArray();
+        var upstreams = specs.Length == 0
+            ? systemResolvers().Select(UpstreamTarget.FromEndPoint).ToArray()
+            : specs.Where(spec => spec.Address is not null).Select(spec => spec.ToTarget(spec.Address!)).ToArray();
+        if (specs.Length == 0 && upstreams.Length == 0)
         {
             throw new UsageException("no upstream: /etc/resolv.conf names no nameserver; give --upstream IP[:PORT]");
         }
@@ -72,9 +75,9 @@ public static class SettingsReader
         var local = LocalAddresses();
         foreach (var upstream in upstreams)
         {
-            if (NationalDnsSettings.WouldLoop(upstream, listen, local))
+            if (NationalDnsSettings.WouldLoop(upstream.EndPoint, listen, local))
             {
-                throw new UsageException($"upstream {EndPoints.Format(upstream)} is this server's own listen address: queries would loop");
+                throw new UsageException($"upstream {EndPoints.Format(upstream.EndPoint)} is this server's own listen address: queries would loop");
             }
         }
 
@@ -97,6 +100,7 @@ public static class SettingsReader
                 ShutdownTimeout = Duration(configuration["ShutdownTimeout"], "--shutdown-timeout") ?? ServerOptions.DefaultShutdownTimeout,
             },
             Upstream = ReadUpstream(configuration, upstreams),
+            UpstreamSpecs = specs,
             // Following a feed, the feed replaces the default folder; lists given explicitly are served beside it.
             Blocklists = blocklists.Count > 0 ? blocklists : follower.Primary is null ? ["blocklists"] : [],
             Blocking = blocking,
@@ -195,7 +199,7 @@ public static class SettingsReader
         return Blank(configuration["ApiToken"]);
     }
 
-    private static UpstreamOptions ReadUpstream(IConfiguration configuration, IReadOnlyList<IPEndPoint> servers)
+    private static UpstreamOptions ReadUpstream(IConfigurationRoot configuration, IReadOnlyList<UpstreamTarget> servers)
     {
         var failures = Count(configuration["UpstreamFailures"], "--upstream-failures", int.MaxValue) ?? UpstreamOptions.DefaultFailuresBeforeUnhealthy;
         if (failures < 1)
@@ -211,7 +215,8 @@ public static class SettingsReader
 
         return new UpstreamOptions
         {
-            Servers = [.. servers.Select(UpstreamTarget.FromEndPoint)],
+            Servers = servers,
+            Bootstrap = [.. List(configuration, "Bootstrap").Select(t => EndPoint(t, defaultPort: 53, "--bootstrap"))],
             Timeout = Duration(configuration["UpstreamTimeout"], "--upstream-timeout") ?? UpstreamOptions.DefaultTimeout,
             FailuresBeforeUnhealthy = (int)failures,
             ProbeInterval = Duration(configuration["UpstreamProbeInterval"], "--upstream-probe-interval") ?? UpstreamOptions.DefaultProbeInterval,
@@ -364,6 +369,9 @@ public static class SettingsReader
             : throw new UsageException($"Blocklist: unknown format '{formatText}' for '{path}' (expected one of: {ListFormats.Names}, or auto)");
     }
 
+    private static UpstreamSpec Upstream(string text) =>
+        UpstreamSpec.TryParse(text, out var spec, out var error) ? spec : throw new UsageException($"--upstream: {error}");
+
     private static IPEndPoint EndPoint(string text, int defaultPort, string option) =>
         EndPoints.TryParse(text, defaultPort, out var endPoint, out var error) ? endPoint : throw new UsageException($"{option}: {error}");
 
@@ -396,7 +404,8 @@ public static class SettingsReader
 
     private static string? Blank(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
 
-    private static HashSet<IPAddress> LocalAddresses()
+    /// <summary>This machine's addresses, loopback always among them: what the loop check counts as here.</summary>
+    internal static HashSet<IPAddress> LocalAddresses()
     {
         var addresses = new HashSet<IPAddress> { IPAddress.Loopback, IPAddress.IPv6Loopback };
         try

@@ -67,21 +67,35 @@ public sealed class FakeUpstream : IAsyncDisposable
     public IReadOnlyList<ObservedQuery> Queries => [.. _queries];
 
     /// <summary>Starts an upstream on a free loopback port.</summary>
-    public static Task<FakeUpstream> StartAsync()
+    public static async Task<FakeUpstream> StartAsync()
     {
         for (var attempt = 1; ; attempt++)
         {
-            var upstream = new FakeUpstream(new IPEndPoint(IPAddress.Loopback, FreePort.ForUdpAndTcp(IPAddress.Loopback)));
             try
             {
-                upstream._server.Start();
-                return Task.FromResult(upstream);
+                return await StartAsync(new IPEndPoint(IPAddress.Loopback, FreePort.ForUdpAndTcp(IPAddress.Loopback)));
             }
             catch (SocketException) when (attempt < MaxStartAttempts)
             {
-                // Someone took the port between the probe and the bind; release what did bind and pick another port.
-                upstream._server.Stop();
+                // Someone took the port between the probe and the bind; pick another port.
             }
+        }
+    }
+
+    /// <summary>Starts an upstream at <paramref name="endPoint"/> exactly; a port already taken throws <see cref="SocketException"/>.</summary>
+    public static Task<FakeUpstream> StartAsync(IPEndPoint endPoint)
+    {
+        var upstream = new FakeUpstream(endPoint);
+        try
+        {
+            upstream._server.Start();
+            return Task.FromResult(upstream);
+        }
+        catch (SocketException)
+        {
+            // Release what did bind before the caller tries again.
+            upstream._server.Stop();
+            throw;
         }
     }
 
