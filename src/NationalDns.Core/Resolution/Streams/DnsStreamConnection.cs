@@ -83,7 +83,10 @@ internal sealed class DnsStreamConnection : IAsyncDisposable
         var waiter = new Waiter(BinaryPrimitives.ReadUInt16BigEndian(query.Span), accepts);
         Add(waiter);
         using var registration = cancellationToken.Register(() => Abandon(waiter, cancellationToken));
-        await WriteAsync(waiter, query, cancellationToken);
+
+        // Not awaited: the caller waits for the reply only, so its token ends the wait even if the write is stuck
+        // behind a full send buffer. Any write failure closes the connection, which fails the reply.
+        _ = WriteAsync(waiter, query, cancellationToken);
         return await waiter.Reply.Task;
     }
 
@@ -145,6 +148,7 @@ internal sealed class DnsStreamConnection : IAsyncDisposable
         }
     }
 
+    /// <summary>Writes the query's frame once it is this query's turn; never throws.</summary>
     private async Task WriteAsync(Waiter waiter, ReadOnlyMemory<byte> query, CancellationToken cancellationToken)
     {
         var frame = new byte[LengthPrefixSize + query.Length];
@@ -166,12 +170,13 @@ internal sealed class DnsStreamConnection : IAsyncDisposable
                 return; // Cancelled, or the connection broke, while this query waited for its turn.
             }
 
-            // Cancelled part way, a frame cannot be finished later: the stream would be out of step, so that closes it.
-            await _stream.WriteAsync(frame, cancellationToken);
-            await _stream.FlushAsync(cancellationToken);
+            // Not cancellable: a frame cut short would put the stream out of step for every other query on it. A write
+            // that never ends is ended by the idle timeout once its caller has given up, or by disposal.
+            await _stream.WriteAsync(frame, CancellationToken.None);
+            await _stream.FlushAsync(CancellationToken.None);
             waiter.Written = true;
         }
-        catch (Exception e) when (e is IOException or ObjectDisposedException or OperationCanceledException or NotSupportedException)
+        catch (Exception e)
         {
             Close(e, onlyIfIdle: false);
         }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using Microsoft.Extensions.Time.Testing;
 using NationalDns.Resolution;
 using NationalDns.Resolution.Streams;
 using static NationalDns.Core.Tests.Resolution.Streams.StreamMessages;
@@ -109,6 +110,57 @@ public sealed class DnsStreamPoolTests : IAsyncLifetime
 
         Assert.IsType<SocketException>(failure.InnerException);
         Assert.Equal(0, _pool.ConnectionsOpened);
+    }
+
+    [Fact]
+    public async Task A_caller_giving_up_during_the_connect_does_not_stop_it_for_the_others()
+    {
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var connector = new DnsStreamConnector();
+        await using var pool = new DnsStreamPool(async (target, ct) =>
+        {
+            await gate.Task.WaitAsync(ct);
+            return await connector.ConnectAsync(target, ct);
+        });
+        using var impatient = CancellationTokenSource.CreateLinkedTokenSource(_patience.Token);
+        var (first, second) = (Query(1, "a.example"), Query(2, "b.example"));
+        var givesUp = pool.ExchangeAsync(_upstream.Target, first, Answers(first), impatient.Token);
+        var waits = pool.ExchangeAsync(_upstream.Target, second, Answers(second), _patience.Token);
+
+        await impatient.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => givesUp);
+        gate.SetResult();
+
+        var server = await _upstream.NextConnectionAsync();
+        Assert.Equal(second, await server.ReadQueryAsync());
+        await server.ReplyAsync(ReplyTo(second));
+        Assert.Equal(ReplyTo(second), await waits);
+        Assert.Equal(1, pool.ConnectionsOpened);
+    }
+
+    [Fact]
+    public async Task A_connect_that_takes_longer_than_the_connect_timeout_fails_with_an_IOException()
+    {
+        var clock = new FakeTimeProvider();
+        var connectTimeout = TimeSpan.FromSeconds(3);
+        var connecting = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var pool = new DnsStreamPool(
+            async (_, ct) =>
+            {
+                connecting.SetResult();
+                await Task.Delay(Timeout.InfiniteTimeSpan, ct);
+                throw new UnreachableException();
+            },
+            clock,
+            connectTimeout: connectTimeout);
+        var query = Query(1, "a.example");
+        var exchange = pool.ExchangeAsync(_upstream.Target, query, Answers(query), _patience.Token);
+
+        await connecting.Task;
+        clock.Advance(connectTimeout);
+
+        var failure = await Assert.ThrowsAsync<IOException>(() => exchange);
+        Assert.IsAssignableFrom<OperationCanceledException>(failure.InnerException);
     }
 
     [Fact]
