@@ -79,10 +79,7 @@ public sealed class DnsStreamPoolTests : IAsyncLifetime
         Assert.Equal(query, await first.ReadQueryAsync());
         first.Dispose();
 
-        var second = await _upstream.NextConnectionAsync();
-        Assert.Equal(query, await second.ReadQueryAsync());
-        await second.ReplyAsync(ReplyTo(query));
-        Assert.Equal(ReplyTo(query), await exchange);
+        await AnswerOnTheNextConnectionAsync(query, exchange);
         Assert.Equal(2, _pool.ConnectionsOpened);
     }
 
@@ -131,10 +128,7 @@ public sealed class DnsStreamPoolTests : IAsyncLifetime
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => givesUp);
         gate.SetResult();
 
-        var server = await _upstream.NextConnectionAsync();
-        Assert.Equal(second, await server.ReadQueryAsync());
-        await server.ReplyAsync(ReplyTo(second));
-        Assert.Equal(ReplyTo(second), await waits);
+        await AnswerOnTheNextConnectionAsync(second, waits);
         Assert.Equal(1, pool.ConnectionsOpened);
     }
 
@@ -175,9 +169,11 @@ public sealed class DnsStreamPoolTests : IAsyncLifetime
     }
 
     /// <summary>Asks <paramref name="query"/>, expecting it on a connection the upstream has not seen yet, and answers it there.</summary>
-    private async Task<LoopbackUpstream.UpstreamSide> AnsweredOnANewConnectionAsync(byte[] query)
+    private Task<LoopbackUpstream.UpstreamSide> AnsweredOnANewConnectionAsync(byte[] query) => AnswerOnTheNextConnectionAsync(query, Exchange(query));
+
+    /// <summary>Expects <paramref name="query"/> on the next connection the upstream accepts and answers it; the exchange gets that answer.</summary>
+    private async Task<LoopbackUpstream.UpstreamSide> AnswerOnTheNextConnectionAsync(byte[] query, Task<byte[]> exchange)
     {
-        var exchange = Exchange(query);
         var server = await _upstream.NextConnectionAsync();
         Assert.Equal(query, await server.ReadQueryAsync());
         await server.ReplyAsync(ReplyTo(query));
