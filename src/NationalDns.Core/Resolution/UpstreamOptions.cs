@@ -1,4 +1,5 @@
 using System.Net;
+using System.Security.Cryptography.X509Certificates;
 
 namespace NationalDns.Resolution;
 
@@ -58,6 +59,9 @@ public sealed record UpstreamOptions
     /// addresses only) looks nothing up. Set once the names have been looked up at start.
     /// </summary>
     internal UpstreamNameRefresh? NameRefresh { get; init; }
+
+    /// <summary>The only roots a DNS over TLS upstream's certificate may chain to; null (the default) trusts the system's store.</summary>
+    internal X509Certificate2Collection? TlsTrustAnchors { get; init; }
 }
 
 /// <summary>The engine that exchanges each forwarded query with an upstream.</summary>

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using NationalDns.Resolution.Streams;
 using NationalDns.Resolution.Wire;
 using DnsQuestion = ARSoft.Tools.Net.Dns.DnsQuestion;
 
@@ -20,6 +21,9 @@ public sealed class UpstreamResolver : IUpstreamResolver, IAsyncDisposable, IDis
 {
     private readonly UpstreamPool _pool;
 
+    // The kept TCP and TLS connections of the wire engine; null with DnsClient, which keeps its own.
+    private readonly DnsStreamPool? _streams;
+
     /// <summary>Creates the resolver on the system clock, without logging.</summary>
     public UpstreamResolver(UpstreamOptions options)
         : this(options, TimeProvider.System, NullLogger<UpstreamResolver>.Instance)
@@ -36,7 +40,18 @@ public sealed class UpstreamResolver : IUpstreamResolver, IAsyncDisposable, IDis
     public UpstreamResolver(UpstreamOptions options, TimeProvider timeProvider, ILogger<UpstreamResolver> logger, UpstreamMeters? meters)
     {
         UpstreamPool.Validate(options);
-        _pool = new UpstreamPool(options, Exchange(options, logger, meters), timeProvider, logger, meters);
+        UpstreamExchange exchange;
+        if (options.Forwarder == ForwarderEngine.DnsClient)
+        {
+            exchange = new DnsClientExchange(options).AskAsync;
+        }
+        else
+        {
+            _streams = new DnsStreamPool(new DnsStreamConnector(options.TlsTrustAnchors).ConnectAsync, timeProvider);
+            exchange = new WireExchange(options.RandomiseCase, _streams, logger, meters).AskAsync;
+        }
+
+        _pool = new UpstreamPool(options, exchange, timeProvider, logger, meters);
     }
 
     /// <summary>The state of every upstream, in configuration order: for metrics and the health log.</summary>
@@ -51,15 +66,20 @@ public sealed class UpstreamResolver : IUpstreamResolver, IAsyncDisposable, IDis
     public Task<UpstreamAnswer> ResolveAsync(DnsQuestion question, UpstreamRequestFlags flags, CancellationToken cancellationToken) =>
         _pool.ResolveAsync(question, flags, cancellationToken);
 
-    private static UpstreamExchange Exchange(UpstreamOptions options, ILogger logger, UpstreamMeters? meters) => options.Forwarder switch
+    /// <summary>Stops the background probes and closes the kept upstream connections.</summary>
+    public void Dispose()
     {
-        ForwarderEngine.DnsClient => new DnsClientExchange(options).AskAsync,
-        _ => new WireExchange(options.RandomiseCase, new OneShotTcpExchange(), logger, meters).AskAsync,
-    };
+        _pool.Dispose();
+        _streams?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+    }
 
-    /// <summary>Stops the background probes.</summary>
-    public void Dispose() => _pool.Dispose();
-
-    /// <summary>Stops the background probes and waits for a probe in flight.</summary>
-    public ValueTask DisposeAsync() => _pool.DisposeAsync();
+    /// <summary>Stops the background probes, waits for a probe in flight, and closes the kept upstream connections.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _pool.DisposeAsync();
+        if (_streams is not null)
+        {
+            await _streams.DisposeAsync();
+        }
+    }
 }

@@ -99,7 +99,7 @@ public static class SettingsReader
                 Threads = ReadThreads(configuration),
                 ShutdownTimeout = Duration(configuration["ShutdownTimeout"], "--shutdown-timeout") ?? ServerOptions.DefaultShutdownTimeout,
             },
-            Upstream = ReadUpstream(configuration, upstreams),
+            Upstream = ReadUpstream(configuration, upstreams, specs),
             UpstreamSpecs = specs,
             // Following a feed, the feed replaces the default folder; lists given explicitly are served beside it.
             Blocklists = blocklists.Count > 0 ? blocklists : follower.Primary is null ? ["blocklists"] : [],
@@ -199,8 +199,14 @@ public static class SettingsReader
         return Blank(configuration["ApiToken"]);
     }
 
-    private static UpstreamOptions ReadUpstream(IConfigurationRoot configuration, IReadOnlyList<UpstreamTarget> servers)
+    private static UpstreamOptions ReadUpstream(IConfigurationRoot configuration, IReadOnlyList<UpstreamTarget> servers, IReadOnlyList<UpstreamSpec> specs)
     {
+        var forwarder = ReadForwarder(configuration);
+        if (forwarder == ForwarderEngine.DnsClient && specs.FirstOrDefault(spec => spec.Protocol == UpstreamProtocol.Tls) is { } tls)
+        {
+            throw new UsageException($"--forwarder dnsclient cannot speak DNS over TLS to {tls.Host}; use the default wire engine");
+        }
+
         var failures = Count(configuration["UpstreamFailures"], "--upstream-failures", int.MaxValue) ?? UpstreamOptions.DefaultFailuresBeforeUnhealthy;
         if (failures < 1)
         {
@@ -221,7 +227,7 @@ public static class SettingsReader
             FailuresBeforeUnhealthy = (int)failures,
             ProbeInterval = Duration(configuration["UpstreamProbeInterval"], "--upstream-probe-interval") ?? UpstreamOptions.DefaultProbeInterval,
             ProbeName = probeName,
-            Forwarder = ReadForwarder(configuration),
+            Forwarder = forwarder,
             RandomiseCase = Switch(configuration["Upstream0x20"], "--upstream-0x20") ?? true,
         };
     }

@@ -27,6 +27,26 @@ public sealed class DnsOverTlsTests : IClassFixture<UnboundTlsFixture>, IAsyncDi
     }
 
     [InstalledFact(UnboundTlsFixture.Binary, "unbound")]
+    public async Task A_tls_upstream_answers_through_the_wire_engine_with_0x20_and_the_clients_letter_case()
+    {
+        await using var resolver = new UpstreamResolver(new UpstreamOptions
+        {
+            Servers = [_unbound.Target(UnboundTlsFixture.TlsName)],
+            TlsTrustAnchors = _unbound.TrustAnchors,
+        });
+        var question = new DnsQuestion(ARSoft.Tools.Net.DomainName.Parse("A.Dot.Test"), RecordType.A, RecordClass.INet);
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => resolver.ResolveAsync(question, new UpstreamRequestFlags(true, false), _patience.Token)));
+
+        Assert.All(answers, answer =>
+        {
+            var record = Assert.IsType<ARecord>(Assert.Single(answer.Answers));
+            Assert.Equal(UnboundTlsFixture.Address, record.Address);
+            Assert.Equal("A.Dot.Test.", record.Name.ToString());
+        });
+    }
+
+    [InstalledFact(UnboundTlsFixture.Binary, "unbound")]
     public async Task Twenty_pipelined_queries_are_all_answered_on_one_TLS_connection()
     {
         await using var pool = Pool(new DnsStreamConnector(_unbound.TrustAnchors));

@@ -15,7 +15,7 @@ namespace NationalDns.Resolution.Streams;
 /// (<see cref="DnsStreamClosedException.CanRetry"/>: never written, or the upstream closed a connection we reused after
 /// it had been idle just as we wrote, RFC 7766 §6.2.3); Unbound retries a reused connection the same way.
 /// </remarks>
-internal sealed class DnsStreamPool : IAsyncDisposable
+internal sealed class DnsStreamPool : IStreamExchange, IAsyncDisposable
 {
     /// <summary>
     /// Below the server side defaults of Unbound (tcp-idle-timeout 30 s) and BIND (tcp-idle-timeout 30 s), so we

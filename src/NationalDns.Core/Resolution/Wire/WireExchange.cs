@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using ARSoft.Tools.Net.Dns;
 using Microsoft.Extensions.Logging;
+using NationalDns.Resolution.Streams;
 
 namespace NationalDns.Resolution.Wire;
 
@@ -42,7 +43,7 @@ internal sealed partial class WireExchange
         var query = UpstreamQuery.Create(question, flags, _caseEcho.IsOn(server.EndPoint));
         if (server.Protocol == UpstreamProtocol.Tls)
         {
-            return await AskStreamAsync(server, query, question, cancellationToken);
+            return await AskStreamAsync(server, query, question, flags, cancellationToken);
         }
 
         var (reply, answer) = await AskUdpAsync(server, query, question, flags, cancellationToken);
@@ -52,7 +53,7 @@ internal sealed partial class WireExchange
         }
 
         // Truncated: the whole answer over TCP, as a new query with a new ID (RFC 7766 §5 lets the ID be reused; a new one costs nothing).
-        return await AskStreamAsync(server, UpstreamQuery.Create(question, flags, _caseEcho.IsOn(server.EndPoint)), question, cancellationToken);
+        return await AskStreamAsync(server, UpstreamQuery.Create(question, flags, _caseEcho.IsOn(server.EndPoint)), question, flags, cancellationToken);
     }
 
     private async Task<(byte[] Reply, UpstreamAnswer Answer)> AskUdpAsync(
@@ -105,9 +106,23 @@ internal sealed partial class WireExchange
     }
 
     private async Task<UpstreamAnswer> AskStreamAsync(
-        UpstreamTarget server, UpstreamQuery query, DnsQuestion question, CancellationToken cancellationToken)
+        UpstreamTarget server, UpstreamQuery query, DnsQuestion question, UpstreamRequestFlags flags, CancellationToken cancellationToken)
     {
-        var reply = await _streams.ExchangeAsync(server, query.Bytes, Accepts, cancellationToken);
+        byte[] reply;
+        while (true)
+        {
+            try
+            {
+                reply = await _streams.ExchangeAsync(server, query.Bytes, Accepts, cancellationToken);
+                break;
+            }
+            catch (DnsQueryIdInUseException)
+            {
+                // Another query on the same connection drew the same ID (1 in 65,536 per query in flight): draw again.
+                query = UpstreamQuery.Create(question, flags, query.HasMixedCase);
+            }
+        }
+
         query.RestoreCase(reply);
         if (!ReplyDecoder.TryDecode(reply, out var answer))
         {
@@ -168,13 +183,4 @@ internal sealed partial class WireExchange
         [LoggerMessage(EventId = 141, Level = LogLevel.Warning, Message = "Upstream {Upstream} does not echo the letter case of questions ({Count} replies in a row): 0x20 is off for it from now on")]
         public static partial void CaseEchoOff(ILogger logger, string upstream, int count);
     }
-}
-
-/// <summary>
-/// A kept stream (TCP or TLS) to an upstream: sends one query and returns the first reply with its ID that
-/// <c>accepts</c> takes, ignoring the others; throws when the stream fails or the caller's token fires.
-/// </summary>
-internal interface IStreamExchange
-{
-    Task<byte[]> ExchangeAsync(UpstreamTarget server, ReadOnlyMemory<byte> query, Func<ReadOnlyMemory<byte>, bool> accepts, CancellationToken cancellationToken);
 }
