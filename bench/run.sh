@@ -45,7 +45,7 @@ fi
 [ -f "$WORK/lists/$N/blocklist.txt" ] && [ -f "$WORK/queries/blocked-$N.txt" ] || "$BENCH_DIR/gen-blocklist.sh" "$N"
 
 {
-  echo "meta n=$N reps=$REPS secs=$SECS warm_secs=$WARM_SECS lat_reps=$LAT_REPS lat_secs=$LAT_SECS lat_rate=$LAT_RATE lat_rate_c=$LAT_RATE_C nd_log_level=$ND_LOG_LEVEL"
+  echo "meta n=$N reps=$REPS secs=$SECS warm_secs=$WARM_SECS lat_reps=$LAT_REPS lat_secs=$LAT_SECS lat_rate=$LAT_RATE lat_rate_c=$LAT_RATE_C nd_log_level=$ND_LOG_LEVEL threads=${THREADS:-1} nd_args=${ND_ARGS:-none}"
   echo "meta date=$(date -u +%Y-%m-%dT%H:%MZ) nproc=$(nproc) mem_gib=$(awk '/^MemTotal:/ { printf "%.0f", $2 / 1048576 }' /proc/meminfo) loadavg_start=$(cut -d' ' -f1 /proc/loadavg)"
   echo "info date: $(date -u '+%Y-%m-%d %H:%M UTC')"
   echo "info machine: $(nproc) × $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1), $(awk '/^MemTotal:/ { printf "%.0f", $2 / 1048576 }' /proc/meminfo) GiB RAM, Linux $(uname -r), $(. /etc/os-release && echo "$PRETTY_NAME")"

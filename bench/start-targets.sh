@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Start the upstream (nsd) and both servers under test, each on loopback, with blocklist N:
-#   unbound      127.0.0.1:$PORT_UNBOUND      1 thread, the list as local-zone always_nxdomain
+#   unbound      127.0.0.1:$PORT_UNBOUND      $THREADS threads (1), the list as local-zone always_nxdomain
 #   nationaldns  127.0.0.1:$PORT_NATIONALDNS  the Release build in $WORK/publish
 # Both forward to nsd on 127.0.0.1:$PORT_UPSTREAM. The servers are started one after the other so
 # each loads its list on an otherwise idle machine.
@@ -9,7 +9,9 @@
 #   load_s = from exec until a name under the LAST list entry is answered NXDOMAIN
 #            (process start + list load + port open), polled every 50 ms.
 # Env: ND_LOG_LEVEL (default warning: refusals are not logged, as unbound logs no queries;
-#      set information to measure with the per-refusal log on), LOAD_TIMEOUT (default 300 s).
+#      set information to measure with the per-refusal log on), LOAD_TIMEOUT (default 300 s),
+#      THREADS (default 1: Unbound's num-threads and NationalDns's --threads alike),
+#      ND_ARGS (extra NationalDns options, e.g. "--forwarder dnsclient").
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 N=${1:?usage: start-targets.sh N}
@@ -19,6 +21,7 @@ lists=$WORK/lists/$N
 [ -f "$WORK/publish/nationaldns.dll" ] || die "no Release build in $WORK/publish"
 probe=$(cat "$lists/probe")
 ND_LOG_LEVEL=${ND_LOG_LEVEL:-warning}
+THREADS=${THREADS:-1}
 
 for port in "$PORT_UPSTREAM" "$PORT_UNBOUND" "$PORT_NATIONALDNS"; do
   port_busy "$port" && die "127.0.0.1:$port is already in use: $(ss -Hlnup "sport = :$port" | head -1)"
@@ -32,7 +35,7 @@ wait_status "$PORT_UPSTREAM" n1.test NOERROR 60 || die "nsd did not answer; see 
 cat > "$WORK/conf/unbound-$N.conf" <<CONF
 server:
     interface: 127.0.0.1@$PORT_UNBOUND
-    num-threads: 1
+    num-threads: $THREADS
     so-reuseport: yes
     username: ""
     chroot: ""
@@ -80,4 +83,4 @@ start_server() {
 start_server unbound "$PORT_UNBOUND" unbound -d -c "$WORK/conf/unbound-$N.conf"
 start_server nationaldns "$PORT_NATIONALDNS" dotnet "$WORK/publish/nationaldns.dll" \
   --listen "127.0.0.1:$PORT_NATIONALDNS" --upstream "127.0.0.1:$PORT_UPSTREAM" \
-  --blocklist "$lists/blocklist.txt" --log-level "$ND_LOG_LEVEL"
+  --blocklist "$lists/blocklist.txt" --log-level "$ND_LOG_LEVEL" --threads "$THREADS" ${ND_ARGS:-}

@@ -23,6 +23,7 @@ public sealed class UpstreamResolver : IUpstreamResolver, IAsyncDisposable, IDis
 
     // The kept TCP and TLS connections of the wire engine; null with DnsClient, which keeps its own.
     private readonly DnsStreamPool? _streams;
+    private readonly WireExchange? _wire;
 
     /// <summary>Creates the resolver on the system clock, without logging.</summary>
     public UpstreamResolver(UpstreamOptions options)
@@ -48,7 +49,8 @@ public sealed class UpstreamResolver : IUpstreamResolver, IAsyncDisposable, IDis
         else
         {
             _streams = new DnsStreamPool(new DnsStreamConnector(options.TlsTrustAnchors).ConnectAsync, timeProvider);
-            exchange = new WireExchange(options.RandomiseCase, _streams, logger, meters).AskAsync;
+            _wire = new WireExchange(options.RandomiseCase, _streams, logger, meters);
+            exchange = _wire.AskAsync;
         }
 
         _pool = new UpstreamPool(options, exchange, timeProvider, logger, meters);
@@ -71,6 +73,7 @@ public sealed class UpstreamResolver : IUpstreamResolver, IAsyncDisposable, IDis
     {
         _pool.Dispose();
         _streams?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        _wire?.Dispose();
     }
 
     /// <summary>Stops the background probes, waits for a probe in flight, and closes the kept upstream connections.</summary>
@@ -81,5 +84,7 @@ public sealed class UpstreamResolver : IUpstreamResolver, IAsyncDisposable, IDis
         {
             await _streams.DisposeAsync();
         }
+
+        _wire?.Dispose();
     }
 }

@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Security.Cryptography;
 using ARSoft.Tools.Net.Dns;
 
 namespace NationalDns.Resolution.Wire;
@@ -46,15 +45,16 @@ internal sealed class UpstreamQuery
     /// (draft-vixie-dnsext-dns0x20): a forger must then guess the letters too, not only the ID and the port.
     /// </summary>
     /// <exception cref="UpstreamException">The name holds a character that is not an octet (it could not have come from the wire).</exception>
-    public static UpstreamQuery Create(DnsQuestion question, UpstreamRequestFlags flags, bool randomiseCase)
+    public static UpstreamQuery Create(DnsQuestion question, UpstreamRequestFlags flags, bool randomiseCase, RandomBytes randomBytes)
     {
         ArgumentNullException.ThrowIfNull(question);
+        ArgumentNullException.ThrowIfNull(randomBytes);
         Span<byte> name = stackalloc byte[MaxNameSize];
         var nameLength = WriteName(question, name);
 
         // The ID and the case bits in one draw from the system's CSPRNG: both are what a forger has to guess.
         Span<byte> random = stackalloc byte[2 + (randomiseCase ? (nameLength + 7) / 8 : 0)];
-        RandomNumberGenerator.Fill(random);
+        randomBytes.Fill(random);
         var plainName = randomiseCase ? name[..nameLength].ToArray() : null;
         if (plainName is not null && !RandomiseCase(name[..nameLength], random[2..]))
         {

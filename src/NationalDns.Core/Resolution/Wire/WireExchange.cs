@@ -15,15 +15,18 @@ namespace NationalDns.Resolution.Wire;
 /// until the attempt's deadline, so a forged datagram can neither win nor fail the query (RFC 5452). A truncated reply
 /// is asked again over TCP, and DNS over TLS upstreams over their kept connection (<see cref="IStreamExchange"/>), with the same checks.
 /// </summary>
-internal sealed partial class WireExchange
+internal sealed partial class WireExchange : IDisposable
 {
-    // Replies come back in at most EdnsPayload octets over UDP, unless an upstream ignores it; room for any datagram.
-    private const int ReceiveBufferSize = 65_535;
+    // Replies come back in at most EdnsPayload octets over UDP. A buffer per query in flight for its whole round trip:
+    // small, so the shared pool keeps enough of them (64 KB ones ran out at a few hundred in flight, and every query then
+    // allocated one). A datagram that fills it may have been cut short by the kernel, so it is fetched over TCP instead.
+    private const int ReceiveBufferSize = 4096;
 
     private readonly CaseEcho _caseEcho;
     private readonly IStreamExchange _streams;
     private readonly ILogger _logger;
     private readonly UpstreamMeters? _meters;
+    private readonly RandomBytes _random = new();
 
     public WireExchange(bool randomiseCase, IStreamExchange streams, ILogger logger, UpstreamMeters? meters = null)
     {
@@ -40,23 +43,23 @@ internal sealed partial class WireExchange
     {
         ArgumentNullException.ThrowIfNull(server);
         ArgumentNullException.ThrowIfNull(question);
-        var query = UpstreamQuery.Create(question, flags, _caseEcho.IsOn(server.EndPoint));
+        var query = UpstreamQuery.Create(question, flags, _caseEcho.IsOn(server.EndPoint), _random);
         if (server.Protocol == UpstreamProtocol.Tls)
         {
             return await AskStreamAsync(server, query, question, flags, cancellationToken);
         }
 
-        var (reply, answer) = await AskUdpAsync(server, query, question, flags, cancellationToken);
-        if (!IsTruncated(reply))
+        var (truncated, answer) = await AskUdpAsync(server, query, question, flags, cancellationToken);
+        if (!truncated)
         {
-            return answer;
+            return answer!;
         }
 
         // Truncated: the whole answer over TCP, as a new query with a new ID (RFC 7766 §5 lets the ID be reused; a new one costs nothing).
-        return await AskStreamAsync(server, UpstreamQuery.Create(question, flags, _caseEcho.IsOn(server.EndPoint)), question, flags, cancellationToken);
+        return await AskStreamAsync(server, UpstreamQuery.Create(question, flags, _caseEcho.IsOn(server.EndPoint), _random), question, flags, cancellationToken);
     }
 
-    private async Task<(byte[] Reply, UpstreamAnswer Answer)> AskUdpAsync(
+    private async Task<(bool Truncated, UpstreamAnswer? Answer)> AskUdpAsync(
         UpstreamTarget server, UpstreamQuery query, DnsQuestion question, UpstreamRequestFlags flags, CancellationToken cancellationToken)
     {
         using var socket = new Socket(server.EndPoint.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
@@ -70,21 +73,26 @@ internal sealed partial class WireExchange
         {
             while (true)
             {
-                var length = await socket.ReceiveAsync(buffer.AsMemory(), SocketFlags.None, cancellationToken);
+                var length = await socket.ReceiveAsync(buffer.AsMemory(0, ReceiveBufferSize), SocketFlags.None, cancellationToken);
                 var datagram = buffer.AsSpan(0, length);
                 var match = ReplyMatcher.Check(datagram, query);
                 if (match == ReplyMatch.Accepted)
                 {
+                    if (query.HasMixedCase)
+                    {
+                        _caseEcho.Echoed(server.EndPoint);
+                    }
+
+                    if (IsTruncated(datagram) || length == ReceiveBufferSize)
+                    {
+                        return (true, null);
+                    }
+
                     var reply = datagram.ToArray();
                     query.RestoreCase(reply);
                     if (ReplyDecoder.TryDecode(reply, out var answer))
                     {
-                        if (query.HasMixedCase)
-                        {
-                            _caseEcho.Echoed(server.EndPoint);
-                        }
-
-                        return (reply, answer);
+                        return (false, answer);
                     }
                 }
 
@@ -94,7 +102,7 @@ internal sealed partial class WireExchange
                     // Ask again in the client's own case at once, rather than wait out the deadline for a reply that
                     // will not come from an upstream that lower-cases names; the forger's datagram changes nothing.
                     NoteCaseMismatch(server);
-                    query = UpstreamQuery.Create(question, flags, randomiseCase: false);
+                    query = UpstreamQuery.Create(question, flags, randomiseCase: false, _random);
                     await socket.SendAsync(query.Bytes, SocketFlags.None, cancellationToken);
                 }
             }
@@ -119,7 +127,7 @@ internal sealed partial class WireExchange
             catch (DnsQueryIdInUseException)
             {
                 // Another query on the same connection drew the same ID (1 in 65,536 per query in flight): draw again.
-                query = UpstreamQuery.Create(question, flags, query.HasMixedCase);
+                query = UpstreamQuery.Create(question, flags, query.HasMixedCase, _random);
             }
         }
 
@@ -157,6 +165,8 @@ internal sealed partial class WireExchange
         }
     }
 
+    public void Dispose() => _random.Dispose();
+
     private void Mismatched(UpstreamTarget server, DnsQuestion question, ReplyMatch match)
     {
         _meters?.RecordMismatch(server, match);
@@ -171,7 +181,7 @@ internal sealed partial class WireExchange
         }
     }
 
-    private static bool IsTruncated(byte[] reply) => (reply[2] & 0x02) != 0;
+    private static bool IsTruncated(ReadOnlySpan<byte> reply) => (reply[2] & 0x02) != 0;
 
     private static string Transport(UpstreamTarget server) => server.Protocol == UpstreamProtocol.Tls ? "TLS" : "TCP";
 
