@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
-using System.Runtime.CompilerServices;
 using ARSoft.Tools.Net;
 using ARSoft.Tools.Net.Dns;
+using NationalDns.Pipeline;
 using NationalDns.Policy;
 
 namespace NationalDns.Caching;
@@ -86,7 +86,7 @@ internal sealed class WireAnswer
 
         query.Questions.Add(new DnsQuestion(name, (RecordType)key.Type, RecordClass.INet));
         var response = entry.CreateResponse(query, 0);
-        var bytes = Encode(response).ToArraySegment(false).ToArray();
+        var bytes = MessageEncoder.Encode(response).ToArraySegment(false).ToArray();
         if (!TryFindTtls(bytes, out var questionEnd, out var payloadSizeOffset, out var offsets) || (payloadSizeOffset >= 0) != edns)
         {
             return null;
@@ -95,11 +95,6 @@ internal sealed class WireAnswer
         var ttls = offsets.Select(o => BinaryPrimitives.ReadUInt32BigEndian(bytes.AsSpan(o))).ToArray();
         return new WireAnswer(bytes, questionEnd, payloadSizeOffset, offsets, ttls, ChainFrom(name, response.AnswerRecords));
     }
-
-    // ARSoft's server encodes every answer through this internal method; calling it keeps the fast path's bytes the
-    // same as the pipeline's, compression included, without a second encoder to keep in step.
-    [UnsafeAccessor(UnsafeAccessorKind.Method, Name = "Encode")]
-    private static extern DnsRawPackage Encode(DnsMessageBase message);
 
     private static bool TryFindTtls(byte[] bytes, out int questionEnd, out int payloadSizeOffset, out int[] ttlOffsets)
     {

@@ -16,4 +16,17 @@ public static class DnsText
         ArgumentNullException.ThrowIfNull(name);
         return name.ToString(false);
     }
+
+    /// <summary>The RCODE as dig writes it (<c>NOERROR</c>, <c>NXDOMAIN</c>, <c>SERVFAIL</c>), or <c>RCODE23</c> for codes without a name.</summary>
+    public static string ReturnCodeName(ReturnCode code) => code switch
+    {
+        ReturnCode.NoError => "NOERROR",
+        ReturnCode.FormatError => "FORMERR",
+        ReturnCode.ServerFailure => "SERVFAIL",
+        ReturnCode.NxDomain => "NXDOMAIN",
+        ReturnCode.NotImplemented => "NOTIMP",
+        ReturnCode.Refused => "REFUSED",
+        ReturnCode.BadVersion => "BADVERS",
+        _ => $"RCODE{(ushort)code}",
+    };
 }

@@ -1,21 +1,31 @@
 using Microsoft.Extensions.Logging;
 using NationalDns.Policy;
+using NationalDns.QueryLog;
 
 namespace NationalDns.Pipeline;
 
 /// <summary>
 /// Outermost stage: writes one structured event per refusal (drop included) and per upstream failure,
-/// from the verdict the inner stages returned. It never decides anything itself.
+/// from the verdict the inner stages returned, and hands every query's verdict to the query log. It never decides
+/// anything itself.
 /// </summary>
 public sealed partial class OutcomeLoggingStage : IQueryStage
 {
     private readonly ILogger<OutcomeLoggingStage> _logger;
     private readonly TimeProvider _time;
+    private readonly QueryCapture _capture;
 
     public OutcomeLoggingStage(ILogger<OutcomeLoggingStage> logger, TimeProvider time)
+        : this(logger, time, QueryCapture.Off)
+    {
+    }
+
+    /// <summary>As above, and every query's verdict also goes to the query log through <paramref name="capture"/>.</summary>
+    public OutcomeLoggingStage(ILogger<OutcomeLoggingStage> logger, TimeProvider time, QueryCapture capture)
     {
         _logger = logger;
         _time = time;
+        _capture = capture;
     }
 
     public ValueTask<QueryResult> HandleAsync(QueryContext query, QueryHandler next, CancellationToken cancellationToken)
@@ -40,6 +50,8 @@ public sealed partial class OutcomeLoggingStage : IQueryStage
 
     private void Log(QueryContext query, QueryResult result)
     {
+        _capture.Record(query, result); // the query log: every query, whatever its verdict (references only, no allocation)
+
         if (result.Throttle is { } decision && result.Rule is { } throttleRule)
         {
             LogThrottle(query, throttleRule, decision, result.Group ?? RefusalLog.NoGroup);

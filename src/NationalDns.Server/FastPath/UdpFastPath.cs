@@ -6,6 +6,7 @@ using NationalDns.Pipeline;
 using NationalDns.Policy;
 using NationalDns.Policy.Groups;
 using NationalDns.Policy.Time;
+using NationalDns.QueryLog;
 using NationalDns.Server.Metrics;
 using NationalDns.Server.Transport;
 
@@ -29,10 +30,12 @@ public sealed class UdpFastPath : IUdpFastPath
     private readonly RuleClock _clock;
     private readonly ClientGroups _groups;
     private readonly DnsMetrics? _metrics;
+    private readonly QueryCapture _capture;
 
     /// <summary>Creates the fast path; with a <paramref name="cache"/>, names the rules let through are answered from it when they can be.</summary>
-    public UdpFastPath(IRuleSetSource rules, BlockingOptions options, TimeProvider time, ILogger<OutcomeLoggingStage> logger, ResponseCache? cache = null, RuleClock? clock = null, ClientGroups? groups = null, DnsMetrics? metrics = null)
+    public UdpFastPath(IRuleSetSource rules, BlockingOptions options, TimeProvider time, ILogger<OutcomeLoggingStage> logger, ResponseCache? cache = null, RuleClock? clock = null, ClientGroups? groups = null, DnsMetrics? metrics = null, QueryCapture? capture = null)
     {
+        _capture = capture ?? QueryCapture.Off;
         _metrics = metrics;
         _rules = rules;
         _writer = new BlockedAnswerWriter(options);
@@ -65,6 +68,11 @@ public sealed class UdpFastPath : IUdpFastPath
         {
             var cached = _cached?.TryWrite(query, parsed, name, rules, context, answer) ?? IUdpFastPath.NotHandled;
             _metrics?.CountCachedUdp(cached); // metrics: a lock-free increment, nothing allocated
+            if (cached > 0)
+            {
+                _capture.RecordWire(query, answer[..cached], client, QueryLogOutcomes.Cached, rule, group?.Name, started); // copies into the ring, nothing allocated
+            }
+
             return cached;
         }
 
@@ -76,6 +84,7 @@ public sealed class UdpFastPath : IUdpFastPath
 
         var length = rule.Action.Kind == BlockActionKind.Drop ? 0 : _writer.Write(query, parsed, name, labelOffsets, rule, answer);
         _metrics?.CountRefused(ARSoft.Tools.Net.Dns.TransportProtocol.Udp, rule); // metrics: lock-free, allocation-free
+        _capture.RecordWire(query, answer[..length], client, length == 0 ? QueryLogOutcomes.Dropped : QueryLogOutcomes.Blocked, rule, group?.Name, started);
         if (_logger.IsEnabled(LogLevel.Information))
         {
             LogRefusal(query, parsed, rule, client, started, group);

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using ARSoft.Tools.Net.Dns;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using NationalDns.Pipeline;
 using NationalDns.Rpz;
 using NationalDns.Server.Metrics;
 using NationalDns.Server.Transport;

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
+using NationalDns.Pipeline;
 using ARSoft.Tools.Net.Dns;
 
 namespace NationalDns.Server.Transport;

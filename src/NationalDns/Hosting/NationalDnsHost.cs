@@ -8,6 +8,7 @@ using NationalDns.Pipeline;
 using NationalDns.Policy;
 using NationalDns.Policy.Behaviours;
 using NationalDns.Policy.Time;
+using NationalDns.QueryLog;
 using NationalDns.Resolution;
 using NationalDns.Rpz;
 using NationalDns.Rpz.Following;
@@ -79,6 +80,15 @@ internal static class NationalDnsHost
         }
 
         services.AddSingleton<IUpstreamResolver, UpstreamResolver>();
+
+        // The query log: serving threads drop each query's verdict into a lock-free ring; a writer of its own drains it
+        // into the recent entries (the live view) and the sinks (SQLite, dnstap), off the serving path.
+        services.AddSingleton(sp => new QueryCapture(sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<RecentQueries>();
+        services.AddSingleton<IQueryLogReader>(sp => sp.GetRequiredService<RecentQueries>());
+        services.AddSingleton<QueryLogWriter>();
+        services.AddHostedService(sp => sp.GetRequiredService<QueryLogWriter>());
+
         services.AddSingleton<OutcomeLoggingStage>();
         services.AddSingleton<ValidationStage>();
         services.AddSingleton<BlocklistStage>();
@@ -116,7 +126,7 @@ internal static class NationalDnsHost
         // Blocked names and cache hits over UDP are answered in the receive loop, without ARSoft's per-datagram costs;
         // admission comes first there, so a client outside the allow list never gets a blocked or cached answer either.
         services.AddSingleton<UdpFastPath>();
-        services.AddSingleton<IUdpFastPath>(sp => new AdmissionFastPath(sp.GetRequiredService<ClientAdmission>(), sp.GetRequiredService<UdpFastPath>(), sp.GetRequiredService<DnsMetrics>()));
+        services.AddSingleton<IUdpFastPath>(sp => new AdmissionFastPath(sp.GetRequiredService<ClientAdmission>(), sp.GetRequiredService<UdpFastPath>(), sp.GetRequiredService<DnsMetrics>(), sp.GetRequiredService<QueryCapture>()));
 
         // Everything else over UDP runs the pipeline from the receive thread too, without ARSoft's two thread-pool hops.
         services.AddSingleton<IUdpQueryHandler, UdpQueryHandler>();

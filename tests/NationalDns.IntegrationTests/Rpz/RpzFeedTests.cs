@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using ARSoft.Tools.Net.Dns;
+using NationalDns.Pipeline;
 using NationalDns.Configuration;
 using NationalDns.IntegrationTests.Support;
 using NationalDns.IntegrationTests.Transport;
