@@ -25,7 +25,7 @@ namespace NationalDns.QueryLog;
 /// <param name="ResponseCode">The answer's RCODE (<c>NOERROR</c>, <c>NXDOMAIN</c>), or null when nothing was sent.</param>
 /// <param name="AnswerSummary">The first addresses or the CNAME target of the answer, or null.</param>
 /// <param name="AnswerCount">Records in the answer section.</param>
-/// <param name="AnswerSize">The answer's size in octets as sent (0 when nothing was sent).</param>
+/// <param name="AnswerSize">The answer's size in octets (0 when nothing was sent); null where it was not measured: the pipeline's answers are encoded after the log has them, and are encoded again for the log only when a sink takes octets (dnstap).</param>
 /// <param name="LatencyMs">From arrival to the answer, in milliseconds.</param>
 /// <param name="Detail">Why a query failed or was rejected, in a few words.</param>
 public sealed record QueryLogEntry(
@@ -50,7 +50,7 @@ public sealed record QueryLogEntry(
     string? ResponseCode,
     string? AnswerSummary,
     int AnswerCount,
-    int AnswerSize,
+    int? AnswerSize,
     double LatencyMs,
     string? Detail)
 {
