@@ -30,7 +30,7 @@ internal sealed record DifferentialCase(string Name, ushort Type, QueryVariant V
 {
     public string Key => $"{Name.ToLowerInvariant()}/{Type}/{Variant.DnssecOk}/{Variant.CheckingDisabled}";
 
-    /// <summary>The name as the client writes it: with mixed case, the letters below the zone alternate (the apex's own too).</summary>
+    /// <summary>The name as the client writes it: with mixed case, the first label's letters alternate (<c>WwW.diff.test</c>).</summary>
     public string AskedName => Variant.MixedCase ? MixCase(Name) : Name;
 
     public byte[] Query() => new QueryBuilder
@@ -46,26 +46,22 @@ internal sealed record DifferentialCase(string Name, ushort Type, QueryVariant V
 
     public override string ToString() => $"{AskedName} type {Type} {Variant}";
 
-    // Only the labels below the zone: a client's upper-case letters in "diff.test" itself meet the 0x20 bug that
+    // Only the first label, lower case elsewhere: a client's upper-case letters in the labels a reply repeats
+    // uncompressed in RDATA (a zone's own name in SRV targets, RRSIG signers) meet the 0x20 bug that
     // DifferentialTests.A_name_in_RDATA_keeps_its_letter_case_whatever_case_the_client_asked_in shows, at random.
     private static string MixCase(string name)
     {
-        var zoneSuffix = "." + DifferentialZone.Origin;
-        var head = name.EndsWith(zoneSuffix, StringComparison.Ordinal) ? name[..^zoneSuffix.Length] : name;
-        var tail = name[head.Length..];
-        if (name == DifferentialZone.Origin)
-        {
-            (head, tail) = (name, "");
-        }
-
         var mixed = new StringBuilder(name.Length);
         var upper = true;
-        foreach (var c in head)
+        var inFirstLabel = true;
+        for (var i = 0; i < name.Length; i++)
         {
-            mixed.Append(char.IsAsciiLetter(c) ? (upper ? char.ToUpperInvariant(c) : c) : c);
-            upper ^= char.IsAsciiLetter(c);
+            var c = name[i];
+            inFirstLabel &= c != '.' || (i > 0 && name[i - 1] == '\\');
+            mixed.Append(inFirstLabel && upper ? char.ToUpperInvariant(c) : c);
+            upper ^= inFirstLabel && char.IsAsciiLetter(c);
         }
 
-        return mixed.Append(tail).ToString();
+        return mixed.ToString();
     }
 }

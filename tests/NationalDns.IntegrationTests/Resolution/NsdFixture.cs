@@ -29,13 +29,13 @@ public sealed class NsdFixture : IAsyncLifetime
             return;
         }
 
-        _nsd = await NsdServer.StartAsync(DifferentialZone.Origin, DifferentialZone.Text);
-        _server = await StartServerAsync(_nsd, CacheClock);
+        _nsd = await NsdServer.StartAsync((DifferentialZone.Origin, DifferentialZone.Text));
+        _server = await StartServerAsync(_nsd.EndPoint, CacheClock);
     }
 
-    /// <summary>A NationalDns forwarding to <paramref name="nsd"/>, its cache on <paramref name="cacheClock"/>.</summary>
-    internal static Task<TestServer> StartServerAsync(NsdServer nsd, TimeProvider cacheClock) => TestServer.StartAsync(
-        nsd.EndPoint,
+    /// <summary>A NationalDns forwarding to <paramref name="upstream"/>, its cache on <paramref name="cacheClock"/>.</summary>
+    internal static Task<TestServer> StartServerAsync(System.Net.IPEndPoint upstream, TimeProvider cacheClock) => TestServer.StartAsync(
+        upstream,
         "blocked.example\n",
         s => s with { Upstream = s.Upstream with { Timeout = TimeSpan.FromSeconds(3) } },
         services => services.AddSingleton(sp => new ResponseCache(sp.GetRequiredService<CacheOptions>(), cacheClock)));

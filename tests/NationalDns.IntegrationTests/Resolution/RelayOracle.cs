@@ -12,6 +12,8 @@ namespace NationalDns.IntegrationTests.Resolution;
 internal static class RelayOracle
 {
     private const int ExtendedDnsErrorOption = 15;
+    private const uint PositiveMaxTtl = 86400;
+    private const uint NegativeMaxTtl = 3600;
 
     /// <summary>Adds one line per difference to <paramref name="differences"/>: "what: expected …, got …".</summary>
     /// <param name="cacheLifetime">For an answer served from NationalDns's cache, the entry's lifetime in seconds; null for one fetched for this query.</param>
@@ -30,7 +32,7 @@ internal static class RelayOracle
         Expect("QR", true, via.IsResponse);
         Expect("opcode", 0, via.Opcode);
         Expect("question", Convert.ToHexString(WireReply.Read(query.Query()).Question), Convert.ToHexString(via.Question));
-        Expect("question as NSD echoes it", Convert.ToHexString(direct.Question), Convert.ToHexString(via.Question));
+        Expect("question as the upstream echoes it", Convert.ToHexString(direct.Question), Convert.ToHexString(via.Question));
         Expect("AA", direct.Authoritative, via.Authoritative);
         Expect("AD", direct.AuthenticData, via.AuthenticData);
 
@@ -61,9 +63,10 @@ internal static class RelayOracle
     }
 
     /// <summary>
-    /// The cache's lifetime for an upstream answer (CacheTtlPolicy's rule): positive answers live their smallest answer
-    /// TTL; negative ones (NXDOMAIN, no answer records, or a SOA after a CNAME chain) min(SOA TTL, SOA MINIMUM, chain
-    /// TTLs) (RFC 2308 §5); 0, i.e. not kept, for other RCODEs and for negative answers without a SOA (a referral).
+    /// The cache's lifetime for an upstream answer (CacheTtlPolicy's rule, default bounds): positive answers live their
+    /// smallest answer TTL, at most a day; negative ones (NXDOMAIN, no answer records, or a SOA after a CNAME chain)
+    /// min(SOA TTL, SOA MINIMUM, chain TTLs) (RFC 2308 §5), at most an hour (§5 suggests 1 to 3 hours); 0, i.e. not
+    /// kept, for other RCODEs and for negative answers without a SOA (a referral).
     /// </summary>
     public static int LifetimeOf(WireReply full)
     {
@@ -75,7 +78,7 @@ internal static class RelayOracle
         var soa = full.Authorities.FirstOrDefault(r => r.Type == 6);
         if (full.ReturnCode == 0 && full.Answers.Count > 0 && soa is null)
         {
-            return (int)full.Answers.Min(r => r.Ttl);
+            return (int)Math.Min(full.Answers.Min(r => r.Ttl), PositiveMaxTtl);
         }
 
         if (soa is null)
@@ -85,7 +88,7 @@ internal static class RelayOracle
 
         var minimum = Convert.FromHexString(soa.Data.Split(' ')[^1]).AsSpan(16);
         var lifetime = Math.Min(soa.Ttl, System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(minimum));
-        return (int)full.Answers.Select(r => r.Ttl).Append(lifetime).Min();
+        return (int)Math.Min(full.Answers.Select(r => r.Ttl).Append(lifetime).Min(), NegativeMaxTtl);
     }
 
     // RFC 6891 §6.1.1: OPT is hop by hop. NationalDns answers with its own: present exactly when the client sent one,
@@ -94,7 +97,7 @@ internal static class RelayOracle
     private static void CompareOpt(QueryVariant variant, WireReply via, WireReply direct, Action<string, object?, object?> expect)
     {
         expect("OPT present", variant.Edns is not null, via.Opt is not null);
-        expect("NSD's OPT present", variant.Edns is not null, direct.Opt is not null);
+        expect("upstream OPT present", variant.Edns is not null, direct.Opt is not null);
         if (via.Opt is null || direct.Opt is null)
         {
             return;

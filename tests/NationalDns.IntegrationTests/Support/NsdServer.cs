@@ -4,7 +4,7 @@ namespace NationalDns.IntegrationTests.Support;
 
 /// <summary>
 /// NLnet Labs' NSD, authoritative only, run by a test in the foreground (<c>nsd -d</c>) on one ephemeral IPv4 loopback
-/// port, serving one zone from a zone file, with everything it writes (zone list, xfrd state, PID) in its own
+/// port, serving zones from zone files, with everything it writes (zone list, xfrd state, PID) in its own
 /// temporary folder and no chroot, user switch or control channel.
 /// </summary>
 internal sealed class NsdServer : IAsyncDisposable
@@ -22,13 +22,14 @@ internal sealed class NsdServer : IAsyncDisposable
     /// <summary>What NSD printed so far, for failure messages.</summary>
     public string Output => _nsd.Output;
 
-    /// <summary>Starts NSD serving <paramref name="zone"/> from <paramref name="zoneText"/> and waits until it answers the zone's SOA.</summary>
-    public static async Task<NsdServer> StartAsync(string zone, string zoneText)
+    /// <summary>Starts NSD serving each zone from its text (zone-file syntax) and waits until it answers the first one's SOA.</summary>
+    public static async Task<NsdServer> StartAsync(params (string Name, string Text)[] zones)
     {
+        ArgumentNullException.ThrowIfNull(zones);
         var port = FreePort.ForUdpAndTcp(IPAddress.Loopback);
-        var nsd = await DaemonProcess.StartAsync(Binary, "nsd.conf", dir => Config(dir, port, zone, zoneText), new IPEndPoint(IPAddress.Loopback, port), "-d", "-c", "{config}");
+        var nsd = await DaemonProcess.StartAsync(Binary, "nsd.conf", dir => Config(dir, port, zones), new IPEndPoint(IPAddress.Loopback, port), "-d", "-c", "{config}");
         var server = new NsdServer(nsd);
-        var soa = new QueryBuilder { Name = zone, Type = 6 }.Build();
+        var soa = new QueryBuilder { Name = zones[0].Name, Type = 6 }.Build();
         var ready = await Eventually.TrueAsync(
             async () => nsd.HasExited || await DnsTestClient.UdpBytesAsync(nsd.EndPoint, soa, TimeSpan.FromMilliseconds(200)) is not null,
             TimeSpan.FromSeconds(10));
@@ -44,9 +45,15 @@ internal sealed class NsdServer : IAsyncDisposable
 
     public ValueTask DisposeAsync() => _nsd.DisposeAsync();
 
-    private static string Config(string directory, int port, string zone, string zoneText)
+    private static string Config(string directory, int port, (string Name, string Text)[] zones)
     {
-        File.WriteAllText(Path.Combine(directory, "zone.db"), zoneText);
+        var zoneClauses = new System.Text.StringBuilder();
+        for (var i = 0; i < zones.Length; i++)
+        {
+            File.WriteAllText(Path.Combine(directory, $"zone{i}.db"), zones[i].Text);
+            zoneClauses.Append($"zone:\n  name: \"{zones[i].Name}\"\n  zonefile: \"zone{i}.db\"\n");
+        }
+
         return $"""
             server:
               ip-address: 127.0.0.1@{port}
@@ -63,9 +70,7 @@ internal sealed class NsdServer : IAsyncDisposable
               verbosity: 1
             remote-control:
               control-enable: no
-            zone:
-              name: "{zone}"
-              zonefile: "zone.db"
-            """;
+
+            """ + zoneClauses;
     }
 }
