@@ -53,4 +53,18 @@ public sealed class DifferentialValidationTests : IClassFixture<ValidatingUnboun
         Assert.Equal(2, refused.ReturnCode); // SERVFAIL without CD: the signature is bogus
         Assert.Contains(refused.Opt!.Options, o => o.Code == 15 && o.Data.StartsWith("0006", StringComparison.Ordinal)); // EDE 6, DNSSEC Bogus
     }
+
+    [InstalledFact(NsdServer.Binary, NsdServer.Package, UnboundSandbox.Binary, UnboundSandbox.Package, SignedZone.Signer, SignedZone.Package)]
+    public async Task A_validated_answer_has_AD_through_NationalDns_only_when_the_client_sets_DO()
+    {
+        // RFC 6840 §5.8: NationalDns's upstream queries carry no AD bit, so a validating upstream sets AD only with DO.
+        var name = $"good.{ValidatingUnboundFixture.Zone}";
+        var withDo = WireReply.Read((await DnsTestClient.UdpBytesAsync(_fixture.Server.EndPoint, new QueryBuilder { Name = name, Type = 16, EdnsUdpSize = 1232, DnssecOk = true }.Build()))!);
+        var withoutDo = WireReply.Read((await DnsTestClient.UdpBytesAsync(_fixture.Server.EndPoint, new QueryBuilder { Id = 2, Name = name, Type = 16, EdnsUdpSize = 1232 }.Build()))!);
+
+        Assert.True(withDo.AuthenticData);
+        Assert.Contains(withDo.Answers, r => r.Type == 46); // the RRSIG, asked for with DO
+        Assert.False(withoutDo.AuthenticData);
+        Assert.DoesNotContain(withoutDo.Answers, r => r.Type == 46);
+    }
 }
