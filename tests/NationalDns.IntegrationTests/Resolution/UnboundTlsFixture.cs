@@ -13,7 +13,7 @@ namespace NationalDns.IntegrationTests.Resolution;
 /// </summary>
 public sealed class UnboundTlsFixture : IAsyncLifetime
 {
-    public const string Binary = "/usr/sbin/unbound";
+    public const string Binary = UnboundSandbox.Binary;
     public const string TlsName = "dot.test";
     public const string Name = "a.dot.test";
     public static readonly IPAddress Address = IPAddress.Parse("192.0.2.53");
@@ -73,24 +73,15 @@ public sealed class UnboundTlsFixture : IAsyncLifetime
         var (certificate, key) = _authority.IssueServerCertificate(dir, TlsName, IPAddress.Loopback);
 
         // The TLS port is the interface's port, so Unbound speaks TLS there and nowhere else.
-        return $"""
-            server:
-              interface: 127.0.0.1@{port}
-              tls-port: {port}
-              tls-service-key: "{key}"
-              tls-service-pem: "{certificate}"
-              do-daemonize: no
-              username: ""
-              chroot: ""
-              directory: "{dir}"
-              pidfile: ""
-              use-syslog: no
-              logfile: ""
-              verbosity: 1
-              do-ip6: no
-              access-control: 127.0.0.0/8 allow
-              local-zone: "{TlsName}." static
-              local-data: "{Name}. 60 IN A {Address}"
-            """;
+        return UnboundSandbox.Config(
+            dir,
+            port,
+            [
+                $"tls-port: {port}",
+                $"tls-service-key: \"{key}\"",
+                $"tls-service-pem: \"{certificate}\"",
+                $"local-zone: \"{TlsName}.\" static",
+                $"local-data: \"{Name}. 60 IN A {Address}\"",
+            ]);
     };
 }

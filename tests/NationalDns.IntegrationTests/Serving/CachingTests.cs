@@ -51,4 +51,27 @@ public sealed class CachingTests
         Assert.InRange(afterFirst, 1, 2);
         Assert.True(upstream.CountFor("a.test") > afterFirst, "the second query was not forwarded");
     }
+
+    [Fact(Skip = "Bug: FollowerResults.Like copies the leader's EDNS options only when the leader's client spoke EDNS; a follower that does gets the answer without the upstream's Extended DNS Error (found by the differential test against NSD's REFUSED with EDE 20)")]
+    public async Task A_query_coalesced_behind_one_without_EDNS_still_gets_the_upstreams_extended_error()
+    {
+        await using var upstream = await FakeUpstream.StartAsync();
+        upstream.Delay = TimeSpan.FromMilliseconds(300); // the second query arrives while the first is upstream
+        upstream.Responder = query =>
+        {
+            var response = query.CreateResponseInstance();
+            response.ReturnCode = ReturnCode.Refused; // not stored, so the follower is rebuilt from the leader's answer
+            new NationalDns.Pipeline.ExtendedDnsError(20, "not authoritative").AttachTo(response);
+            return response;
+        };
+        await using var server = await TestServer.StartAsync(upstream, "blocked.example\n");
+
+        var leader = DnsTestClient.UdpAsync(server.EndPoint, new QueryBuilder { Id = 1, Name = "refused.test" });
+        Assert.True(await Eventually.TrueAsync(() => upstream.CountFor("refused.test") == 1));
+        var follower = await DnsTestClient.UdpAsync(server.EndPoint, new QueryBuilder { Id = 2, Name = "refused.test", EdnsUdpSize = 1232 });
+        await leader;
+
+        Assert.Equal(ReturnCode.Refused, follower!.ReturnCode);
+        Assert.Equal(new NationalDns.Pipeline.ExtendedDnsError(20, "not authoritative"), NationalDns.Pipeline.ExtendedDnsError.ReadFrom(follower));
+    }
 }

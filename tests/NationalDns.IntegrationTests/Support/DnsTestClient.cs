@@ -11,7 +11,11 @@ internal static class DnsTestClient
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(5);
 
     /// <summary>One UDP exchange; null if no answer arrives within <paramref name="timeout"/>.</summary>
-    public static async Task<DnsMessage?> UdpAsync(IPEndPoint server, byte[] query, TimeSpan? timeout = null)
+    public static async Task<DnsMessage?> UdpAsync(IPEndPoint server, byte[] query, TimeSpan? timeout = null) =>
+        await UdpBytesAsync(server, query, timeout) is { } reply ? DnsMessage.Parse(reply) : null;
+
+    /// <summary>One UDP exchange, the answer's bytes as received; null if none arrives within <paramref name="timeout"/>.</summary>
+    public static async Task<byte[]?> UdpBytesAsync(IPEndPoint server, byte[] query, TimeSpan? timeout = null)
     {
         using var socket = new Socket(server.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
         await socket.SendToAsync(query, server);
@@ -20,7 +24,7 @@ internal static class DnsTestClient
         try
         {
             var received = await socket.ReceiveFromAsync(buffer, new IPEndPoint(server.AddressFamily == AddressFamily.InterNetwork ? IPAddress.Any : IPAddress.IPv6Any, 0), cts.Token);
-            return DnsMessage.Parse(new ArraySegment<byte>(buffer, 0, received.ReceivedBytes));
+            return buffer[..received.ReceivedBytes];
         }
         catch (OperationCanceledException)
         {
@@ -31,7 +35,11 @@ internal static class DnsTestClient
     public static Task<DnsMessage?> UdpAsync(IPEndPoint server, QueryBuilder query, TimeSpan? timeout = null) => UdpAsync(server, query.Build(), timeout);
 
     /// <summary>Writes all queries on one TCP connection back to back (pipelined), then reads one answer per query.</summary>
-    public static async Task<IReadOnlyList<DnsMessage>> TcpAsync(IPEndPoint server, IEnumerable<byte[]> queries, TimeSpan? timeout = null)
+    public static async Task<IReadOnlyList<DnsMessage>> TcpAsync(IPEndPoint server, IEnumerable<byte[]> queries, TimeSpan? timeout = null) =>
+        [.. (await TcpBytesAsync(server, queries, timeout)).Select(body => DnsMessage.Parse(new ArraySegment<byte>(body)))];
+
+    /// <summary>As <see cref="TcpAsync(IPEndPoint, IEnumerable{byte[]}, TimeSpan?)"/>, the answers' bytes as received.</summary>
+    public static async Task<IReadOnlyList<byte[]>> TcpBytesAsync(IPEndPoint server, IEnumerable<byte[]> queries, TimeSpan? timeout = null)
     {
         using var cts = new CancellationTokenSource(timeout ?? DefaultTimeout);
         using var socket = new Socket(server.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
@@ -47,14 +55,14 @@ internal static class DnsTestClient
             count++;
         }
 
-        var answers = new List<DnsMessage>(count);
+        var answers = new List<byte[]>(count);
         var header = new byte[2];
         for (var i = 0; i < count; i++)
         {
             await stream.ReadExactlyAsync(header, cts.Token);
             var body = new byte[BinaryPrimitives.ReadUInt16BigEndian(header)];
             await stream.ReadExactlyAsync(body, cts.Token);
-            answers.Add(DnsMessage.Parse(new ArraySegment<byte>(body)));
+            answers.Add(body);
         }
 
         return answers;

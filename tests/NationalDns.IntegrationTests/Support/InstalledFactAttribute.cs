@@ -1,17 +1,25 @@
 namespace NationalDns.IntegrationTests.Support;
 
 /// <summary>
-/// A fact that needs an outside program from a Debian package (<c>.ci/run</c> installs it): skipped, with the reason, only
-/// when the binary is absent. xUnit 2 has no dynamic skip, so the attribute itself decides.
+/// A fact that needs outside programs from Debian packages (<c>.ci/run</c> installs them): skipped, with the reason, only
+/// when a binary is absent. xUnit 2 has no dynamic skip, so the attribute itself decides.
 /// </summary>
 [AttributeUsage(AttributeTargets.Method)]
 internal sealed class InstalledFactAttribute : FactAttribute
 {
-    public InstalledFactAttribute(string binary, string package)
+    /// <param name="binary">The program's path.</param>
+    /// <param name="package">The package that installs it.</param>
+    /// <param name="more">Further programs the test needs, as path and package pairs.</param>
+    public InstalledFactAttribute(string binary, string package, params string[] more)
     {
-        if (!File.Exists(binary))
+        string[] needed = [binary, package, .. more];
+        for (var i = 0; i + 1 < needed.Length; i += 2)
         {
-            Skip = $"{Path.GetFileName(binary)} is not installed ({binary} is missing; apt-get install {package})";
+            if (!File.Exists(needed[i]))
+            {
+                Skip = $"{Path.GetFileName(needed[i])} is not installed ({needed[i]} is missing; apt-get install {needed[i + 1]})";
+                return;
+            }
         }
     }
 }

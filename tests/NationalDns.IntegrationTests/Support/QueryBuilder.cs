@@ -87,9 +87,10 @@ internal sealed record QueryBuilder
         return [.. packet];
     }
 
+    // A backslash makes the next character part of the label (zone-file style), so "dot\.label.test" has a dot inside its first label.
     private static void WriteName(List<byte> packet, string name)
     {
-        foreach (var label in name.TrimEnd('.').Split('.', StringSplitOptions.RemoveEmptyEntries))
+        foreach (var label in Labels(name))
         {
             var bytes = Encoding.ASCII.GetBytes(label);
             packet.Add((byte)bytes.Length);
@@ -97,6 +98,39 @@ internal sealed record QueryBuilder
         }
 
         packet.Add(0);
+    }
+
+    private static List<string> Labels(string name)
+    {
+        var labels = new List<string>();
+        var label = new StringBuilder();
+        for (var i = 0; i < name.Length; i++)
+        {
+            if (name[i] == '\\' && i + 1 < name.Length)
+            {
+                label.Append(name[++i]);
+            }
+            else if (name[i] == '.')
+            {
+                Flush();
+            }
+            else
+            {
+                label.Append(name[i]);
+            }
+        }
+
+        Flush();
+        return labels;
+
+        void Flush()
+        {
+            if (label.Length > 0)
+            {
+                labels.Add(label.ToString());
+                label.Clear();
+            }
+        }
     }
 
     private static void WriteUInt16(List<byte> packet, ushort value)

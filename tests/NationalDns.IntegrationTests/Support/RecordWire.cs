@@ -18,6 +18,9 @@ public static class RecordWire
         return $"{record.Name} {record.RecordType} {record.RecordClass} {record.TimeToLive} {Convert.ToHexString(bytes.AsSpan(12))}";
     }
 
+    /// <summary>How many octets ARSoft's encoder (the server's own) makes of <paramref name="message"/>.</summary>
+    public static int SizeOf(DnsMessage message) => Encode(message).ToArraySegment(false).Count;
+
     [UnsafeAccessor(UnsafeAccessorKind.Method, Name = "Encode")]
     private static extern DnsRawPackage Encode(DnsMessageBase message);
 }

@@ -13,21 +13,22 @@ using Serilog.Events;
 namespace NationalDns.IntegrationTests.Support;
 
 /// <summary>
-/// The real NationalDns host, in process, on an ephemeral loopback port, forwarding to a <see cref="FakeUpstream"/>,
-/// with its lists in a fresh temporary folder and its log events collected.
+/// The real NationalDns host, in process, on an ephemeral loopback port, forwarding to a <see cref="FakeUpstream"/>
+/// (or to a real server given by its address), with its lists in a fresh temporary folder and its log events collected.
 /// </summary>
 internal sealed class TestServer : IAsyncDisposable
 {
     private readonly IHost _host;
     private readonly Serilog.Core.Logger _logger;
+    private readonly FakeUpstream? _upstream;
 
-    private TestServer(IHost host, Serilog.Core.Logger logger, CollectingSink log, string listDirectory, FakeUpstream upstream)
+    private TestServer(IHost host, Serilog.Core.Logger logger, CollectingSink log, string listDirectory, FakeUpstream? upstream)
     {
         _host = host;
         _logger = logger;
         Log = log;
         ListDirectory = listDirectory;
-        Upstream = upstream;
+        _upstream = upstream;
         EndPoint = host.Services.GetRequiredService<DnsServerHostedService>().BoundEndPoints[0];
     }
 
@@ -37,7 +38,7 @@ internal sealed class TestServer : IAsyncDisposable
 
     public string ListDirectory { get; }
 
-    public FakeUpstream Upstream { get; }
+    public FakeUpstream Upstream => _upstream ?? throw new InvalidOperationException("This server forwards to a real upstream, not a fake one.");
 
     /// <summary>The host's services, for parts a test reaches directly (the block page's bound port, metrics).</summary>
     public IServiceProvider Services => _host.Services;
@@ -48,14 +49,21 @@ internal sealed class TestServer : IAsyncDisposable
     /// <summary>The HTTP endpoint's base address (<c>http://127.0.0.1:PORT/</c>) when the settings asked for one.</summary>
     public Uri? HttpBase => _host.Services.GetService<NationalDns.Http.HttpEndpoint>()?.BaseAddress;
 
-    public static async Task<TestServer> StartAsync(FakeUpstream upstream, string listText, Func<NationalDnsSettings, NationalDnsSettings>? adjust = null, Action<IServiceCollection>? overrides = null)
+    public static Task<TestServer> StartAsync(FakeUpstream upstream, string listText, Func<NationalDnsSettings, NationalDnsSettings>? adjust = null, Action<IServiceCollection>? overrides = null) =>
+        StartAsync(upstream.EndPoint, upstream, listText, adjust, overrides);
+
+    /// <summary>A server forwarding to the real DNS server at <paramref name="upstream"/> (Unbound, NSD, BIND on loopback).</summary>
+    public static Task<TestServer> StartAsync(IPEndPoint upstream, string listText, Func<NationalDnsSettings, NationalDnsSettings>? adjust = null, Action<IServiceCollection>? overrides = null) =>
+        StartAsync(upstream, null, listText, adjust, overrides);
+
+    private static async Task<TestServer> StartAsync(IPEndPoint upstreamEndPoint, FakeUpstream? upstream, string listText, Func<NationalDnsSettings, NationalDnsSettings>? adjust, Action<IServiceCollection>? overrides)
     {
         var directory = Directory.CreateTempSubdirectory("nationaldns-test-").FullName;
         await File.WriteAllTextAsync(Path.Combine(directory, "national.txt"), listText);
         var settings = new NationalDnsSettings
         {
             Server = new ServerOptions { Listen = [new IPEndPoint(IPAddress.Loopback, 0)] },
-            Upstream = new UpstreamOptions { Servers = [upstream.EndPoint], Timeout = TimeSpan.FromMilliseconds(800) },
+            Upstream = new UpstreamOptions { Servers = [upstreamEndPoint], Timeout = TimeSpan.FromMilliseconds(800) },
             Blocklists = [directory],
             Blocking = new BlockingOptions { BlockTtl = TimeSpan.FromSeconds(60) },
         };
