@@ -30,8 +30,16 @@ internal static class FollowerResults
             }
         }
 
-        // The leader's EDNS options are the ones the pipeline attached (an EDE); a query's own options are never copied.
-        if (response.IsEDnsEnabled && source.IsEDnsEnabled)
+        // The answer's Extended DNS Errors, even when the leader could not be sent them (it had no EDNS); otherwise the
+        // options the pipeline attached to the leader's response. A query's own options are never copied.
+        if (leader.ExtendedErrors is { } errors)
+        {
+            foreach (var error in errors)
+            {
+                error.AttachTo(response);
+            }
+        }
+        else if (response.IsEDnsEnabled && source.IsEDnsEnabled)
         {
             response.EDnsOptions!.Options.AddRange(source.EDnsOptions!.Options);
         }

@@ -109,7 +109,7 @@ internal sealed class WireAnswer
 
         var records = BinaryPrimitives.ReadUInt16BigEndian(span[6..]) + BinaryPrimitives.ReadUInt16BigEndian(span[8..]) + BinaryPrimitives.ReadUInt16BigEndian(span[10..]);
         var offset = HeaderSize;
-        if (!TrySkipName(span, ref offset) || (offset += 4) > span.Length)
+        if (!WireNames.TrySkip(span, ref offset) || (offset += 4) > span.Length)
         {
             return false;
         }
@@ -118,7 +118,7 @@ internal sealed class WireAnswer
         var offsets = new List<int>(records);
         for (var i = 0; i < records; i++)
         {
-            if (!TrySkipName(span, ref offset) || offset + 10 > span.Length)
+            if (!WireNames.TrySkip(span, ref offset) || offset + 10 > span.Length)
             {
                 return false;
             }
@@ -138,29 +138,6 @@ internal sealed class WireAnswer
 
         ttlOffsets = [.. offsets];
         return offset == span.Length;
-    }
-
-    private static bool TrySkipName(ReadOnlySpan<byte> span, ref int offset)
-    {
-        while (offset < span.Length)
-        {
-            var length = span[offset];
-            if (length == 0)
-            {
-                offset++;
-                return true;
-            }
-
-            if ((length & 0xC0) == 0xC0)
-            {
-                offset += 2;
-                return offset <= span.Length;
-            }
-
-            offset += 1 + length;
-        }
-
-        return false;
     }
 
     private static string[] ChainFrom(DomainName question, List<DnsRecordBase> answers)

@@ -19,4 +19,11 @@ public sealed record QueryResult(
     string? BlockedName = null,
     string? Detail = null,
     ThrottleDecision? Throttle = null,
-    string? Group = null);
+    string? Group = null)
+{
+    /// <summary>
+    /// The Extended DNS Errors that go with the answer, whether or not this client could be sent them: a query that
+    /// waited for this one's upstream answer (<c>CachingStage</c>) gets them on its own EDNS response.
+    /// </summary>
+    public IReadOnlyList<ExtendedDnsError>? ExtendedErrors { get; init; }
+}

@@ -43,7 +43,7 @@ internal static class WireSummary
 
         // The OPT record, when there is one, follows the question in a plain query: its TTL field holds DO.
         var records = BinaryPrimitives.ReadUInt16BigEndian(query[6..]) + BinaryPrimitives.ReadUInt16BigEndian(query[8..]) + BinaryPrimitives.ReadUInt16BigEndian(query[10..]);
-        for (var i = 0; i < records && SkipName(query, ref offset) && offset + 10 <= query.Length; i++)
+        for (var i = 0; i < records && WireNames.TrySkip(query, ref offset) && offset + 10 <= query.Length; i++)
         {
             if (BinaryPrimitives.ReadUInt16BigEndian(query[offset..]) == (ushort)RecordType.Opt)
             {
@@ -69,7 +69,7 @@ internal static class WireSummary
         var offset = HeaderSize;
         for (var q = BinaryPrimitives.ReadUInt16BigEndian(answer[4..]); q > 0; q--)
         {
-            if (!SkipName(answer, ref offset))
+            if (!WireNames.TrySkip(answer, ref offset))
             {
                 return (code, count, null);
             }
@@ -78,7 +78,7 @@ internal static class WireSummary
         }
 
         var parts = new List<string>(SummaryRecords);
-        for (var i = 0; i < count && parts.Count < SummaryRecords && SkipName(answer, ref offset) && offset + 10 <= answer.Length; i++)
+        for (var i = 0; i < count && parts.Count < SummaryRecords && WireNames.TrySkip(answer, ref offset) && offset + 10 <= answer.Length; i++)
         {
             var type = (RecordType)BinaryPrimitives.ReadUInt16BigEndian(answer[offset..]);
             var length = BinaryPrimitives.ReadUInt16BigEndian(answer[(offset + 8)..]);
@@ -152,29 +152,6 @@ internal static class WireSummary
         }
 
         name = string.Empty;
-        return false;
-    }
-
-    private static bool SkipName(ReadOnlySpan<byte> message, ref int offset)
-    {
-        while (offset < message.Length)
-        {
-            var length = message[offset];
-            if (length == 0)
-            {
-                offset++;
-                return true;
-            }
-
-            if ((length & 0xC0) == 0xC0)
-            {
-                offset += 2;
-                return offset <= message.Length;
-            }
-
-            offset += 1 + length;
-        }
-
         return false;
     }
 }

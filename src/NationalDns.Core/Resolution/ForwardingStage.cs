@@ -28,8 +28,8 @@ public sealed class ForwardingStage : IQueryStage
         }
         catch (UpstreamException e)
         {
-            var failure = Responses.ServFail(message, new ExtendedDnsError(ExtendedDnsError.NoReachableAuthority, e.Message));
-            return new QueryResult(failure, QueryOutcome.UpstreamFailed, Detail: e.Message);
+            var error = new ExtendedDnsError(ExtendedDnsError.NoReachableAuthority, e.Message);
+            return new QueryResult(Responses.ServFail(message, error), QueryOutcome.UpstreamFailed, Detail: e.Message) { ExtendedErrors = [error] };
         }
 
         var response = Responses.For(message);
@@ -50,6 +50,6 @@ public sealed class ForwardingStage : IQueryStage
             error.AttachTo(response);
         }
 
-        return new QueryResult(response, QueryOutcome.Forwarded);
+        return new QueryResult(response, QueryOutcome.Forwarded) { ExtendedErrors = answer.ExtendedErrors };
     }
 }

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using ARSoft.Tools.Net.Dns;
+using NationalDns.Pipeline;
 
 namespace NationalDns.Resolution.Wire;
 
@@ -84,31 +85,43 @@ internal sealed class UpstreamQuery
 
     /// <summary>
     /// Puts the client's letter case back into an accepted reply wherever the upstream copied the randomised one: the
-    /// question, and every name or name suffix written out with it (owner names are usually compression pointers to
-    /// the question, so this is mostly one overwrite). The client must see its own case, never our randomisation.
+    /// question, and owner names written out with it or a suffix of it (most owner names are compression pointers to
+    /// the question, so this is mostly one overwrite). Record data is never touched: a name there is the zone's, in
+    /// the zone's case, and may be covered by a signature. The client must see its own case, never our randomisation.
     /// </summary>
     public void RestoreCase(Span<byte> reply)
     {
-        if (_plainName is null)
+        if (_plainName is null || reply.Length < QuestionEnd)
         {
             return;
         }
 
-        var sent = _bytes.AsSpan(HeaderSize, _plainName.Length);
-        for (var label = 0; label < sent.Length - 1; label += 1 + sent[label])
+        _plainName.CopyTo(reply[HeaderSize..]);
+        var records = BinaryPrimitives.ReadUInt16BigEndian(reply[6..]) + BinaryPrimitives.ReadUInt16BigEndian(reply[8..]) + BinaryPrimitives.ReadUInt16BigEndian(reply[10..]);
+        var offset = QuestionEnd;
+        for (var i = 0; i < records && offset < reply.Length; i++)
         {
-            var pattern = sent[label..];
-            var plain = _plainName.AsSpan(label);
-            if (pattern.SequenceEqual(plain))
+            RestoreOwner(reply, offset);
+            if (!WireNames.TrySkip(reply, ref offset) || offset + 10 > reply.Length)
             {
-                break; // the rest of the name went out in the client's case
+                return;
             }
 
-            var body = reply[HeaderSize..];
-            for (var at = body.IndexOf(pattern); at >= 0; at = body.IndexOf(pattern))
+            offset += 10 + BinaryPrimitives.ReadUInt16BigEndian(reply[(offset + 8)..]);
+        }
+    }
+
+    // An owner name whose labels, up to a pointer or the root, are the randomised name or one of its suffixes, octet for octet.
+    private void RestoreOwner(Span<byte> reply, int owner)
+    {
+        var sent = _bytes.AsSpan(HeaderSize, _plainName!.Length);
+        for (var label = 0; label < sent.Length - 1; label += 1 + sent[label])
+        {
+            var suffix = sent[label..];
+            if (owner + suffix.Length <= reply.Length && reply.Slice(owner, suffix.Length).SequenceEqual(suffix))
             {
-                plain.CopyTo(body[at..]);
-                body = body[(at + pattern.Length)..];
+                _plainName.AsSpan(label).CopyTo(reply[owner..]);
+                return;
             }
         }
     }
