@@ -43,7 +43,7 @@ internal static class QueryLogEntries
             result.Detail) with
         {
             QueryMessage = withMessages ? Encoded(context.Query) : null,
-            ResponseMessage = withMessages ? responseBytes : null,
+            ResponseMessage = withMessages && responseBytes is not null ? responseBytes : null,
         };
     }
 
