@@ -14,4 +14,14 @@ internal sealed class InstalledFactAttribute : FactAttribute
             Skip = $"{Path.GetFileName(binary)} is not installed ({binary} is missing; apt-get install {package})";
         }
     }
+
+    /// <summary>A fact that needs two programs (a writer's collector and the reader of its files).</summary>
+    public InstalledFactAttribute(string binary, string package, string otherBinary, string otherPackage)
+        : this(binary, package)
+    {
+        if (Skip is null && !File.Exists(otherBinary))
+        {
+            Skip = $"{Path.GetFileName(otherBinary)} is not installed ({otherBinary} is missing; apt-get install {otherPackage})";
+        }
+    }
 }
