@@ -63,8 +63,9 @@ public sealed partial class DnstapSink : BackgroundService, IQueryLogSink
 
         try
         {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(_options.WriteTimeout);
+            // Bounded by the write timeout alone: cancelling on shutdown could tear a frame just before the last
+            // batches and STOP, which must still go out.
+            using var timeout = new CancellationTokenSource(_options.WriteTimeout);
             await connection.WriteAsync(_frames.WrittenMemory, timeout.Token);
             Interlocked.Add(ref _sent, batch.Count);
         }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using NationalDns.Core.Tests.Policy;
 using NationalDns.Server.Dnstap;
+using NationalDns.Server.Metrics;
 
 namespace NationalDns.Core.Tests.Server.Dnstap;
 
@@ -43,6 +44,23 @@ public sealed class DnstapSinkTests : IDisposable
         Assert.False(sink.IsConnected);
         Assert.Equal(2, sink.Dropped);
         Assert.Contains(_log.At(LogLevel.Warning), m => m.Contains("unreachable", StringComparison.Ordinal) && m.Contains(SocketPath, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Dropped_entries_are_exported_as_a_Prometheus_counter()
+    {
+        using var sink = Sink();
+        await sink.WriteAsync([Entries.For("a"), Entries.For("b"), Entries.For("c")], CancellationToken.None);
+        using var metrics = new DnsMetrics();
+        DnstapMetrics.Register(metrics.Registry, sink);
+
+        using var stream = new MemoryStream();
+        await metrics.Registry.CollectAndExportAsTextAsync(stream);
+        var lines = System.Text.Encoding.UTF8.GetString(stream.ToArray()).Split('\n');
+
+        Assert.Contains("nationaldns_dnstap_dropped_total 3", lines);
+        Assert.Contains("nationaldns_dnstap_sent_total 0", lines);
+        Assert.Contains("nationaldns_dnstap_connected 0", lines);
     }
 
     [Fact]
