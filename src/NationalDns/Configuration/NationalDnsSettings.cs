@@ -4,6 +4,7 @@ using NationalDns.Policy;
 using NationalDns.Policy.Groups;
 using NationalDns.Resolution;
 using NationalDns.Server.Admission;
+using NationalDns.Server.Dnstap;
 using NationalDns.Server.Hosting;
 using NationalDns.Server.Rpz;
 using Serilog.Events;
@@ -55,6 +56,9 @@ public sealed record NationalDnsSettings
 
     /// <summary>Where /metrics, /healthz, /readyz and /api are served (--http); null = no HTTP endpoint.</summary>
     public IPEndPoint? Http { get; init; }
+
+    /// <summary>The dnstap collector every query and answer is sent to (<c>--dnstap</c>); null = no dnstap.</summary>
+    public DnstapTarget? Dnstap { get; init; }
 
     /// <summary>The admin API's bearer token (--api-token-file); null = the API is off.</summary>
     public string? ApiToken { get; init; }

@@ -8,6 +8,7 @@ using NationalDns.Policy;
 using NationalDns.Policy.Formats;
 using NationalDns.Resolution;
 using NationalDns.Server.Admission;
+using NationalDns.Server.Dnstap;
 using NationalDns.Server.Hosting;
 using Serilog.Events;
 
@@ -17,7 +18,7 @@ namespace NationalDns.Configuration;
 /// Turns configuration keys into <see cref="NationalDnsSettings"/>, or a <see cref="UsageException"/> naming the one
 /// thing that is wrong. Keys: Listen, Upstream, Bootstrap, Blocklist (lists: a JSON array or a comma-separated string),
 /// Threads, Action, BlockTtl, UpstreamTimeout, UpstreamFailures, UpstreamProbeInterval, UpstreamProbeName, LogFile, LogLevel, Seed, BlockPage.
-/// Operations (docs/operations.md): Http, ApiTokenFile, ApiToken, AllowClient (a list), RateLimit, RateLimitAction, ShutdownTimeout.
+/// Operations (docs/operations.md): Http, ApiTokenFile, ApiToken, AllowClient (a list), RateLimit, RateLimitAction, ShutdownTimeout, Dnstap.
 /// RPZ feed (docs/rpz-feed.md): RpzZone, Notify (a list), AllowTransfer (a list); RPZ follower: RpzZone, RpzPrimary, RpzCache.
 /// </summary>
 public static class SettingsReader
@@ -114,6 +115,7 @@ public static class SettingsReader
             Admission = ReadAdmission(configuration),
             Http = Blank(configuration["Http"]) is { } http ? EndPoint(http, defaultPort: 8080, "--http") : null,
             ApiToken = ReadApiToken(configuration),
+            Dnstap = Blank(configuration["Dnstap"]) is { } dnstap ? Dnstap(dnstap) : null,
             RpzZone = follower.Zone,
             RpzFeed = RpzSettings.ReadFeed(configuration, follower.Zone, follower.Primary),
             RpzPrimary = follower.Primary,
@@ -377,6 +379,9 @@ public static class SettingsReader
 
     private static UpstreamSpec Upstream(string text) =>
         UpstreamSpec.TryParse(text, out var spec, out var error) ? spec : throw new UsageException($"--upstream: {error}");
+
+    private static DnstapTarget Dnstap(string text) =>
+        DnstapTarget.TryParse(text, out var target, out var error) ? target : throw new UsageException($"--dnstap: {error}");
 
     private static IPEndPoint EndPoint(string text, int defaultPort, string option) =>
         EndPoints.TryParse(text, defaultPort, out var endPoint, out var error) ? endPoint : throw new UsageException($"{option}: {error}");

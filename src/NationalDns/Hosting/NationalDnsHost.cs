@@ -14,6 +14,7 @@ using NationalDns.Rpz;
 using NationalDns.Rpz.Following;
 using NationalDns.Server.Admission;
 using NationalDns.Server.BlockPage;
+using NationalDns.Server.Dnstap;
 using NationalDns.Server.FastPath;
 using NationalDns.Server.Hosting;
 using NationalDns.Server.Metrics;
@@ -86,6 +87,15 @@ internal static class NationalDnsHost
         services.AddSingleton(sp => new QueryCapture(sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<RecentQueries>();
         services.AddSingleton<IQueryLogReader>(sp => sp.GetRequiredService<RecentQueries>());
+        if (settings.Dnstap is { } dnstap)
+        {
+            // Started before the writer, so stopped after its last batch: STOP and FINISH come after every entry.
+            services.AddSingleton(new DnstapOptions { Target = dnstap });
+            services.AddSingleton<DnstapSink>();
+            services.AddSingleton<IQueryLogSink>(sp => sp.GetRequiredService<DnstapSink>());
+            services.AddHostedService(sp => sp.GetRequiredService<DnstapSink>());
+        }
+
         services.AddSingleton<QueryLogWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<QueryLogWriter>());
 
@@ -116,6 +126,11 @@ internal static class NationalDnsHost
             if (sp.GetService<FollowerStatus>() is { } follower)
             {
                 FollowerMetrics.Register(metrics.Registry, follower);
+            }
+
+            if (sp.GetService<DnstapSink>() is { } dnstap)
+            {
+                DnstapMetrics.Register(metrics.Registry, dnstap);
             }
 
             return metrics;

@@ -22,6 +22,7 @@ public sealed class OperationsSettingsTests
         Assert.Equal(RateLimitAction.Truncate, settings.Admission.RateLimitAction);
         Assert.Same(AdmissionOptions.DefaultAllowClients, settings.Admission.AllowClients);
         Assert.Equal(TimeSpan.FromSeconds(5), settings.Server.ShutdownTimeout);
+        Assert.Null(settings.Dnstap);
     }
 
     [Fact]
@@ -40,6 +41,7 @@ public sealed class OperationsSettingsTests
                 ["RateLimit"] = "50",
                 ["RateLimitAction"] = "drop",
                 ["ShutdownTimeout"] = "2s",
+                ["Dnstap"] = "unix:/run/dnstap.sock",
             });
 
             Assert.Equal(new IPEndPoint(IPAddress.Any, 8080), settings.Http);
@@ -48,6 +50,7 @@ public sealed class OperationsSettingsTests
             Assert.Equal(50, settings.Admission.RateLimit);
             Assert.Equal(RateLimitAction.Drop, settings.Admission.RateLimitAction);
             Assert.Equal(TimeSpan.FromSeconds(2), settings.Server.ShutdownTimeout);
+            Assert.Equal("/run/dnstap.sock", settings.Dnstap?.SocketPath);
         }
         finally
         {
@@ -65,6 +68,8 @@ public sealed class OperationsSettingsTests
     [InlineData("RateLimitAction", "slip", "--rate-limit-action: 'slip' is not tc or drop")]
     [InlineData("ShutdownTimeout", "soon", "--shutdown-timeout: 'soon' is not a duration (e.g. 2s, 500ms)")]
     [InlineData("ApiTokenFile", "/nonexistent/token", "--api-token-file: cannot read '/nonexistent/token'")]
+    [InlineData("Dnstap", "udp:127.0.0.1:6000", "--dnstap: 'udp:127.0.0.1:6000' is neither unix:/path/to/socket nor tcp:IP:PORT")]
+    [InlineData("Dnstap", "tcp:127.0.0.1", "--dnstap: '127.0.0.1' has no port (write tcp:IP:PORT)")]
     public void Bad_values_are_one_clear_usage_error(string key, string value, string message)
     {
         var error = Assert.Throws<UsageException>(() => Read(new() { [key] = value }));

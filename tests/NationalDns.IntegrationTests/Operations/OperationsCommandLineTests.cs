@@ -45,6 +45,7 @@ public sealed class OperationsCommandLineTests : IDisposable
     [InlineData("--rate-limit-action", "slip", "nationaldns: --rate-limit-action: 'slip' is not tc or drop\n")]
     [InlineData("--http", "localhost:80", "nationaldns: --http: ")]
     [InlineData("--rpz-zone", "a..b", "nationaldns: --rpz-zone: 'a..b' is not a domain name (e.g. rpz.nationaldns.)\n")]
+    [InlineData("--dnstap", "/run/dnstap.sock", "nationaldns: --dnstap: '/run/dnstap.sock' is neither unix:/path/to/socket nor tcp:IP:PORT\n")]
     [InlineData("--allow-transfer", "10.0.0.0/8", "nationaldns: --allow-transfer needs --rpz-zone: there is no zone to notify of or transfer\n")]
     public async Task Bad_operations_flags_are_one_line_and_exit_code_2(string flag, string value, string expected)
     {

@@ -62,6 +62,29 @@ internal sealed class DaemonProcess : IAsyncDisposable
         return Start("dotnet", directory, new IPEndPoint(IPAddress.Loopback, port), [.. serve, .. arguments]);
     }
 
+    /// <summary>
+    /// Starts <paramref name="binary"/> in a temporary folder of its own; <c>{dir}</c> in an argument is replaced by
+    /// that folder's path, for sockets and output files it should keep there.
+    /// </summary>
+    public static DaemonProcess StartIn(string binary, IPEndPoint endPoint, params string[] arguments)
+    {
+        var directory = System.IO.Directory.CreateTempSubdirectory("nationaldns-daemon-").FullName;
+        return Start(binary, directory, endPoint, [.. arguments.Select(a => a.Replace("{dir}", directory, StringComparison.Ordinal))]);
+    }
+
+    /// <summary>Asks it to stop (SIGTERM, by its PID), as a service manager would, and waits up to 10 s for it to exit.</summary>
+    public async Task TerminateAsync()
+    {
+        if (!_process.HasExited)
+        {
+            using var term = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            await term.WaitForExitAsync();
+        }
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        await _process.WaitForExitAsync(timeout.Token);
+    }
+
     /// <summary>Kills it by its PID, if it still runs, and waits for it to exit.</summary>
     public async Task StopAsync()
     {

@@ -22,4 +22,14 @@ internal sealed class InstalledFactAttribute : FactAttribute
             }
         }
     }
+
+    /// <summary>A fact that needs two programs (a writer's collector and the reader of its files).</summary>
+    public InstalledFactAttribute(string binary, string package, string otherBinary, string otherPackage)
+        : this(binary, package)
+    {
+        if (Skip is null && !File.Exists(otherBinary))
+        {
+            Skip = $"{Path.GetFileName(otherBinary)} is not installed ({otherBinary} is missing; apt-get install {otherPackage})";
+        }
+    }
 }
