@@ -54,10 +54,11 @@ public sealed class DigTests : IAsyncLifetime
         var udp = await DigAsync("a.test", "A");
         var tcp = await DigAsync("+tcp", "a.test", "A");
 
+        // The second answer comes from the cache and may be a second older on a busy machine: 300 or 299.
         foreach (var output in new[] { udp, tcp })
         {
             Assert.Contains("status: NOERROR", output, StringComparison.Ordinal);
-            Assert.Matches(@"(?m)^a\.test\.\s+300\s+IN\s+A\s+192\.0\.2\.1$", output);
+            Assert.Matches(@"(?m)^a\.test\.\s+(300|299)\s+IN\s+A\s+192\.0\.2\.1$", output);
         }
     }
 
