@@ -70,8 +70,8 @@ internal static class CommandLine
 
     private static void AddOperationsOptions(Command command)
     {
-        command.Options.Add(new Option<string>(Names.Http) { Description = "IP:PORT for /metrics, /healthz, /readyz and the admin API /api (default: off)." });
-        command.Options.Add(new Option<string>(Names.ApiTokenFile) { Description = "File holding the admin API's bearer token (default: none, the API is off)." });
+        command.Options.Add(new Option<string>(Names.Http) { Description = "IP:PORT for the web console /, /metrics, /healthz, /readyz and the API /api (default: off)." });
+        command.Options.Add(new Option<string>(Names.ApiTokenFile) { Description = "File holding the API's bearer token, needed for rule changes and for reads from other hosts (default: none; changes then only from this machine with --http on loopback)." });
         command.Options.Add(new Option<string[]>(Names.AllowClient) { Description = "CIDR range allowed to query (repeatable; default: loopback, private, 100.64.0.0/10 and link-local ranges). Others get REFUSED." });
         command.Options.Add(new Option<string>(Names.RateLimit) { Description = "UDP queries per second per client /24 (IPv4) or /56 (IPv6) (default: no limit)." });
         command.Options.Add(new Option<string>(Names.RateLimitAction) { Description = "What an over-limit UDP query gets: tc (default; an empty truncated answer, so real clients retry over TCP) or drop." });

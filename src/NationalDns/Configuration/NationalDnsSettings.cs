@@ -54,13 +54,13 @@ public sealed record NationalDnsSettings
     /// <summary>Who may query and how fast (--allow-client, --rate-limit).</summary>
     public AdmissionOptions Admission { get; init; } = new();
 
-    /// <summary>Where /metrics, /healthz, /readyz and /api are served (--http); null = no HTTP endpoint.</summary>
+    /// <summary>Where the web console, /metrics, /healthz, /readyz and /api are served (--http); null = no HTTP endpoint.</summary>
     public IPEndPoint? Http { get; init; }
 
     /// <summary>The dnstap collector every query and answer is sent to (<c>--dnstap</c>); null = no dnstap.</summary>
     public DnstapTarget? Dnstap { get; init; }
 
-    /// <summary>The admin API's bearer token (--api-token-file); null = the API is off.</summary>
+    /// <summary>The API's bearer token (--api-token-file); null = changes only from this machine, and only with --http on loopback (ApiAccess).</summary>
     public string? ApiToken { get; init; }
 
     /// <summary>

@@ -15,28 +15,23 @@ using NationalDns.Policy;
 namespace NationalDns.Http;
 
 /// <summary>
-/// The admin API under <c>/api</c>, on only when a token is configured. Every request must carry
-/// <c>Authorization: Bearer TOKEN</c>; anything else gets 401 and changes nothing. Edits go to the list files
+/// The rule editing part of the API under <c>/api</c>; who may read and who may change is <see cref="ApiAccess"/>'s
+/// decision, made before any of these handlers runs. Edits go to the list files
 /// (<see cref="ListFileEditor"/>) and reach the running rules through the ordinary hot reload, so the files stay
-/// the single source of truth. Every change is logged with the caller's address and token fingerprint.
+/// the single source of truth. Every change is logged with the caller's address and token fingerprint
+/// (<c>loopback</c> when no token is configured).
 /// </summary>
 internal static partial class AdminApi
 {
-    public static void Map(IEndpointRouteBuilder app, ApiToken token, IServiceProvider dns)
+    public static void Map(IEndpointRouteBuilder api, ApiAccess access, IServiceProvider dns)
     {
         var settings = dns.GetRequiredService<NationalDnsSettings>();
         var blocking = settings.Blocking;
         var editor = new ListFileEditor(settings.Blocklists, blocking.DefaultAction);
-        app.ServiceProvider.GetRequiredService<IHostApplicationLifetime>().ApplicationStopped.Register(editor.Dispose);
+        api.ServiceProvider.GetRequiredService<IHostApplicationLifetime>().ApplicationStopped.Register(editor.Dispose);
         var rules = dns.GetRequiredService<IRuleSetSource>();
         var responses = dns.GetRequiredService<BlockedResponses>();
         var logger = dns.GetRequiredService<ILoggerFactory>().CreateLogger("NationalDns.Http.AdminApi");
-
-        var api = app.MapGroup("/api");
-        api.AddEndpointFilter(async (context, next) =>
-            token.Accepts(context.HttpContext.Request)
-                ? await next(context)
-                : Results.Json(new { error = "missing or wrong bearer token" }, statusCode: StatusCodes.Status401Unauthorized));
 
         api.MapGet("/rules", (string? file) =>
         {
@@ -72,7 +67,7 @@ internal static partial class AdminApi
                 return Results.Json(new { error = $"{rule.Pattern} is already in {target.DisplayPath}" }, statusCode: StatusCodes.Status409Conflict);
             }
 
-            Changed(logger, "added", rule.Pattern, target.DisplayPath, Caller(http), token.Fingerprint);
+            Changed(logger, "added", rule.Pattern, target.DisplayPath, Caller(http), access.Credential);
             return Results.Json(new { pattern = rule.Pattern, action = rule.Action.ToString(), file = target.DisplayPath }, statusCode: StatusCodes.Status201Created);
         });
 
@@ -95,7 +90,7 @@ internal static partial class AdminApi
                 var gone = await editor.RemoveAsync(target, parsed.Pattern, ct);
                 if (gone.Count > 0)
                 {
-                    Changed(logger, "removed", parsed.Pattern, target.DisplayPath, Caller(http), token.Fingerprint);
+                    Changed(logger, "removed", parsed.Pattern, target.DisplayPath, Caller(http), access.Credential);
                     removed.AddRange(gone);
                 }
             }

@@ -1,12 +1,15 @@
 using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using NationalDns.Configuration;
+using NationalDns.Http.Queries;
+using NationalDns.Http.WebConsole;
 using NationalDns.Policy;
 using NationalDns.Server.Hosting;
 using NationalDns.Server.Metrics;
@@ -16,7 +19,8 @@ namespace NationalDns.Http;
 
 /// <summary>
 /// The operations endpoint (<c>--http IP:PORT</c>): a small Kestrel app beside the DNS server with <c>/metrics</c>,
-/// <c>/healthz</c>, <c>/readyz</c> and, when a token is configured, the admin API under <c>/api</c>. It is its own
+/// <c>/healthz</c>, <c>/readyz</c>, the API under <c>/api</c> (query log, lists, rule edits; <see cref="ApiAccess"/>
+/// says who may do what) and the web console at <c>/</c>. It is its own
 /// <see cref="WebApplication"/>, started and stopped by the DNS host, and reads the DNS host's services.
 /// </summary>
 internal sealed partial class HttpEndpoint : IHostedService, IAsyncDisposable
@@ -49,10 +53,13 @@ internal sealed partial class HttpEndpoint : IHostedService, IAsyncDisposable
         var settings = _dns.GetRequiredService<NationalDnsSettings>();
         app.MapMetrics("/metrics", _dns.GetRequiredService<DnsMetrics>().Registry);
         Probes.Map(app, _dns.GetRequiredService<BlocklistLoader>(), _dns.GetRequiredService<DnsServerHostedService>(), _dns.GetService<NationalDns.Rpz.Following.FollowerStatus>());
-        if (settings.ApiToken is { } token)
-        {
-            AdminApi.Map(app, new ApiToken(token), _dns);
-        }
+        var access = new ApiAccess(settings.ApiToken is { } token ? new ApiToken(token) : null, IPAddress.IsLoopback(_listen.Address));
+        var api = app.MapGroup("/api");
+        api.AddEndpointFilter(access.FilterAsync);
+        AdminApi.Map(api, access, _dns);
+        ListsApi.Map(api, _dns.GetRequiredService<BlocklistLoader>());
+        QueryLogApi.Map(api, _dns);
+        ConsoleFiles.Map(app);
 
         try
         {
@@ -67,7 +74,7 @@ internal sealed partial class HttpEndpoint : IHostedService, IAsyncDisposable
         _app = app;
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         BaseAddress = new Uri(address);
-        Listening(_logger, address, settings.ApiToken is null ? "off (no token)" : "on");
+        Listening(_logger, address, Writes(settings.ApiToken is not null, IPAddress.IsLoopback(_listen.Address)));
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
@@ -86,7 +93,14 @@ internal sealed partial class HttpEndpoint : IHostedService, IAsyncDisposable
         }
     }
 
-    [LoggerMessage(EventId = 40, Level = LogLevel.Information, Message = "HTTP endpoint on {Address}: /metrics /healthz /readyz; admin API {Api}")]
+    private static string Writes(bool token, bool loopback) => (token, loopback) switch
+    {
+        (true, _) => "with the token",
+        (false, true) => "from this machine without a token (no --api-token-file, --http on loopback)",
+        (false, false) => "off (no --api-token-file)",
+    };
+
+    [LoggerMessage(EventId = 40, Level = LogLevel.Information, Message = "HTTP endpoint on {Address}: console /, /metrics /healthz /readyz, /api; rule changes {Api}")]
     private static partial void Listening(ILogger logger, string address, string api);
 
     /// <summary>Kestrel's and ASP.NET Core's own events go to the DNS host's logging (Serilog).</summary>

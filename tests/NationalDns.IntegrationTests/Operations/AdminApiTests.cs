@@ -28,21 +28,27 @@ public sealed class AdminApiTests
     private static async Task<ReturnCode?> Udp(TestServer server, string name) => (await DnsTestClient.UdpAsync(server.EndPoint, QueryBuilder.For(name)))?.ReturnCode;
 
     [Fact]
-    public async Task Without_a_token_configured_the_api_does_not_exist()
+    public async Task Without_a_token_and_with_http_on_loopback_this_machine_may_read_and_change_rules()
     {
         await using var upstream = await FakeUpstream.StartAsync();
         await using var server = await TestServer.StartAsync(upstream, "blocked.test\n", s => s with { Http = new IPEndPoint(IPAddress.Loopback, 0) });
-        using var http = Client(server);
+        using var http = Client(server, token: null);
 
-        Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync(new Uri("/api/rules", UriKind.Relative))).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await http.PostAsJsonAsync(new Uri("/api/rules", UriKind.Relative), new { pattern = "new.test" })).StatusCode);
+        var get = await http.GetAsync(new Uri("/api/rules", UriKind.Relative));
+        var post = await http.PostAsJsonAsync(new Uri("/api/rules", UriKind.Relative), new { pattern = "new.test" });
+
+        Assert.Equal(HttpStatusCode.OK, get.StatusCode);
+        Assert.Equal(HttpStatusCode.Created, post.StatusCode);
+        Assert.Equal("blocked.test\nnew.test\n", await File.ReadAllTextAsync(server.ListFile));
+        var change = Assert.Single(server.Log.Events, e => e.MessageTemplate.Text.StartsWith("Admin API", StringComparison.Ordinal));
+        Assert.Equal("\"loopback\"", change.Properties["TokenFingerprint"].ToString());
     }
 
     [Theory]
     [InlineData(null)]
     [InlineData("wrong")]
     [InlineData(Token + "x")]
-    public async Task A_missing_or_wrong_token_gets_401_and_changes_nothing(string? token)
+    public async Task A_missing_or_wrong_token_gets_401_for_changes_and_changes_nothing(string? token)
     {
         await using var upstream = await FakeUpstream.StartAsync();
         await using var server = await TestServer.StartAsync(upstream, "blocked.test\n", WithApi);
@@ -51,11 +57,36 @@ public sealed class AdminApiTests
 
         var post = await http.PostAsJsonAsync(new Uri("/api/rules", UriKind.Relative), new { pattern = "new.test" });
         var delete = await http.DeleteAsync(new Uri("/api/rules/blocked.test", UriKind.Relative));
-        var get = await http.GetAsync(new Uri("/api/rules", UriKind.Relative));
 
-        Assert.Equal([HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized], new[] { post.StatusCode, delete.StatusCode, get.StatusCode });
+        Assert.Equal([HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized], new[] { post.StatusCode, delete.StatusCode });
         Assert.Equal(before, await File.ReadAllTextAsync(server.ListFile));
         Assert.DoesNotContain(server.Log.Events, e => e.MessageTemplate.Text.StartsWith("Admin API", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(null, HttpStatusCode.OK)]
+    [InlineData("wrong", HttpStatusCode.Unauthorized)]
+    [InlineData(Token, HttpStatusCode.OK)]
+    public async Task Reads_from_this_machine_need_no_token_but_a_wrong_one_is_refused(string? token, HttpStatusCode expected)
+    {
+        await using var upstream = await FakeUpstream.StartAsync();
+        await using var server = await TestServer.StartAsync(upstream, "blocked.test\n", WithApi);
+        using var http = Client(server, token);
+
+        Assert.Equal(expected, (await http.GetAsync(new Uri("/api/rules", UriKind.Relative))).StatusCode);
+        Assert.Equal(expected, (await http.GetAsync(new Uri("/api/queries", UriKind.Relative))).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_request_for_a_foreign_host_name_is_not_trusted_as_local_even_from_loopback()
+    {
+        await using var upstream = await FakeUpstream.StartAsync();
+        await using var server = await TestServer.StartAsync(upstream, "blocked.test\n", s => s with { Http = new IPEndPoint(IPAddress.Loopback, 0) });
+        using var http = Client(server, token: null);
+        using var rebound = new HttpRequestMessage(HttpMethod.Get, new Uri("/api/queries", UriKind.Relative));
+        rebound.Headers.Host = "attacker.example";
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await http.SendAsync(rebound)).StatusCode);
     }
 
     [Fact]
