@@ -81,13 +81,8 @@ internal static class NationalDnsHost
 
         services.AddSingleton<IUpstreamResolver, UpstreamResolver>();
 
-        // The query log: serving threads drop each query's verdict into a lock-free ring; a writer of its own drains it
-        // into the recent entries (the live view) and the sinks (SQLite, dnstap), off the serving path.
-        services.AddSingleton(sp => new QueryCapture(sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton<RecentQueries>();
-        services.AddSingleton<IQueryLogReader>(sp => sp.GetRequiredService<RecentQueries>());
-        services.AddSingleton<QueryLogWriter>();
-        services.AddHostedService(sp => sp.GetRequiredService<QueryLogWriter>());
+        // The query log: a lock-free ring the serving threads record into, drained off the serving path into memory and SQLite.
+        services.AddQueryLog(settings.QueryLog);
 
         services.AddSingleton<OutcomeLoggingStage>();
         services.AddSingleton<ValidationStage>();
@@ -117,6 +112,8 @@ internal static class NationalDnsHost
             {
                 FollowerMetrics.Register(metrics.Registry, follower);
             }
+
+            QueryLogMetrics.Register(metrics.Registry, sp.GetRequiredService<QueryCapture>(), sp.GetRequiredService<QueryLogWriter>());
 
             return metrics;
         });

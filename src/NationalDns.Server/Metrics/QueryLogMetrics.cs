@@ -1,0 +1,23 @@
+using NationalDns.QueryLog;
+using Prometheus;
+
+namespace NationalDns.Server.Metrics;
+
+/// <summary>The query log's numbers, read from the capture ring and the writer when scraped: nothing counts twice.</summary>
+public static class QueryLogMetrics
+{
+    public static void Register(CollectorRegistry registry, QueryCapture capture, QueryLogWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(registry);
+        ArgumentNullException.ThrowIfNull(capture);
+        ArgumentNullException.ThrowIfNull(writer);
+        var factory = Prometheus.Metrics.WithCustomRegistry(registry);
+        var dropped = factory.CreateCounter("nationaldns_query_log_dropped_total", "Query log events lost because the capture ring was full (the queries were still answered).");
+        var written = factory.CreateCounter("nationaldns_query_log_written_total", "Query log entries written (to memory and every sink) since start.");
+        registry.AddBeforeCollectCallback(() =>
+        {
+            dropped.IncTo(capture.Dropped);
+            written.IncTo(writer.Written);
+        });
+    }
+}
