@@ -9,6 +9,7 @@ using NationalDns.Policy;
 using NationalDns.Policy.Behaviours;
 using NationalDns.Policy.Time;
 using NationalDns.QueryLog;
+using NationalDns.QueryLog.Sqlite;
 using NationalDns.Resolution;
 using NationalDns.Rpz;
 using NationalDns.Rpz.Following;
@@ -113,7 +114,7 @@ internal static class NationalDnsHost
                 FollowerMetrics.Register(metrics.Registry, follower);
             }
 
-            QueryLogMetrics.Register(metrics.Registry, sp.GetRequiredService<QueryCapture>(), sp.GetRequiredService<QueryLogWriter>());
+            QueryLogMetrics.Register(metrics.Registry, sp.GetRequiredService<QueryCapture>(), sp.GetRequiredService<QueryLogWriter>(), sp.GetService<SqliteQueryLog>());
 
             return metrics;
         });

@@ -23,6 +23,9 @@ internal static class QueryLogWiring
                 options.DatabasePath, sp.GetRequiredService<RecentQueries>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<SqliteQueryLog>>()));
             services.AddSingleton<IQueryLogReader>(sp => sp.GetRequiredService<SqliteQueryLog>());
             services.AddSingleton<IQueryLogSink>(sp => sp.GetRequiredService<SqliteQueryLog>());
+
+            // Before the writer, so it stops after it: the writer's last batch still reaches the file.
+            services.AddHostedService(sp => sp.GetRequiredService<SqliteQueryLog>());
             services.AddSingleton<SqliteRetention>();
             services.AddHostedService(sp => sp.GetRequiredService<SqliteRetention>());
         }

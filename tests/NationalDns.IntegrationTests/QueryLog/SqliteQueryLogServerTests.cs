@@ -116,6 +116,7 @@ public sealed class SqliteQueryLogServerTests : IAsyncLifetime
         Assert.True(dropped > 0);
         Assert.Contains($"nationaldns_query_log_dropped_total {dropped}", lines);
         Assert.Contains("nationaldns_query_log_written_total 2", lines);
+        Assert.Contains("nationaldns_query_log_file_dropped_total 0", lines);
     }
 
     private static Func<NationalDnsSettings, NationalDnsSettings> InData(string data) =>

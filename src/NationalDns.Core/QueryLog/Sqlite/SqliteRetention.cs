@@ -42,7 +42,8 @@ public sealed partial class SqliteRetention : BackgroundService
             return (0, 0);
         }
 
-        using var connection = SqliteQueryLog.Connect(_log.Path);
+        _log.Flush(); // so the size below counts every entry written so far
+        using var connection = SqliteLogFile.Connect(_log.Path);
         var cutoff = (_time.GetUtcNow() - _options.Retention).ToUnixTimeMilliseconds();
         var byAge = DeleteOldest(connection, long.MaxValue, cutoff);
         Reclaim(connection);

@@ -28,6 +28,34 @@ public sealed class SqliteQueryLogTests : IDisposable
     }
 
     [Fact]
+    public async Task Written_entries_wait_in_memory_until_a_flush_or_a_read()
+    {
+        using var log = Open();
+
+        await WriteAsync(log, [Entry(1), Entry(2)]);
+        Assert.Equal(0, RowsInFile());
+
+        log.Flush();
+        Assert.Equal(2, RowsInFile());
+
+        await WriteAsync(log, [Entry(3)]);
+        Assert.Equal([3L, 2, 1], (await AllAsync(log)).Select(e => e.Id));
+    }
+
+    [Fact]
+    public async Task Batches_beyond_the_queue_limit_are_dropped_and_counted()
+    {
+        using var log = SqliteQueryLog.Open(_folder.Database, new RecentQueries(10), _time, _logger, maxQueued: 3);
+
+        await WriteAsync(log, [Entry(1), Entry(2)]);
+        await WriteAsync(log, [Entry(3), Entry(4)]);
+        await WriteAsync(log, [Entry(5)]);
+
+        Assert.Equal(2, log.Dropped);
+        Assert.Equal([5L, 2, 1], (await AllAsync(log)).Select(e => e.Id));
+    }
+
+    [Fact]
     public async Task A_name_matches_itself_and_every_name_under_it_but_not_a_lookalike()
     {
         using var log = Open();
@@ -165,6 +193,13 @@ public sealed class SqliteQueryLogTests : IDisposable
         Assert.False(log.IsAvailable);
         Assert.Equal([1L], (await AllAsync(log)).Select(e => e.Id));
         Assert.NotEmpty(_logger.At(LogLevel.Error));
+    }
+
+    private long RowsInFile()
+    {
+        using var connection = new SqliteConnection($"Data Source={_folder.Database};Mode=ReadOnly;Pooling=False");
+        connection.Open();
+        return (long)Scalar(connection, "SELECT count(*) FROM queries")!;
     }
 
     private SqliteQueryLog Open() => SqliteQueryLog.Open(_folder.Database, new RecentQueries(10), _time, _logger);

@@ -41,6 +41,7 @@ public sealed class SqliteRetentionTests : IDisposable
             await WriteAsync(log, Enumerable.Range((batch * 500) + 1, 500).Select(i => Entry(i, $"host-{i}.cdn.example", client: $"198.51.100.{i % 250}", time: _time.GetUtcNow())));
         }
 
+        log.Flush();
         Assert.True(new FileInfo(_folder.Database).Length + WalLength() > MaxSize);
 
         var (byAge, bySize) = Retention(log, TimeSpan.FromDays(7), MaxSize).Prune();
