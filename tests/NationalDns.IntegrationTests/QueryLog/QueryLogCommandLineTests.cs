@@ -1,19 +1,18 @@
-using NationalDns.Cli;
+using NationalDns.IntegrationTests.Support;
 
 namespace NationalDns.IntegrationTests.QueryLog;
 
 /// <summary>The query log's flags as a user gives them: mistakes are one line and exit code 2.</summary>
 public sealed class QueryLogCommandLineTests : IDisposable
 {
-    private readonly string _directory = Directory.CreateTempSubdirectory("nationaldns-qlog-cli-").FullName;
+    private readonly CliSandbox _sandbox = new();
 
-    public void Dispose() => Directory.Delete(_directory, recursive: true);
+    public void Dispose() => _sandbox.Dispose();
 
     [Fact]
     public async Task A_data_folder_that_cannot_be_written_is_one_line_and_exit_code_2()
     {
-        var file = Path.Combine(_directory, "file");
-        await File.WriteAllTextAsync(file, "where the folder should be");
+        var file = _sandbox.Write("file", "where the folder should be");
         var data = Path.Combine(file, "data");
 
         var (code, error) = await RunAsync("--data-dir", data);
@@ -34,14 +33,10 @@ public sealed class QueryLogCommandLineTests : IDisposable
         Assert.Equal((2, expected), (code, error));
     }
 
+    // Serve with a list and an upstream, so the flag under test is the only thing wrong.
     private async Task<(int Code, string Error)> RunAsync(params string[] args)
     {
-        var list = Path.Combine(_directory, "list.txt");
-        await File.WriteAllTextAsync(list, "whatsapp.com\n");
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        var code = await NationalDnsProgram.RunAsync([.. args, "--listen", "127.0.0.1:0", "--upstream", "127.0.0.1:5300", "--blocklist", list], output, error, timeout.Token);
-        return (code, error.ToString());
+        var (code, _, error) = await CliSandbox.RunAsync([.. args, "--listen", "127.0.0.1:0", "--upstream", "127.0.0.1:5300", "--blocklist", _sandbox.Write("list.txt", "whatsapp.com\n")]);
+        return (code, error);
     }
 }
