@@ -11,6 +11,9 @@ WORKDIR /app
 COPY --from=build /app ./
 COPY blocklists/ /blocklists/
 VOLUME /blocklists
+# The query log (querylog.db, --data-dir ./data) is /app/data: owned by the app user, a volume so it outlives the container.
+RUN mkdir /app/data && chown app:app /app/data
+VOLUME /app/data
 EXPOSE 53/udp 53/tcp 8080/tcp
 # The image's unprivileged "app" user (UID 1654), with no capabilities at all: Docker lets containers bind ports
 # below 1024 without one (net.ipv4.ip_unprivileged_port_start=0 is the container default), and the Kubernetes

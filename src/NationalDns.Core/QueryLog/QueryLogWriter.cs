@@ -23,6 +23,7 @@ public sealed partial class QueryLogWriter : BackgroundService
     private readonly ILogger<QueryLogWriter> _logger;
     private readonly bool _withMessages;
     private long _lastId;
+    private long _firstId; // the Id the log continued after: Written counts from here
 
     public QueryLogWriter(QueryCapture capture, RecentQueries recent, IEnumerable<IQueryLogSink> sinks, TimeProvider time, ILogger<QueryLogWriter> logger)
     {
@@ -37,11 +38,11 @@ public sealed partial class QueryLogWriter : BackgroundService
         _withMessages = _sinks.Any(sink => sink.WantsMessages);
     }
 
-    /// <summary>The Id the next entry gets, less one: how many entries have been written since start.</summary>
-    public long Written => Interlocked.Read(ref _lastId);
+    /// <summary>How many entries have been written since start.</summary>
+    public long Written => Interlocked.Read(ref _lastId) - _firstId;
 
     /// <summary>Sets where Ids continue from (a store that kept earlier entries across a restart); before the service starts.</summary>
-    public void ContinueAfter(long lastId) => _lastId = lastId;
+    public void ContinueAfter(long lastId) => _lastId = _firstId = lastId;
 
     /// <summary>Drains everything captured so far (for tests and for the last batch at shutdown).</summary>
     public async Task DrainAsync(CancellationToken cancellationToken)

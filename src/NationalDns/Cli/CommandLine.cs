@@ -80,6 +80,10 @@ internal static class CommandLine
         command.Options.Add(new Option<string>(Names.RpzZone) { Description = "Publish the policy in force as this RPZ zone (e.g. rpz.nationaldns.), by AXFR/IXFR over TCP; with --rpz-primary, the zone to follow instead (default: off)." });
         command.Options.Add(new Option<string[]>(Names.Notify) { Description = "IP:PORT to send a NOTIFY to on every change of the RPZ zone (repeatable)." });
         command.Options.Add(new Option<string[]>(Names.AllowTransfer) { Description = "CIDR range allowed to transfer the RPZ zone (repeatable; default: loopback). Others get REFUSED." });
+        command.Options.Add(new Option<string>(Names.QueryLog) { Description = "Where the query log is kept: sqlite (default; querylog.db in --data-dir) or off (the last 10,000 entries in memory only)." });
+        command.Options.Add(new Option<string>(Names.DataDir) { Description = "Folder for the query log database, created if missing (default ./data)." });
+        command.Options.Add(new Option<string>(Names.QueryLogRetention) { Description = "Delete query log entries older than this: 30m, 12h, 7d (default 7d)." });
+        command.Options.Add(new Option<string>(Names.QueryLogMaxSize) { Description = "Largest size of the query log file; past it the oldest entries go: 200KB, 500MB, 1GB, or bytes (default 1GB)." });
     }
 
     private static void AddListOptions(Command command)
@@ -129,6 +133,10 @@ internal static class CommandLine
         public const string AllowTransfer = "--allow-transfer";
         public const string RpzPrimary = "--rpz-primary";
         public const string RpzCache = "--rpz-cache";
+        public const string QueryLog = "--query-log";
+        public const string DataDir = "--data-dir";
+        public const string QueryLogRetention = "--query-log-retention";
+        public const string QueryLogMaxSize = "--query-log-max-size";
         public const string Config = "--config";
         public const string Seed = "--seed";
         public const string Forwarder = "--forwarder";
@@ -179,6 +187,10 @@ internal static class CommandLine
             [AllowTransfer] = "AllowTransfer",
             [RpzPrimary] = "RpzPrimary",
             [RpzCache] = "RpzCache",
+            [QueryLog] = "QueryLog",
+            [DataDir] = "DataDir",
+            [QueryLogRetention] = "QueryLogRetention",
+            [QueryLogMaxSize] = "QueryLogMaxSize",
         };
     }
 }

@@ -2,6 +2,7 @@ using System.Net;
 using NationalDns.Caching;
 using NationalDns.Policy;
 using NationalDns.Policy.Groups;
+using NationalDns.QueryLog;
 using NationalDns.Resolution;
 using NationalDns.Server.Admission;
 using NationalDns.Server.Dnstap;
@@ -77,6 +78,9 @@ public sealed record NationalDnsSettings
 
     /// <summary>Where the follower keeps its last good copy across restarts (<c>--rpz-cache FILE</c>); null: in memory only.</summary>
     public string? RpzCache { get; init; }
+
+    /// <summary>Where the query log is kept, for how long and up to what size (<c>--query-log</c>, <c>--data-dir</c>).</summary>
+    public QueryLogOptions QueryLog { get; init; } = new();
 
     /// <summary>Every endpoint the server answers on, for the loop check (a wildcard listen counts as loopback).</summary>
     internal static bool WouldLoop(IPEndPoint upstream, IReadOnlyList<IPEndPoint> listen, IReadOnlySet<IPAddress> localAddresses) =>

@@ -20,6 +20,7 @@ namespace NationalDns.Configuration;
 /// Threads, Action, BlockTtl, UpstreamTimeout, UpstreamFailures, UpstreamProbeInterval, UpstreamProbeName, LogFile, LogLevel, Seed, BlockPage.
 /// Operations (docs/operations.md): Http, ApiTokenFile, ApiToken, AllowClient (a list), RateLimit, RateLimitAction, ShutdownTimeout, Dnstap.
 /// RPZ feed (docs/rpz-feed.md): RpzZone, Notify (a list), AllowTransfer (a list); RPZ follower: RpzZone, RpzPrimary, RpzCache.
+/// Query log (<see cref="QueryLogSettings"/>): QueryLog, DataDir, QueryLogRetention, QueryLogMaxSize.
 /// </summary>
 public static class SettingsReader
 {
@@ -120,6 +121,7 @@ public static class SettingsReader
             RpzFeed = RpzSettings.ReadFeed(configuration, follower.Zone, follower.Primary),
             RpzPrimary = follower.Primary,
             RpzCache = follower.Cache,
+            QueryLog = QueryLogSettings.Read(configuration),
         };
     }
 

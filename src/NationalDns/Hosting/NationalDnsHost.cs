@@ -9,6 +9,7 @@ using NationalDns.Policy;
 using NationalDns.Policy.Behaviours;
 using NationalDns.Policy.Time;
 using NationalDns.QueryLog;
+using NationalDns.QueryLog.Sqlite;
 using NationalDns.Resolution;
 using NationalDns.Rpz;
 using NationalDns.Rpz.Following;
@@ -82,22 +83,8 @@ internal static class NationalDnsHost
 
         services.AddSingleton<IUpstreamResolver, UpstreamResolver>();
 
-        // The query log: serving threads drop each query's verdict into a lock-free ring; a writer of its own drains it
-        // into the recent entries (the live view) and the sinks (SQLite, dnstap), off the serving path.
-        services.AddSingleton(sp => new QueryCapture(sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton<RecentQueries>();
-        services.AddSingleton<IQueryLogReader>(sp => sp.GetRequiredService<RecentQueries>());
-        if (settings.Dnstap is { } dnstap)
-        {
-            // Started before the writer, so stopped after its last batch: STOP and FINISH come after every entry.
-            services.AddSingleton(new DnstapOptions { Target = dnstap });
-            services.AddSingleton<DnstapSink>();
-            services.AddSingleton<IQueryLogSink>(sp => sp.GetRequiredService<DnstapSink>());
-            services.AddHostedService(sp => sp.GetRequiredService<DnstapSink>());
-        }
-
-        services.AddSingleton<QueryLogWriter>();
-        services.AddHostedService(sp => sp.GetRequiredService<QueryLogWriter>());
+        // The query log: a lock-free ring the serving threads record into, drained off the serving path into memory, SQLite and dnstap.
+        services.AddQueryLog(settings.QueryLog, settings.Dnstap);
 
         services.AddSingleton<OutcomeLoggingStage>();
         services.AddSingleton<ValidationStage>();
@@ -132,6 +119,8 @@ internal static class NationalDnsHost
             {
                 DnstapMetrics.Register(metrics.Registry, dnstap);
             }
+
+            QueryLogMetrics.Register(metrics.Registry, sp.GetRequiredService<QueryCapture>(), sp.GetRequiredService<QueryLogWriter>(), sp.GetService<SqliteQueryLog>());
 
             return metrics;
         });

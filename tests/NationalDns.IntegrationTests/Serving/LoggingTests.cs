@@ -5,6 +5,7 @@ using NationalDns.Configuration;
 using NationalDns.Hosting;
 using NationalDns.IntegrationTests.Support;
 using NationalDns.Policy;
+using NationalDns.QueryLog;
 using NationalDns.Resolution;
 using NationalDns.Server.Hosting;
 using Serilog;
@@ -51,6 +52,7 @@ public sealed class LoggingTests
                 Upstream = new UpstreamOptions { Servers = [upstream.EndPoint] },
                 Blocklists = [list],
                 LogFile = logFile,
+                QueryLog = new QueryLogOptions { DataDirectory = Path.Combine(directory, "data") },
             };
 
             var logQueues = new LogQueueMonitor();

@@ -5,6 +5,7 @@ using NationalDns.Cli;
 using NationalDns.Configuration;
 using NationalDns.Hosting;
 using NationalDns.Policy;
+using NationalDns.QueryLog;
 using NationalDns.Resolution;
 using NationalDns.Server.Hosting;
 using Serilog;
@@ -22,12 +23,13 @@ internal sealed class TestServer : IAsyncDisposable
     private readonly Serilog.Core.Logger _logger;
     private readonly FakeUpstream? _upstream;
 
-    private TestServer(IHost host, Serilog.Core.Logger logger, CollectingSink log, string listDirectory, FakeUpstream? upstream)
+    private TestServer(IHost host, Serilog.Core.Logger logger, CollectingSink log, string listDirectory, string dataDirectory, FakeUpstream? upstream)
     {
         _host = host;
         _logger = logger;
         Log = log;
         ListDirectory = listDirectory;
+        DataDirectory = dataDirectory;
         _upstream = upstream;
         EndPoint = host.Services.GetRequiredService<DnsServerHostedService>().BoundEndPoints[0];
     }
@@ -37,6 +39,9 @@ internal sealed class TestServer : IAsyncDisposable
     public CollectingSink Log { get; }
 
     public string ListDirectory { get; }
+
+    /// <summary>The query log's folder (<c>--data-dir</c>): a temporary one of its own, beside the lists, not among them.</summary>
+    public string DataDirectory { get; }
 
     public FakeUpstream Upstream => _upstream ?? throw new InvalidOperationException("This server forwards to a real upstream, not a fake one.");
 
@@ -59,6 +64,7 @@ internal sealed class TestServer : IAsyncDisposable
     private static async Task<TestServer> StartAsync(IPEndPoint upstreamEndPoint, FakeUpstream? upstream, string listText, Func<NationalDnsSettings, NationalDnsSettings>? adjust, Action<IServiceCollection>? overrides)
     {
         var directory = Directory.CreateTempSubdirectory("nationaldns-test-").FullName;
+        var data = directory + "-data";
         await File.WriteAllTextAsync(Path.Combine(directory, "national.txt"), listText);
         var settings = new NationalDnsSettings
         {
@@ -66,6 +72,7 @@ internal sealed class TestServer : IAsyncDisposable
             Upstream = new UpstreamOptions { Servers = [upstreamEndPoint], Timeout = TimeSpan.FromMilliseconds(800) },
             Blocklists = [directory],
             Blocking = new BlockingOptions { BlockTtl = TimeSpan.FromSeconds(60) },
+            QueryLog = new QueryLogOptions { DataDirectory = data },
         };
         settings = adjust?.Invoke(settings) ?? settings;
 
@@ -74,13 +81,13 @@ internal sealed class TestServer : IAsyncDisposable
         try
         {
             var (host, _) = await ServeCommand.StartAsync(settings, logger, new LogQueueMonitor(), CancellationToken.None, overrides);
-            return new TestServer(host, logger, sink, directory, upstream);
+            return new TestServer(host, logger, sink, directory, data, upstream);
         }
         catch
         {
             // A test that expects the start to fail (a port in use) leaves no folder or logger behind.
             await logger.DisposeAsync();
-            Directory.Delete(directory, recursive: true);
+            DeleteFolders(directory, data);
             throw;
         }
     }
@@ -90,6 +97,16 @@ internal sealed class TestServer : IAsyncDisposable
         await _host.StopAsync();
         _host.Dispose();
         await _logger.DisposeAsync();
-        Directory.Delete(ListDirectory, recursive: true);
+        DeleteFolders(ListDirectory, DataDirectory);
+    }
+
+    private static void DeleteFolders(string lists, string data)
+    {
+        Directory.Delete(lists, recursive: true);
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools(); // pooled readers would keep the file open
+        if (Directory.Exists(data))
+        {
+            Directory.Delete(data, recursive: true);
+        }
     }
 }
