@@ -70,6 +70,8 @@ public sealed class UpstreamNameTests : IAsyncLifetime
         var before = _first.CountFor("b.test");
         Assert.NotNull(await DnsTestClient.UdpAsync(server.EndPoint, QueryBuilder.For("b.test")));
         Assert.Equal(before, _first.CountFor("b.test"));
+        // The move is logged just after the swap that the query above already saw: wait for the line too.
+        Assert.True(await Eventually.TrueAsync(() => server.Log.WithProperty("Addresses", "127.0.0.2").Any()), "the move was never logged");
         var moved = Assert.Single(server.Log.WithProperty("Addresses", "127.0.0.2"));
         Assert.Equal((Name, "127.0.0.1"), (CollectingSink.Property(moved, "Name"), CollectingSink.Property(moved, "Previous")));
     }

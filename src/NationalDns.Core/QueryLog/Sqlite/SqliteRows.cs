@@ -51,7 +51,7 @@ internal static class SqliteRows
         p[19].Value = Nullable(entry.ResponseCode);
         p[20].Value = Nullable(entry.AnswerSummary);
         p[21].Value = entry.AnswerCount;
-        p[22].Value = entry.AnswerSize;
+        p[22].Value = entry.AnswerSize is { } size ? size : DBNull.Value;
         p[23].Value = entry.LatencyMs;
         p[24].Value = Nullable(entry.Detail);
     }
@@ -79,7 +79,7 @@ internal static class SqliteRows
         Text(row, 19),
         Text(row, 20),
         row.GetInt32(21),
-        row.GetInt32(22),
+        row.IsDBNull(22) ? null : row.GetInt32(22),
         row.GetDouble(23),
         Text(row, 24));
 

@@ -39,7 +39,7 @@ internal static class SqliteSchema
             rcode TEXT,
             answer TEXT,
             answer_count INTEGER NOT NULL,
-            answer_size INTEGER NOT NULL,
+            answer_size INTEGER,
             latency_ms REAL NOT NULL,
             detail TEXT
         );
