@@ -11,6 +11,7 @@
 # Env: ND_LOG_LEVEL (default warning: refusals are not logged, as unbound logs no queries;
 #      set information to measure with the per-refusal log on), LOAD_TIMEOUT (default 300 s),
 #      THREADS (default 1: Unbound's num-threads and NationalDns's --threads alike),
+#      ND_QUERY_LOG (default off: the in-memory query log only, as Unbound keeps no query log; sqlite keeps it on disk),
 #      ND_ARGS (extra NationalDns options, e.g. "--forwarder dnsclient").
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -83,4 +84,5 @@ start_server() {
 start_server unbound "$PORT_UNBOUND" unbound -d -c "$WORK/conf/unbound-$N.conf"
 start_server nationaldns "$PORT_NATIONALDNS" dotnet "$WORK/publish/nationaldns.dll" \
   --listen "127.0.0.1:$PORT_NATIONALDNS" --upstream "127.0.0.1:$PORT_UPSTREAM" \
-  --blocklist "$lists/blocklist.txt" --log-level "$ND_LOG_LEVEL" --threads "$THREADS" ${ND_ARGS:-}
+  --blocklist "$lists/blocklist.txt" --log-level "$ND_LOG_LEVEL" --threads "$THREADS" --query-log "${ND_QUERY_LOG:-off}" \
+  --data-dir "$WORK/run/data" ${ND_ARGS:-}
