@@ -11,7 +11,7 @@ WORK=${WORK:-/tmp/nationaldns-bench}
 # Loopback ports, below the kernel's ephemeral range so test suites running on the same machine
 # (which bind port 0) cannot take them.
 PORT_UPSTREAM=${PORT_UPSTREAM:-5380}     # nsd, authoritative for test. (stands in for the internet)
-PORT_UNBOUND=${PORT_UNBOUND:-5381}       # unbound, 1 thread, forwarding to nsd
+PORT_UNBOUND=${PORT_UNBOUND:-5381}       # unbound, THREADS threads (1), forwarding to nsd
 PORT_NATIONALDNS=${PORT_NATIONALDNS:-5382}
 
 # The one cap every dnsperf run obeys, whatever a caller asks for.

@@ -27,8 +27,9 @@ ratio() { [ -n "$1" ] && [ -n "$2" ] && awk -v a="$1" -v b="$2" 'BEGIN { if (b +
 row() { printf '| %s | %s | %s | **%s** | %s |\n' "$1" "$(fmt "$4" "$3")" "$(fmt "$5" "$3")" "$(ratio "$4" "$5")" "$2"; }
 
 nd=nationaldns; ub=unbound
-n=$(meta n); reps=$(meta reps); secs=$(meta secs)
-echo "| measure (N = $(fmt "$n" 0) listed domains) | NationalDns | Unbound 1 thread | ratio ND/Unbound | better |"
+n=$(meta n); reps=$(meta reps); secs=$(meta secs); threads=$(meta threads)
+threads=${threads:-1}
+echo "| measure (N = $(fmt "$n" 0) listed domains) | NationalDns | Unbound $threads thread$([ "$threads" = 1 ] || echo s) | ratio ND/Unbound | better |"
 echo "|---|---:|---:|---:|---|"
 for wl in a b c; do
   case $wl in
