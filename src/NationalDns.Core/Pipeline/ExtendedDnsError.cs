@@ -35,15 +35,18 @@ public sealed record ExtendedDnsError(ushort InfoCode, string ExtraText)
     }
 
     /// <summary>Reads the first EDE option of a message, if any (used by <c>explain</c> and tests).</summary>
-    public static ExtendedDnsError? ReadFrom(DnsMessage message)
+    public static ExtendedDnsError? ReadFrom(DnsMessage message) => ReadAll(message).FirstOrDefault();
+
+    /// <summary>Every EDE option of a message, in order (an upstream may send several; the forwarder passes them all on).</summary>
+    public static IEnumerable<ExtendedDnsError> ReadAll(DnsMessage message)
     {
         ArgumentNullException.ThrowIfNull(message);
-        var option = message.EDnsOptions?.Options.OfType<UnknownOption>().FirstOrDefault(o => (ushort)o.Type == OptionCode);
-        if (option?.Data is not { Length: >= 2 } data)
+        foreach (var option in message.EDnsOptions?.Options ?? [])
         {
-            return null;
+            if (option is UnknownOption { Data: { Length: >= 2 } data } && (ushort)option.Type == OptionCode)
+            {
+                yield return new ExtendedDnsError(BinaryPrimitives.ReadUInt16BigEndian(data), Encoding.UTF8.GetString(data, 2, data.Length - 2));
+            }
         }
-
-        return new ExtendedDnsError(BinaryPrimitives.ReadUInt16BigEndian(data), Encoding.UTF8.GetString(data, 2, data.Length - 2));
     }
 }

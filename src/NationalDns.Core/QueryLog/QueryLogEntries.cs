@@ -24,26 +24,27 @@ internal static class QueryLogEntries
 
         var context = slot.Context!;
         var result = slot.Result!;
+        var query = context.Query;
         var response = result.Response;
+        var question = query.Questions.Count > 0 ? query.Questions[0] : null;
+        var asked = new Asked(
+            question is null ? null : DnsText.Name(question.Name),
+            question?.RecordType ?? default,
+            question?.RecordClass ?? default,
+            query.IsRecursionDesired,
+            query.IsEDnsEnabled && query.IsDnsSecOk,
+            query.IsCheckingDisabled);
 
         // Encoding costs as much as the rest of the entry: only for sinks that take the octets (dnstap).
-        byte[]? responseBytes = response is not null && withMessages ? Encoded(response) : null;
-        return Entry(
-            id,
-            slot,
-            context.Query,
-            response,
-            responseBytes?.Length,
-            context.Client,
-            context.Protocol == TransportProtocol.Tcp ? "tcp" : "udp",
-            OutcomeOf(result),
-            result.Rule,
-            result.Group,
-            result.BlockedName,
-            result.Detail) with
+        var responseBytes = response is not null && withMessages ? Encoded(response) : null;
+        var answered = response is null
+            ? Answered.Nothing
+            : new Answered(DnsText.ReturnCodeName(response.ReturnCode), Summary(response), response.AnswerRecords.Count, responseBytes?.Length);
+        var transport = context.Protocol == TransportProtocol.Tcp ? "tcp" : "udp";
+        return Entry(id, slot, context.Client, transport, asked, answered, OutcomeOf(result), result.Rule, result.Group, result.BlockedName, result.Detail) with
         {
-            QueryMessage = withMessages ? Encoded(context.Query) : null,
-            ResponseMessage = withMessages && responseBytes is not null ? responseBytes : null,
+            QueryMessage = withMessages ? Encoded(query) : null,
+            ResponseMessage = responseBytes is null ? null : responseBytes, // a null array would make an empty, non-null memory
         };
     }
 
@@ -54,71 +55,49 @@ internal static class QueryLogEntries
             return null;
         }
 
-        var (code, count, summary) = slot.AnswerLength > 0 ? WireSummary.ReadAnswer(slot.Answer) : (null, 0, null);
-        var client = slot.ClientEndPoint();
-        var rule = slot.Rule;
-        return new QueryLogEntry(
-            id,
-            slot.Time,
-            Address(client),
-            client.Port,
-            slot.Group,
-            "udp",
-            name,
-            DnsText.TypeName(type),
-            ClassName(recordClass),
-            rd,
-            dnssecOk,
-            cd,
-            slot.Outcome,
-            rule?.Action.ToString(),
-            rule?.Pattern,
-            rule?.Source.ToString(),
-            rule?.Source.Basis,
-            null,
-            code,
-            summary,
-            count,
-            slot.AnswerLength,
-            Math.Round(slot.Elapsed.TotalMilliseconds, 3),
-            null)
+        var answered = Answered.Nothing;
+        if (slot.AnswerLength > 0)
+        {
+            var (code, count, summary) = WireSummary.ReadAnswer(slot.Answer);
+            answered = new Answered(code, summary, count, slot.AnswerLength);
+        }
+
+        var asked = new Asked(name, type, recordClass, rd, dnssecOk, cd);
+        return Entry(id, slot, slot.ClientEndPoint(), "udp", asked, answered, slot.Outcome, slot.Rule, slot.Group, blockedName: null, detail: null) with
         {
             QueryMessage = withMessages ? slot.Query.ToArray() : null,
             ResponseMessage = withMessages && slot.AnswerLength > 0 ? slot.Answer.ToArray() : null,
         };
     }
 
+    // The one place an entry is put together, whichever path the event came from.
     private static QueryLogEntry Entry(
-        long id, QuerySlot slot, DnsMessage query, DnsMessage? response, int? answerSize, IPEndPoint client, string transport,
-        string outcome, BlockRule? rule, string? group, string? blockedName, string? detail)
-    {
-        var question = query.Questions.Count > 0 ? query.Questions[0] : null;
-        return new QueryLogEntry(
+        long id, QuerySlot slot, IPEndPoint client, string transport, Asked asked, Answered answered,
+        string outcome, BlockRule? rule, string? group, string? blockedName, string? detail) => new(
             id,
             slot.Time,
             Address(client),
             client.Port,
             group,
             transport,
-            question is null ? string.Empty : DnsText.Name(question.Name),
-            question is null ? string.Empty : DnsText.TypeName(question.RecordType),
-            question is null ? string.Empty : ClassName(question.RecordClass),
-            query.IsRecursionDesired,
-            query.IsEDnsEnabled && query.IsDnsSecOk,
-            query.IsCheckingDisabled,
+            asked.Name ?? string.Empty,
+            asked.Name is null ? string.Empty : DnsText.TypeName(asked.Type),
+            asked.Name is null ? string.Empty : ClassName(asked.Class),
+            asked.RecursionDesired,
+            asked.DnssecOk,
+            asked.CheckingDisabled,
             outcome,
             rule?.Action.ToString(),
             rule?.Pattern,
             rule?.Source.ToString(),
             rule?.Source.Basis,
             blockedName,
-            response is null ? null : DnsText.ReturnCodeName(response.ReturnCode),
-            response is null ? null : Summary(response),
-            response?.AnswerRecords.Count ?? 0,
-            answerSize,
+            answered.ResponseCode,
+            answered.Summary,
+            answered.Count,
+            answered.Size,
             Math.Round(slot.Elapsed.TotalMilliseconds, 3),
             detail);
-    }
 
     private static string Address(IPEndPoint client) => (client.Address.IsIPv4MappedToIPv6 ? client.Address.MapToIPv4() : client.Address).ToString();
 
@@ -176,4 +155,13 @@ internal static class QueryLogEntries
     }
 
     private static byte[] Encoded(DnsMessage message) => MessageEncoder.Encode(message).ToArraySegment(false).ToArray();
+
+    /// <summary>The question and the flags of a query, however they were read; a null name for a query without a question.</summary>
+    private readonly record struct Asked(string? Name, RecordType Type, RecordClass Class, bool RecursionDesired, bool DnssecOk, bool CheckingDisabled);
+
+    /// <summary>What the answer said, however it was read; <see cref="Nothing"/> when none was sent.</summary>
+    private readonly record struct Answered(string? ResponseCode, string? Summary, int Count, int? Size)
+    {
+        public static Answered Nothing => new(null, null, 0, 0);
+    }
 }

@@ -11,7 +11,7 @@ internal static class DigText
     {
         var text = new StringBuilder();
         var flags = string.Join(' ', new[] { "qr", response.IsAuthoritiveAnswer ? "aa" : null, response.IsTruncated ? "tc" : null, response.IsRecursionDesired ? "rd" : null, response.IsRecursionAllowed ? "ra" : null }.OfType<string>());
-        text.Append(";; status: ").Append(Status(response.ReturnCode)).Append(", flags: ").Append(flags).Append('\n');
+        text.Append(";; status: ").Append(DnsText.ReturnCodeName(response.ReturnCode)).Append(", flags: ").Append(flags).Append('\n');
         if (ExtendedDnsError.ReadFrom(response) is { } ede)
         {
             text.Append(";; EDE: ").Append(ede.InfoCode).Append(ede.InfoCode == ExtendedDnsError.Censored ? " (Censored)" : string.Empty).Append(": (").Append(ede.ExtraText).Append(")\n");
@@ -35,13 +35,4 @@ internal static class DigText
             text.Append(record).Append('\n');
         }
     }
-
-    private static string Status(ReturnCode code) => code switch
-    {
-        ReturnCode.NoError => "NOERROR",
-        ReturnCode.NxDomain => "NXDOMAIN",
-        ReturnCode.Refused => "REFUSED",
-        ReturnCode.ServerFailure => "SERVFAIL",
-        _ => code.ToString().ToUpperInvariant(),
-    };
 }

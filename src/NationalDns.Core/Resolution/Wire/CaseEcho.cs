@@ -35,17 +35,15 @@ internal sealed class CaseEcho(bool enabled)
     public bool Mismatched(IPEndPoint upstream)
     {
         var state = _states.GetOrAdd(upstream, static _ => new State());
-        if (Interlocked.Increment(ref state.Mismatches) < MismatchesBeforeOff || state.Off)
+
+        // Exactly one caller sees the count reach the limit, so exactly one turns 0x20 off and reports it.
+        if (Interlocked.Increment(ref state.Mismatches) != MismatchesBeforeOff)
         {
             return false;
         }
 
-        lock (state)
-        {
-            var turnedOff = !state.Off;
-            state.Off = true;
-            return turnedOff;
-        }
+        state.Off = true;
+        return true;
     }
 
     private sealed class State

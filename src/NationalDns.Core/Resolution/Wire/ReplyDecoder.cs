@@ -1,5 +1,3 @@
-using System.Buffers.Binary;
-using System.Text;
 using ARSoft.Tools.Net.Dns;
 using NationalDns.Pipeline;
 
@@ -39,22 +37,7 @@ internal static class ReplyDecoder
         return true;
     }
 
-    private static List<ExtendedDnsError>? ExtendedErrors(DnsMessage message)
-    {
-        if (message.EDnsOptions is not { } edns || edns.Options.Count == 0)
-        {
-            return null;
-        }
-
-        var errors = new List<ExtendedDnsError>();
-        foreach (var option in edns.Options)
-        {
-            if (option is UnknownOption { Data: { Length: >= 2 } data } && (ushort)option.Type == ExtendedDnsError.OptionCode)
-            {
-                errors.Add(new ExtendedDnsError(BinaryPrimitives.ReadUInt16BigEndian(data), Encoding.UTF8.GetString(data, 2, data.Length - 2)));
-            }
-        }
-
-        return errors;
-    }
+    // Most answers carry no EDNS option at all: no list for them.
+    private static List<ExtendedDnsError>? ExtendedErrors(DnsMessage message) =>
+        message.EDnsOptions is { Options.Count: > 0 } ? [.. ExtendedDnsError.ReadAll(message)] : null;
 }

@@ -170,7 +170,12 @@ internal sealed partial class WireExchange : IDisposable
     private void Mismatched(UpstreamTarget server, DnsQuestion question, ReplyMatch match)
     {
         _meters?.RecordMismatch(server, match);
-        Log.ReplyIgnored(_logger, server.ToString(), question.Name.ToString(), question.RecordType.ToString(), match.ToString());
+
+        // A flood of forged datagrams must not become a flood of strings built for a log level that is off.
+        if (_logger.IsEnabled(LogLevel.Debug))
+        {
+            Log.ReplyIgnored(_logger, server.ToString(), question.Name.ToString(), question.RecordType.ToString(), match.ToString());
+        }
     }
 
     private void NoteCaseMismatch(UpstreamTarget server)
