@@ -86,7 +86,9 @@ public class CacheEvictionTests
 
         await new CachingStage(cache).HandleAsync(Query("a.test"), upstream.Handler, CancellationToken.None);
 
-        Assert.True(cache.Counters.Bytes > 4 * small, $"{cache.Counters.Bytes} bytes for 8 records, {small} for one");
+        // The entry's own fixed part is most of a one-record entry (EntrySizeTests measures both), so 8 records count
+        // for about three times one.
+        Assert.True(cache.Counters.Bytes > 2 * small, $"{cache.Counters.Bytes} bytes for 8 records, {small} for one");
     }
 
     private async Task<long> BytesOfOneEntry()
