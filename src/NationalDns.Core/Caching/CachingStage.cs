@@ -110,10 +110,10 @@ public sealed class CachingStage : IQueryStage
             return follower => FollowerResults.Like(result, follower);
         }
 
-        // Followers share the leader's verdict: their answer came from this very upstream round trip.
-        return FromEntry(entry, result.Outcome);
+        // Followers share the leader's verdict and upstream: their answer came from this very upstream round trip.
+        return FromEntry(entry, result.Outcome, result.Upstream);
     }
 
-    private FollowerAnswer FromEntry(CacheEntry entry, QueryOutcome outcome) =>
-        follower => new QueryResult(entry.CreateResponse(follower.Query, _cache.AgeOf(entry)), outcome);
+    private FollowerAnswer FromEntry(CacheEntry entry, QueryOutcome outcome, string? upstream = null) =>
+        follower => new QueryResult(entry.CreateResponse(follower.Query, _cache.AgeOf(entry)), outcome) { Upstream = upstream };
 }

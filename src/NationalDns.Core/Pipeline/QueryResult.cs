@@ -26,4 +26,7 @@ public sealed record QueryResult(
     /// waited for this one's upstream answer (<c>CachingStage</c>) gets them on its own EDNS response.
     /// </summary>
     public IReadOnlyList<ExtendedDnsError>? ExtendedErrors { get; init; }
+
+    /// <summary>The upstream whose answer this is, for forwarded answers (and the queries that shared it); otherwise null.</summary>
+    public string? Upstream { get; init; }
 }

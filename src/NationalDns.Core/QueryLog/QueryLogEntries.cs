@@ -45,6 +45,7 @@ internal static class QueryLogEntries
         {
             QueryMessage = withMessages ? Encoded(query) : null,
             ResponseMessage = responseBytes is null ? null : responseBytes, // a null array would make an empty, non-null memory
+            Upstream = result.Upstream,
         };
     }
 
@@ -52,7 +53,13 @@ internal static class QueryLogEntries
     {
         if (!WireSummary.TryReadQuery(slot.Query, out var name, out var type, out var recordClass, out var rd, out var cd, out var dnssecOk))
         {
-            return null;
+            // A datagram that is not a DNS query is still an event of its own; anything else unreadable is not one.
+            return slot.Outcome == QueryLogOutcomes.Malformed
+                ? Entry(id, slot, slot.ClientEndPoint(), "udp", new Asked(null, default, default, false, false, false), Answered.Nothing, slot.Outcome, null, null, null, Unreadable(slot.QueryLength)) with
+                {
+                    QueryMessage = withMessages ? slot.Query.ToArray() : null,
+                }
+                : null;
         }
 
         var answered = Answered.Nothing;
@@ -63,7 +70,8 @@ internal static class QueryLogEntries
         }
 
         var asked = new Asked(name, type, recordClass, rd, dnssecOk, cd);
-        return Entry(id, slot, slot.ClientEndPoint(), "udp", asked, answered, slot.Outcome, slot.Rule, slot.Group, blockedName: null, detail: null) with
+        var detail = slot.Outcome == QueryLogOutcomes.Malformed ? Unreadable(slot.QueryLength) : null;
+        return Entry(id, slot, slot.ClientEndPoint(), "udp", asked, answered, slot.Outcome, slot.Rule, slot.Group, blockedName: null, detail) with
         {
             QueryMessage = withMessages ? slot.Query.ToArray() : null,
             ResponseMessage = withMessages && slot.AnswerLength > 0 ? slot.Answer.ToArray() : null,
@@ -98,6 +106,8 @@ internal static class QueryLogEntries
             answered.Size,
             Math.Round(slot.Elapsed.TotalMilliseconds, 3),
             detail);
+
+    private static string Unreadable(int length) => string.Create(CultureInfo.InvariantCulture, $"a {length}-byte datagram that is not a readable DNS message");
 
     private static string Address(IPEndPoint client) => (client.Address.IsIPv4MappedToIPv6 ? client.Address.MapToIPv4() : client.Address).ToString();
 

@@ -54,6 +54,9 @@ public sealed record QueryLogEntry(
     double LatencyMs,
     string? Detail)
 {
+    /// <summary>The upstream that answered a forwarded query (as configured: <c>9.9.9.9:53</c>, <c>tls://…</c>), or null.</summary>
+    public string? Upstream { get; init; }
+
     /// <summary>The query as the client sent it, when a sink asked for wire messages (dnstap); otherwise null.</summary>
     public ReadOnlyMemory<byte>? QueryMessage { get; init; }
 

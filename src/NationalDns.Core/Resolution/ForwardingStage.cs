@@ -36,7 +36,7 @@ public sealed class ForwardingStage : IQueryStage
         if ((ushort)answer.ReturnCode > 15 && !response.IsEDnsEnabled)
         {
             var failure = Responses.ServFail(message);
-            return new QueryResult(failure, QueryOutcome.UpstreamFailed, Detail: $"the upstream answered {answer.ReturnCode}, an extended RCODE a client without EDNS cannot be given");
+            return new QueryResult(failure, QueryOutcome.UpstreamFailed, Detail: $"the upstream answered {answer.ReturnCode}, an extended RCODE a client without EDNS cannot be given") { Upstream = answer.Upstream };
         }
 
         response.ReturnCode = answer.ReturnCode;
@@ -50,6 +50,6 @@ public sealed class ForwardingStage : IQueryStage
             error.AttachTo(response);
         }
 
-        return new QueryResult(response, QueryOutcome.Forwarded) { ExtendedErrors = answer.ExtendedErrors };
+        return new QueryResult(response, QueryOutcome.Forwarded) { ExtendedErrors = answer.ExtendedErrors, Upstream = answer.Upstream };
     }
 }

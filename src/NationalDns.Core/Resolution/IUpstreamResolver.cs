@@ -30,7 +30,11 @@ public sealed record UpstreamAnswer(
     IReadOnlyList<DnsRecordBase> Answers,
     IReadOnlyList<DnsRecordBase> Authorities,
     IReadOnlyList<DnsRecordBase> Additionals,
-    IReadOnlyList<Pipeline.ExtendedDnsError>? ExtendedErrors = null);
+    IReadOnlyList<Pipeline.ExtendedDnsError>? ExtendedErrors = null)
+{
+    /// <summary>The upstream that gave the answer, as configured (<c>9.9.9.9:53</c>, <c>tls://…</c>); set by the pool.</summary>
+    public string? Upstream { get; init; }
+}
 
 /// <summary>No upstream produced an answer (timeout, network error, malformed response).</summary>
 public sealed class UpstreamException : Exception

@@ -47,6 +47,9 @@ internal sealed class UpstreamServer
     /// <summary><c>IP:port</c>, made once per address: the upstream's metrics label.</summary>
     public string Label => _place.Label;
 
+    /// <summary>The upstream as configured and as the query log names it: <c>9.9.9.9:53</c>, <c>dns.google (8.8.8.8:53)</c>, <c>tls://…</c>.</summary>
+    public string Name => _place.Name;
+
     /// <summary>Position in the configuration; breaks ties between equally good upstreams.</summary>
     public int Index { get; }
 
@@ -163,6 +166,8 @@ internal sealed class UpstreamServer
 internal sealed record Place(UpstreamTarget Target)
 {
     public string Label { get; } = Target.EndPoint.ToString();
+
+    public string Name { get; } = Target.ToString();
 }
 
 /// <summary>An upstream's health and average response time at the moment a question ranks the upstreams.</summary>

@@ -1,6 +1,7 @@
 using ARSoft.Tools.Net.Dns;
 using Microsoft.Extensions.Logging;
 using NationalDns.Pipeline;
+using NationalDns.QueryLog;
 using NationalDns.Server.Transport;
 
 namespace NationalDns.Server.Hosting;
@@ -22,16 +23,21 @@ public sealed partial class UdpQueryHandler : IUdpQueryHandler
 
     private readonly QueryDispatcher _dispatcher;
     private readonly ILogger<UdpQueryHandler> _logger;
+    private readonly QueryCapture _capture;
+    private readonly TimeProvider _time;
 
-    public UdpQueryHandler(QueryDispatcher dispatcher, ILogger<UdpQueryHandler> logger)
+    public UdpQueryHandler(QueryDispatcher dispatcher, ILogger<UdpQueryHandler> logger, QueryCapture? capture = null, TimeProvider? time = null)
     {
         _dispatcher = dispatcher;
         _logger = logger;
+        _capture = capture ?? QueryCapture.Off;
+        _time = time ?? TimeProvider.System;
     }
 
     public void Handle(UdpTransport transport, byte[] datagram, ClientEndPoint client)
     {
         ArgumentNullException.ThrowIfNull(transport);
+        var received = _time.GetTimestamp();
         DnsMessage message;
         try
         {
@@ -42,6 +48,9 @@ public sealed partial class UdpQueryHandler : IUdpQueryHandler
 #pragma warning restore CA1031
         {
             Malformed(_logger, client, datagram.Length, e.Message);
+
+            // Whoever is watching a device wants to see it send something the server could not read, too.
+            _capture.RecordWire(datagram, [], client.Serialize(), QueryLogOutcomes.Malformed, rule: null, group: null, received);
             return;
         }
 

@@ -59,6 +59,7 @@ public sealed class QueryLogTests : IAsyncLifetime
         Assert.All(entries, e => Assert.Equal("NOERROR", e.ResponseCode));
         Assert.All(entries, e => Assert.Equal("192.0.2.1", e.AnswerSummary));
         Assert.True(entries[2].Id < entries[1].Id && entries[1].Id < entries[0].Id);
+        Assert.Equal([null, null, _upstream.EndPoint.ToString()], entries.Select(e => e.Upstream)); // which upstream answered; a cache hit asked none
     }
 
     [Fact]
@@ -73,6 +74,23 @@ public sealed class QueryLogTests : IAsyncLifetime
         Assert.Equal(QueryLogOutcomes.Throttled, throttled.Outcome);
         Assert.Equal("throttled.example", throttled.Rule);
         Assert.Equal(QueryLogOutcomes.Forwarded, excepted.Outcome);
+    }
+
+    [Fact]
+    public async Task A_datagram_that_is_not_a_dns_message_is_logged_as_malformed_and_the_server_keeps_answering()
+    {
+        byte[] garbage = [0x12, 0x34, 0x01, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x3f, 0x61];
+        Assert.Null(await DnsTestClient.UdpBytesAsync(_server.EndPoint, garbage, TimeSpan.FromMilliseconds(300)));
+        await DnsTestClient.UdpAsync(_server.EndPoint, QueryBuilder.For("after.test"));
+
+        var entry = await OnlyEntryAsync(new QueryFilter(Outcome: QueryLogOutcomes.Malformed));
+
+        Assert.Equal(string.Empty, entry.Name);
+        Assert.Equal("udp", entry.Transport);
+        Assert.Equal("127.0.0.1", entry.Client);
+        Assert.Null(entry.ResponseCode);
+        Assert.Equal("a 14-byte datagram that is not a readable DNS message", entry.Detail);
+        Assert.Equal(QueryLogOutcomes.Forwarded, (await OnlyEntryAsync(new QueryFilter(Name: "after.test"))).Outcome);
     }
 
     private async Task<QueryLogEntry> OnlyEntryAsync(QueryFilter filter) => Assert.Single(await EntriesAsync(filter, 1));

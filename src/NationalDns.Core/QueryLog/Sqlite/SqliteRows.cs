@@ -8,7 +8,7 @@ internal static class SqliteRows
     /// <summary>The columns, in the table's order; reads select them in this order too.</summary>
     public const string Columns =
         "id, time, client, client_port, client_group, transport, name, name_reversed, type, class, recursion_desired, dnssec_ok, " +
-        "checking_disabled, outcome, action, rule, source, basis, blocked_name, rcode, answer, answer_count, answer_size, latency_ms, detail";
+        "checking_disabled, outcome, action, rule, source, basis, blocked_name, rcode, answer, answer_count, answer_size, latency_ms, detail, upstream";
 
     private static readonly string[] s_names = [.. Columns.Split(", ")];
 
@@ -54,6 +54,7 @@ internal static class SqliteRows
         p[22].Value = entry.AnswerSize is { } size ? size : DBNull.Value;
         p[23].Value = entry.LatencyMs;
         p[24].Value = Nullable(entry.Detail);
+        p[25].Value = Nullable(entry.Upstream);
     }
 
     /// <summary>The entry in the reader's current row, selected with <see cref="Columns"/>.</summary>
@@ -81,7 +82,10 @@ internal static class SqliteRows
         row.GetInt32(21),
         row.IsDBNull(22) ? null : row.GetInt32(22),
         row.GetDouble(23),
-        Text(row, 24));
+        Text(row, 24))
+    {
+        Upstream = Text(row, 25),
+    };
 
     /// <summary>
     /// The name lower-cased, reversed and ended with a dot (<c>www.blocked.example</c> → <c>elpmaxe.dekcolb.www.</c>;

@@ -9,7 +9,7 @@ namespace NationalDns.QueryLog.Sqlite;
 /// </summary>
 internal static class SqliteSchema
 {
-    public const int Version = 1;
+    public const int Version = 2;
 
     // Time is Unix milliseconds (UTC), so the sqlite3 CLI reads it with datetime(time / 1000, 'unixepoch').
     // name_reversed is the name lower-cased, reversed character by character, with a dot after it:
@@ -50,7 +50,10 @@ internal static class SqliteSchema
         CREATE INDEX queries_rule ON queries (rule, id) WHERE rule IS NOT NULL;
         """;
 
-    /// <summary>Brings the file to <see cref="Version"/>: creates the tables in an empty file.</summary>
+    // Version 2: which upstream answered a forwarded query.
+    private const string V1ToV2 = "ALTER TABLE queries ADD COLUMN upstream TEXT;";
+
+    /// <summary>Brings the file to <see cref="Version"/>: creates the tables in an empty file, adds what later versions added to an older one.</summary>
     public static void Migrate(SqliteConnection connection)
     {
         var version = Convert.ToInt32(Scalar(connection, "PRAGMA user_version"), CultureInfo.InvariantCulture);
@@ -59,13 +62,19 @@ internal static class SqliteSchema
             return;
         }
 
-        if (version != 0 || Convert.ToInt64(Scalar(connection, "SELECT count(*) FROM sqlite_schema"), CultureInfo.InvariantCulture) != 0)
+        var empty = Convert.ToInt64(Scalar(connection, "SELECT count(*) FROM sqlite_schema"), CultureInfo.InvariantCulture) == 0;
+        if (version > Version || (version == 0 && !empty))
         {
             throw new InvalidDataException($"schema version {version} is not this server's ({Version})");
         }
 
         using var transaction = connection.BeginTransaction();
-        Execute(connection, CreateV1, transaction);
+        if (version == 0)
+        {
+            Execute(connection, CreateV1, transaction);
+        }
+
+        Execute(connection, V1ToV2, transaction);
         Execute(connection, $"PRAGMA user_version = {Version}", transaction);
         transaction.Commit();
     }

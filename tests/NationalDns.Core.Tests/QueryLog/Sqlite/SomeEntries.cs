@@ -40,7 +40,10 @@ internal static class SomeEntries
             outcome == QueryLogOutcomes.Blocked ? 0 : 1,
             60 + (int)(id % 7),
             0.125 * id,
-            null);
+            null)
+        {
+            Upstream = outcome == QueryLogOutcomes.Forwarded ? "tls://192.0.2.53:853@dns.example" : null,
+        };
 
     /// <summary>A temporary folder that is deleted, with every SQLite handle on it, when disposed.</summary>
     public sealed class Folder : IDisposable

@@ -142,7 +142,7 @@ public sealed class SqliteQueryLogTests : IDisposable
         await connection.OpenAsync();
 
         Assert.Equal("wal", Scalar(connection, "PRAGMA journal_mode"));
-        Assert.Equal(1L, Scalar(connection, "PRAGMA user_version"));
+        Assert.Equal(2L, Scalar(connection, "PRAGMA user_version"));
         Assert.Equal(2L, Scalar(connection, "PRAGMA auto_vacuum")); // incremental
     }
 
@@ -161,6 +161,30 @@ public sealed class SqliteQueryLogTests : IDisposable
         Assert.True(log.IsAvailable);
         Assert.Single(await AllAsync(log));
         Assert.Contains(_logger.At(LogLevel.Error), m => m.Contains(_folder.Database, StringComparison.Ordinal) && m.Contains("corrupt", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_file_of_the_first_schema_gains_the_upstream_column_and_keeps_its_rows()
+    {
+        using (var first = Open())
+        {
+            await WriteAsync(first, [Entry(1)]);
+        }
+
+        await using (var connection = new SqliteConnection($"Data Source={_folder.Database};Pooling=false"))
+        {
+            await connection.OpenAsync();
+            Scalar(connection, "ALTER TABLE queries DROP COLUMN upstream"); // what the first schema's file looked like
+            Scalar(connection, "PRAGMA user_version = 1");
+        }
+
+        using var log = Open();
+        await WriteAsync(log, [Entry(2)]);
+
+        var entries = await AllAsync(log);
+        Assert.Equal([2L, 1], entries.Select(e => e.Id));
+        Assert.Equal(["tls://192.0.2.53:853@dns.example", null], entries.Select(e => e.Upstream));
+        Assert.Empty(Directory.GetFiles(_folder.Path, "querylog.db.corrupt-*"));
     }
 
     [Fact]

@@ -106,7 +106,8 @@ function detail(entry) {
   }
 
   const answer = entry.answerSummary ?? entry.responseCode ?? 'no answer';
-  return entry.detail ? `${answer} · ${entry.detail}` : answer;
+  const from = entry.upstream ? ` · from ${entry.upstream}` : '';
+  return entry.detail ? `${answer}${from} · ${entry.detail}` : `${answer}${from}`;
 }
 
 function added(kind, rule) {
