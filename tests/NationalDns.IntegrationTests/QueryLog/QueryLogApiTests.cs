@@ -117,6 +117,35 @@ public sealed class QueryLogApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_stream_reopened_with_last_event_id_first_sends_the_matching_entries_it_missed_then_goes_on_live()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        long seen;
+        await using (var first = await EventStream.OpenAsync(_http, "/api/queries/stream?outcome=blocked", cts.Token))
+        {
+            await QueryAsync("one.blocked.example");
+            using var entry = JsonDocument.Parse(await first.NextDataAsync(cts.Token));
+            seen = entry.RootElement.GetProperty("id").GetInt64();
+        }
+
+        await QueryAsync("two.blocked.example");
+        await QueryAsync("missed-but-forwarded.test");
+        await QueryAsync("three.blocked.example");
+        await LoggedAsync(4);
+
+        await using var again = await EventStream.OpenAsync(_http, "/api/queries/stream?outcome=blocked", cts.Token, lastEventId: seen);
+        await QueryAsync("four.blocked.example");
+        var names = new List<string?>();
+        for (var i = 0; i < 3; i++)
+        {
+            using var entry = JsonDocument.Parse(await again.NextDataAsync(cts.Token));
+            names.Add(entry.RootElement.GetProperty("name").GetString());
+        }
+
+        Assert.Equal(["two.blocked.example", "three.blocked.example", "four.blocked.example"], names);
+    }
+
+    [Fact]
     public async Task A_quiet_stream_sends_heartbeats()
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));

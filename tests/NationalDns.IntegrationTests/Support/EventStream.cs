@@ -17,9 +17,15 @@ internal sealed class EventStream : IAsyncDisposable
 
     public string? ContentType => _response.Content.Headers.ContentType?.MediaType;
 
-    public static async Task<EventStream> OpenAsync(HttpClient http, string path, CancellationToken ct)
+    public static async Task<EventStream> OpenAsync(HttpClient http, string path, CancellationToken ct, long? lastEventId = null)
     {
-        var response = await http.GetAsync(new Uri(path, UriKind.Relative), HttpCompletionOption.ResponseHeadersRead, ct);
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(path, UriKind.Relative));
+        if (lastEventId is { } id)
+        {
+            request.Headers.Add("Last-Event-ID", id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
         response.EnsureSuccessStatusCode();
         var stream = new EventStream(response, new StreamReader(await response.Content.ReadAsStreamAsync(ct)));
         Assert.Equal(": connected", await stream.NextLineAsync(ct));

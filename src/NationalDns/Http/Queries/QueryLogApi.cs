@@ -43,7 +43,7 @@ internal static class QueryLogApi
                 return;
             }
 
-            await QueryStream.WriteAsync(http, recent, query.Filter, streamOptions);
+            await QueryStream.WriteAsync(http, recent, reader, query.Filter, streamOptions);
         });
 
         api.MapGet("/stats", async (string? window, CancellationToken ct) =>
