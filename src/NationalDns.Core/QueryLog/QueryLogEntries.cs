@@ -15,11 +15,11 @@ internal static class QueryLogEntries
 {
     private const int SummaryRecords = 3;
 
-    public static QueryLogEntry? From(QuerySlot slot, long id, bool withMessages)
+    public static QueryLogEntry? From(QuerySlot slot, long id, bool withMessages, EntryTexts texts)
     {
         if (slot.IsWire)
         {
-            return FromWire(slot, id, withMessages);
+            return FromWire(slot, id, withMessages, texts);
         }
 
         var context = slot.Context!;
@@ -41,7 +41,8 @@ internal static class QueryLogEntries
             ? Answered.Nothing
             : new Answered(DnsText.ReturnCodeName(response.ReturnCode), Summary(response), response.AnswerRecords.Count, responseBytes?.Length);
         var transport = context.Protocol == TransportProtocol.Tcp ? "tcp" : "udp";
-        return Entry(id, slot, context.Client, transport, asked, answered, OutcomeOf(result), result.Rule, result.Group, result.BlockedName, result.Detail) with
+        var client = (texts.Address(context.Client.Address), context.Client.Port);
+        return Entry(id, slot, texts, client, transport, asked, answered, OutcomeOf(result), result.Rule, result.Group, result.BlockedName, result.Detail) with
         {
             QueryMessage = withMessages ? Encoded(query) : null,
             ResponseMessage = responseBytes is null ? null : responseBytes, // a null array would make an empty, non-null memory
@@ -49,13 +50,14 @@ internal static class QueryLogEntries
         };
     }
 
-    private static QueryLogEntry? FromWire(QuerySlot slot, long id, bool withMessages)
+    private static QueryLogEntry? FromWire(QuerySlot slot, long id, bool withMessages, EntryTexts texts)
     {
+        var client = texts.Client(slot.ClientFamily, slot.ClientOctets);
         if (!WireSummary.TryReadQuery(slot.Query, out var name, out var type, out var recordClass, out var rd, out var cd, out var dnssecOk))
         {
             // A datagram that is not a DNS query is still an event of its own; anything else unreadable is not one.
             return slot.Outcome == QueryLogOutcomes.Malformed
-                ? Entry(id, slot, slot.ClientEndPoint(), "udp", new Asked(null, default, default, false, false, false), Answered.Nothing, slot.Outcome, null, null, null, Unreadable(slot.QueryLength)) with
+                ? Entry(id, slot, texts, client, "udp", new Asked(null, default, default, false, false, false), Answered.Nothing, slot.Outcome, null, null, null, Unreadable(slot.QueryLength)) with
                 {
                     QueryMessage = withMessages ? slot.Query.ToArray() : null,
                 }
@@ -71,7 +73,7 @@ internal static class QueryLogEntries
 
         var asked = new Asked(name, type, recordClass, rd, dnssecOk, cd);
         var detail = slot.Outcome == QueryLogOutcomes.Malformed ? Unreadable(slot.QueryLength) : null;
-        return Entry(id, slot, slot.ClientEndPoint(), "udp", asked, answered, slot.Outcome, slot.Rule, slot.Group, blockedName: null, detail) with
+        return Entry(id, slot, texts, client, "udp", asked, answered, slot.Outcome, slot.Rule, slot.Group, blockedName: null, detail) with
         {
             QueryMessage = withMessages ? slot.Query.ToArray() : null,
             ResponseMessage = withMessages && slot.AnswerLength > 0 ? slot.Answer.ToArray() : null,
@@ -80,24 +82,27 @@ internal static class QueryLogEntries
 
     // The one place an entry is put together, whichever path the event came from.
     private static QueryLogEntry Entry(
-        long id, QuerySlot slot, IPEndPoint client, string transport, Asked asked, Answered answered,
-        string outcome, BlockRule? rule, string? group, string? blockedName, string? detail) => new(
+        long id, QuerySlot slot, EntryTexts texts, (string Address, int Port) client, string transport, Asked asked, Answered answered,
+        string outcome, BlockRule? rule, string? group, string? blockedName, string? detail)
+    {
+        var (action, source) = rule is null ? (null, null) : texts.Rule(rule);
+        return new(
             id,
             slot.Time,
-            Address(client),
+            client.Address,
             client.Port,
             group,
             transport,
             asked.Name ?? string.Empty,
-            asked.Name is null ? string.Empty : DnsText.TypeName(asked.Type),
+            asked.Name is null ? string.Empty : texts.Type(asked.Type),
             asked.Name is null ? string.Empty : ClassName(asked.Class),
             asked.RecursionDesired,
             asked.DnssecOk,
             asked.CheckingDisabled,
             outcome,
-            rule?.Action.ToString(),
+            action,
             rule?.Pattern,
-            rule?.Source.ToString(),
+            source,
             rule?.Source.Basis,
             blockedName,
             answered.ResponseCode,
@@ -106,10 +111,9 @@ internal static class QueryLogEntries
             answered.Size,
             Math.Round(slot.Elapsed.TotalMilliseconds, 3),
             detail);
+    }
 
     private static string Unreadable(int length) => string.Create(CultureInfo.InvariantCulture, $"a {length}-byte datagram that is not a readable DNS message");
-
-    private static string Address(IPEndPoint client) => (client.Address.IsIPv4MappedToIPv6 ? client.Address.MapToIPv4() : client.Address).ToString();
 
     private static string ClassName(RecordClass recordClass) => recordClass switch
     {

@@ -22,6 +22,7 @@ public sealed partial class QueryLogWriter : BackgroundService
     private readonly TimeProvider _time;
     private readonly ILogger<QueryLogWriter> _logger;
     private readonly bool _withMessages;
+    private readonly EntryTexts _texts = new();
     private long _lastId;
     private long _firstId; // the Id the log continued after: Written counts from here
 
@@ -79,7 +80,7 @@ public sealed partial class QueryLogWriter : BackgroundService
             taken++;
             try
             {
-                if (QueryLogEntries.From(slot, _lastId + 1, _withMessages) is { } entry)
+                if (QueryLogEntries.From(slot, _lastId + 1, _withMessages, _texts) is { } entry)
                 {
                     batch.Add(entry);
                     Interlocked.Increment(ref _lastId);

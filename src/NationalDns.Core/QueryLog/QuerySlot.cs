@@ -13,9 +13,6 @@ internal sealed class QuerySlot
     /// <summary>The longest query and answer kept from the fast path; longer ones are not served there anyway.</summary>
     internal const int MaxMessage = 1232;
 
-    private static readonly IPEndPoint IPv4Template = new(IPAddress.Any, 0);
-    private static readonly IPEndPoint IPv6Template = new(IPAddress.IPv6Any, 0);
-
     private readonly byte[] _query = new byte[MaxMessage];
     private readonly byte[] _answer = new byte[MaxMessage];
     private readonly byte[] _client = new byte[SocketAddress.GetMaximumAddressSize(System.Net.Sockets.AddressFamily.InterNetworkV6)];
@@ -50,14 +47,10 @@ internal sealed class QuerySlot
 
     public int AnswerLength { get; private set; }
 
-    /// <summary>The client's address and port, as the socket gave them.</summary>
-    public IPEndPoint ClientEndPoint()
-    {
-        var address = new SocketAddress(_family, ClientLength);
-        _client.AsSpan(0, ClientLength).CopyTo(address.Buffer.Span);
-        var template = _family == System.Net.Sockets.AddressFamily.InterNetworkV6 ? IPv6Template : IPv4Template;
-        return (IPEndPoint)template.Create(address);
-    }
+    /// <summary>The client's socket address octets, as the socket gave them (family, port, address).</summary>
+    public ReadOnlySpan<byte> ClientOctets => _client.AsSpan(0, ClientLength);
+
+    public System.Net.Sockets.AddressFamily ClientFamily => _family;
 
     private int ClientLength { get; set; }
 

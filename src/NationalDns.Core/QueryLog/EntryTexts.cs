@@ -1,0 +1,93 @@
+using System.Buffers.Binary;
+using System.Net;
+using System.Net.Sockets;
+using ARSoft.Tools.Net.Dns;
+using NationalDns.Pipeline;
+using NationalDns.Policy;
+
+namespace NationalDns.QueryLog;
+
+/// <summary>
+/// The texts a query log entry repeats from one query to the next: a client's address, a rule's action and
+/// <c>file:line</c>, a type's mnemonic. Made once and reused, so an entry costs its name and itself, not a handful of
+/// formatted strings. Owned by the log's one writer thread; each table starts over when it grows past
+/// <see cref="MaxEach"/>, so a scan from many addresses cannot make it grow without end.
+/// </summary>
+internal sealed class EntryTexts
+{
+    public const int MaxEach = 4096;
+
+    private readonly Dictionary<UInt128, string> _clients = [];
+    private readonly Dictionary<BlockRule, (string Action, string Source)> _rules = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<RecordType, string> _types = [];
+
+    /// <summary>Addresses kept now (at most <see cref="MaxEach"/>).</summary>
+    public int ClientCount => _clients.Count;
+
+    /// <summary>The client's address as text (an IPv4-mapped IPv6 address as IPv4) and its port, from the socket's address octets.</summary>
+    public (string Address, int Port) Client(AddressFamily family, ReadOnlySpan<byte> socketAddress)
+    {
+        // sockaddr_in: family (2), port (2, network order), address (4). sockaddr_in6: family, port, flow info (4), address (16).
+        var port = BinaryPrimitives.ReadUInt16BigEndian(socketAddress[2..]);
+        var octets = family == AddressFamily.InterNetworkV6 ? socketAddress.Slice(8, 16) : socketAddress.Slice(4, 4);
+        return (Address(octets), port);
+    }
+
+    /// <summary>The address as text, IPv4-mapped IPv6 addresses as IPv4.</summary>
+    public string Address(IPAddress address)
+    {
+        Span<byte> octets = stackalloc byte[16];
+        address.TryWriteBytes(octets, out var written);
+        return Address(octets[..written]);
+    }
+
+    public (string Action, string Source) Rule(BlockRule rule)
+    {
+        if (!_rules.TryGetValue(rule, out var texts))
+        {
+            Bound(_rules);
+            texts = (rule.Action.ToString(), rule.Source.ToString());
+            _rules[rule] = texts;
+        }
+
+        return texts;
+    }
+
+    public string Type(RecordType type)
+    {
+        if (!_types.TryGetValue(type, out var text))
+        {
+            Bound(_types);
+            text = DnsText.TypeName(type);
+            _types[type] = text;
+        }
+
+        return text;
+    }
+
+    private string Address(ReadOnlySpan<byte> octets)
+    {
+        // The key keeps v4 and v6 apart: a v4 address sits in the low 32 bits with bit 127 set.
+        var key = octets.Length == 4
+            ? (UInt128.One << 127) | BinaryPrimitives.ReadUInt32BigEndian(octets)
+            : BinaryPrimitives.ReadUInt128BigEndian(octets);
+        if (!_clients.TryGetValue(key, out var text))
+        {
+            Bound(_clients);
+            var address = new IPAddress(octets);
+            text = (address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address).ToString();
+            _clients[key] = text;
+        }
+
+        return text;
+    }
+
+    private static void Bound<TKey, TValue>(Dictionary<TKey, TValue> table)
+        where TKey : notnull
+    {
+        if (table.Count >= MaxEach)
+        {
+            table.Clear();
+        }
+    }
+}
