@@ -17,6 +17,7 @@ public sealed class SystemdUnitTests
             .ToDictionary(group => group.Key, group => group.ToList());
 
     [InstalledFact(SystemdAnalyze, "systemd")]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
     public async Task Systemd_analyze_verify_accepts_the_unit()
     {
         // verify checks that ExecStart's binary exists; a copy of the unit points it at a stand-in in a temporary folder.

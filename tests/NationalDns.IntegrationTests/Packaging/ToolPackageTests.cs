@@ -20,7 +20,7 @@ public sealed class ToolPackageTests : IDisposable
         var repository = ExternalProgram.RepositoryRoot();
         var feed = Path.Combine(_root, "feed");
         var tools = Path.Combine(_root, "tools");
-        var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Parent!.Name; // bin/<Configuration>/net10.0
+        var configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name; // bin/<Configuration>/net10.0
         var environment = new Dictionary<string, string> { ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1", ["DOTNET_NOLOGO"] = "1" };
 
         var pack = await ExternalProgram.RunAsync(repository, ["dotnet", "pack", "src/NationalDns", "-c", configuration, "--no-build", "-o", feed], TimeSpan.FromMinutes(3), environment);
