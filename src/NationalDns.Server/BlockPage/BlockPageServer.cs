@@ -32,13 +32,13 @@ internal sealed partial class BlockPageServer : IWebSite
         List<WebListener> listeners = [];
         if (options.EndPoint is { } http)
         {
-            listeners.Add(new WebListener("the block page", http));
+            listeners.Add(new WebListener("--blockpage: cannot listen on", http));
         }
 
         if (options.HttpsEndPoint is { } https)
         {
             var certificatesForNames = certificates ?? throw new ArgumentException("The HTTPS block page needs its certificates.", nameof(certificates));
-            listeners.Add(new WebListener("the HTTPS block page", https, listen =>
+            listeners.Add(new WebListener("--blockpage-https: cannot listen on", https, listen =>
             {
                 listen.Protocols = HttpProtocols.Http1AndHttp2;
                 listen.UseHttps(certificatesForNames.HandshakeOptions());

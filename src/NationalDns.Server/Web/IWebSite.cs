@@ -23,7 +23,8 @@ internal interface IWebSite
 }
 
 /// <summary>
-/// One listening socket of a site. <paramref name="What"/> names it in messages ("cannot serve {What} on ..."), and
-/// <paramref name="Configure"/>, when given, sets the connection up further (TLS, protocols) before HTTP runs.
+/// One listening socket of a site. <paramref name="BindError"/> starts the message when its port cannot be bound
+/// ("--blockpage: cannot listen on", then the endpoint and the reason), and <paramref name="Configure"/>, when given,
+/// sets the connection up further (TLS, protocols) before HTTP runs.
 /// </summary>
-internal sealed record WebListener(string What, IPEndPoint EndPoint, Action<ListenOptions>? Configure = null);
+internal sealed record WebListener(string BindError, IPEndPoint EndPoint, Action<ListenOptions>? Configure = null);

@@ -123,7 +123,7 @@ internal sealed class WebHostService : IHostedService, IAsyncDisposable
         var listener = _sites.SelectMany(site => site.Listeners)
             .FirstOrDefault(l => e.Message.Contains("://" + EndPoints.Format(l.EndPoint), StringComparison.Ordinal))
             ?? _sites[0].Listeners[0];
-        return new ListenException($"cannot serve {listener.What} on {EndPoints.Format(listener.EndPoint)}: {e.Message}", e);
+        return new ListenException($"{listener.BindError} {EndPoints.Format(listener.EndPoint)}: {e.Message}", e);
     }
 
     private sealed record SiteFeature(int Index);

@@ -66,6 +66,6 @@ public sealed class SharedWebHostTests
             BlockPage = new IPEndPoint(IPAddress.Loopback, port),
         }));
 
-        Assert.StartsWith($"cannot serve the block page on 127.0.0.1:{port}: ", error.Message, StringComparison.Ordinal);
+        Assert.StartsWith($"--blockpage: cannot listen on 127.0.0.1:{port}: ", error.Message, StringComparison.Ordinal);
     }
 }
