@@ -1,86 +1,79 @@
 using System.Net;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Logging;
 using NationalDns.Policy;
 using NationalDns.Server.Hosting;
+using NationalDns.Server.Web;
 
 namespace NationalDns.Server.BlockPage;
 
 /// <summary>
-/// Serves the block page over HTTP with Kestrel (<c>--blockpage IP:PORT</c>): every request, whatever its path, gets the
-/// page for its Host header, and each hit is logged with the client, the host and the rule. Kestrel runs in a host of its
-/// own, so its lifetime, configuration and logging stay out of the DNS server's.
+/// Serves the block page over HTTP (<c>--blockpage IP:PORT</c>) and HTTPS (<c>--blockpage-https IP:PORT</c>, with a
+/// certificate for each name from <see cref="BlockPageCertificates"/>): every request, whatever its path, gets the page
+/// for its Host header, and each hit is logged with the client, the host and the rule. A site of the shared web host,
+/// answering only on its own ports.
 /// </summary>
-public sealed partial class BlockPageServer : IHostedService, IAsyncDisposable
+internal sealed partial class BlockPageServer : IWebSite
 {
-    private readonly BlockPageOptions _options;
     private readonly IRuleSetSource _rules;
     private readonly ILogger<BlockPageServer> _logger;
-    private IHost? _web;
+    private readonly BlockPageCertificates? _certificates;
+    private readonly bool _hasHttp;
 
-    public BlockPageServer(BlockPageOptions options, IRuleSetSource rules, ILogger<BlockPageServer> logger)
+    public BlockPageServer(BlockPageOptions options, IRuleSetSource rules, ILogger<BlockPageServer> logger, BlockPageCertificates? certificates = null)
     {
-        _options = options;
+        ArgumentNullException.ThrowIfNull(options);
         _rules = rules;
         _logger = logger;
+        _certificates = certificates;
+        List<WebListener> listeners = [];
+        if (options.EndPoint is { } http)
+        {
+            listeners.Add(new WebListener("--blockpage: cannot listen on", http));
+        }
+
+        if (options.HttpsEndPoint is { } https)
+        {
+            var certificatesForNames = certificates ?? throw new ArgumentException("The HTTPS block page needs its certificates.", nameof(certificates));
+            listeners.Add(new WebListener("--blockpage-https: cannot listen on", https, listen =>
+            {
+                listen.Protocols = HttpProtocols.Http1AndHttp2;
+                listen.UseHttps(certificatesForNames.HandshakeOptions());
+            }));
+        }
+
+        Listeners = listeners;
+        _hasHttp = options.EndPoint is not null;
     }
 
-    /// <summary>The endpoint actually bound (the real port when the options asked for port 0).</summary>
+    /// <summary>The HTTP endpoint actually bound (the real port when the options asked for port 0); null without one.</summary>
     public IPEndPoint? BoundEndPoint { get; private set; }
 
-    public async Task StartAsync(CancellationToken cancellationToken)
+    /// <summary>The HTTPS endpoint actually bound; null without one.</summary>
+    public IPEndPoint? BoundHttpsEndPoint { get; private set; }
+
+    public IReadOnlyList<WebListener> Listeners { get; }
+
+    public void Configure(IApplicationBuilder app) => app.Run(ServeAsync);
+
+    public void Started(IReadOnlyList<IPEndPoint> bound)
     {
-        var web = new HostBuilder()
-            .ConfigureLogging(logging => logging.ClearProviders())
-            .ConfigureServices(services => services.AddSingleton<IHostLifetime, EmbeddedLifetime>())
-            .ConfigureWebHost(webHost => webHost
-                .UseKestrel(kestrel =>
-                {
-                    kestrel.AddServerHeader = false;
-                    kestrel.Listen(_options.EndPoint);
-                })
-                .Configure(app => app.Run(ServeAsync)))
-            .Build();
-        try
+        var next = 0;
+        if (_hasHttp)
         {
-            await web.StartAsync(cancellationToken);
-        }
-        catch (IOException e)
-        {
-            web.Dispose();
-            throw new ListenException($"--blockpage: cannot listen on {EndPoints.Format(_options.EndPoint)}: {e.InnerException?.Message ?? e.Message}", e);
+            BoundEndPoint = bound[next++];
+            Listening(_logger, "http", EndPoints.Format(BoundEndPoint));
         }
 
-        _web = web;
-        var address = web.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault();
-        BoundEndPoint = address is not null && Uri.TryCreate(address, UriKind.Absolute, out var uri)
-            ? new IPEndPoint(_options.EndPoint.Address, uri.Port)
-            : _options.EndPoint;
-        Listening(_logger, EndPoints.Format(BoundEndPoint));
-    }
-
-    public async Task StopAsync(CancellationToken cancellationToken)
-    {
-        if (_web is not null)
+        if (next < bound.Count && _certificates is { } certificates)
         {
-            await _web.StopAsync(cancellationToken);
+            BoundHttpsEndPoint = bound[next];
+            Listening(_logger, "https", EndPoints.Format(BoundHttpsEndPoint));
+            HttpsAuthority(_logger, certificates.Authority.Certificate.Subject, certificates.Authority.CertificatePath, certificates.Authority.Created ? "made now" : "kept");
         }
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_web is IAsyncDisposable disposable)
-        {
-            await disposable.DisposeAsync();
-        }
-
-        _web = null;
     }
 
     private async Task ServeAsync(HttpContext context)
@@ -108,14 +101,9 @@ public sealed partial class BlockPageServer : IHostedService, IAsyncDisposable
     [LoggerMessage(EventId = 41, Level = LogLevel.Information, Message = "Block page served to {Client} for {Host}: no rule blocks it (generic page)")]
     private static partial void GenericHit(ILogger logger, string client, string host);
 
-    [LoggerMessage(EventId = 42, Level = LogLevel.Information, Message = "Block page on http://{EndPoint}/")]
-    private static partial void Listening(ILogger logger, string endPoint);
+    [LoggerMessage(EventId = 42, Level = LogLevel.Information, Message = "Block page on {Scheme}://{EndPoint}/")]
+    private static partial void Listening(ILogger logger, string scheme, string endPoint);
 
-    /// <summary>The DNS server's host owns Ctrl+C and SIGTERM; the embedded web host only starts and stops when told.</summary>
-    private sealed class EmbeddedLifetime : IHostLifetime
-    {
-        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-    }
+    [LoggerMessage(EventId = 43, Level = LogLevel.Information, Message = "HTTPS block page certificates are signed by {Authority} ({Path}, {State}); devices trust it after installing the output of: nationaldns ca export")]
+    private static partial void HttpsAuthority(ILogger logger, string authority, string path, string state);
 }

@@ -57,6 +57,7 @@ internal static class CommandLine
         command.Options.Add(new Option<string>(Names.LogLevel) { Description = "debug, information (default), warning or error." });
         command.Options.Add(new Option<string>(Names.Seed) { Description = "Seed of throttle's random drops and jitter, so a run can be replayed exactly (default: random, logged at startup)." });
         command.Options.Add(new Option<string>(Names.BlockPage) { Description = "IP:PORT to serve the HTTP block page on for sinkholed and stub names (default: off)." });
+        command.Options.Add(new Option<string>(Names.BlockPageHttps) { Description = "IP:PORT to serve the block page over HTTPS on, with a certificate per name signed by a local CA kept in --data-dir (export it with: nationaldns ca export) (default: off)." });
         AddOperationsOptions(command);
         AddFollowerOptions(command);
         AddListOptions(command);
@@ -81,7 +82,7 @@ internal static class CommandLine
         command.Options.Add(new Option<string[]>(Names.Notify) { Description = "IP:PORT to send a NOTIFY to on every change of the RPZ zone (repeatable)." });
         command.Options.Add(new Option<string[]>(Names.AllowTransfer) { Description = "CIDR range allowed to transfer the RPZ zone (repeatable; default: loopback). Others get REFUSED." });
         command.Options.Add(new Option<string>(Names.QueryLog) { Description = "Where the query log is kept: sqlite (default; querylog.db in --data-dir) or off (the last 10,000 entries in memory only)." });
-        command.Options.Add(new Option<string>(Names.DataDir) { Description = "Folder for the query log database, created if missing (default ./data)." });
+        command.Options.Add(new Option<string>(Names.DataDir) { Description = "Folder for the query log database and the HTTPS block page's CA, created if missing (default ./data)." });
         command.Options.Add(new Option<string>(Names.QueryLogRetention) { Description = "Delete query log entries older than this: 30m, 12h, 7d (default 7d)." });
         command.Options.Add(new Option<string>(Names.QueryLogMaxSize) { Description = "Largest size of the query log file; past it the oldest entries go: 200KB, 500MB, 1GB, or bytes (default 1GB)." });
     }
@@ -142,6 +143,7 @@ internal static class CommandLine
         public const string Forwarder = "--forwarder";
         public const string Upstream0x20 = "--upstream-0x20";
         public const string BlockPage = "--blockpage";
+        public const string BlockPageHttps = "--blockpage-https";
         public const string Type = "--type";
         public const string At = "--at";
         public const string Group = "--group";
@@ -173,6 +175,7 @@ internal static class CommandLine
             [LogLevel] = "LogLevel",
             [Seed] = "Seed",
             [BlockPage] = "BlockPage",
+            [BlockPageHttps] = "BlockPageHttps",
             [At] = "At",
             [Group] = "Group",
             [Http] = "Http",

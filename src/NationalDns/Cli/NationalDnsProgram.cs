@@ -19,6 +19,8 @@ internal static class NationalDnsProgram
             (parse, ct) => Guard(error, () => ServeCommand.RunAsync(parse, output, ct)),
             parse => Guard(error, () => CheckCommand.Run(parse, output)),
             parse => Guard(error, () => ExplainCommand.Run(parse, output)));
+        root.Subcommands.Add(CaCommand.Build(parse => Guard(error, () => CaCommand.Export(parse, output))));
+        root.Subcommands.Add(ProfileCommand.Build(parse => Guard(error, () => ProfileCommand.Ios(parse, output))));
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

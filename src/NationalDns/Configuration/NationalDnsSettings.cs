@@ -52,6 +52,12 @@ public sealed record NationalDnsSettings
     /// <summary>Where the HTTP block page listens (<c>--blockpage</c>); null: no block page.</summary>
     public IPEndPoint? BlockPage { get; init; }
 
+    /// <summary>
+    /// Where the block page listens over HTTPS (<c>--blockpage-https</c>), with certificates made per name and signed by a
+    /// local CA kept in the data folder; null: none.
+    /// </summary>
+    public IPEndPoint? BlockPageHttps { get; init; }
+
     /// <summary>Who may query and how fast (--allow-client, --rate-limit).</summary>
     public AdmissionOptions Admission { get; init; } = new();
 

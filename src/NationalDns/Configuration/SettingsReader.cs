@@ -17,7 +17,7 @@ namespace NationalDns.Configuration;
 /// <summary>
 /// Turns configuration keys into <see cref="NationalDnsSettings"/>, or a <see cref="UsageException"/> naming the one
 /// thing that is wrong. Keys: Listen, Upstream, Bootstrap, Blocklist (lists: a JSON array or a comma-separated string),
-/// Threads, Action, BlockTtl, UpstreamTimeout, UpstreamFailures, UpstreamProbeInterval, UpstreamProbeName, LogFile, LogLevel, Seed, BlockPage.
+/// Threads, Action, BlockTtl, UpstreamTimeout, UpstreamFailures, UpstreamProbeInterval, UpstreamProbeName, LogFile, LogLevel, Seed, BlockPage, BlockPageHttps.
 /// Operations (docs/operations.md): Http, ApiTokenFile, ApiToken, AllowClient (a list), RateLimit, RateLimitAction, ShutdownTimeout, Dnstap.
 /// RPZ feed (docs/rpz-feed.md): RpzZone, Notify (a list), AllowTransfer (a list); RPZ follower: RpzZone, RpzPrimary, RpzCache.
 /// Query log (<see cref="QueryLogSettings"/>): QueryLog, DataDir, QueryLogRetention, QueryLogMaxSize.
@@ -86,11 +86,12 @@ public static class SettingsReader
         var blocklists = Blocklists(configuration);
         var follower = ReadFollower(configuration);
         var blockPage = Blank(configuration["BlockPage"]) is { } blockPageText ? EndPoint(blockPageText, defaultPort: 80, "--blockpage") : null;
+        var blockPageHttps = Blank(configuration["BlockPageHttps"]) is { } httpsText ? EndPoint(httpsText, defaultPort: 443, "--blockpage-https") : null;
         var blocking = ReadBlocking(configuration);
-        if (blockPage is not null && !blockPage.Address.Equals(IPAddress.Any) && !blockPage.Address.Equals(IPAddress.IPv6Any))
+        if ((blockPage ?? blockPageHttps) is { } page && !page.Address.Equals(IPAddress.Any) && !page.Address.Equals(IPAddress.IPv6Any))
         {
             // A bare "sinkhole" points browsers at the block page; a wildcard listen address names no address to point at.
-            blocking = blocking with { BlockPageAddress = blockPage.Address };
+            blocking = blocking with { BlockPageAddress = page.Address };
         }
 
         return new NationalDnsSettings
@@ -111,6 +112,7 @@ public static class SettingsReader
             LogLevel = Level(configuration["LogLevel"]),
             Seed = Count(configuration["Seed"], "--seed", long.MaxValue),
             BlockPage = blockPage,
+            BlockPageHttps = blockPageHttps,
             At = PolicySettings.ReadAt(configuration),
             Groups = PolicySettings.ReadGroups(configuration),
             Admission = ReadAdmission(configuration),

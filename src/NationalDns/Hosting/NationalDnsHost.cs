@@ -14,13 +14,13 @@ using NationalDns.Resolution;
 using NationalDns.Rpz;
 using NationalDns.Rpz.Following;
 using NationalDns.Server.Admission;
-using NationalDns.Server.BlockPage;
 using NationalDns.Server.Dnstap;
 using NationalDns.Server.FastPath;
 using NationalDns.Server.Hosting;
 using NationalDns.Server.Metrics;
 using NationalDns.Server.Rpz;
 using NationalDns.Server.Transport;
+using NationalDns.Server.Web;
 using Serilog;
 using Serilog.Events;
 using Serilog.Formatting.Compact;
@@ -74,12 +74,7 @@ internal static class NationalDnsHost
 
         // Censor behaviours: throttle's drops and jitter come from one seed, so a run can be replayed (--seed).
         services.AddSingleton(new ThrottleDice(settings.Seed ?? RandomSeed()));
-        if (settings.BlockPage is { } blockPage)
-        {
-            services.AddSingleton(new BlockPageOptions(blockPage));
-            services.AddSingleton<BlockPageServer>();
-            services.AddHostedService(sp => sp.GetRequiredService<BlockPageServer>());
-        }
+        services.AddBlockPage(settings);
 
         services.AddSingleton<IUpstreamResolver, UpstreamResolver>();
 
@@ -138,10 +133,14 @@ internal static class NationalDnsHost
         services.AddSingleton<DnsServerHostedService>();
         if (settings.Http is not null)
         {
-            // Before the DNS service: /readyz answers 503 until the listeners are bound, and stops after them.
             services.AddSingleton<HttpEndpoint>();
-            services.AddHostedService(sp => sp.GetRequiredService<HttpEndpoint>());
+            services.AddSingleton<IWebSite>(sp => sp.GetRequiredService<HttpEndpoint>());
         }
+
+        // One Kestrel host for every site (--http, --blockpage, --blockpage-https). Before the DNS service: /readyz
+        // answers 503 until the listeners are bound, and stops after them.
+        services.AddSingleton<WebHostService>();
+        services.AddHostedService(sp => sp.GetRequiredService<WebHostService>());
 
         services.AddHostedService(sp => sp.GetRequiredService<DnsServerHostedService>());
         if (settings is { RpzZone: { } zone, RpzPrimary: null })

@@ -1,11 +1,7 @@
 using System.Net;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using NationalDns.Configuration;
 using NationalDns.Http.Queries;
@@ -13,84 +9,58 @@ using NationalDns.Http.WebConsole;
 using NationalDns.Policy;
 using NationalDns.Server.Hosting;
 using NationalDns.Server.Metrics;
+using NationalDns.Server.Web;
 using Prometheus;
 
 namespace NationalDns.Http;
 
 /// <summary>
-/// The operations endpoint (<c>--http IP:PORT</c>): a small Kestrel app beside the DNS server with <c>/metrics</c>,
-/// <c>/healthz</c>, <c>/readyz</c>, the API under <c>/api</c> (query log, lists, rule edits; <see cref="ApiAccess"/>
-/// says who may do what) and the web console at <c>/</c>. It is its own
-/// <see cref="WebApplication"/>, started and stopped by the DNS host, and reads the DNS host's services.
+/// The operations endpoint (<c>--http IP:PORT</c>): <c>/metrics</c>, <c>/healthz</c>, <c>/readyz</c>, the API under
+/// <c>/api</c> (query log, lists, rule edits; <see cref="ApiAccess"/> says who may do what) and the web console at
+/// <c>/</c>. A site of the shared web host, serving these routes on its own port only; it reads the DNS host's services.
 /// </summary>
-internal sealed partial class HttpEndpoint : IHostedService, IAsyncDisposable
+internal sealed partial class HttpEndpoint : IWebSite
 {
     private readonly IPEndPoint _listen;
     private readonly IServiceProvider _dns;
-    private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger<HttpEndpoint> _logger;
-    private WebApplication? _app;
 
-    public HttpEndpoint(NationalDnsSettings settings, IServiceProvider dns, ILoggerFactory loggerFactory, ILogger<HttpEndpoint> logger)
+    public HttpEndpoint(NationalDnsSettings settings, IServiceProvider dns, ILogger<HttpEndpoint> logger)
     {
         _listen = settings.Http ?? throw new ArgumentException("No HTTP endpoint configured.", nameof(settings));
         _dns = dns;
-        _loggerFactory = loggerFactory;
         _logger = logger;
+        Listeners = [new WebListener("cannot serve HTTP on", _listen)];
     }
 
     /// <summary>The address and port Kestrel bound (the real port when 0 was asked for).</summary>
     public Uri? BaseAddress { get; private set; }
 
-    public async Task StartAsync(CancellationToken cancellationToken)
-    {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.Logging.AddProvider(new ForwardingLoggerProvider(_loggerFactory));
-        builder.WebHost.UseKestrel(kestrel => kestrel.Listen(_listen));
-        var app = builder.Build();
+    public IReadOnlyList<WebListener> Listeners { get; }
 
+    public void Configure(IApplicationBuilder app)
+    {
         var settings = _dns.GetRequiredService<NationalDnsSettings>();
-        app.MapMetrics("/metrics", _dns.GetRequiredService<DnsMetrics>().Registry);
-        Probes.Map(app, _dns.GetRequiredService<BlocklistLoader>(), _dns.GetRequiredService<DnsServerHostedService>(), _dns.GetService<NationalDns.Rpz.Following.FollowerStatus>());
-        var access = new ApiAccess(settings.ApiToken is { } token ? new ApiToken(token) : null, IPAddress.IsLoopback(_listen.Address));
-        var api = app.MapGroup("/api");
-        api.AddEndpointFilter(access.FilterAsync);
-        AdminApi.Map(api, access, _dns);
-        ListsApi.Map(api, _dns.GetRequiredService<BlocklistLoader>());
-        QueryLogApi.Map(api, _dns);
-        ConsoleFiles.Map(app);
-
-        try
+        app.UseRouting();
+        app.UseEndpoints(endpoints =>
         {
-            await app.StartAsync(cancellationToken);
-        }
-        catch (IOException e)
-        {
-            await app.DisposeAsync();
-            throw new ListenException($"cannot serve HTTP on {EndPoints.Format(_listen)}: {e.Message}", e);
-        }
-
-        _app = app;
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        BaseAddress = new Uri(address);
-        Listening(_logger, address, Writes(settings.ApiToken is not null, IPAddress.IsLoopback(_listen.Address)));
+            endpoints.MapMetrics("/metrics", _dns.GetRequiredService<DnsMetrics>().Registry);
+            Probes.Map(endpoints, _dns.GetRequiredService<BlocklistLoader>(), _dns.GetRequiredService<DnsServerHostedService>(), _dns.GetService<NationalDns.Rpz.Following.FollowerStatus>());
+            var access = new ApiAccess(settings.ApiToken is { } token ? new ApiToken(token) : null, IPAddress.IsLoopback(_listen.Address));
+            var api = endpoints.MapGroup("/api");
+            api.AddEndpointFilter(access.FilterAsync);
+            AdminApi.Map(api, access, _dns);
+            ListsApi.Map(api, _dns.GetRequiredService<BlocklistLoader>());
+            QueryLogApi.Map(api, _dns);
+            ConsoleFiles.Map(endpoints);
+        });
     }
 
-    public async Task StopAsync(CancellationToken cancellationToken)
+    public void Started(IReadOnlyList<IPEndPoint> bound)
     {
-        if (_app is not null)
-        {
-            await _app.StopAsync(cancellationToken);
-        }
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_app is not null)
-        {
-            await _app.DisposeAsync();
-        }
+        BaseAddress = new Uri($"http://{EndPoints.Format(bound[0])}");
+        var settings = _dns.GetRequiredService<NationalDnsSettings>();
+        Listening(_logger, BaseAddress.ToString().TrimEnd('/'), Writes(settings.ApiToken is not null, IPAddress.IsLoopback(_listen.Address)));
     }
 
     private static string Writes(bool token, bool loopback) => (token, loopback) switch
@@ -102,14 +72,4 @@ internal sealed partial class HttpEndpoint : IHostedService, IAsyncDisposable
 
     [LoggerMessage(EventId = 40, Level = LogLevel.Information, Message = "HTTP endpoint on {Address}: console /, /metrics /healthz /readyz, /api; rule changes {Api}")]
     private static partial void Listening(ILogger logger, string address, string api);
-
-    /// <summary>Kestrel's and ASP.NET Core's own events go to the DNS host's logging (Serilog).</summary>
-    private sealed class ForwardingLoggerProvider(ILoggerFactory target) : ILoggerProvider
-    {
-        public ILogger CreateLogger(string categoryName) => target.CreateLogger(categoryName);
-
-        public void Dispose()
-        {
-        }
-    }
 }

@@ -73,4 +73,21 @@ public class BehaviourSettingsTests
     {
         Assert.Equal(new IPEndPoint(IPAddress.Loopback, 80), Read(new() { ["BlockPage"] = "127.0.0.1" }).BlockPage);
     }
+
+    [Fact]
+    public void The_HTTPS_block_page_port_defaults_to_443_and_a_bare_sinkhole_points_at_it_without_an_HTTP_one()
+    {
+        var settings = Read(new() { ["BlockPageHttps"] = "192.0.2.80" });
+
+        Assert.Equal((null, new IPEndPoint(IPAddress.Parse("192.0.2.80"), 443)), (settings.BlockPage, settings.BlockPageHttps));
+        Assert.Equal(IPAddress.Parse("192.0.2.80"), settings.Blocking.BlockPageAddress);
+    }
+
+    [Fact]
+    public void A_bad_HTTPS_block_page_address_names_its_flag()
+    {
+        var error = Assert.Throws<UsageException>(() => Read(new() { ["BlockPageHttps"] = "blockpage.example:443" }));
+
+        Assert.StartsWith("--blockpage-https: ", error.Message, StringComparison.Ordinal);
+    }
 }

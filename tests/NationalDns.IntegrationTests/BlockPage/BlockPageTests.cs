@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using ARSoft.Tools.Net.Dns;
 using Microsoft.Extensions.DependencyInjection;
@@ -108,49 +107,11 @@ public sealed class BlockPageTests
     {
         await using var upstream = await FakeUpstream.StartAsync();
         await using var server = await StartAsync(upstream);
-        var profile = Directory.CreateTempSubdirectory("nationaldns-chromium-").FullName;
-        try
-        {
-            var dom = await DumpDomAsync(PageEndPoint(server), "http://page.example/", profile);
 
-            Assert.Contains("Access to <strong>page.example</strong> is restricted.", dom, StringComparison.Ordinal);
-            Assert.Contains("Blocked by rule <code>page.example</code>", dom, StringComparison.Ordinal);
-            Assert.True(await Eventually.TrueAsync(() => server.Log.WithProperty("Host", "page.example").Count >= 1));
-        }
-        finally
-        {
-            Directory.Delete(profile, recursive: true);
-        }
-    }
+        var dom = await HeadlessChromium.DumpDomAsync(PageEndPoint(server), "http://page.example/");
 
-    // Every name resolves to the block page (as the sinkhole answer would make it), with Chromium's own network chatter off.
-    private static async Task<string> DumpDomAsync(IPEndPoint page, string url, string profile)
-    {
-        var start = new ProcessStartInfo(ChromiumFactAttribute.Binary) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in (string[])[
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--disable-features=HttpsUpgrades", $"--user-data-dir={profile}",
-            $"--host-resolver-rules=MAP * {page.Address}:{page.Port}", "--dump-dom", url])
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var chromium = Process.Start(start)!;
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        var output = chromium.StandardOutput.ReadToEndAsync(timeout.Token);
-        var errors = chromium.StandardError.ReadToEndAsync(timeout.Token);
-        try
-        {
-            await chromium.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            chromium.Kill(entireProcessTree: true);
-            throw;
-        }
-
-        var dom = await output;
-        Assert.True(dom.Length > 0, $"Chromium printed no DOM (exit {chromium.ExitCode}): {await errors}");
-        return dom;
+        Assert.Contains("Access to <strong>page.example</strong> is restricted.", dom, StringComparison.Ordinal);
+        Assert.Contains("Blocked by rule <code>page.example</code>", dom, StringComparison.Ordinal);
+        Assert.True(await Eventually.TrueAsync(() => server.Log.WithProperty("Host", "page.example").Count >= 1));
     }
 }

@@ -25,14 +25,14 @@ public sealed partial class DockerfileStepsTests : IDisposable
     [Fact]
     public async Task The_published_server_starts_as_the_image_runs_it_and_blocks_from_the_shipped_list()
     {
-        var repository = RepositoryRoot();
+        var repository = ExternalProgram.RepositoryRoot();
         var dockerfile = await File.ReadAllLinesAsync(Path.Combine(repository, "Dockerfile"));
         var app = Path.Combine(_root, "app");
         var lists = Path.Combine(_root, "blocklists");
 
         // RUN dotnet publish ... -o /app
         var publish = dockerfile.Single(l => l.StartsWith("RUN dotnet publish", StringComparison.Ordinal))["RUN ".Length..];
-        var (code, output) = await RunAsync(repository, MapPaths(publish, app, lists).Split(' ', StringSplitOptions.RemoveEmptyEntries), TimeSpan.FromMinutes(4));
+        var (code, output) = await ExternalProgram.RunAsync(repository, MapPaths(publish, app, lists).Split(' ', StringSplitOptions.RemoveEmptyEntries), TimeSpan.FromMinutes(4));
         Assert.True(code == 0, output);
 
         // COPY blocklists/ /blocklists/
@@ -90,35 +90,6 @@ public sealed partial class DockerfileStepsTests : IDisposable
         var joined = string.Join('\n', dockerfile).Replace("\\\n", " ", StringComparison.Ordinal);
         var env = joined.Split('\n').Single(l => l.StartsWith("ENV ", StringComparison.Ordinal))["ENV ".Length..];
         return env.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(p => p.Split('=', 2)).ToDictionary(p => p[0], p => p[1]);
-    }
-
-    private static async Task<(int Code, string Output)> RunAsync(string directory, string[] command, TimeSpan timeout)
-    {
-        var start = new ProcessStartInfo(command[0]) { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in command.Skip(1))
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start)!;
-        using var cts = new CancellationTokenSource(timeout);
-        var output = process.StandardOutput.ReadToEndAsync(cts.Token);
-        var error = process.StandardError.ReadToEndAsync(cts.Token);
-        await process.WaitForExitAsync(cts.Token);
-        return (process.ExitCode, await output + await error);
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "NationalDns.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("NationalDns.sln not found above the test binaries");
     }
 
     [GeneratedRegex(@"(?<![\w.])/app\b")]

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
+using NationalDns.IntegrationTests.Support;
 using NationalDns.Policy;
 
 namespace NationalDns.IntegrationTests.Packaging;
@@ -12,7 +13,7 @@ namespace NationalDns.IntegrationTests.Packaging;
 /// </summary>
 public sealed class KubernetesManifestTests
 {
-    private static readonly string Deploy = Path.Combine(RepositoryRoot(), "deploy", "kubernetes");
+    private static readonly string Deploy = Path.Combine(ExternalProgram.RepositoryRoot(), "deploy", "kubernetes");
 
     /// <summary>The validator's folder (<c>validate.js</c> and its npm packages).</summary>
     internal static string Validator => Path.Combine(Deploy, "validate");
@@ -85,18 +86,5 @@ public sealed class KubernetesManifestTests
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(1));
         await process.WaitForExitAsync(cts.Token);
         return (process.ExitCode, await output + await error);
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "NationalDns.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("NationalDns.sln not found above the test binaries");
     }
 }

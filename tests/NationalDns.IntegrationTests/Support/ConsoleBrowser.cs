@@ -24,13 +24,15 @@ internal sealed class ConsoleBrowser : IDisposable
     /// <summary>Where screenshots go: <c>screenshots/</c> in the test output folder.</summary>
     public static string ScreenshotFolder { get; } = Path.Combine(AppContext.BaseDirectory, "screenshots");
 
-    public static ConsoleBrowser Open(Uri page)
+    /// <summary>Opens <paramref name="page"/>; <paramref name="arguments"/> are further Chromium flags (e.g. <c>--host-resolver-rules</c>).</summary>
+    public static ConsoleBrowser Open(Uri page, params string[] arguments)
     {
         var profile = Directory.CreateTempSubdirectory("nationaldns-console-").FullName;
         var options = new ChromeOptions { BinaryLocation = ChromiumFactAttribute.Binary };
         options.AddArguments(
             "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
             "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage", "--window-size=1280,860", $"--user-data-dir={profile}");
+        options.AddArguments(arguments);
         var service = ChromeDriverService.CreateDefaultService(Path.GetDirectoryName(ChromiumDriverFactAttribute.Driver)!, Path.GetFileName(ChromiumDriverFactAttribute.Driver));
         service.SuppressInitialDiagnosticInformation = true;
         service.HideCommandPromptWindow = true;
