@@ -172,8 +172,15 @@ public sealed class ForwardingTests : IAsyncLifetime
 
         Assert.True(udp!.IsTruncated);
         Assert.False(tcp.IsTruncated);
-        Assert.Equal(Text(FakeZone.ExpectedAnswer(FakeZone.BigName, RecordType.Txt)), Text(tcp.AnswerRecords));
+
+        // The UDP query's round trip filled the cache, so the TCP answer may come from it a second older.
+        var expected = FakeZone.ExpectedAnswer(FakeZone.BigName, RecordType.Txt);
+        Assert.Equal(WithoutTtl(expected), WithoutTtl(tcp.AnswerRecords));
+        Assert.All(tcp.AnswerRecords, r => Assert.InRange(r.TimeToLive, expected.Max(e => e.TimeToLive) - 5, expected.Max(e => e.TimeToLive)));
     }
+
+    private static string[] WithoutTtl(IEnumerable<DnsRecordBase> records) =>
+        [.. records.Select(r => r.ToString().Split(' ', 3) is [var name, _, var rest] ? $"{name} {rest}" : r.ToString())];
 
     [Fact]
     public async Task With_EDNS_an_answer_fits_up_to_1232_bytes_and_larger_ones_are_truncated()
