@@ -17,7 +17,6 @@ internal sealed class CachedAnswerWriter
     private const ushort ClassIn = 1;
     private const ushort RecursionDesiredBit = 0x0100;
     private const ushort CheckingDisabledBit = 0x0010;
-    private const int PlainUdpLimit = 512;
 
     private readonly ResponseCache _cache;
 
@@ -36,7 +35,7 @@ internal sealed class CachedAnswerWriter
         }
 
         var length = wire.Bytes.Length;
-        if (length > SizeLimit(query) || length > output.Length)
+        if (length > query.AnswerSizeLimit || length > output.Length)
         {
             return IUdpFastPath.NotHandled;
         }
@@ -57,17 +56,12 @@ internal sealed class CachedAnswerWriter
 
         if (wire.PayloadSizeOffset >= 0)
         {
-            BinaryPrimitives.WriteUInt16BigEndian(output[wire.PayloadSizeOffset..], (ushort)SizeLimit(query));
+            BinaryPrimitives.WriteUInt16BigEndian(output[wire.PayloadSizeOffset..], (ushort)query.AnswerSizeLimit);
         }
 
         _cache.Counters.CountHit();
         return length;
     }
-
-    // As the pipeline answers (and advertises in OPT): plain DNS gets 512 bytes, EDNS the client's size capped at
-    // ours; more means TC=1, which the full path does.
-    private static int SizeLimit(in WireQuery query) =>
-        query.HasEdns ? Math.Clamp((int)query.UdpPayloadSize, PlainUdpLimit, Responses.MaxUdpPayload) : PlainUdpLimit;
 
     // The pipeline's own chain check (RuleSet.MatchChainTarget), on the targets the template recorded.
     private static bool LeadsIntoBlockedName(WireAnswer wire, RuleSet rules, in RuleContext context)

@@ -83,6 +83,11 @@ public sealed class UdpFastPath : IUdpFastPath
         }
 
         var length = rule.Action.Kind == BlockActionKind.Drop ? 0 : _writer.Write(query, parsed, name, labelOffsets, rule, answer);
+        if (length > parsed.AnswerSizeLimit)
+        {
+            return IUdpFastPath.NotHandled; // a long name's SOA and EDE text outgrow a 512-byte client: the pipeline fits it
+        }
+
         _metrics?.CountRefused(ARSoft.Tools.Net.Dns.TransportProtocol.Udp, rule); // metrics: lock-free, allocation-free
         _capture.RecordWire(query, answer[..length], client, length == 0 ? QueryLogOutcomes.Dropped : QueryLogOutcomes.Blocked, rule, group?.Name, started);
         if (_logger.IsEnabled(LogLevel.Information))

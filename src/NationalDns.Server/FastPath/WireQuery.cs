@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using NationalDns.Pipeline;
 
 namespace NationalDns.Server.FastPath;
 
@@ -13,7 +14,11 @@ internal ref struct WireQuery
 {
     public const int MaxLabels = 128;
     private const int HeaderSize = 12;
+    private const int PlainUdpLimit = 512;
     private const ushort OptType = 41;
+    private const ushort NsidOption = 3;
+    private const ushort CookieOption = 10;
+    private const ushort PaddingOption = 12;
 
     public ushort Id;
     public bool RecursionDesired;
@@ -25,6 +30,12 @@ internal ref struct WireQuery
     public bool HasEdns;
     public ushort UdpPayloadSize;
     public bool DnssecOk;
+
+    /// <summary>
+    /// The longest answer this client may be sent over UDP, as the pipeline fits its answers (and advertises in OPT):
+    /// 512 bytes for plain DNS, the client's EDNS size (at least 512) capped at ours; longer needs TC=1, which the full path does.
+    /// </summary>
+    public readonly int AnswerSizeLimit => HasEdns ? Math.Clamp((int)UdpPayloadSize, PlainUdpLimit, Responses.MaxUdpPayload) : PlainUdpLimit;
 
     /// <summary>Parses <paramref name="packet"/>; fills <paramref name="name"/> (≥ 253 chars) and <paramref name="labelOffsets"/> (≥ <see cref="MaxLabels"/>).</summary>
     public static bool TryParse(ReadOnlySpan<byte> packet, Span<char> name, Span<int> labelOffsets, out WireQuery query)
@@ -170,9 +181,25 @@ internal ref struct WireQuery
                 return false;
             }
 
-            offset += 4 + BinaryPrimitives.ReadUInt16BigEndian(packet[(offset + 2)..]);
+            var optionLength = BinaryPrimitives.ReadUInt16BigEndian(packet[(offset + 2)..]);
+            if (!IsPlainOption(BinaryPrimitives.ReadUInt16BigEndian(packet[offset..]), optionLength))
+            {
+                return false;
+            }
+
+            offset += 4 + optionLength;
         }
 
         return offset == end;
     }
+
+    // The options clients send that the full parser reads whatever their content: NSID's empty request, a COOKIE of a
+    // valid length (RFC 7873 §5.2.2), padding. Any other option, or a malformed COOKIE, goes the full way, whose parser
+    // checks each option's layout (and rejects, say, an LLQ or a COOKIE too short for its fields).
+    private static bool IsPlainOption(ushort code, ushort length) => code switch
+    {
+        NsidOption or PaddingOption => true,
+        CookieOption => length is 8 or (>= 16 and <= 40),
+        _ => false,
+    };
 }

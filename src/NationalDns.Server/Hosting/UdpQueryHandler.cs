@@ -89,6 +89,14 @@ public sealed partial class UdpQueryHandler : IUdpQueryHandler
         response.AnswerRecords.Clear();
         response.AuthorityRecords.Clear();
         response.IsTruncated = true;
+        bytes = MessageEncoder.Encode(response).ToArraySegment(false);
+        if (bytes.Count <= limit || response.EDnsOptions is not { } opt)
+        {
+            return bytes;
+        }
+
+        // Still too long: an OPT option (an EDE quoting a long name or an upstream's text) goes too, keeping the bare OPT.
+        opt.Options.Clear();
         return MessageEncoder.Encode(response).ToArraySegment(false);
     }
 

@@ -13,13 +13,13 @@ internal static class TransferredRecord
     public static ZoneRecord ToZoneRecord(DnsRecordBase record)
     {
         ArgumentNullException.ThrowIfNull(record);
-        var owner = Absolute(record.Name.ToString());
+        var owner = Absolute(Escaped(record.Name.ToString()));
         return new ZoneRecord(0, new ZoneOwner(owner, null), DnsText.TypeName(record.RecordType), Data(record));
     }
 
     private static string[] Data(DnsRecordBase record) => record switch
     {
-        CNameRecord cname => [cname.CanonicalName.ToString()],
+        CNameRecord cname => [Escaped(cname.CanonicalName.ToString())],
         ARecord a => [a.Address.ToString()],
         AaaaRecord aaaa => [aaaa.Address.ToString()],
         SoaRecord soa => ZoneSoa.From(soa).ToZoneData().Split(' '),
@@ -28,6 +28,10 @@ internal static class TransferredRecord
         // "owner ttl class type data...".
         _ => record.ToString().Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(4).ToArray(),
     };
+
+    // ARSoft writes a label's control bytes as \DDD but leaves blanks as they are: those are escaped too, so a label
+    // " x" stays one word that reads as no policy name, rather than " x.test" trimmed into the trigger "x.test".
+    private static string Escaped(string name) => name.Contains(' ', StringComparison.Ordinal) ? name.Replace(" ", "\\032", StringComparison.Ordinal) : name;
 
     private static string Absolute(string name)
     {

@@ -22,12 +22,19 @@ internal static class ZoneCacheFile
             writer.WriteLine($"{copy.Zone}. 0 IN SOA {copy.Soa.ToZoneData()} ; {comment}");
             foreach (var record in copy.Records)
             {
-                writer.WriteLine($"{record.Owner}. 0 IN {record.Type} {string.Join(' ', record.Data)}");
+                // A record the zone-file reader would misread (an escaped byte, a blank, a ';' or '(' inside a word) holds no
+                // policy; it keeps its line as a comment so the records after it keep their numbers and their meaning.
+                writer.WriteLine(IsPlain(record)
+                    ? $"{record.Owner}. 0 IN {record.Type} {string.Join(' ', record.Data)}"
+                    : $"; a {record.Type} record whose words a zone file cannot hold as they are");
             }
         }
 
         File.Move(temporary, path, overwrite: true);
     }
+
+    private static bool IsPlain(ZoneRecord record) =>
+        record.Data.Prepend(record.Owner).All(word => word.Length > 0 && !word.Any(c => c <= ' ' || c is '\\' or ';' or '(' or ')' or '"' or (char)0x7F));
 
     /// <summary>The copy in <paramref name="path"/>, or null with the reason when there is none or it is not a copy of <paramref name="zone"/>.</summary>
     public static ZoneCopy? TryRead(string path, string zone, out string? problem)
