@@ -20,14 +20,14 @@ namespace NationalDns.Server.BlockPage;
 public sealed partial class BlockPageServer : IHostedService, IAsyncDisposable
 {
     private readonly BlockPageOptions _options;
-    private readonly IRuleSetSource _rules;
+    private readonly QueryPolicy _policy;
     private readonly ILogger<BlockPageServer> _logger;
     private IHost? _web;
 
-    public BlockPageServer(BlockPageOptions options, IRuleSetSource rules, ILogger<BlockPageServer> logger)
+    public BlockPageServer(BlockPageOptions options, QueryPolicy policy, ILogger<BlockPageServer> logger)
     {
         _options = options;
-        _rules = rules;
+        _policy = policy;
         _logger = logger;
     }
 
@@ -85,8 +85,9 @@ public sealed partial class BlockPageServer : IHostedService, IAsyncDisposable
 
     private async Task ServeAsync(HttpContext context)
     {
-        var page = BlockPageContent.For(context.Request.Host.Value, _rules.Current);
-        var client = context.Connection.RemoteIpAddress is { } ip ? EndPoints.Format(new IPEndPoint(ip.IsIPv4MappedToIPv6 ? ip.MapToIPv4() : ip, context.Connection.RemotePort)) : "unknown";
+        var ip = context.Connection.RemoteIpAddress is { } remote ? (remote.IsIPv4MappedToIPv6 ? remote.MapToIPv4() : remote) : null;
+        var page = BlockPageContent.For(context.Request.Host.Value, _policy, ip);
+        var client = ip is null ? "unknown" : EndPoints.Format(new IPEndPoint(ip, context.Connection.RemotePort));
         if (page.Rule is { } rule)
         {
             Hit(_logger, client, page.Host, rule.Pattern, rule.Source.ToString(), rule.Action.ToString());

@@ -35,9 +35,6 @@ internal sealed class BlockedAnswerWriter
         _blockPage = options.BlockPageAddress;
     }
 
-    /// <summary>Whether this writer answers <paramref name="kind"/>; <c>throttle</c> needs the upstream, so the full pipeline takes it.</summary>
-    public static bool Answers(BlockActionKind kind) => kind != BlockActionKind.Throttle;
-
     /// <summary>The most an answer can take: the query, SOA or AAAA, OPT and the EDE text.</summary>
     public static int MaxAnswerSize(int queryLength, BlockRule rule) => queryLength + 128 + 512 + (4 * (rule.Pattern.Length + rule.Source.File.Length));
 

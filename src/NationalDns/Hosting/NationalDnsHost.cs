@@ -70,6 +70,10 @@ internal static class NationalDnsHost
         services.AddSingleton(sp => new RuleClock(sp.GetRequiredService<TimeProvider>(), settings.At));
         services.AddSingleton(settings.Groups);
 
+        // The one decision function (name, client group, rule clock → verdict) for everything outside the serving path
+        // that asks what a name gets: the API's explain and the block page.
+        services.AddSingleton(sp => new QueryPolicy(sp.GetRequiredService<IRuleSetSource>(), sp.GetRequiredService<RuleClock>(), settings.Groups));
+
         services.AddSingleton<BlockedResponses>();
 
         // Censor behaviours: throttle's drops and jitter come from one seed, so a run can be replayed (--seed).
