@@ -25,8 +25,8 @@ internal static class ExplainCommand
         var type = ParseType(typeText);
 
         var configuration = SettingsReader.Layer(Flags.Value(parse, CommandLine.Names.Config), Flags.ToConfiguration(parse));
-        var blocking = SettingsReader.ReadBlocking(configuration);
         var blocklists = SettingsReader.Blocklists(configuration) is { Count: > 0 } given ? given : ["blocklists"];
+        var blocking = SettingsReader.ReadBlocking(configuration) with { ListRoots = blocklists };
         var groups = PolicySettings.ReadGroups(configuration);
         var snapshot = new BlocklistLoader(blocklists, blocking.DefaultAction, groups: groups).Load();
 

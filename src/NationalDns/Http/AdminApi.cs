@@ -30,13 +30,44 @@ internal static partial class AdminApi
         var editor = new ListFileEditor(settings.Blocklists, blocking.DefaultAction);
         api.ServiceProvider.GetRequiredService<IHostApplicationLifetime>().ApplicationStopped.Register(editor.Dispose);
         var policy = dns.GetRequiredService<QueryPolicy>();
+        var clock = dns.GetRequiredService<RuleClock>();
         var responses = dns.GetRequiredService<BlockedResponses>();
         var logger = dns.GetRequiredService<ILoggerFactory>().CreateLogger("NationalDns.Http.AdminApi");
 
         api.MapGet("/rules", (string? file) =>
         {
             var files = editor.Files().Where(f => file is null || f.DisplayPath == file || Path.GetFileName(f.FullPath) == file);
-            return Results.Json(files.SelectMany(f => ListFileEditor.RulesIn(f, blocking.DefaultAction)).Select(RuleView.Of));
+            var now = clock.Now;
+            return Results.Json(files.SelectMany(f => ListFileEditor.RulesIn(f, blocking.DefaultAction).Select(r => RuleView.Of(r, RuleStanding.Of(r, f, now, settings.Groups)))));
+        });
+
+        api.MapMethods("/rules/{pattern}", ["PATCH", "PUT"], async (string pattern, RuleRequest request, HttpContext http, CancellationToken ct) =>
+        {
+            if (string.IsNullOrWhiteSpace(request.Action))
+            {
+                return Problem("action is required");
+            }
+
+            if (editor.ParseRule($"{pattern} {request.Action.Trim()}", out var error) is not { IsException: false } parsed || request.Action.Contains('#', StringComparison.Ordinal) || request.Action.Contains('\n', StringComparison.Ordinal))
+            {
+                return Problem(error ?? "one action, without comments");
+            }
+
+            var targets = request.File is null ? editor.Files() : editor.Resolve(request.File) is { } one ? [one] : [];
+            var changed = new List<RuleSource>();
+            foreach (var target in targets)
+            {
+                var sources = await editor.ChangeActionAsync(target, parsed.Pattern, parsed.Action, ct);
+                if (sources.Count > 0)
+                {
+                    Changed(logger, $"set action {parsed.Action} on", parsed.Pattern, target.DisplayPath, Caller(http), access.Credential);
+                    changed.AddRange(sources);
+                }
+            }
+
+            return changed.Count == 0
+                ? Results.Json(new { error = $"{parsed.Pattern} is in no list file" }, statusCode: StatusCodes.Status404NotFound)
+                : Results.Json(new { pattern = parsed.Pattern, action = parsed.Action.ToString(), changed = changed.Select(s => s.ToString()) });
         });
 
         api.MapPost("/rules", async (RuleRequest request, HttpContext http, CancellationToken ct) =>
@@ -156,10 +187,13 @@ internal static partial class AdminApi
     /// <summary>POST /api/rules body.</summary>
     internal sealed record RuleRequest(string? Pattern, string? Action, string? File);
 
-    /// <summary>One rule in GET /api/rules.</summary>
-    internal sealed record RuleView(string Pattern, string Action, bool Exception, string File, int Line, string Source)
+    /// <summary>
+    /// One rule in GET /api/rules. <see cref="InForce"/> is whether it applies now to anyone; <see cref="Standing"/> says why
+    /// not, or for whom only (<c>only for group north</c>).
+    /// </summary>
+    internal sealed record RuleView(string Pattern, string Action, bool Exception, string File, int Line, string Source, bool InForce, string? Standing)
     {
-        public static RuleView Of(BlockRule rule) =>
-            new(rule.Pattern, rule.IsException ? "exception" : rule.Action.ToString(), rule.IsException, rule.Source.File, rule.Source.Line, rule.Source.ToString());
+        public static RuleView Of(BlockRule rule, RuleStanding standing) =>
+            new(rule.Pattern, rule.IsException ? "exception" : rule.Action.ToString(), rule.IsException, rule.Source.File, rule.Source.Line, rule.Source.ToString(), standing.InForce, standing.Note);
     }
 }

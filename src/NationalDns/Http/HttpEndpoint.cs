@@ -68,7 +68,7 @@ internal sealed partial class HttpEndpoint : IHostedService, IAsyncDisposable
         catch (IOException e)
         {
             await app.DisposeAsync();
-            throw new ListenException($"cannot serve HTTP on {EndPoints.Format(_listen)}: {e.Message}", e);
+            throw new ListenException($"--http: cannot listen on {EndPoints.Format(_listen)}: {e.GetBaseException().Message.ToLowerInvariant()}", e);
         }
 
         _app = app;

@@ -1,4 +1,6 @@
-namespace NationalDns.Policy;
+using NationalDns.Policy;
+
+namespace NationalDns;
 
 /// <summary>
 /// Tests ask the rule set about a client in no group at the real time often enough to want it short; the server itself
