@@ -52,7 +52,7 @@ internal static class NationalDnsHost
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(settings.Server);
         services.AddSingleton(settings.Upstream);
-        services.AddSingleton(settings.Blocking);
+        services.AddSingleton(settings.Blocking with { ListRoots = settings.Blocklists }); // EDE texts name rule files from inside these
         services.AddSingleton(settings);
 
         // Policy: the list loaded at startup, then watched and swapped atomically on every edit.

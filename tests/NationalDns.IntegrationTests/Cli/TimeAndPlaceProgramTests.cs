@@ -60,7 +60,7 @@ public sealed class TimeAndPlaceProgramTests : IDisposable
             $"""
             web.whatsapp.com A as of 2026-02-12: blocked by web.whatsapp.com ({list}:2), action nxdomain, since 2026-02-12
             ;; status: NXDOMAIN, flags: qr aa rd ra
-            ;; EDE: 16 (Censored): (web.whatsapp.com blocked by rule web.whatsapp.com ({list}:2))
+            ;; EDE: 16 (Censored): (web.whatsapp.com blocked by rule web.whatsapp.com ({Path.GetFileName(list)}:2))
             ;; AUTHORITY SECTION:
             web.whatsapp.com. 60 IN SOA nationaldns.invalid. hostmaster.nationaldns.invalid. 1 3600 600 86400 60
 
