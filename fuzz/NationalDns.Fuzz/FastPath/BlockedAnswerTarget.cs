@@ -30,7 +30,7 @@ internal sealed class BlockedAnswerTarget : IFuzzTarget
         var labels = name.Split('.');
         var domain = string.Join('.', labels[^(1 + (input[1] % labels.Length))..]);
         var action = FastPathFixtures.Actions[input[0] % FastPathFixtures.Actions.Length];
-        if (Rule(domain, action) is not { } rule || !BlockedAnswerWriter.Answers(rule.Action.Kind) || rule.Action.Kind == BlockActionKind.Drop)
+        if (Rule(domain, action) is not { } rule || PolicyDecision.Of(rule, default).Verdict != PolicyVerdict.Blocked || rule.Action.Kind == BlockActionKind.Drop)
         {
             return;
         }

@@ -24,6 +24,9 @@ public enum QueryOutcome
     /// <summary>Answered from a zone this server is authoritative for (the published RPZ feed's SOA and NS).</summary>
     Authoritative,
 
+    /// <summary>The client is outside the allow list (<c>--allow-client</c>): REFUSED before anything else looks at the query.</summary>
+    RefusedClient,
+
     /// <summary>A NOTIFY (RFC 1996) from the followed zone's primary, acknowledged: the follower checks the zone at once.</summary>
     Notified,
 }

@@ -8,7 +8,8 @@ namespace NationalDns.Policy;
 /// <summary>
 /// Builds the answer for a blocked name, one method per action. NXDOMAIN and NODATA are authoritative and carry
 /// a SOA owned by the rule's domain with TTL and minimum equal to the block TTL, so resolvers cache the refusal
-/// for exactly that long (RFC 2308). Every refusal carries EDE 16 "Censored" naming the rule when the client speaks EDNS.
+/// for exactly that long (RFC 2308). Every refusal carries EDE 16 "Censored" when the client speaks EDNS, with the text
+/// <see cref="CensoredText"/> writes.
 /// </summary>
 public sealed class BlockedResponses
 {
@@ -17,12 +18,14 @@ public sealed class BlockedResponses
 
     private readonly int _ttlSeconds;
     private readonly System.Net.IPAddress? _blockPage;
+    private readonly CensoredText _text;
 
     public BlockedResponses(BlockingOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         _ttlSeconds = (int)Math.Clamp(options.BlockTtl.TotalSeconds, 0, int.MaxValue);
         _blockPage = options.BlockPageAddress;
+        _text = new CensoredText(options);
     }
 
     /// <summary>
@@ -89,13 +92,9 @@ public sealed class BlockedResponses
                 throw new InvalidOperationException($"unhandled action {rule.Action.Kind}");
         }
 
-        new ExtendedDnsError(ExtendedDnsError.Censored, ReasonText(rule, blockedName)).AttachTo(response);
+        new ExtendedDnsError(ExtendedDnsError.Censored, _text.For(rule, DomainNames.FromWire(blockedName))).AttachTo(response);
         return response;
     }
-
-    /// <summary>The EDE text: which rule, where it is written, and the name it matched.</summary>
-    public static string ReasonText(BlockRule rule, DomainName blockedName) =>
-        $"{DomainNames.FromWire(blockedName)} blocked by rule {rule.Pattern} ({rule.Source})";
 
     // Only forge picks by the name, so only forge pays for its lookup form.
     private DnsRecordBase? AddressRecord(DomainName name, RecordType type, BlockAction action) =>

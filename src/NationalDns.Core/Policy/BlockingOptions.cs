@@ -17,4 +17,10 @@ public sealed record BlockingOptions
     /// its family. Null: a bare <c>sinkhole</c> answers 0.0.0.0 and ::.
     /// </summary>
     public System.Net.IPAddress? BlockPageAddress { get; init; }
+
+    /// <summary>How much a blocked answer's Extended DNS Error text says (<c>--ede-detail</c>).</summary>
+    public EdeDetail EdeDetail { get; init; } = EdeDetail.Path;
+
+    /// <summary>The configured list paths, which the EDE text names rule files relative to.</summary>
+    public IReadOnlyList<string> ListRoots { get; init; } = [];
 }

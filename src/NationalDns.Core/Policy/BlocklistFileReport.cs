@@ -8,6 +8,7 @@ namespace NationalDns.Policy;
 /// <param name="ReadError">Why the file could not be read the last time it was tried; its last good rules stay in force.</param>
 /// <param name="Format">The format the file was read as.</param>
 /// <param name="Skipped">Entries that carry no DNS rule (<see cref="ParsedList.Skipped"/>).</param>
+/// <param name="UndefinedGroup">For a file under <c>groups/NAME/</c> with no group NAME defined: NAME; its rules (counted above) are not in force.</param>
 public sealed record BlocklistFileReport(
     string DisplayPath,
     int RuleCount,
@@ -15,4 +16,12 @@ public sealed record BlocklistFileReport(
     IReadOnlyList<ListProblem> Problems,
     string? ReadError = null,
     Formats.ListFormat Format = Formats.ListFormat.Native,
-    int Skipped = 0);
+    int Skipped = 0,
+    string? UndefinedGroup = null)
+{
+    /// <summary>Whether the file's rules are in force (false for a file of an undefined group).</summary>
+    public bool InForce => UndefinedGroup is null;
+
+    /// <summary>Why the file's rules are not in force, or null when they are.</summary>
+    public string? NotInForce => UndefinedGroup is { } name ? $"group '{name}' is not defined (--group {name}=CIDR... puts it in force)" : null;
+}

@@ -37,7 +37,7 @@ public static class BlocklistFiles
 
         if (!Directory.Exists(configuredPath))
         {
-            throw new BlocklistException($"blocklist '{configuredPath}' not found");
+            throw new BlocklistException(NotFound(configuredPath));
         }
 
         var found = new List<BlocklistFile>();
@@ -53,6 +53,11 @@ public static class BlocklistFiles
         found.Sort((a, b) => string.CompareOrdinal(a.DisplayPath, b.DisplayPath));
         return found;
     }
+
+    /// <summary>The error for a configured path that does not exist; a relative one says which folder it was looked for in.</summary>
+    public static string NotFound(string configuredPath) => Path.IsPathRooted(configuredPath)
+        ? $"blocklist '{configuredPath}' not found"
+        : $"blocklist '{configuredPath}' not found in {Directory.GetCurrentDirectory()} (a relative path is read from the folder the server is started in)";
 
     private static bool IsIgnoredName(string name) =>
         name.StartsWith('.')

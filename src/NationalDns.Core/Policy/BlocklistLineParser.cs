@@ -96,6 +96,13 @@ internal sealed class BlocklistLineParser(string displayPath, BlockAction defaul
         }
 
         var pattern = isException ? token[ExceptionPrefix.Length..] : token;
+
+        // Adblock's basic rule (||name^) says what a native line says, the name and every name below it, so a list that
+        // mixes the two (as AdGuard Home reads them) keeps its native lines native.
+        if (pattern.Length > 3 && pattern.StartsWith("||", StringComparison.Ordinal) && pattern.EndsWith('^'))
+        {
+            pattern = pattern[2..^1];
+        }
         if (!TryParsePattern(pattern, out var domain, out var isWildcard, out var error))
         {
             Reject(lineNumber, $"invalid name '{token}': {error}");

@@ -15,7 +15,6 @@ public sealed class BlocklistLoader
     private readonly IReadOnlyList<ListSource> _sources;
     private readonly IReadOnlyList<string> _paths;
     private readonly ListFileReader _reader;
-    private readonly GroupScope _groupScope;
     private readonly Dictionary<string, TrackedListFile> _files = new(StringComparer.Ordinal);
     private readonly string?[] _pathErrors;
     private readonly int[] _pathMisses;
@@ -32,14 +31,23 @@ public sealed class BlocklistLoader
         ArgumentNullException.ThrowIfNull(defaultAction);
         _sources = [.. paths.Select(ListSource.Parse)];
         _paths = [.. _sources.Select(s => s.Path)];
-        _groupScope = new GroupScope(groups ?? ClientGroups.None);
-        _reader = new ListFileReader(readAllBytes ?? File.ReadAllBytes, defaultAction, _groupScope);
+        _reader = new ListFileReader(readAllBytes ?? File.ReadAllBytes, defaultAction, new GroupScope(groups ?? ClientGroups.None));
         _pathErrors = new string?[_paths.Count];
         _pathMisses = new int[_paths.Count];
     }
 
     /// <summary>The snapshot last produced, or null before <see cref="Load"/>.</summary>
     public BlocklistSnapshot? Current => _current;
+
+    /// <summary>
+    /// Whether lists are configured but not one file of them is in force (the folder is empty, or its last file was
+    /// deleted): every name would be forwarded, the worst way for a censoring resolver to fail. At start-up and while
+    /// running alike it is a warning, a metric and a <c>/readyz</c> that is not ready.
+    /// </summary>
+    public bool HasNoListInForce => _paths.Count > 0 && _current is { FilesInForce: 0 };
+
+    /// <summary>The configured list paths, for messages.</summary>
+    public string Paths => string.Join(", ", _paths);
 
     /// <summary>Whether the last reload saw a change it is waiting to confirm; the caller may poll again sooner.</summary>
     public bool HasPendingChanges =>
@@ -129,7 +137,7 @@ public sealed class BlocklistLoader
             // file, a missing path is reported only when the next poll does not find it either.
             if (++_pathMisses[index] > 1)
             {
-                SetPathError(index, $"blocklist '{path}' not found", change);
+                SetPathError(index, BlocklistFiles.NotFound(path), change);
             }
 
             return;
@@ -204,19 +212,12 @@ public sealed class BlocklistLoader
         var snapshot = new BlocklistSnapshot(
             builder.Build(),
             [.. reported.Select(f => f.ToReport())],
-            [.. UndefinedGroupWarnings(reported), .. builder.Warnings],
+            [.. builder.Warnings],
             [.. _pathErrors.OfType<string>()]);
         _order = order;
         _current = snapshot;
         return snapshot;
     }
-
-    // A folder for a group nobody defined is skipped, not an error: an example list ships ready for a group to be defined.
-    private IEnumerable<ListProblem> UndefinedGroupWarnings(List<TrackedListFile> files) =>
-        from file in files
-        let name = _groupScope.UndefinedFolderGroup(file.File.DisplayPath)
-        where name is not null
-        select new ListProblem(new RuleSource(file.File.DisplayPath, 0), $"group '{name}' is not defined (--group {name}=CIDR...); the rules of this file are not loaded");
 
     // Files in configured-path order, then in ordinal path order, as BlocklistFiles lists them.
     private static int LoadOrder(TrackedListFile a, TrackedListFile b) => a.PathIndex != b.PathIndex

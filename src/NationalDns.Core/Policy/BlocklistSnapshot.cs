@@ -17,6 +17,9 @@ public sealed record BlocklistSnapshot(
     /// <summary>Distinct exception patterns in force.</summary>
     public int ExceptionCount => Rules.ExceptionCount;
 
+    /// <summary>How many list files have rules in force (a file of an undefined group has none).</summary>
+    public int FilesInForce => Files.Count(f => f.InForce);
+
     /// <summary>Every skipped line of every file, in load order.</summary>
     public IEnumerable<ListProblem> Problems => Files.SelectMany(f => f.Problems);
 }

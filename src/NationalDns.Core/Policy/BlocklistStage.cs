@@ -17,12 +17,10 @@ public sealed class BlocklistStage : IQueryStage
     // A chain longer than this is pathological; resolvers stop following well before it.
     private const int MaxChainLength = 16;
 
-    private readonly IRuleSetSource _rules;
+    private readonly QueryPolicy _policy;
     private readonly BlockedResponses _responses;
     private readonly ThrottleDice _dice;
     private readonly TimeProvider _time;
-    private readonly RuleClock _clock;
-    private readonly ClientGroups _groups;
 
     /// <param name="rules">The rule set in force.</param>
     /// <param name="responses">Builds blocked answers.</param>
@@ -32,12 +30,10 @@ public sealed class BlocklistStage : IQueryStage
     /// <param name="groups">The client groups (none unless given).</param>
     public BlocklistStage(IRuleSetSource rules, BlockedResponses responses, ThrottleDice? dice = null, TimeProvider? time = null, RuleClock? clock = null, ClientGroups? groups = null)
     {
-        _rules = rules;
+        _policy = new QueryPolicy(rules, clock, groups);
         _responses = responses;
         _dice = dice ?? new ThrottleDice(0);
         _time = time ?? TimeProvider.System;
-        _clock = clock ?? RuleClock.System;
-        _groups = groups ?? ClientGroups.None;
     }
 
     public ValueTask<QueryResult> HandleAsync(QueryContext query, QueryHandler next, CancellationToken cancellationToken)
@@ -45,24 +41,20 @@ public sealed class BlocklistStage : IQueryStage
         ArgumentNullException.ThrowIfNull(query);
         ArgumentNullException.ThrowIfNull(next);
 
-        // One snapshot per query: a reload in the middle never mixes two lists.
-        var rules = _rules.Current;
+        // One snapshot per query: a reload in the middle never mixes two lists. Windows are evaluated now, not at load:
+        // a rule whose window opens while the server runs applies at once.
+        var rules = _policy.Rules;
         var name = query.Question.Name;
-
-        // Windows are evaluated now, not at load: a rule whose window opens while the server runs applies at once.
-        var context = new RuleContext(_clock.Now, _groups.Find(query.Client.Address));
-        var rule = rules.Match(DomainNames.FromWire(name), context);
-        if (rule is { IsException: false })
+        var context = _policy.ContextFor(query.Client.Address);
+        var decision = QueryPolicy.Decide(rules, DomainNames.FromWire(name), context);
+        if (decision.Verdict == PolicyVerdict.Throttled)
         {
-            switch (rule.Action.Kind)
-            {
-                case BlockActionKind.Throttle:
-                    return ThrottleAsync(query, rule, next, rules, context, cancellationToken);
-                case BlockActionKind.TcpOnly when query.Protocol == TransportProtocol.Tcp:
-                    break; // the client did retry over TCP: forwarded like any allowed name
-                default:
-                    return ValueTask.FromResult(Block(query, rule, name, chain: null, context));
-            }
+            return ThrottleAsync(query, decision.Rule!, next, rules, context, cancellationToken);
+        }
+
+        if (decision.AnswersOver(query.Protocol))
+        {
+            return ValueTask.FromResult(Block(query, decision.Rule!, name, chain: null, context));
         }
 
         var forwarded = next(query, cancellationToken);

@@ -47,12 +47,19 @@ public sealed partial class BlocklistWatcher : BackgroundService
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var initial = _loader.Current ?? throw new InvalidOperationException("Load the blocklists before starting the watcher.");
-        Log.Loaded(_logger, initial.RuleCount, initial.ExceptionCount, initial.Files.Count);
+        Log.Loaded(_logger, initial.RuleCount, initial.ExceptionCount, initial.FilesInForce, initial.FilesInForce == 1 ? "file" : "files");
+        foreach (var file in initial.Files.Where(f => !f.InForce))
+        {
+            Log.NotInForce(_logger, file.DisplayPath, file.NotInForce!);
+        }
+
         LogProblems([.. initial.Problems, .. initial.Warnings]);
         foreach (var error in initial.Errors)
         {
             Log.ListFailed(_logger, error);
         }
+
+        var noLists = WarnIfNoList(wasEmpty: false);
 
         _status?.Record(_timeProvider.GetUtcNow(), initial.Errors.Count == 0); // for metrics
 
@@ -63,6 +70,7 @@ public sealed partial class BlocklistWatcher : BackgroundService
                 var wait = _loader.HasPendingChanges ? _pollInterval / 2 : _pollInterval;
                 await Task.Delay(wait, _timeProvider, stoppingToken);
                 Poll();
+                noLists = WarnIfNoList(noLists);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -103,6 +111,22 @@ public sealed partial class BlocklistWatcher : BackgroundService
         _status?.Record(_timeProvider.GetUtcNow(), change.Errors.Count == 0); // for metrics
     }
 
+    // Said once when it happens and once when it ends, not on every poll.
+    private bool WarnIfNoList(bool wasEmpty)
+    {
+        var empty = _loader.HasNoListInForce;
+        if (empty && !wasEmpty)
+        {
+            Log.NoList(_logger, _loader.Paths);
+        }
+        else if (!empty && wasEmpty)
+        {
+            Log.ListsBack(_logger);
+        }
+
+        return empty;
+    }
+
     private void LogProblems(IReadOnlyList<ListProblem> problems)
     {
         foreach (var problem in problems.Take(MaxProblemsLogged))
@@ -118,8 +142,12 @@ public sealed partial class BlocklistWatcher : BackgroundService
 
     private static partial class Log
     {
-        [LoggerMessage(1, LogLevel.Information, "Blocklists loaded: {RuleCount} rules, {ExceptionCount} exceptions from {FileCount} files")]
-        public static partial void Loaded(ILogger logger, int ruleCount, int exceptionCount, int fileCount);
+        [LoggerMessage(1, LogLevel.Information, "Blocklists loaded: {RuleCount} rules, {ExceptionCount} exceptions from {FileCount} {FileNoun}")]
+        public static partial void Loaded(ILogger logger, int ruleCount, int exceptionCount, int fileCount, string fileNoun);
+
+        // Information, not a warning: the shipped folder has an example group list that a plain start does not use.
+        [LoggerMessage(7, LogLevel.Information, "{File}: not in force, {Reason}")]
+        public static partial void NotInForce(ILogger logger, string file, string reason);
 
         [LoggerMessage(2, LogLevel.Information, "Blocklists reloaded: {Change} (now {RuleCount} rules, {ExceptionCount} exceptions)")]
         public static partial void Reloaded(ILogger logger, string change, int ruleCount, int exceptionCount);
@@ -132,6 +160,12 @@ public sealed partial class BlocklistWatcher : BackgroundService
 
         [LoggerMessage(5, LogLevel.Error, "{Error}")]
         public static partial void ListFailed(ILogger logger, string error);
+
+        [LoggerMessage(8, LogLevel.Warning, "No list file is in force under {Paths}: every name is forwarded, and /readyz reports not ready until a list is back")]
+        public static partial void NoList(ILogger logger, string paths);
+
+        [LoggerMessage(9, LogLevel.Information, "List files are in force again")]
+        public static partial void ListsBack(ILogger logger);
 
         [LoggerMessage(6, LogLevel.Error, "Blocklist reload failed; the last good rules stay in force")]
         public static partial void ReloadCrashed(ILogger logger, Exception exception);

@@ -52,6 +52,18 @@ public sealed class ParsedList
     /// </summary>
     public ListProblem? FileProblem { get; init; }
 
+    /// <summary>
+    /// For a file under <c>groups/NAME/</c> when no group NAME is defined: that name. Such a file is read and counted
+    /// (<see cref="HeldBlocks"/>, <see cref="HeldExceptions"/>) but none of its rules is in force.
+    /// </summary>
+    public string? UndefinedGroup { get; init; }
+
+    /// <summary>Block rules a file of an <see cref="UndefinedGroup"/> holds, not in force.</summary>
+    public int HeldBlocks { get; init; }
+
+    /// <summary>Exceptions a file of an <see cref="UndefinedGroup"/> holds, not in force.</summary>
+    public int HeldExceptions { get; init; }
+
     private static RuleStore Packed(IReadOnlyList<BlockRule> rules)
     {
         var store = new RuleStore(rules.Count, rules.Sum(r => r.Domain.Length));

@@ -1,5 +1,4 @@
 using NationalDns.Policy.Store;
-using NationalDns.Policy.Time;
 
 namespace NationalDns.Policy;
 
@@ -45,19 +44,6 @@ public sealed class RuleSet
 
     /// <summary>Whether any rule has a window or a group; when none has, the moment and the client never matter.</summary>
     public bool HasConditions { get; }
-
-    /// <summary>
-    /// The rule that decides <paramref name="name"/> for a client in no group, now (<see cref="RuleClock.System"/>).
-    /// The name must already be normalised: lower-case ASCII, no trailing dot (see <see cref="DomainNames"/>).
-    /// </summary>
-    public BlockRule? Match(string name)
-    {
-        ArgumentNullException.ThrowIfNull(name);
-        return Match(name.AsSpan(), new RuleContext(RuleClock.System.Now));
-    }
-
-    /// <summary>The same as <see cref="Match(string)"/>, for a name the caller decoded into a buffer of its own.</summary>
-    public BlockRule? Match(ReadOnlySpan<char> name) => Match(name, new RuleContext(RuleClock.System.Now));
 
     /// <summary>The rule that decides <paramref name="name"/> for one client at one moment (a block or an exception), or null.</summary>
     public BlockRule? Match(string name, in RuleContext context)

@@ -80,7 +80,9 @@ internal sealed class TrackedListFile(BlocklistFile file)
     public BlocklistFileReport ToReport()
     {
         var parsed = Parsed ?? ParsedList.Empty(File.DisplayPath);
-        return new BlocklistFileReport(File.DisplayPath, parsed.BlockCount, parsed.ExceptionCount, parsed.Problems, ReadError, parsed.Format, parsed.Skipped);
+        return parsed.UndefinedGroup is { } group
+            ? new BlocklistFileReport(File.DisplayPath, parsed.HeldBlocks, parsed.HeldExceptions, parsed.Problems, ReadError, parsed.Format, parsed.Skipped, group)
+            : new BlocklistFileReport(File.DisplayPath, parsed.BlockCount, parsed.ExceptionCount, parsed.Problems, ReadError, parsed.Format, parsed.Skipped);
     }
 
     // The last good rules stay; only a new or different error is news.

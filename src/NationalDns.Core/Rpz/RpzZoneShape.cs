@@ -20,6 +20,7 @@ public sealed class RpzZoneShape
 
     private static readonly DomainName s_localhost = DomainName.Parse("localhost");
     private readonly string[] _originLabels;
+    private readonly string _originText;
 
     /// <param name="origin">The zone's name (<c>rpz.nationaldns</c>, with or without the trailing dot).</param>
     /// <param name="ttl">TTL of every record, which RPZ consumers use for their answers; the SOA minimum too.</param>
@@ -28,6 +29,7 @@ public sealed class RpzZoneShape
         ArgumentNullException.ThrowIfNull(origin);
         Origin = DomainName.Parse(origin.TrimEnd('.'));
         _originLabels = Origin.Labels;
+        _originText = Policy.DomainNames.FromWire(Origin);
         Ttl = (int)ttl.TotalSeconds;
         Hostmaster = DomainName.Parse("hostmaster." + Origin);
     }
@@ -45,6 +47,11 @@ public sealed class RpzZoneShape
 
     /// <summary>Whether <paramref name="name"/> is the zone's apex or a name in it.</summary>
     public bool Contains(DomainName name) => name.IsEqualOrSubDomainOf(Origin);
+
+    /// <summary>The same for a normalised name (lower case, no trailing dot), as the UDP fast path decodes it.</summary>
+    public bool Contains(ReadOnlySpan<char> name) =>
+        name.EndsWith(_originText, StringComparison.Ordinal)
+        && (name.Length == _originText.Length || name[name.Length - _originText.Length - 1] == '.');
 
     public DnsRecordBase ToDns(RpzRecord record)
     {

@@ -15,11 +15,12 @@ internal static class BlockPageContent
 {
     public const int UnavailableForLegalReasons = 451;
 
-    public static BlockPageResponse For(string? hostHeader, RuleSet rules)
+    /// <summary>The page for <paramref name="hostHeader"/> as <paramref name="client"/> sees it: its group's rules, at the rule clock's now.</summary>
+    public static BlockPageResponse For(string? hostHeader, QueryPolicy policy, IPAddress? client)
     {
-        ArgumentNullException.ThrowIfNull(rules);
+        ArgumentNullException.ThrowIfNull(policy);
         var host = StripPort(hostHeader ?? string.Empty);
-        if (DomainNames.TryNormalize(host, out var name, out _) && rules.Match(name) is { IsException: false } rule)
+        if (DomainNames.TryNormalize(host, out var name, out _) && policy.Decide(name, client) is { Verdict: PolicyVerdict.Blocked, Rule: { } rule })
         {
             return new BlockPageResponse(UnavailableForLegalReasons, Blocked(name, rule), name, rule);
         }

@@ -18,15 +18,15 @@ namespace NationalDns.Server.BlockPage;
 /// </summary>
 internal sealed partial class BlockPageServer : IWebSite
 {
-    private readonly IRuleSetSource _rules;
+    private readonly QueryPolicy _policy;
     private readonly ILogger<BlockPageServer> _logger;
     private readonly BlockPageCertificates? _certificates;
     private readonly bool _hasHttp;
 
-    public BlockPageServer(BlockPageOptions options, IRuleSetSource rules, ILogger<BlockPageServer> logger, BlockPageCertificates? certificates = null)
+    public BlockPageServer(BlockPageOptions options, QueryPolicy policy, ILogger<BlockPageServer> logger, BlockPageCertificates? certificates = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        _rules = rules;
+        _policy = policy;
         _logger = logger;
         _certificates = certificates;
         List<WebListener> listeners = [];
@@ -78,8 +78,9 @@ internal sealed partial class BlockPageServer : IWebSite
 
     private async Task ServeAsync(HttpContext context)
     {
-        var page = BlockPageContent.For(context.Request.Host.Value, _rules.Current);
-        var client = context.Connection.RemoteIpAddress is { } ip ? EndPoints.Format(new IPEndPoint(ip.IsIPv4MappedToIPv6 ? ip.MapToIPv4() : ip, context.Connection.RemotePort)) : "unknown";
+        var ip = context.Connection.RemoteIpAddress is { } remote ? (remote.IsIPv4MappedToIPv6 ? remote.MapToIPv4() : remote) : null;
+        var page = BlockPageContent.For(context.Request.Host.Value, _policy, ip);
+        var client = ip is null ? "unknown" : EndPoints.Format(new IPEndPoint(ip, context.Connection.RemotePort));
         if (page.Rule is { } rule)
         {
             Hit(_logger, client, page.Host, rule.Pattern, rule.Source.ToString(), rule.Action.ToString());

@@ -27,16 +27,15 @@ internal sealed class BlockedAnswerWriter
     private readonly ConditionalWeakTable<BlockRule, byte[]> _reasonTails = new();
     private readonly uint _ttl;
     private readonly System.Net.IPAddress? _blockPage;
+    private readonly CensoredText _text;
 
     public BlockedAnswerWriter(BlockingOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         _ttl = (uint)Math.Clamp(options.BlockTtl.TotalSeconds, 0, int.MaxValue);
         _blockPage = options.BlockPageAddress;
+        _text = new CensoredText(options);
     }
-
-    /// <summary>Whether this writer answers <paramref name="kind"/>; <c>throttle</c> needs the upstream, so the full pipeline takes it.</summary>
-    public static bool Answers(BlockActionKind kind) => kind != BlockActionKind.Throttle;
 
     /// <summary>The most an answer can take: the query, SOA or AAAA, OPT and the EDE text.</summary>
     public static int MaxAnswerSize(int queryLength, BlockRule rule) => queryLength + 128 + 512 + (4 * (rule.Pattern.Length + rule.Source.File.Length));
@@ -130,7 +129,12 @@ internal sealed class BlockedAnswerWriter
 
     private int WriteOpt(Span<byte> output, in WireQuery query, ReadOnlySpan<char> name, BlockRule rule)
     {
-        var tail = _reasonTails.GetValue(rule, r => Encoding.UTF8.GetBytes($" blocked by rule {r.Pattern} ({r.Source})"));
+        var tail = _reasonTails.GetValue(rule, r => Encoding.UTF8.GetBytes(_text.Tail(r)));
+        if (!_text.HasText)
+        {
+            name = default; // EDE 16 without text
+        }
+
         var textLength = name.Length + tail.Length;
         var payload = Math.Min(Math.Max(query.UdpPayloadSize, (ushort)512), Responses.MaxUdpPayload);
 

@@ -7,6 +7,7 @@ using NationalDns.Policy;
 using NationalDns.Policy.Groups;
 using NationalDns.Policy.Time;
 using NationalDns.QueryLog;
+using NationalDns.Rpz;
 using NationalDns.Server.Metrics;
 using NationalDns.Server.Transport;
 
@@ -22,28 +23,29 @@ namespace NationalDns.Server.FastPath;
 /// </summary>
 public sealed class UdpFastPath : IUdpFastPath
 {
-    private readonly IRuleSetSource _rules;
+    private readonly QueryPolicy _policy;
     private readonly BlockedAnswerWriter _writer;
     private readonly TimeProvider _time;
     private readonly ILogger<OutcomeLoggingStage> _logger;
     private readonly CachedAnswerWriter? _cached;
-    private readonly RuleClock _clock;
-    private readonly ClientGroups _groups;
     private readonly DnsMetrics? _metrics;
     private readonly QueryCapture _capture;
+    private readonly RpzZoneShape? _ownZone;
 
-    /// <summary>Creates the fast path; with a <paramref name="cache"/>, names the rules let through are answered from it when they can be.</summary>
-    public UdpFastPath(IRuleSetSource rules, BlockingOptions options, TimeProvider time, ILogger<OutcomeLoggingStage> logger, ResponseCache? cache = null, RuleClock? clock = null, ClientGroups? groups = null, DnsMetrics? metrics = null, QueryCapture? capture = null)
+    /// <summary>
+    /// Creates the fast path; with a <paramref name="cache"/>, names the rules let through are answered from it when they
+    /// can be. Names in <paramref name="ownZone"/> (the published RPZ feed) are always left to the pipeline.
+    /// </summary>
+    public UdpFastPath(IRuleSetSource rules, BlockingOptions options, TimeProvider time, ILogger<OutcomeLoggingStage> logger, ResponseCache? cache = null, RuleClock? clock = null, ClientGroups? groups = null, DnsMetrics? metrics = null, QueryCapture? capture = null, RpzZoneShape? ownZone = null)
     {
+        _ownZone = ownZone;
         _capture = capture ?? QueryCapture.Off;
         _metrics = metrics;
-        _rules = rules;
+        _policy = new QueryPolicy(rules, clock, groups);
         _writer = new BlockedAnswerWriter(options);
         _cached = cache is null ? null : new CachedAnswerWriter(cache);
         _time = time;
         _logger = logger;
-        _clock = clock ?? RuleClock.System;
-        _groups = groups ?? ClientGroups.None;
     }
 
     public int TryAnswer(ReadOnlySpan<byte> query, Span<byte> answer, SocketAddress client)
@@ -57,14 +59,23 @@ public sealed class UdpFastPath : IUdpFastPath
         }
 
         name = name[..parsed.NameLength];
+
+        // The published feed's own names are the RPZ zone stage's, which comes before policy in the pipeline: a list
+        // rule covering the zone must not answer them here when TCP gets the zone's SOA.
+        if (_ownZone?.Contains(name) == true)
+        {
+            return IUdpFastPath.NotHandled;
+        }
+
         // Windows and groups are evaluated per query, exactly as BlocklistStage does, and the cache's CNAME check uses
         // the same moment and group. A group's allowlist-regime rule has no domain to write a SOA for, so the
         // pipeline answers it.
-        var rules = _rules.Current;
-        var group = _groups.Find(client);
-        var context = new RuleContext(_clock.Now, group);
-        var rule = rules.Match(name, context);
-        if (rule is null || rule.IsException)
+        var rules = _policy.Rules;
+        var context = _policy.ContextFor(client);
+        var group = context.Group;
+        var decision = QueryPolicy.Decide(rules, name, context);
+        var rule = decision.Rule;
+        if (decision.Verdict is PolicyVerdict.NoRule or PolicyVerdict.Exception)
         {
             var cached = _cached?.TryWrite(query, parsed, name, rules, context, answer) ?? IUdpFastPath.NotHandled;
             _metrics?.CountCachedUdp(cached); // metrics: a lock-free increment, nothing allocated
@@ -76,8 +87,8 @@ public sealed class UdpFastPath : IUdpFastPath
             return cached;
         }
 
-        // Throttled names (and any action without a wire answer) take the pipeline, never the cache: the delay is the point.
-        if (!BlockedAnswerWriter.Answers(rule.Action.Kind) || rule.Domain == BlockRule.RootDomain || answer.Length < BlockedAnswerWriter.MaxAnswerSize(query.Length, rule))
+        // Throttled names take the pipeline, never the cache: the delay is the point.
+        if (rule is null || !decision.AnswersOver(ARSoft.Tools.Net.Dns.TransportProtocol.Udp) || decision.IsRegime || answer.Length < BlockedAnswerWriter.MaxAnswerSize(query.Length, rule))
         {
             return IUdpFastPath.NotHandled;
         }

@@ -2,7 +2,6 @@ using System.Net;
 using ARSoft.Tools.Net.Dns;
 using Microsoft.Extensions.Logging;
 using NationalDns.Pipeline;
-using NationalDns.Server.Admission;
 using NationalDns.Server.Metrics;
 using NationalDns.Server.Transport;
 
@@ -19,16 +18,14 @@ public sealed partial class QueryDispatcher
     private readonly TimeProvider _time;
     private readonly ILogger<QueryDispatcher> _logger;
     private readonly DnsMetrics? _metrics;
-    private readonly ClientAdmission? _admission;
     private readonly InFlightQueries _inFlight = new();
 
-    public QueryDispatcher(QueryPipeline pipeline, TimeProvider time, ILogger<QueryDispatcher> logger, DnsMetrics? metrics = null, ClientAdmission? admission = null)
+    public QueryDispatcher(QueryPipeline pipeline, TimeProvider time, ILogger<QueryDispatcher> logger, DnsMetrics? metrics = null)
     {
         _pipeline = pipeline;
         _time = time;
         _logger = logger;
         _metrics = metrics;
-        _admission = admission;
     }
 
     /// <summary>Queries being answered now; graceful shutdown waits for them (<see cref="InFlightQueries.DrainAsync"/>).</summary>
@@ -66,13 +63,6 @@ public sealed partial class QueryDispatcher
             return null;
         }
 
-        // UDP clients were admitted in the receive loop (AdmissionFastPath); TCP ones are checked here.
-        if (protocol == TransportProtocol.Tcp && _admission is not null && !_admission.IsAllowed(client.Address))
-        {
-            _metrics?.CountQuery(TransportProtocol.Tcp, ServedOutcome.RefusedClient);
-            return Responses.WithCode(query, ReturnCode.Refused);
-        }
-
         var context = new QueryContext(query, client, protocol, _time.GetTimestamp());
         using var inFlight = _inFlight.Enter();
         try
@@ -98,6 +88,13 @@ public sealed partial class QueryDispatcher
     {
         if (_metrics is null)
         {
+            return;
+        }
+
+        // A throttled query that got through was delayed by policy, not simply forwarded: it has an outcome of its own.
+        if (result is { Throttle.Dropped: false, Outcome: QueryOutcome.Forwarded or QueryOutcome.Cached })
+        {
+            _metrics.CountQuery(protocol, ServedOutcome.Throttled);
             return;
         }
 

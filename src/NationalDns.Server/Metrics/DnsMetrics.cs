@@ -16,7 +16,7 @@ namespace NationalDns.Server.Metrics;
 public sealed class DnsMetrics : IDisposable
 {
     private static readonly string[] s_outcomeLabels =
-        ["forwarded", "blocked", "dropped", "rejected", "upstream_failed", "cached", "refused_client", "rate_limited"];
+        ["forwarded", "blocked", "dropped", "rejected", "upstream_failed", "cached", "refused_client", "rate_limited", "throttled"];
 
     private readonly Counter _queries;
     private readonly Counter.Child[] _udp;
@@ -56,9 +56,11 @@ public sealed class DnsMetrics : IDisposable
         if (lists is not null)
         {
             var rules = factory.CreateGauge("nationaldns_rules_loaded", "Distinct patterns in force, by kind.", "kind");
+            var files = factory.CreateGauge("nationaldns_list_files", "List files whose rules are in force; 0 with lists configured means every name is forwarded.");
             Registry.AddBeforeCollectCallback(() =>
             {
                 var current = lists.Current;
+                files.Set(current?.FilesInForce ?? 0);
                 rules.WithLabels("block").Set(current?.RuleCount ?? 0);
                 rules.WithLabels("exception").Set(current?.ExceptionCount ?? 0);
             });
@@ -150,6 +152,7 @@ public sealed class DnsMetrics : IDisposable
         QueryOutcome.Rejected => ServedOutcome.Rejected,
         QueryOutcome.UpstreamFailed => ServedOutcome.UpstreamFailed,
         QueryOutcome.Cached => ServedOutcome.Cached,
+        QueryOutcome.RefusedClient => ServedOutcome.RefusedClient,
         _ => null,
     };
 }

@@ -26,4 +26,7 @@ public enum ServedOutcome
 
     /// <summary>The client's prefix was over the rate limit: TC=1 or nothing.</summary>
     RateLimited,
+
+    /// <summary>A <c>throttle</c> rule delayed the query, then it was forwarded (or answered from the cache); one it dropped counts as <see cref="Dropped"/>.</summary>
+    Throttled,
 }

@@ -123,7 +123,8 @@ internal sealed class WebHostService : IHostedService, IAsyncDisposable
         var listener = _sites.SelectMany(site => site.Listeners)
             .FirstOrDefault(l => e.Message.Contains("://" + EndPoints.Format(l.EndPoint), StringComparison.Ordinal))
             ?? _sites[0].Listeners[0];
-        return new ListenException($"{listener.BindError} {EndPoints.Format(listener.EndPoint)}: {e.Message}", e);
+        var reason = e.GetBaseException().Message.TrimEnd('.');
+        return new ListenException($"{listener.BindError} {EndPoints.Format(listener.EndPoint)}: {char.ToLowerInvariant(reason[0])}{reason[1..]}", e);
     }
 
     private sealed record SiteFeature(int Index);

@@ -22,7 +22,7 @@ internal static class CheckCommand
         var bad = 0;
         foreach (var file in snapshot.Files)
         {
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{file.DisplayPath}: {ListFormats.Describe(file.Format)}, {Plural(file.RuleCount, "rule")}, {Plural(file.ExceptionCount, "exception")}{(file.Skipped > 0 ? $", {file.Skipped} skipped (no DNS rule)" : string.Empty)}{(file.Problems.Count > 0 ? $", {Plural(file.Problems.Count, "bad line")}" : string.Empty)}"));
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{file.DisplayPath}: {ListFormats.Describe(file.Format)}, {Plural(file.RuleCount, "rule")}, {Plural(file.ExceptionCount, "exception")}{(file.Skipped > 0 ? $", {file.Skipped} skipped (no DNS rule)" : string.Empty)}{(file.Problems.Count > 0 ? $", {Plural(file.Problems.Count, "bad line")}" : string.Empty)}{(file.NotInForce is { } why ? $"; not in force: {why}" : string.Empty)}"));
             if (file.ReadError is { } readError)
             {
                 output.WriteLine($"{file.DisplayPath}: {readError}");
@@ -42,7 +42,7 @@ internal static class CheckCommand
             output.WriteLine($"{warning.Source}: warning: {warning.Reason}");
         }
 
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"total: {Plural(snapshot.RuleCount, "rule")}, {Plural(snapshot.ExceptionCount, "exception")} in {Plural(snapshot.Files.Count, "file")}; {Plural(bad, "bad line")}, {Plural(snapshot.Warnings.Count, "warning")}"));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"total: {Plural(snapshot.RuleCount, "rule")}, {Plural(snapshot.ExceptionCount, "exception")} in {Plural(snapshot.FilesInForce, "file")}{NotInForce(snapshot)}; {Plural(bad, "bad line")}, {Plural(snapshot.Warnings.Count, "warning")}"));
         if (PolicySettings.ReadAt(configuration) is { } at)
         {
             output.WriteLine(InForce(snapshot.Rules, at));
@@ -62,6 +62,9 @@ internal static class CheckCommand
             CultureInfo.InvariantCulture,
             $"as of {RuleDates.Format(at)}: {Plural(inForce.Count(r => !r.IsException), "rule")}, {Plural(inForce.Count(r => r.IsException), "exception")} in force; {notYet} not yet in force, {ended} no longer in force");
     }
+
+    private static string NotInForce(BlocklistSnapshot snapshot) =>
+        snapshot.Files.Count - snapshot.FilesInForce is > 0 and var idle ? $" and {idle} not in force" : string.Empty;
 
     private static string Plural(int count, string noun) => string.Create(CultureInfo.InvariantCulture, $"{count} {noun}{(count == 1 ? string.Empty : "s")}");
 }

@@ -54,7 +54,7 @@ internal static class CommandLine
         command.Options.Add(new Option<string>(Names.CacheMaxTtl) { Description = "Keep cached answers at most this many seconds (default 86400)." });
         command.Options.Add(new Option<string>(Names.CacheNegativeMaxTtl) { Description = "Keep NXDOMAIN/NODATA answers at most this many seconds (default 3600)." });
         command.Options.Add(new Option<string>(Names.LogFile) { Description = "Also write events as JSON lines to this file." });
-        command.Options.Add(new Option<string>(Names.LogLevel) { Description = "debug, information (default), warning or error." });
+        command.Options.Add(new Option<string>(Names.LogLevel) { Description = "trace (every event, also called verbose), debug, information (default), warning, error or fatal." });
         command.Options.Add(new Option<string>(Names.Seed) { Description = "Seed of throttle's random drops and jitter, so a run can be replayed exactly (default: random, logged at startup)." });
         command.Options.Add(new Option<string>(Names.BlockPage) { Description = "IP:PORT to serve the HTTP block page on for sinkholed and stub names (default: off)." });
         command.Options.Add(new Option<string>(Names.BlockPageHttps) { Description = "IP:PORT to serve the block page over HTTPS on, with a certificate per name signed by a local CA kept in --data-dir (export it with: nationaldns ca export) (default: off)." });
@@ -92,7 +92,8 @@ internal static class CommandLine
         command.Options.Add(new Option<string[]>(Names.Blocklist) { Description = "List file or folder (repeatable; default blocklists/ in the current folder). The format is recognised by content; FORMAT:PATH forces one of native, hosts, adblock, rpz, rkn." });
         command.Options.Add(new Option<string>(Names.Action) { Description = "Default action for rules without one: nxdomain (default), nodata, refused, servfail, sinkhole [IPv4] [IPv6], drop, tcp-only, throttle DELAY [loss=P%] [jitter=J], forge [IP...], stub PROFILE." });
         command.Options.Add(new Option<string>(Names.BlockTtl) { Description = "TTL and SOA minimum of blocked answers, in seconds (default 60)." });
-        command.Options.Add(new Option<string>(Names.Config) { Description = "JSON file with the same settings (keys Listen, Upstream, Bootstrap, Blocklist, Action, BlockTtl, UpstreamTimeout, LogFile, LogLevel)." });
+        command.Options.Add(new Option<string>(Names.EdeDetail) { Description = "What the Extended DNS Error text of a blocked answer names: path (default: the rule and its file, relative to the list folder), rule (the rule only) or none (no text)." });
+        command.Options.Add(new Option<string>(Names.Config) { Description = $"JSON file with the same settings; each key is an option's name in PascalCase: {string.Join(", ", Names.ConfigurationKeys.Values)}. Options given on the command line win." });
         AddTimeAndPlaceOptions(command);
     }
 
@@ -116,6 +117,7 @@ internal static class CommandLine
         public const string Blocklist = "--blocklist";
         public const string Action = "--action";
         public const string BlockTtl = "--block-ttl";
+        public const string EdeDetail = "--ede-detail";
         public const string LogFile = "--log-file";
         public const string CacheSize = "--cache-size";
         public const string CacheMinTtl = "--cache-min-ttl";
@@ -167,6 +169,7 @@ internal static class CommandLine
             [Blocklist] = "Blocklist",
             [Action] = "Action",
             [BlockTtl] = "BlockTtl",
+            [EdeDetail] = "EdeDetail",
             [LogFile] = "LogFile",
             [CacheSize] = "CacheSize",
             [CacheMinTtl] = "CacheMinTtl",

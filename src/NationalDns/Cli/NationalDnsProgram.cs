@@ -58,5 +58,5 @@ internal static class NationalDnsProgram
         }
     }
 
-    private static bool IsUserError(Exception e) => e is UsageException or BlocklistException or ListenException;
+    private static bool IsUserError(Exception e) => e is UsageException or BlocklistException or ListenException or Hosting.StartupFailure;
 }

@@ -36,8 +36,26 @@ internal static class ServeCommand
         return 0;
     }
 
-    /// <summary>Loads the lists and starts the host; the caller owns the host. Used by the tests too.</summary>
+    /// <summary>
+    /// Loads the lists and starts the host; the caller owns the host. Used by the tests too. Whatever fails on the way is
+    /// one line: written to the log (the log file; the console gets it on stderr from the exit path) and thrown as a user
+    /// error, so the program exits 2 without a stack trace.
+    /// </summary>
     public static async Task<(IHost Host, BlocklistSnapshot Lists)> StartAsync(NationalDnsSettings settings, Serilog.ILogger logger, LogQueueMonitor logQueues, CancellationToken cancellationToken, Action<IServiceCollection>? overrides = null)
+    {
+        try
+        {
+            return await StartUncheckedAsync(settings, logger, logQueues, overrides, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            var failure = e is UsageException or BlocklistException or ListenException or StartupFailure ? e : new StartupFailure(StartupFailure.LineFor(e), e);
+            logger.ForContext(StartupFailure.Property, true).Error("{Error}", failure.Message);
+            throw failure;
+        }
+    }
+
+    private static async Task<(IHost Host, BlocklistSnapshot Lists)> StartUncheckedAsync(NationalDnsSettings settings, Serilog.ILogger logger, LogQueueMonitor logQueues, Action<IServiceCollection>? overrides, CancellationToken cancellationToken)
     {
         // Before the lists and the bind: a name that does not resolve is a user error, like a missing list.
         settings = await UpstreamNames.ResolveAsync(settings, cancellationToken);
@@ -58,12 +76,13 @@ internal static class ServeCommand
 
         var listening = host.Services.GetRequiredService<DnsServerHostedService>().BoundEndPoints.Select(EndPoints.Format);
         logger.Information(
-            "NationalDns serving on {Listen}; upstreams {Upstreams} (timeout {UpstreamTimeoutMs} ms); {Rules} rules from {Files} list files",
+            "NationalDns serving on {Listen}; upstreams {Upstreams} (timeout {UpstreamTimeoutMs} ms); {Rules} rules from {Files} list {FileNoun}",
             string.Join(", ", listening),
             string.Join(", ", settings.Upstream.Servers.Select(server => server.ToString())),
             settings.Upstream.Timeout.TotalMilliseconds,
             snapshot.RuleCount,
-            snapshot.Files.Count);
+            snapshot.FilesInForce,
+            snapshot.FilesInForce == 1 ? "file" : "files");
         logger.Information("Throttle decisions seeded with {Seed}; give it to --seed to replay the same drops and delays", host.Services.GetRequiredService<ThrottleDice>().Seed);
 
         if (settings.At is { } at)

@@ -94,6 +94,8 @@ public static class SettingsReader
             blocking = blocking with { BlockPageAddress = page.Address };
         }
 
+        // Following a feed, the feed replaces the default folder; lists given explicitly are served beside it.
+        IReadOnlyList<string> lists = blocklists.Count > 0 ? blocklists : follower.Primary is null ? ["blocklists"] : [];
         return new NationalDnsSettings
         {
             Server = new ServerOptions
@@ -104,9 +106,8 @@ public static class SettingsReader
             },
             Upstream = ReadUpstream(configuration, upstreams, specs),
             UpstreamSpecs = specs,
-            // Following a feed, the feed replaces the default folder; lists given explicitly are served beside it.
-            Blocklists = blocklists.Count > 0 ? blocklists : follower.Primary is null ? ["blocklists"] : [],
-            Blocking = blocking,
+            Blocklists = lists,
+            Blocking = blocking with { ListRoots = lists },
             Cache = ReadCache(configuration),
             LogFile = Blank(configuration["LogFile"]),
             LogLevel = Level(configuration["LogLevel"]),
@@ -278,6 +279,20 @@ public static class SettingsReader
             options = options with { BlockTtl = TimeSpan.FromSeconds(seconds) };
         }
 
+        if (Blank(configuration["EdeDetail"]) is { } detailText)
+        {
+            options = options with
+            {
+                EdeDetail = detailText.ToLowerInvariant() switch
+                {
+                    "path" => EdeDetail.Path,
+                    "rule" => EdeDetail.Rule,
+                    "none" => EdeDetail.None,
+                    _ => throw new UsageException($"--ede-detail: '{detailText}' is not path, rule or none"),
+                },
+            };
+        }
+
         return options;
     }
 
@@ -414,7 +429,7 @@ public static class SettingsReader
         "warning" or "warn" => LogEventLevel.Warning,
         "error" => LogEventLevel.Error,
         "fatal" => LogEventLevel.Fatal,
-        _ => throw new UsageException($"--log-level: '{text}' is not one of debug, information, warning, error"),
+        _ => throw new UsageException($"--log-level: '{text}' is not one of trace, debug, information, warning, error, fatal"),
     };
 
     private static string? Blank(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();

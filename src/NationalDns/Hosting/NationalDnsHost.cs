@@ -23,7 +23,6 @@ using NationalDns.Server.Transport;
 using NationalDns.Server.Web;
 using Serilog;
 using Serilog.Events;
-using Serilog.Formatting.Compact;
 
 namespace NationalDns.Hosting;
 
@@ -53,7 +52,7 @@ internal static class NationalDnsHost
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(settings.Server);
         services.AddSingleton(settings.Upstream);
-        services.AddSingleton(settings.Blocking);
+        services.AddSingleton(settings.Blocking with { ListRoots = settings.Blocklists }); // EDE texts name rule files from inside these
         services.AddSingleton(settings);
 
         // Policy: the list loaded at startup, then watched and swapped atomically on every edit.
@@ -70,6 +69,10 @@ internal static class NationalDnsHost
         services.AddSingleton(sp => new RuleClock(sp.GetRequiredService<TimeProvider>(), settings.At));
         services.AddSingleton(settings.Groups);
 
+        // The one decision function (name, client group, rule clock → verdict) for everything outside the serving path
+        // that asks what a name gets: the API's explain and the block page.
+        services.AddSingleton(sp => new QueryPolicy(sp.GetRequiredService<IRuleSetSource>(), sp.GetRequiredService<RuleClock>(), settings.Groups));
+
         services.AddSingleton<BlockedResponses>();
 
         // Censor behaviours: throttle's drops and jitter come from one seed, so a run can be replayed (--seed).
@@ -81,6 +84,15 @@ internal static class NationalDnsHost
         // The query log: a lock-free ring the serving threads record into, drained off the serving path into memory, SQLite and dnstap.
         services.AddQueryLog(settings.QueryLog, settings.Dnstap);
 
+        // The serving order, written once. A UDP datagram is taken, in the receive loop, by the first of:
+        //   1. AdmissionFastPath   a client outside --allow-client gets REFUSED, one over the rate limit TC=1: before anything answers
+        //   2. UdpFastPath         the published feed's own names go on to the pipeline (its zone stage answers them, as over TCP);
+        //                          a name QueryPolicy blocks is answered as bytes (BlockedAnswerWriter)
+        //   3. UdpFastPath         a name QueryPolicy lets through is answered from the cache (CachedAnswerWriter), CNAME chain checked
+        //   4. UdpQueryHandler     everything else (misses, throttle, anything unusual) runs the pipeline below, on the same thread
+        // TCP queries run the pipeline from its first stage. The fast path's answers equal the pipeline's byte for byte
+        // (the generated-case tests hold them to it), so the order above only decides which one is quicker.
+        services.AddSingleton<AdmissionStage>();
         services.AddSingleton<OutcomeLoggingStage>();
         services.AddSingleton<ValidationStage>();
         services.AddSingleton<BlocklistStage>();
@@ -90,7 +102,8 @@ internal static class NationalDnsHost
         services.AddSingleton<CachingStage>();
         services.AddSingleton(sp => new QueryPipeline(
         [
-            sp.GetRequiredService<OutcomeLoggingStage>(), // outermost: sees every final verdict, logs each refusal once
+            sp.GetRequiredService<AdmissionStage>(),      // first, as in the UDP loop: a client outside the allow list gets REFUSED, nothing else
+            sp.GetRequiredService<OutcomeLoggingStage>(), // outermost of the rest: sees every final verdict, logs each refusal once
             .. sp.GetServices<RpzZoneStage>(),            // with --rpz-zone: the feed's own SOA, never the upstream's nor a block
             .. sp.GetServices<NotifyStage>(),             // with --rpz-primary: the primary's NOTIFY, which validation would answer NOTIMP
             sp.GetRequiredService<ValidationStage>(),     // cheap checks first: malformed or unsupported queries never reach policy
@@ -122,12 +135,11 @@ internal static class NationalDnsHost
         services.AddSingleton(settings.Admission);
         services.AddSingleton<ClientAdmission>();
 
-        // Blocked names and cache hits over UDP are answered in the receive loop, without ARSoft's per-datagram costs;
-        // admission comes first there, so a client outside the allow list never gets a blocked or cached answer either.
+        // Steps 1-3 of the serving order above, in the receive loop, without ARSoft's per-datagram costs.
         services.AddSingleton<UdpFastPath>();
         services.AddSingleton<IUdpFastPath>(sp => new AdmissionFastPath(sp.GetRequiredService<ClientAdmission>(), sp.GetRequiredService<UdpFastPath>(), sp.GetRequiredService<DnsMetrics>(), sp.GetRequiredService<QueryCapture>()));
 
-        // Everything else over UDP runs the pipeline from the receive thread too, without ARSoft's two thread-pool hops.
+        // Step 4: everything else over UDP runs the pipeline from the receive thread too, without ARSoft's two thread-pool hops.
         services.AddSingleton<IUdpQueryHandler, UdpQueryHandler>();
         services.AddSingleton<QueryDispatcher>();
         services.AddSingleton<DnsServerHostedService>();
@@ -168,6 +180,11 @@ internal static class NationalDnsHost
     // Small enough to retype from the log.
     private static long RandomSeed() => System.Security.Cryptography.RandomNumberGenerator.GetInt32(int.MaxValue);
 
+    // The generic host logs a failed start with the whole exception; the start-up error is one line (StartupFailure) instead.
+    private static bool IsHostStartFailure(LogEvent e) =>
+        e.Level >= LogEventLevel.Error
+        && e.Properties.TryGetValue("SourceContext", out var source) && source is ScalarValue { Value: "Microsoft.Extensions.Hosting.Internal.Host" };
+
     /// <summary>Console (human-readable) and, with --log-file, JSON lines; both asynchronous.</summary>
     public static LoggerConfiguration ConfigureLogging(LoggerConfiguration configuration, NationalDnsSettings settings, LogQueueMonitor logQueues, int queueSize = LogQueueSize)
     {
@@ -175,11 +192,18 @@ internal static class NationalDnsHost
         configuration
             .MinimumLevel.Is(settings.LogLevel)
             .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
+            .Filter.ByExcluding(IsHostStartFailure) // the one-line start-up error says it (StartupFailure)
             .Enrich.FromLogContext()
-            .WriteTo.Async(a => a.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj}{NewLine}{Exception}"), queueSize, blockWhenFull: false, monitor: logQueues);
+            .WriteTo.Async(
+                a => a.Logger(console => console
+                    .Filter.ByExcluding(StartupFailure.IsOne) // the console has it on stderr already, from the exit path
+                    .WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj}{NewLine}{Exception}")),
+                queueSize,
+                blockWhenFull: false,
+                monitor: logQueues);
         if (settings.LogFile is { } file)
         {
-            configuration.WriteTo.Async(a => a.File(new RenderedCompactJsonFormatter(), file), queueSize, blockWhenFull: false, monitor: logQueues);
+            configuration.WriteTo.Async(a => a.File(new LogFileFormatter(), file), queueSize, blockWhenFull: false, monitor: logQueues);
         }
 
         return configuration;

@@ -1,5 +1,4 @@
 using System.Net;
-using ARSoft.Tools.Net;
 using ARSoft.Tools.Net.Dns;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -11,6 +10,7 @@ using NationalDns.Cli;
 using NationalDns.Configuration;
 using NationalDns.Pipeline;
 using NationalDns.Policy;
+using NationalDns.Policy.Time;
 
 namespace NationalDns.Http;
 
@@ -29,14 +29,45 @@ internal static partial class AdminApi
         var blocking = settings.Blocking;
         var editor = new ListFileEditor(settings.Blocklists, blocking.DefaultAction);
         api.ServiceProvider.GetRequiredService<IHostApplicationLifetime>().ApplicationStopped.Register(editor.Dispose);
-        var rules = dns.GetRequiredService<IRuleSetSource>();
+        var policy = dns.GetRequiredService<QueryPolicy>();
+        var clock = dns.GetRequiredService<RuleClock>();
         var responses = dns.GetRequiredService<BlockedResponses>();
         var logger = dns.GetRequiredService<ILoggerFactory>().CreateLogger("NationalDns.Http.AdminApi");
 
         api.MapGet("/rules", (string? file) =>
         {
             var files = editor.Files().Where(f => file is null || f.DisplayPath == file || Path.GetFileName(f.FullPath) == file);
-            return Results.Json(files.SelectMany(f => ListFileEditor.RulesIn(f, blocking.DefaultAction)).Select(RuleView.Of));
+            var now = clock.Now;
+            return Results.Json(files.SelectMany(f => ListFileEditor.RulesIn(f, blocking.DefaultAction).Select(r => RuleView.Of(r, RuleStanding.Of(r, f, now, settings.Groups)))));
+        });
+
+        api.MapMethods("/rules/{pattern}", ["PATCH", "PUT"], async (string pattern, RuleRequest request, HttpContext http, CancellationToken ct) =>
+        {
+            if (string.IsNullOrWhiteSpace(request.Action))
+            {
+                return Problem("action is required");
+            }
+
+            if (editor.ParseRule($"{pattern} {request.Action.Trim()}", out var error) is not { IsException: false } parsed || request.Action.Contains('#', StringComparison.Ordinal) || request.Action.Contains('\n', StringComparison.Ordinal))
+            {
+                return Problem(error ?? "one action, without comments");
+            }
+
+            var targets = request.File is null ? editor.Files() : editor.Resolve(request.File) is { } one ? [one] : [];
+            var changed = new List<RuleSource>();
+            foreach (var target in targets)
+            {
+                var sources = await editor.ChangeActionAsync(target, parsed.Pattern, parsed.Action, ct);
+                if (sources.Count > 0)
+                {
+                    Changed(logger, $"set action {parsed.Action} on", parsed.Pattern, target.DisplayPath, Caller(http), access.Credential);
+                    changed.AddRange(sources);
+                }
+            }
+
+            return changed.Count == 0
+                ? Results.Json(new { error = $"{parsed.Pattern} is in no list file" }, statusCode: StatusCodes.Status404NotFound)
+                : Results.Json(new { pattern = parsed.Pattern, action = parsed.Action.ToString(), changed = changed.Select(s => s.ToString()) });
         });
 
         api.MapPost("/rules", async (RuleRequest request, HttpContext http, CancellationToken ct) =>
@@ -100,7 +131,7 @@ internal static partial class AdminApi
                 : Results.Json(new { pattern = parsed.Pattern, removed = removed.Select(s => s.ToString()) });
         });
 
-        api.MapGet("/explain", (string? name, string? type) =>
+        api.MapGet("/explain", (string? name, string? type, string? client) =>
         {
             if (!DomainNames.TryNormalize(name ?? string.Empty, out var normalized, out var nameError))
             {
@@ -113,41 +144,34 @@ internal static partial class AdminApi
                 return Problem($"unknown record type '{type}'");
             }
 
-            return Results.Json(Explain(normalized, recordType, rules.Current, responses));
+            IPAddress? clientAddress = null;
+            if (client is not null && !IPAddress.TryParse(client, out clientAddress))
+            {
+                return Problem($"client '{client}' is not an IP address");
+            }
+
+            return Results.Json(Explain(normalized, recordType, policy.Decide(normalized, clientAddress), responses));
         });
     }
 
-    /// <summary>What <c>nationaldns explain</c> prints, from the rules in force right now.</summary>
-    private static object Explain(string name, RecordType type, RuleSet rules, BlockedResponses responses)
+    /// <summary>
+    /// What <c>nationaldns explain</c> prints, decided as a query from that client (none: a client in no group) would be
+    /// now, by the server's rule clock (which <c>--at</c> starts).
+    /// </summary>
+    private static object Explain(string name, RecordType type, PolicyDecision decision, BlockedResponses responses)
     {
-        var typeName = DnsText.TypeName(type);
-        var rule = rules.Match(name);
-        if (rule is null or { IsException: true })
-        {
-            return new
-            {
-                name,
-                type = typeName,
-                verdict = rule is null ? "forwarded" : "allowed by exception",
-                rule = rule?.Pattern,
-                source = rule?.Source.ToString(),
-                answer = "forwarded to the upstream, whose answer is returned unchanged",
-            };
-        }
-
-        var query = new DnsMessage { TransactionID = 0, IsRecursionDesired = true, IsEDnsEnabled = true };
-        var domain = DomainName.Parse(name);
-        query.Questions.Add(new DnsQuestion(domain, type, RecordClass.INet));
-        var response = responses.Create(query, rule, domain);
+        var rule = decision.Rule;
         return new
         {
             name,
-            type = typeName,
-            verdict = "blocked",
-            rule = rule.Pattern,
-            source = rule.Source.ToString(),
-            action = rule.Action.ToString(),
-            answer = response is null ? "no answer is sent (the client times out)" : DigText.Format(response),
+            type = DnsText.TypeName(type),
+            at = RuleDates.Format(decision.Context.At),
+            group = decision.Group?.Name,
+            verdict = ExplainAnswer.Verdict(decision),
+            rule = rule?.Pattern,
+            source = rule?.Source.ToString(),
+            action = rule is null or { IsException: true } ? null : rule.Action.ToString(),
+            answer = ExplainAnswer.Text(decision, name, type, responses),
         };
     }
 
@@ -163,10 +187,13 @@ internal static partial class AdminApi
     /// <summary>POST /api/rules body.</summary>
     internal sealed record RuleRequest(string? Pattern, string? Action, string? File);
 
-    /// <summary>One rule in GET /api/rules.</summary>
-    internal sealed record RuleView(string Pattern, string Action, bool Exception, string File, int Line, string Source)
+    /// <summary>
+    /// One rule in GET /api/rules. <see cref="InForce"/> is whether it applies now to anyone; <see cref="Standing"/> says why
+    /// not, or for whom only (<c>only for group north</c>).
+    /// </summary>
+    internal sealed record RuleView(string Pattern, string Action, bool Exception, string File, int Line, string Source, bool InForce, string? Standing)
     {
-        public static RuleView Of(BlockRule rule) =>
-            new(rule.Pattern, rule.IsException ? "exception" : rule.Action.ToString(), rule.IsException, rule.Source.File, rule.Source.Line, rule.Source.ToString());
+        public static RuleView Of(BlockRule rule, RuleStanding standing) =>
+            new(rule.Pattern, rule.IsException ? "exception" : rule.Action.ToString(), rule.IsException, rule.Source.File, rule.Source.Line, rule.Source.ToString(), standing.InForce, standing.Note);
     }
 }

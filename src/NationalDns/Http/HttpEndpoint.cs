@@ -30,7 +30,7 @@ internal sealed partial class HttpEndpoint : IWebSite
         _listen = settings.Http ?? throw new ArgumentException("No HTTP endpoint configured.", nameof(settings));
         _dns = dns;
         _logger = logger;
-        Listeners = [new WebListener("cannot serve HTTP on", _listen)];
+        Listeners = [new WebListener("--http: cannot listen on", _listen)];
     }
 
     /// <summary>The address and port Kestrel bound (the real port when 0 was asked for).</summary>

@@ -20,14 +20,16 @@ internal sealed class ListFileEditor(IReadOnlyList<string> configuredPaths, Bloc
 
     /// <summary>
     /// The list file a request names (by its path as shown in rule sources, its full path or its file name); with no
-    /// name, the first list file. Null when nothing matches: the API never writes outside the configured lists.
+    /// name, the first list file that is for every client (not under <c>groups/NAME/</c>, whose rules apply to one group
+    /// only, or to none while that group is not defined). Null when nothing matches: the API never writes outside the
+    /// configured lists.
     /// </summary>
     public BlocklistFile? Resolve(string? name)
     {
         var files = Files();
         if (string.IsNullOrWhiteSpace(name))
         {
-            return files.Count > 0 ? files[0] : null;
+            return files.FirstOrDefault(f => Policy.Groups.GroupScope.FolderGroup(f.DisplayPath) is null);
         }
 
         return files.FirstOrDefault(f => f.DisplayPath == name)
@@ -104,6 +106,47 @@ internal sealed class ListFileEditor(IReadOnlyList<string> configuredPaths, Bloc
         {
             _gate.Release();
         }
+    }
+
+    /// <summary>
+    /// Gives every block rule with <paramref name="pattern"/> the action <paramref name="action"/>, keeping its window, group and
+    /// comment; returns their sources (none: nothing changed). Exceptions have no action and are left alone.
+    /// </summary>
+    public async Task<IReadOnlyList<RuleSource>> ChangeActionAsync(BlocklistFile file, string pattern, BlockAction action, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            var text = await File.ReadAllTextAsync(file.FullPath, cancellationToken);
+            var changed = RulesIn(file, defaultAction).Where(r => r.Pattern == pattern && !r.IsException).ToList();
+            if (changed.Count == 0)
+            {
+                return [];
+            }
+
+            var lines = text.Split('\n');
+            foreach (var rule in changed)
+            {
+                lines[rule.Source.Line - 1] = WithAction(lines[rule.Source.Line - 1], rule, action);
+            }
+
+            await ReplaceAsync(file.FullPath, string.Join('\n', lines), cancellationToken);
+            return [.. changed.Select(r => r.Source)];
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    // The rule written again as a native line with the new action, then what the old line said after '#'.
+    private static string WithAction(string line, BlockRule rule, BlockAction action)
+    {
+        var comment = line.IndexOf(" #", StringComparison.Ordinal) is >= 0 and var at ? line[at..].TrimEnd('\r') : string.Empty;
+        var window = (rule.Window.From is { } from ? $" from={Policy.Time.RuleDates.Format(from)}" : string.Empty)
+            + (rule.Window.Until is { } until ? $" until={Policy.Time.RuleDates.Format(until)}" : string.Empty);
+        var group = rule.Group is { } name ? $" group={name}" : string.Empty;
+        return $"{rule.Pattern} {action}{window}{group}{comment}";
     }
 
     /// <summary>Temp file in the same folder, flushed, then renamed over the list (through a symbolic link, onto its target).</summary>

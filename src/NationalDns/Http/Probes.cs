@@ -24,6 +24,11 @@ internal static class Probes
                 return Results.Text("not ready: lists not loaded\n", statusCode: StatusCodes.Status503ServiceUnavailable);
             }
 
+            if (lists.HasNoListInForce)
+            {
+                return Results.Text("not ready: no list file is in force (every name would be forwarded)\n", statusCode: StatusCodes.Status503ServiceUnavailable);
+            }
+
             if (feed is { HasCopy: false })
             {
                 return Results.Text("not ready: no copy of the RPZ zone yet (first transfer pending)\n", statusCode: StatusCodes.Status503ServiceUnavailable);

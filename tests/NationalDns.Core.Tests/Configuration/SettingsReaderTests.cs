@@ -103,7 +103,7 @@ public class SettingsReaderTests
     [InlineData("UpstreamProbeInterval", "often", "--upstream-probe-interval: 'often' is not a duration (e.g. 2s, 500ms)")]
     [InlineData("UpstreamProbeName", "a..b", "--upstream-probe-name: 'a..b' is not a domain name")]
     [InlineData("Listen:0", "localhost", "--listen: 'localhost' is not an IP address (write IP:PORT, or [IPv6]:PORT)")]
-    [InlineData("LogLevel", "loud", "--log-level: 'loud' is not one of debug, information, warning, error")]
+    [InlineData("LogLevel", "loud", "--log-level: 'loud' is not one of trace, debug, information, warning, error, fatal")]
     [InlineData("CacheSize", "lots", "--cache-size: 'lots' is not a whole number")]
     [InlineData("CacheMinTtl", "-5", "--cache-min-ttl: '-5' is not a whole number")]
     public void A_bad_value_is_one_clear_error(string key, string value, string expected)

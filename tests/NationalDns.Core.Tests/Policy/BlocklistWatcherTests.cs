@@ -48,7 +48,7 @@ public sealed class BlocklistWatcherTests : IDisposable
 
         await RunWatcher(loader, holder, () => _logger.At(LogLevel.Warning).Any());
 
-        Assert.Equal(["Blocklists loaded: 1 rules, 1 exceptions from 1 files"], _logger.At(LogLevel.Information));
+        Assert.Equal(["Blocklists loaded: 1 rules, 1 exceptions from 1 file"], _logger.At(LogLevel.Information));
         Assert.Equal([$"{path}:3: invalid name 'bad..example': empty label"], _logger.At(LogLevel.Warning));
     }
 

@@ -2,7 +2,9 @@ using System.Net;
 using ARSoft.Tools.Net.Dns;
 using Microsoft.Extensions.DependencyInjection;
 using NationalDns.IntegrationTests.Support;
+using NationalDns.Net;
 using NationalDns.Policy;
+using NationalDns.Policy.Groups;
 using NationalDns.Server.BlockPage;
 
 namespace NationalDns.IntegrationTests.BlockPage;
@@ -94,12 +96,38 @@ public sealed class BlockPageTests
         builder.AddRange([rule]);
         var rules = builder.Build();
 
-        var page = BlockPageContent.For("evil.example", rules);
+        var policy = new QueryPolicy(new RuleSetHolder(rules));
+        var page = BlockPageContent.For("evil.example", policy, client: null);
 
         Assert.Contains("Legal basis: &lt;script&gt;alert(1)&lt;/script&gt; &amp; decision 27-31-2020/", page.Html, StringComparison.Ordinal);
         Assert.Contains("<code>lists/&lt;b&gt;.txt:3</code>", page.Html, StringComparison.Ordinal);
         Assert.DoesNotContain("<script>", page.Html, StringComparison.Ordinal);
-        Assert.Contains("No rule blocks <strong>&lt;img&gt;</strong>", BlockPageContent.For("<img>", rules).Html, StringComparison.Ordinal);
+        Assert.Contains("No rule blocks <strong>&lt;img&gt;</strong>", BlockPageContent.For("<img>", policy, client: null).Html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_page_follows_the_rule_clock_and_the_clients_group_like_DNS_does()
+    {
+        // Dated and group rules: at --at 2026-02-12 only the dated rule is in force, and only for clients in group "here".
+        const string Lists = """
+            dated.example sinkhole from=2026-02-01
+            later.example sinkhole from=2026-03-01
+            grouped.example sinkhole group=here
+            """;
+        await using var upstream = await FakeUpstream.StartAsync();
+        await using var server = await TestServer.StartAsync(upstream, Lists, s => s with
+        {
+            BlockPage = new IPEndPoint(IPAddress.Loopback, 0),
+            Blocking = s.Blocking with { BlockPageAddress = IPAddress.Loopback },
+            At = new DateTimeOffset(2026, 2, 12, 0, 0, 0, TimeSpan.Zero),
+            Groups = new ClientGroups([new ClientGroup("here", [IpNetwork.Parse("127.0.0.0/8")])]),
+        });
+
+        Assert.Equal((HttpStatusCode)451, (await GetAsync(server, "dated.example")).Status);
+        Assert.Equal(HttpStatusCode.OK, (await GetAsync(server, "later.example")).Status); // not yet in force at --at
+        Assert.Equal((HttpStatusCode)451, (await GetAsync(server, "grouped.example")).Status); // the page's client is in "here"
+        var dns = await DnsTestClient.UdpAsync(server.EndPoint, QueryBuilder.For("later.example"));
+        Assert.Empty(dns!.AnswerRecords); // DNS agrees: forwarded, and the fake upstream knows no such name
     }
 
     [ChromiumFact]

@@ -62,7 +62,7 @@ public sealed class BehaviourCommandTests : IDisposable
             big.example TXT: blocked by big.example ({list}:4), action tcp-only
             over UDP, truncated so the client retries over TCP:
             ;; status: NOERROR, flags: qr tc rd ra
-            ;; EDE: 16 (Censored): (big.example blocked by rule big.example ({list}:4))
+            ;; EDE: 16 (Censored): (big.example blocked by rule big.example ({Path.GetFileName(list)}:4))
             over TCP: forwarded to the upstream, whose answer is returned unchanged
 
             """,
@@ -83,7 +83,7 @@ public sealed class BehaviourCommandTests : IDisposable
             $"""
             {name} {type}: blocked by {rule} ({list}:{line}), action {action}
             ;; status: NOERROR, flags: qr aa rd ra
-            ;; EDE: 16 (Censored): ({name} blocked by rule {rule} ({list}:{line}))
+            ;; EDE: 16 (Censored): ({name} blocked by rule {rule} ({Path.GetFileName(list)}:{line}))
             ;; ANSWER SECTION:
             {record}
 

@@ -149,7 +149,7 @@ public sealed class ProgramTests : IDisposable
             $"""
             web.whatsapp.com AAAA: blocked by whatsapp.com ({list}:2), action nxdomain
             ;; status: NXDOMAIN, flags: qr aa rd ra
-            ;; EDE: 16 (Censored): (web.whatsapp.com blocked by rule whatsapp.com ({list}:2))
+            ;; EDE: 16 (Censored): (web.whatsapp.com blocked by rule whatsapp.com ({Path.GetFileName(list)}:2))
             ;; AUTHORITY SECTION:
             whatsapp.com. 120 IN SOA nationaldns.invalid. hostmaster.nationaldns.invalid. 1 3600 600 86400 120
 

@@ -60,7 +60,7 @@ public sealed class TimeAndPlaceProgramTests : IDisposable
             $"""
             web.whatsapp.com A as of 2026-02-12: blocked by web.whatsapp.com ({list}:2), action nxdomain, since 2026-02-12
             ;; status: NXDOMAIN, flags: qr aa rd ra
-            ;; EDE: 16 (Censored): (web.whatsapp.com blocked by rule web.whatsapp.com ({list}:2))
+            ;; EDE: 16 (Censored): (web.whatsapp.com blocked by rule web.whatsapp.com ({Path.GetFileName(list)}:2))
             ;; AUTHORITY SECTION:
             web.whatsapp.com. 60 IN SOA nationaldns.invalid. hostmaster.nationaldns.invalid. 1 3600 600 86400 60
 
@@ -186,7 +186,9 @@ public sealed class TimeAndPlaceProgramTests : IDisposable
         var defined = await RunAsync("check", ShippedLists(), "--group", Shutdown);
 
         Assert.Equal(0, plain.Code);
-        Assert.Contains("groups/mobile-shutdown/whitelist.txt:0: warning: group 'mobile-shutdown' is not defined", plain.Output, StringComparison.Ordinal);
+        Assert.Contains("groups/mobile-shutdown/whitelist.txt: native list, 0 rules, 10 exceptions; not in force: group 'mobile-shutdown' is not defined (--group mobile-shutdown=CIDR... puts it in force)", plain.Output, StringComparison.Ordinal);
+        Assert.Contains(" in 1 file and 1 not in force; 0 bad lines, 0 warnings", plain.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain(":0:", plain.Output, StringComparison.Ordinal);
         Assert.Equal(0, defined.Code);
         Assert.Contains("0 bad lines, 0 warnings", defined.Output, StringComparison.Ordinal);
     }

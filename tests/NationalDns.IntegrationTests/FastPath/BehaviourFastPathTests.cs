@@ -56,7 +56,7 @@ public sealed class BehaviourFastPathTests
         var length = Answer(query, out var fast);
 
         var parsedQuery = DnsMessage.Parse(new ArraySegment<byte>(query));
-        var rule = Rules.Match(DomainNames.FromWire(parsedQuery.Questions[0].Name))!;
+        var rule = Rules.Match(DomainNames.FromWire(parsedQuery.Questions[0].Name), new RuleContext(DateTimeOffset.UtcNow))!;
         var slow = new BlockedResponses(Options).Create(parsedQuery, rule, parsedQuery.Questions[0].Name)!;
         Assert.True(length > 0);
         Assert.Equal(BlockedFastPathTests.Describe(slow), BlockedFastPathTests.Describe(DnsMessage.Parse(new ArraySegment<byte>(fast, 0, length))));

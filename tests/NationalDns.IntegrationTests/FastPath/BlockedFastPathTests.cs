@@ -72,7 +72,7 @@ public sealed class BlockedFastPathTests
         var length = Answer(query, out var fast);
 
         var parsedQuery = DnsMessage.Parse(new ArraySegment<byte>(query));
-        var rule = Rules.Match(DomainNames.FromWire(parsedQuery.Questions[0].Name))!;
+        var rule = Rules.Match(DomainNames.FromWire(parsedQuery.Questions[0].Name), new RuleContext(DateTimeOffset.UtcNow))!;
         var slow = new BlockedResponses(Options).Create(parsedQuery, rule, parsedQuery.Questions[0].Name)!;
         Assert.True(length > 0);
         Assert.Equal(Describe(slow), Describe(DnsMessage.Parse(new ArraySegment<byte>(fast, 0, length))));

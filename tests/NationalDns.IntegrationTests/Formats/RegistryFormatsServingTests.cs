@@ -81,7 +81,7 @@ public sealed class RegistryFormatsServingTests
         var answer = await DnsTestClient.TcpAsync(server.EndPoint, new QueryBuilder { Name = "blocked-two.test", EdnsUdpSize = 1232 });
 
         Assert.Equal(ReturnCode.NxDomain, answer.ReturnCode);
-        Assert.Equal($"blocked-two.test blocked by rule blocked-two.test ({SampleFile("dump.csv")}:3)", ExtendedDnsError.ReadFrom(answer)?.ExtraText);
+        Assert.Equal($"blocked-two.test blocked by rule blocked-two.test (dump.csv:3)", ExtendedDnsError.ReadFrom(answer)?.ExtraText);
         Assert.True(await Eventually.TrueAsync(() => server.Log.WithProperty("QueryName", "blocked-two.test").Count == 1));
         var refusal = server.Log.WithProperty("QueryName", "blocked-two.test")[0];
         Assert.Equal("decision TEST-0002 of 2026-02-12 (Тестовое ведомство)", CollectingSink.Property(refusal, "Basis"));
@@ -110,7 +110,7 @@ public sealed class RegistryFormatsServingTests
         var tcp = await DnsTestClient.TcpAsync(server.EndPoint, new QueryBuilder { Name = "nx.test", EdnsUdpSize = 1232 });
         var below = await DnsTestClient.UdpAsync(server.EndPoint, QueryBuilder.For("www.nx.test"));
 
-        var reason = $"nx.test blocked by rule =nx.test ({SampleFile("policy.rpz")}:8)";
+        var reason = $"nx.test blocked by rule =nx.test (policy.rpz:8)";
         Assert.Equal(ReturnCode.NxDomain, udp!.ReturnCode);
         Assert.Equal(reason, ExtendedDnsError.ReadFrom(udp)?.ExtraText);
         Assert.Equal(reason, ExtendedDnsError.ReadFrom(tcp)?.ExtraText);

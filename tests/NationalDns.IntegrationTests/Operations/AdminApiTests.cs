@@ -190,4 +190,94 @@ public sealed class AdminApiTests
         Assert.Equal("forwarded", free.RootElement.GetProperty("verdict").GetString());
         Assert.Equal(HttpStatusCode.BadRequest, (await http.GetAsync(new Uri("/api/explain?name=a..b", UriKind.Relative))).StatusCode);
     }
+
+    [Fact]
+    public async Task A_rule_posted_without_a_file_goes_to_the_first_list_for_everyone_not_a_group_folder()
+    {
+        await using var upstream = await FakeUpstream.StartAsync();
+        await using var server = await TestServer.StartAsync(upstream, "blocked.test\n", WithApi);
+        var groupList = Path.Combine(server.ListDirectory, "groups", "mobile-shutdown", "whitelist.txt");
+        Directory.CreateDirectory(Path.GetDirectoryName(groupList)!);
+        await File.WriteAllTextAsync(groupList, "@@vk.com\n");
+        using var http = Client(server);
+
+        var added = await http.PostAsJsonAsync(new Uri("/api/rules", UriKind.Relative), new { pattern = "a.test" });
+
+        Assert.Equal(HttpStatusCode.Created, added.StatusCode);
+        Assert.Equal("blocked.test\na.test\n", await File.ReadAllTextAsync(server.ListFile));
+        Assert.Equal("@@vk.com\n", await File.ReadAllTextAsync(groupList));
+        Assert.True(await Eventually.TrueAsync(async () => await Udp(server, "a.test") == ReturnCode.NxDomain));
+    }
+
+    [Fact]
+    public async Task Listed_rules_say_which_are_not_in_force_and_why()
+    {
+        await using var upstream = await FakeUpstream.StartAsync();
+        await using var server = await TestServer.StartAsync(upstream, "blocked.test\nlater.test from=2999-01-01\nnorth.test group=north\n", s => WithApi(s) with
+        {
+            Groups = new NationalDns.Policy.Groups.ClientGroups([new NationalDns.Policy.Groups.ClientGroup("north", [NationalDns.Net.IpNetwork.Parse("10.0.0.0/8")])]),
+        });
+        var groupList = Path.Combine(server.ListDirectory, "groups", "mobile-shutdown", "whitelist.txt");
+        Directory.CreateDirectory(Path.GetDirectoryName(groupList)!);
+        await File.WriteAllTextAsync(groupList, "@@vk.com\n");
+        using var http = Client(server);
+
+        using var rules = JsonDocument.Parse(await http.GetStringAsync(new Uri("/api/rules", UriKind.Relative)));
+
+        var rows = rules.RootElement.EnumerateArray().ToDictionary(r => r.GetProperty("pattern").GetString()!, r => (r.GetProperty("inForce").GetBoolean(), r.GetProperty("standing").GetString()));
+        Assert.Equal((false, "group 'mobile-shutdown' is not defined (--group mobile-shutdown=CIDR...)"), rows["@@vk.com"]);
+        Assert.Equal((true, (string?)null), rows["blocked.test"]);
+        Assert.Equal((false, "in force from 2999-01-01"), rows["later.test"]);
+        Assert.Equal((true, "only for group north"), rows["north.test"]);
+    }
+
+    [Fact]
+    public async Task A_rules_action_is_changed_in_place_keeping_its_window_and_comment()
+    {
+        await using var upstream = await FakeUpstream.StartAsync();
+        await using var server = await TestServer.StartAsync(upstream, "blocked.test from=2020-01-01 # decision 7\nother.test\n", WithApi);
+        using var http = Client(server);
+        Assert.Equal(ReturnCode.NxDomain, await Udp(server, "blocked.test"));
+
+        using var request = new HttpRequestMessage(HttpMethod.Patch, new Uri("/api/rules/blocked.test", UriKind.Relative)) { Content = JsonContent.Create(new { action = "refused" }) };
+        var changed = await http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, changed.StatusCode);
+        Assert.Equal("blocked.test refused from=2020-01-01 # decision 7\nother.test\n", await File.ReadAllTextAsync(server.ListFile));
+        Assert.True(await Eventually.TrueAsync(async () => await Udp(server, "blocked.test") == ReturnCode.Refused));
+        Assert.Equal(ReturnCode.NxDomain, await Udp(server, "other.test"));
+        using var missing = new HttpRequestMessage(HttpMethod.Put, new Uri("/api/rules/none.test", UriKind.Relative)) { Content = JsonContent.Create(new { action = "refused" }) };
+        Assert.Equal(HttpStatusCode.NotFound, (await http.SendAsync(missing)).StatusCode);
+        using var bad = new HttpRequestMessage(HttpMethod.Patch, new Uri("/api/rules/other.test", UriKind.Relative)) { Content = JsonContent.Create(new { action = "explode" }) };
+        Assert.Equal(HttpStatusCode.BadRequest, (await http.SendAsync(bad)).StatusCode);
+    }
+
+    [Fact]
+    public async Task Explain_answers_a_throttled_name_and_follows_the_rule_clock_and_the_clients_group()
+    {
+        await using var upstream = await FakeUpstream.StartAsync();
+        await using var server = await TestServer.StartAsync(upstream, "t.test throttle 800ms loss=50%\ndated.test from=2026-03-01\nnorth.test group=north\n", s => WithApi(s) with
+        {
+            At = new DateTimeOffset(2026, 2, 12, 0, 0, 0, TimeSpan.Zero),
+            Groups = new NationalDns.Policy.Groups.ClientGroups([new NationalDns.Policy.Groups.ClientGroup("north", [NationalDns.Net.IpNetwork.Parse("10.0.0.0/8")])]),
+        });
+        using var http = Client(server);
+
+        var throttled = await http.GetAsync(new Uri("/api/explain?name=t.test", UriKind.Relative));
+        using var dated = JsonDocument.Parse(await http.GetStringAsync(new Uri("/api/explain?name=dated.test", UriKind.Relative)));
+        using var outside = JsonDocument.Parse(await http.GetStringAsync(new Uri("/api/explain?name=north.test", UriKind.Relative)));
+        using var inside = JsonDocument.Parse(await http.GetStringAsync(new Uri("/api/explain?name=north.test&client=10.1.2.3", UriKind.Relative)));
+
+        Assert.Equal(HttpStatusCode.OK, throttled.StatusCode);
+        using var throttle = JsonDocument.Parse(await throttled.Content.ReadAsStringAsync());
+        Assert.Equal("throttled", throttle.RootElement.GetProperty("verdict").GetString());
+        Assert.Equal("throttle 800ms loss=50%", throttle.RootElement.GetProperty("action").GetString());
+        Assert.StartsWith("forwarded to the upstream after 800ms", throttle.RootElement.GetProperty("answer").GetString(), StringComparison.Ordinal);
+        Assert.Equal("forwarded", dated.RootElement.GetProperty("verdict").GetString()); // --at is before its window
+        Assert.StartsWith("2026-02-12", dated.RootElement.GetProperty("at").GetString(), StringComparison.Ordinal);
+        Assert.Equal("forwarded", outside.RootElement.GetProperty("verdict").GetString());
+        Assert.Equal("blocked", inside.RootElement.GetProperty("verdict").GetString());
+        Assert.Equal("north", inside.RootElement.GetProperty("group").GetString());
+        Assert.Equal(HttpStatusCode.BadRequest, (await http.GetAsync(new Uri("/api/explain?name=a.test&client=nope", UriKind.Relative))).StatusCode);
+    }
 }

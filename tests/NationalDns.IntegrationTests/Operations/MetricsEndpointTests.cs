@@ -49,6 +49,22 @@ public sealed class MetricsEndpointTests
     }
 
     [Fact]
+    public async Task Throttled_queries_have_an_outcome_of_their_own_not_forwarded()
+    {
+        await using var upstream = await FakeUpstream.StartAsync();
+        await using var server = await TestServer.StartAsync(upstream, "a.test throttle 1ms\n", WithHttp);
+        using var http = new HttpClient { BaseAddress = server.HttpBase };
+
+        Assert.Equal(ReturnCode.NoError, (await DnsTestClient.UdpAsync(server.EndPoint, QueryBuilder.For("a.test")))!.ReturnCode);
+        Assert.Equal(ReturnCode.NoError, (await DnsTestClient.TcpAsync(server.EndPoint, QueryBuilder.For("a.test"))).ReturnCode);
+
+        var lines = (await http.GetStringAsync(new Uri("/metrics", UriKind.Relative))).Split('\n');
+        Assert.Contains("nationaldns_queries_total{protocol=\"udp\",outcome=\"throttled\"} 1", lines);
+        Assert.Contains("nationaldns_queries_total{protocol=\"tcp\",outcome=\"throttled\"} 1", lines);
+        Assert.Contains("nationaldns_queries_total{protocol=\"udp\",outcome=\"forwarded\"} 0", lines);
+    }
+
+    [Fact]
     public async Task Upstream_timeouts_are_counted_per_upstream()
     {
         await using var upstream = await FakeUpstream.StartAsync();

@@ -2,6 +2,7 @@ using System.Net;
 using ARSoft.Tools.Net.Dns;
 using NationalDns.IntegrationTests.Support;
 using NationalDns.Pipeline;
+using NationalDns.Policy;
 
 namespace NationalDns.IntegrationTests.Serving;
 
@@ -49,7 +50,23 @@ public class BlockingTests
         var ede = ExtendedDnsError.ReadFrom(answer);
         Assert.NotNull(ede);
         Assert.Equal(16, ede.InfoCode);
-        Assert.Equal($"web.whatsapp.com blocked by rule whatsapp.com ({server.ListDirectory}/national.txt:1)", ede.ExtraText);
+        Assert.Equal($"web.whatsapp.com blocked by rule whatsapp.com (national.txt:1)", ede.ExtraText); // relative to the list folder: clients never learn the server's paths
+    }
+
+    [Theory]
+    [InlineData(EdeDetail.Rule, "web.whatsapp.com blocked by rule whatsapp.com")]
+    [InlineData(EdeDetail.None, "")]
+    public async Task Ede_detail_says_less_when_asked_over_UDP_and_TCP_alike(EdeDetail detail, string expected)
+    {
+        await using var upstream = await FakeUpstream.StartAsync();
+        await using var server = await TestServer.StartAsync(upstream, List, s => s with { Blocking = s.Blocking with { EdeDetail = detail } });
+        var query = new QueryBuilder { Name = "web.whatsapp.com", EdnsUdpSize = 1232 };
+
+        var udp = await DnsTestClient.UdpAsync(server.EndPoint, query);
+        var tcp = await DnsTestClient.TcpAsync(server.EndPoint, query);
+
+        Assert.Equal((16, expected), (ExtendedDnsError.ReadFrom(udp!)!.InfoCode, ExtendedDnsError.ReadFrom(udp!)!.ExtraText ?? string.Empty));
+        Assert.Equal((16, expected), (ExtendedDnsError.ReadFrom(tcp)!.InfoCode, ExtendedDnsError.ReadFrom(tcp)!.ExtraText ?? string.Empty));
     }
 
     [Fact]

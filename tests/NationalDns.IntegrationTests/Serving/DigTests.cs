@@ -43,7 +43,7 @@ public sealed class DigTests : IAsyncLifetime
         var output = await DigAsync("web.whatsapp.com");
 
         Assert.Contains("status: NXDOMAIN", output, StringComparison.Ordinal);
-        Assert.Contains($"EDE: 16 (Censored): (web.whatsapp.com blocked by rule whatsapp.com ({_server.ListFile}:2))", output, StringComparison.Ordinal);
+        Assert.Contains($"EDE: 16 (Censored): (web.whatsapp.com blocked by rule whatsapp.com (national.txt:2))", output, StringComparison.Ordinal);
         Assert.Matches(@"(?m)^whatsapp\.com\.\s+60\s+IN\s+SOA\s+nationaldns\.invalid\. hostmaster\.nationaldns\.invalid\. 1 3600 600 86400 60$", output);
         Assert.Contains("flags: qr aa rd ra", output, StringComparison.Ordinal);
     }

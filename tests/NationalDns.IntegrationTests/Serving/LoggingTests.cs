@@ -77,7 +77,7 @@ public sealed class LoggingTests
             Assert.Equal($"{list}:1", line.GetProperty("Source").GetString());
             Assert.True(line.TryGetProperty("Client", out _));
             Assert.True(line.TryGetProperty("ElapsedMs", out _));
-            Assert.StartsWith("Refused \"web.whatsapp.com\" \"A\" from \"127.0.0.1:", line.GetProperty("@m").GetString(), StringComparison.Ordinal);
+            Assert.StartsWith("Refused web.whatsapp.com A from 127.0.0.1:", line.GetProperty("@m").GetString(), StringComparison.Ordinal); // as the console prints it, no quotes
         }
         finally
         {

@@ -16,7 +16,8 @@ internal readonly record struct Detection(ListFormat Format, int Line, string? E
 /// Recognises a list's format from its first lines. Only unmistakable signs count: the registry dump's <c>Updated:</c>
 /// header or a <c>;</c>-separated row ending in a date; Adblock's <c>||</c>, <c>@@||</c>, <c>!</c> comments and
 /// <c>[Adblock</c> header; a zone file's <c>$ORIGIN</c>/<c>$TTL</c> or a record of type SOA, NS, CNAME, A or AAAA.
-/// Anything else is the native format (which reads hosts lines too). Looks at most at the first
+/// Anything else is the native format (which reads hosts lines too, and Adblock's <c>||name^</c>, so an Adblock line after
+/// native ones does not make the file Adblock). Looks at most at the first
 /// <see cref="SampleLines"/> lines that are not blank or comments, so a million-line file costs nothing extra.
 /// </summary>
 internal static class FormatDetector
@@ -27,6 +28,7 @@ internal static class FormatDetector
     {
         var lines = new ListLines(TextEncodings.WithoutUtf8Bom(content));
         var looked = 0;
+        var sawNative = false;
         while (looked < SampleLines && lines.TryNext(out var raw))
         {
             var line = raw.Trim(" \t"u8);
@@ -52,9 +54,15 @@ internal static class FormatDetector
             }
 
             looked++;
-            if (LineFormat(line, startsWithOwner: raw[0] is not ((byte)' ' or (byte)'\t')) is { } format)
+            switch (LineFormat(line, startsWithOwner: raw[0] is not ((byte)' ' or (byte)'\t')))
             {
-                return Found(format, lines.Number, line);
+                case null:
+                    sawNative = true;
+                    break;
+                case ListFormat.Adblock when sawNative:
+                    break; // an Adblock line among native ones: the native parser reads ||name^ too
+                case { } format:
+                    return Found(format, lines.Number, line);
             }
         }
 

@@ -3,8 +3,8 @@ namespace NationalDns.Policy.Groups;
 /// <summary>
 /// Settles the groups of one parsed file against the defined groups: a file under <c>groups/NAME/</c> is scoped to group
 /// NAME whole, and a rule naming a group that is not defined is a bad line (<c>file:line: unknown group 'x' (defined: a, b)</c>).
-/// A folder named after an undefined group is not an error: its file loads no rules, and the loader warns once
-/// (<see cref="UndefinedFolderGroup"/>), so an example list can ship ready for a group nobody has defined yet.
+/// A folder named after an undefined group is not an error: its file is read and counted but none of its rules is in force
+/// (<see cref="ParsedList.UndefinedGroup"/>), so an example list can ship ready for a group nobody has defined yet.
 /// </summary>
 internal sealed class GroupScope(ClientGroups groups)
 {
@@ -26,10 +26,6 @@ internal sealed class GroupScope(ClientGroups groups)
         return null;
     }
 
-    /// <summary>The folder group of a file when that group is not defined, or null.</summary>
-    public string? UndefinedFolderGroup(string displayPath) =>
-        FolderGroup(displayPath) is { } name && groups.Named(name) is null ? name : null;
-
     public ParsedList Apply(ParsedList parsed)
     {
         ArgumentNullException.ThrowIfNull(parsed);
@@ -41,7 +37,14 @@ internal sealed class GroupScope(ClientGroups groups)
 
         if (folderGroup is not null && groups.Named(folderGroup) is null)
         {
-            return new ParsedList(parsed.DisplayPath, [], parsed.Problems);
+            return new ParsedList(parsed.DisplayPath, [], parsed.Problems)
+            {
+                Format = parsed.Format,
+                Skipped = parsed.Skipped,
+                UndefinedGroup = folderGroup,
+                HeldBlocks = parsed.BlockCount,
+                HeldExceptions = parsed.ExceptionCount,
+            };
         }
 
         var rules = new List<BlockRule>(parsed.Rules.Count);

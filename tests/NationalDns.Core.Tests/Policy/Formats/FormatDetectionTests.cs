@@ -43,6 +43,17 @@ public class FormatDetectionTests
         var parsed = FormatLists.Parse(text);
 
         Assert.Equal(ListFormat.Native, parsed.Format);
-        Assert.Equal($"{FormatLists.ListPath}:{FormatDetector.SampleLines + 1}: invalid name '||late.test^': invalid character '|'", Assert.Single(parsed.ProblemLines()));
+        Assert.Empty(parsed.ProblemLines());
+        Assert.Equal("late.test", parsed.Rules[^1].Pattern); // the native parser reads ||name^ as the name and below
+    }
+
+    [Fact]
+    public void One_adblock_line_among_native_lines_leaves_the_file_native_and_every_line_a_rule()
+    {
+        var parsed = FormatLists.Parse("whatsapp.com\nt.me refused from=2026-01-01\n||ads.test^\n@@||good.ads.test^\n0.0.0.0 tracker.test\n");
+
+        Assert.Equal(ListFormat.Native, parsed.Format);
+        Assert.Empty(parsed.ProblemLines());
+        Assert.Equal(["whatsapp.com", "t.me", "ads.test", "@@good.ads.test", "tracker.test"], parsed.Rules.Select(r => r.Pattern));
     }
 }

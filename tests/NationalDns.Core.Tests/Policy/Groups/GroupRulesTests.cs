@@ -100,19 +100,22 @@ public class GroupRulesTests
     }
 
     [Fact]
-    public void A_folder_for_an_undefined_group_is_skipped_with_a_warning()
+    public void A_folder_for_an_undefined_group_is_counted_but_not_in_force_and_no_warning()
     {
         using var dir = new TempDirectory();
         dir.Write("lists/national.txt", "whatsapp.com\n");
-        dir.Write("lists/groups/mobile-shutdown/whitelist.txt", "@@vk.com\n");
+        dir.Write("lists/groups/mobile-shutdown/whitelist.txt", "@@vk.com\n@@ok.ru\n");
 
         var snapshot = new BlocklistLoader([dir.Path("lists")], BlockAction.NxDomain).Load();
 
         Assert.Empty(snapshot.Problems);
+        Assert.Empty(snapshot.Warnings);
         Assert.Equal((1, 0), (snapshot.RuleCount, snapshot.ExceptionCount));
-        Assert.Equal(
-            $"{dir.Path("lists")}/groups/mobile-shutdown/whitelist.txt:0: group 'mobile-shutdown' is not defined (--group mobile-shutdown=CIDR...); the rules of this file are not loaded",
-            Assert.Single(snapshot.Warnings).ToString());
+        Assert.Equal(1, snapshot.FilesInForce);
+        var idle = Assert.Single(snapshot.Files, f => !f.InForce);
+        Assert.Equal(("mobile-shutdown", 0, 2), (idle.UndefinedGroup, idle.RuleCount, idle.ExceptionCount));
+        Assert.Equal("group 'mobile-shutdown' is not defined (--group mobile-shutdown=CIDR... puts it in force)", idle.NotInForce);
+        Assert.Null(snapshot.Rules.Match("vk.com", new RuleContext(DateTimeOffset.UtcNow)));
     }
 
     [Theory]
