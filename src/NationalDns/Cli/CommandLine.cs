@@ -76,6 +76,7 @@ internal static class CommandLine
         command.Options.Add(new Option<string>(Names.RateLimit) { Description = "UDP queries per second per client /24 (IPv4) or /56 (IPv6) (default: no limit)." });
         command.Options.Add(new Option<string>(Names.RateLimitAction) { Description = "What an over-limit UDP query gets: tc (default; an empty truncated answer, so real clients retry over TCP) or drop." });
         command.Options.Add(new Option<string>(Names.Dnstap) { Description = "Send every query and answer as dnstap to a collector: unix:/path/to/socket or tcp:IP:PORT (Frame Streams; default: off)." });
+        command.Options.Add(new Option<string>(Names.TcpPerClient) { Description = "TCP connections one client address may hold at once, 0 for no limit (default 100 of the 1000 served at once; a full table closes the connection idle longest for a newcomer)." });
         command.Options.Add(new Option<string>(Names.ShutdownTimeout) { Description = "On SIGTERM, how long queries in flight may take to finish (default 5s)." });
         command.Options.Add(new Option<string>(Names.RpzZone) { Description = "Publish the policy in force as this RPZ zone (e.g. rpz.nationaldns.), by AXFR/IXFR over TCP; with --rpz-primary, the zone to follow instead (default: off)." });
         command.Options.Add(new Option<string[]>(Names.Notify) { Description = "IP:PORT to send a NOTIFY to on every change of the RPZ zone (repeatable)." });
@@ -127,6 +128,7 @@ internal static class CommandLine
         public const string RateLimit = "--rate-limit";
         public const string RateLimitAction = "--rate-limit-action";
         public const string ShutdownTimeout = "--shutdown-timeout";
+        public const string TcpPerClient = "--tcp-per-client";
         public const string Dnstap = "--dnstap";
         public const string RpzZone = "--rpz-zone";
         public const string Notify = "--notify";
@@ -181,6 +183,7 @@ internal static class CommandLine
             [RateLimit] = "RateLimit",
             [RateLimitAction] = "RateLimitAction",
             [ShutdownTimeout] = "ShutdownTimeout",
+            [TcpPerClient] = "TcpPerClient",
             [Dnstap] = "Dnstap",
             [RpzZone] = "RpzZone",
             [Notify] = "Notify",

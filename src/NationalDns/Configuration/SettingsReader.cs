@@ -10,6 +10,7 @@ using NationalDns.Resolution;
 using NationalDns.Server.Admission;
 using NationalDns.Server.Dnstap;
 using NationalDns.Server.Hosting;
+using NationalDns.Server.Transport;
 using Serilog.Events;
 
 namespace NationalDns.Configuration;
@@ -17,7 +18,7 @@ namespace NationalDns.Configuration;
 /// <summary>
 /// Turns configuration keys into <see cref="NationalDnsSettings"/>, or a <see cref="UsageException"/> naming the one
 /// thing that is wrong. Keys: Listen, Upstream, Bootstrap, Blocklist (lists: a JSON array or a comma-separated string),
-/// Threads, Action, BlockTtl, UpstreamTimeout, UpstreamFailures, UpstreamProbeInterval, UpstreamProbeName, LogFile, LogLevel, Seed, BlockPage.
+/// Threads, TcpPerClient, Action, BlockTtl, UpstreamTimeout, UpstreamFailures, UpstreamProbeInterval, UpstreamProbeName, LogFile, LogLevel, Seed, BlockPage.
 /// Operations (docs/operations.md): Http, ApiTokenFile, ApiToken, AllowClient (a list), RateLimit, RateLimitAction, ShutdownTimeout, Dnstap.
 /// RPZ feed (docs/rpz-feed.md): RpzZone, Notify (a list), AllowTransfer (a list); RPZ follower: RpzZone, RpzPrimary, RpzCache.
 /// Query log (<see cref="QueryLogSettings"/>): QueryLog, DataDir, QueryLogRetention, QueryLogMaxSize.
@@ -99,6 +100,7 @@ public static class SettingsReader
             {
                 Listen = listen,
                 Threads = ReadThreads(configuration),
+                TcpPerClient = ReadTcpPerClient(configuration),
                 ShutdownTimeout = Duration(configuration["ShutdownTimeout"], "--shutdown-timeout") ?? ServerOptions.DefaultShutdownTimeout,
             },
             Upstream = ReadUpstream(configuration, upstreams, specs),
@@ -130,6 +132,13 @@ public static class SettingsReader
         null => ServerOptions.DefaultThreads,
         long threads and >= 1 and <= ServerOptions.MaxThreads => (int)threads,
         _ => throw new UsageException($"--threads: must be 1 to {ServerOptions.MaxThreads}"),
+    };
+
+    private static int ReadTcpPerClient(IConfiguration configuration) => Count(configuration["TcpPerClient"], "--tcp-per-client", int.MaxValue) switch
+    {
+        null => TcpConnectionTable.DefaultPerClient,
+        long perClient and <= TcpTransport.DefaultMaxConnections => (int)perClient,
+        _ => throw new UsageException($"--tcp-per-client: must be 0 (no limit) to {TcpTransport.DefaultMaxConnections}, the TCP connections served at once"),
     };
 
     // The zone alone publishes the policy; with a primary, it is the zone followed from there instead.
