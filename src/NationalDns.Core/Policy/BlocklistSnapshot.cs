@@ -17,6 +17,9 @@ public sealed record BlocklistSnapshot(
     /// <summary>Distinct exception patterns in force.</summary>
     public int ExceptionCount => Rules.ExceptionCount;
 
+    /// <summary>Everything that could not be read, paths then files, one line each; their last good rules stay in force.</summary>
+    public IEnumerable<string> Failures => Errors.Concat(Files.Select(f => f.ReadError).OfType<string>());
+
     /// <summary>Every skipped line of every file, in load order.</summary>
     public IEnumerable<ListProblem> Problems => Files.SelectMany(f => f.Problems);
 }

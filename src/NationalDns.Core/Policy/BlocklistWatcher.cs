@@ -49,12 +49,12 @@ public sealed partial class BlocklistWatcher : BackgroundService
         var initial = _loader.Current ?? throw new InvalidOperationException("Load the blocklists before starting the watcher.");
         Log.Loaded(_logger, initial.RuleCount, initial.ExceptionCount, initial.Files.Count);
         LogProblems([.. initial.Problems, .. initial.Warnings]);
-        foreach (var error in initial.Errors)
+        foreach (var error in initial.Failures)
         {
             Log.ListFailed(_logger, error);
         }
 
-        _status?.Record(_timeProvider.GetUtcNow(), initial.Errors.Count == 0); // for metrics
+        _status?.Record(_timeProvider.GetUtcNow(), !initial.Failures.Any()); // for metrics
 
         try
         {
@@ -100,7 +100,8 @@ public sealed partial class BlocklistWatcher : BackgroundService
             Log.ListFailed(_logger, error);
         }
 
-        _status?.Record(_timeProvider.GetUtcNow(), change.Errors.Count == 0); // for metrics
+        // Every list, not just those this reload touched: a list still unreadable keeps the gauge at 0.
+        _status?.Record(_timeProvider.GetUtcNow(), !snapshot.Failures.Any()); // for metrics
     }
 
     private void LogProblems(IReadOnlyList<ListProblem> problems)

@@ -91,6 +91,7 @@ internal static class CommandLine
     {
         command.Options.Add(new Option<string[]>(Names.Blocklist) { Description = "List file or folder (repeatable; default blocklists/ in the current folder). The format is recognised by content; FORMAT:PATH forces one of native, hosts, adblock, rpz, rkn." });
         command.Options.Add(new Option<string>(Names.Action) { Description = "Default action for rules without one: nxdomain (default), nodata, refused, servfail, sinkhole [IPv4] [IPv6], drop, tcp-only, throttle DELAY [loss=P%] [jitter=J], forge [IP...], stub PROFILE." });
+        command.Options.Add(new Option<string>(Names.MaxListSize) { Description = "A list file larger than this is refused with an error instead of loaded; the other lists still load: 100MB, 1GB, or bytes (default 512MB)." });
         command.Options.Add(new Option<string>(Names.BlockTtl) { Description = "TTL and SOA minimum of blocked answers, in seconds (default 60)." });
         command.Options.Add(new Option<string>(Names.Config) { Description = "JSON file with the same settings (keys Listen, Upstream, Bootstrap, Blocklist, Action, BlockTtl, UpstreamTimeout, LogFile, LogLevel)." });
         AddTimeAndPlaceOptions(command);
@@ -116,6 +117,7 @@ internal static class CommandLine
         public const string Blocklist = "--blocklist";
         public const string Action = "--action";
         public const string BlockTtl = "--block-ttl";
+        public const string MaxListSize = "--max-list-size";
         public const string LogFile = "--log-file";
         public const string CacheSize = "--cache-size";
         public const string CacheMinTtl = "--cache-min-ttl";
@@ -167,6 +169,7 @@ internal static class CommandLine
             [Blocklist] = "Blocklist",
             [Action] = "Action",
             [BlockTtl] = "BlockTtl",
+            [MaxListSize] = "MaxListSize",
             [LogFile] = "LogFile",
             [CacheSize] = "CacheSize",
             [CacheMinTtl] = "CacheMinTtl",

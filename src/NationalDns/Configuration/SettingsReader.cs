@@ -18,7 +18,7 @@ namespace NationalDns.Configuration;
 /// <summary>
 /// Turns configuration keys into <see cref="NationalDnsSettings"/>, or a <see cref="UsageException"/> naming the one
 /// thing that is wrong. Keys: Listen, Upstream, Bootstrap, Blocklist (lists: a JSON array or a comma-separated string),
-/// Threads, TcpPerClient, Action, BlockTtl, UpstreamTimeout, UpstreamFailures, UpstreamProbeInterval, UpstreamProbeName, LogFile, LogLevel, Seed, BlockPage.
+/// Threads, TcpPerClient, MaxListSize, Action, BlockTtl, UpstreamTimeout, UpstreamFailures, UpstreamProbeInterval, UpstreamProbeName, LogFile, LogLevel, Seed, BlockPage.
 /// Operations (docs/operations.md): Http, ApiTokenFile, ApiToken, AllowClient (a list), RateLimit, RateLimitAction, ShutdownTimeout, Dnstap.
 /// RPZ feed (docs/rpz-feed.md): RpzZone, Notify (a list), AllowTransfer (a list); RPZ follower: RpzZone, RpzPrimary, RpzCache.
 /// Query log (<see cref="QueryLogSettings"/>): QueryLog, DataDir, QueryLogRetention, QueryLogMaxSize.
@@ -107,6 +107,7 @@ public static class SettingsReader
             UpstreamSpecs = specs,
             // Following a feed, the feed replaces the default folder; lists given explicitly are served beside it.
             Blocklists = blocklists.Count > 0 ? blocklists : follower.Primary is null ? ["blocklists"] : [],
+            MaxListSize = ReadMaxListSize(configuration),
             Blocking = blocking,
             Cache = ReadCache(configuration),
             LogFile = Blank(configuration["LogFile"]),
@@ -139,6 +140,13 @@ public static class SettingsReader
         null => TcpConnectionTable.DefaultPerClient,
         long perClient and <= TcpTransport.DefaultMaxConnections => (int)perClient,
         _ => throw new UsageException($"--tcp-per-client: must be 0 (no limit) to {TcpTransport.DefaultMaxConnections}, the TCP connections served at once"),
+    };
+
+    private static long ReadMaxListSize(IConfiguration configuration) => Blank(configuration["MaxListSize"]) switch
+    {
+        null => BlocklistLoader.DefaultMaxListSize,
+        var text when Sizes.TryParse(text, out var bytes) && bytes > 0 => bytes.Value,
+        var text => throw new UsageException($"--max-list-size: '{text}' is not a size (e.g. 100MB, 1GB, or bytes)"),
     };
 
     // The zone alone publishes the policy; with a primary, it is the zone followed from there instead.
