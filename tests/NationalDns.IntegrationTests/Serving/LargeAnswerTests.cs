@@ -25,7 +25,9 @@ public sealed class LargeAnswerTests : IAsyncLifetime
     {
         _upstream = await FakeUpstream.StartAsync();
         _upstream.Responder = Answer;
-        _server = await TestServer.StartAsync(_upstream, "blocked.example\n");
+        // A 64 KB answer is built, sent twice (UDP with TC, then TCP) and parsed upstream before ours gets it: on a
+        // loaded 2-core machine that can pass the tests' usual 800 ms upstream timeout, which this is not about.
+        _server = await TestServer.StartAsync(_upstream, "blocked.example\n", s => s with { Upstream = s.Upstream with { Timeout = TimeSpan.FromSeconds(5) } });
     }
 
     public async Task DisposeAsync()
