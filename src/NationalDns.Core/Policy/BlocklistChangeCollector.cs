@@ -13,10 +13,10 @@ internal sealed class BlocklistChangeCollector
     private readonly List<ListProblem> _problems = [];
     private int _rulesAdded;
     private int _rulesRemoved;
-    private bool _recovered;
+    private bool _mustRepublish;
 
     /// <summary>Whether anything happened that a new snapshot must show.</summary>
-    public bool HasChanges => _recovered || _added.Count + _changed.Count + _removed.Count + _failed.Count > 0;
+    public bool HasChanges => _mustRepublish || _added.Count + _changed.Count + _removed.Count + _failed.Count > 0;
 
     public void Read(string displayPath, ParsedList? before, ParsedList after)
     {
@@ -34,7 +34,10 @@ internal sealed class BlocklistChangeCollector
     }
 
     /// <summary>An earlier failure cleared without a file changing, so the snapshot's errors must be refreshed.</summary>
-    public void Recovered() => _recovered = true;
+    public void Recovered() => _mustRepublish = true;
+
+    /// <summary>The entries skipped as not being lists (FIFOs, link loops, ...) are not those of the last snapshot.</summary>
+    public void SkippedEntriesChanged() => _mustRepublish = true;
 
     public void Failed(string name, string error)
     {

@@ -4,6 +4,8 @@ namespace NationalDns.Policy;
 /// Expands a configured blocklist path: a file is itself; a folder is every regular file under it, recursively,
 /// in ordinal path order. Hidden entries (<c>.name</c>) and editor leftovers (<c>*~</c>, <c>*.swp</c>, <c>*.tmp</c>,
 /// <c>#name#</c>) are skipped. Symbolic links to files are followed; links to folders are not, so a loop cannot form.
+/// Only regular files (and links to them) are lists: a FIFO, device, socket or link loop in a folder is skipped with a
+/// reason, as is a subfolder that cannot be listed, and the folder's other files load as usual.
 /// </summary>
 public static class BlocklistFiles
 {
@@ -19,20 +21,24 @@ public static class BlocklistFiles
     internal static bool Exists(string configuredPath) => File.Exists(configuredPath) || Directory.Exists(configuredPath);
 
     /// <summary>The files under a configured path, each carrying the format forced on the path (if any).</summary>
-    public static IReadOnlyList<BlocklistFile> Expand(Formats.ListSource source)
+    /// <param name="source">The configured path and the format forced on it.</param>
+    /// <param name="skipped">Receives one line per entry skipped because it is not a list (<c>path: why</c>).</param>
+    public static IReadOnlyList<BlocklistFile> Expand(Formats.ListSource source, ICollection<ListProblem>? skipped = null)
     {
         ArgumentNullException.ThrowIfNull(source);
-        var files = Expand(source.Path);
+        var files = Expand(source.Path, skipped);
         return source.Format is null ? files : [.. files.Select(f => f with { Format = source.Format })];
     }
 
     /// <summary>The files to load for one configured path. Throws <see cref="BlocklistException"/> when it is missing or unreadable.</summary>
-    public static IReadOnlyList<BlocklistFile> Expand(string configuredPath)
+    public static IReadOnlyList<BlocklistFile> Expand(string configuredPath, ICollection<ListProblem>? skipped = null)
     {
         ArgumentNullException.ThrowIfNull(configuredPath);
         if (File.Exists(configuredPath))
         {
-            return [new BlocklistFile(Path.GetFullPath(configuredPath), configuredPath)];
+            return ListEntryKind.WhyNotAList(configuredPath) is { } why
+                ? throw new BlocklistException($"blocklist '{configuredPath}' is {why}, not a regular file")
+                : [new BlocklistFile(Path.GetFullPath(configuredPath), configuredPath)];
         }
 
         if (!Directory.Exists(configuredPath))
@@ -43,7 +49,7 @@ public static class BlocklistFiles
         var found = new List<BlocklistFile>();
         try
         {
-            Collect(new DirectoryInfo(configuredPath), configuredPath, found);
+            Collect(new DirectoryInfo(configuredPath), configuredPath, found, skipped ?? []);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -66,7 +72,7 @@ public static class BlocklistFiles
             || name.EndsWith(".tmp", StringComparison.OrdinalIgnoreCase)
             || (name.Length > 1 && name.StartsWith('#') && name.EndsWith('#'));
 
-    private static void Collect(DirectoryInfo folder, string displayFolder, List<BlocklistFile> found)
+    private static void Collect(DirectoryInfo folder, string displayFolder, List<BlocklistFile> found, ICollection<ListProblem> skipped)
     {
         foreach (var entry in folder.EnumerateFileSystemInfos("*", OneLevel))
         {
@@ -76,17 +82,34 @@ public static class BlocklistFiles
             }
 
             var display = Path.Join(displayFolder, entry.Name);
-            if (entry is DirectoryInfo subfolder)
+            try
             {
-                if (subfolder.LinkTarget is null)
-                {
-                    Collect(subfolder, display, found);
-                }
+                CollectEntry(entry, display, found, skipped);
             }
-            else if (IsRegularFile((FileInfo)entry))
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
-                found.Add(new BlocklistFile(entry.FullName, display));
+                // One bad entry (an unlistable subfolder, a link that cannot be resolved) must not cost the others.
+                skipped.Add(new ListProblem(new RuleSource(display, 0), $"skipped: {ex.Message}"));
             }
+        }
+    }
+
+    private static void CollectEntry(FileSystemInfo entry, string display, List<BlocklistFile> found, ICollection<ListProblem> skipped)
+    {
+        if (entry is DirectoryInfo subfolder)
+        {
+            if (subfolder.LinkTarget is null)
+            {
+                Collect(subfolder, display, found, skipped);
+            }
+        }
+        else if (ListEntryKind.WhyNotAList(entry.FullName) is { } why)
+        {
+            skipped.Add(new ListProblem(new RuleSource(display, 0), $"skipped: {why}, not a regular file"));
+        }
+        else if (IsRegularFile((FileInfo)entry))
+        {
+            found.Add(new BlocklistFile(entry.FullName, display));
         }
     }
 

@@ -24,7 +24,7 @@ internal sealed class BlocklistLineParser(string displayPath, BlockAction defaul
         "ip6-localnet", "ip6-mcastprefix", "ip6-allnodes", "ip6-allrouters", "ip6-allhosts", "0.0.0.0");
 
     private readonly RuleStore _rules = rules;
-    private readonly List<ListProblem> _problems = [];
+    private readonly ListProblems _problems = new(displayPath);
 
     // The current line's trailing comment: the rule's stated basis (RuleSource.Basis).
     private string? _basis;
@@ -58,9 +58,9 @@ internal sealed class BlocklistLineParser(string displayPath, BlockAction defaul
         }
     }
 
-    public void Reject(int lineNumber, string reason) => _problems.Add(new ListProblem(new RuleSource(displayPath, lineNumber), reason));
+    public void Reject(int lineNumber, string reason) => _problems.Add(lineNumber, reason);
 
-    public ParsedList ToParsedList(ListFormat format = ListFormat.Native) => new(displayPath, _rules, _problems) { Format = format };
+    public ParsedList ToParsedList(ListFormat format = ListFormat.Native) => new(displayPath, _rules, _problems.ToList()) { Format = format };
 
     private void ParseRuleLine(string[] words, int lineNumber)
     {

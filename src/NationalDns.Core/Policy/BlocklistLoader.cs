@@ -12,6 +12,9 @@ namespace NationalDns.Policy;
 /// </summary>
 public sealed class BlocklistLoader
 {
+    /// <summary>The largest list file read by default: far past any real list (a million rules is ~30 MB).</summary>
+    public const long DefaultMaxListSize = 512L << 20;
+
     private readonly IReadOnlyList<ListSource> _sources;
     private readonly IReadOnlyList<string> _paths;
     private readonly ListFileReader _reader;
@@ -19,19 +22,22 @@ public sealed class BlocklistLoader
     private readonly string?[] _pathErrors;
     private readonly int[] _pathMisses;
     private List<TrackedListFile> _order = [];
+    private List<ListProblem> _skipped = [];
+    private IReadOnlyList<ListProblem> _publishedSkipped = [];
     private volatile BlocklistSnapshot? _current;
 
     /// <param name="paths">Files or folders, in load order; <c>FORMAT:PATH</c> forces a format (<see cref="ListSource.Parse"/>).</param>
     /// <param name="defaultAction">The action for rules that name none.</param>
     /// <param name="readAllBytes">Reads a whole file; <see cref="File.ReadAllBytes(string)"/> unless a test needs otherwise.</param>
     /// <param name="groups">The defined client groups, which <c>group=</c> and <c>groups/NAME/</c> folders must name.</param>
-    public BlocklistLoader(IReadOnlyList<string> paths, BlockAction defaultAction, Func<string, byte[]>? readAllBytes = null, ClientGroups? groups = null)
+    /// <param name="maxListSize">A file larger than this many bytes is refused with an error, not read; the others still load.</param>
+    public BlocklistLoader(IReadOnlyList<string> paths, BlockAction defaultAction, Func<string, byte[]>? readAllBytes = null, ClientGroups? groups = null, long maxListSize = DefaultMaxListSize)
     {
         ArgumentNullException.ThrowIfNull(paths);
         ArgumentNullException.ThrowIfNull(defaultAction);
         _sources = [.. paths.Select(ListSource.Parse)];
         _paths = [.. _sources.Select(s => s.Path)];
-        _reader = new ListFileReader(readAllBytes ?? File.ReadAllBytes, defaultAction, new GroupScope(groups ?? ClientGroups.None));
+        _reader = new ListFileReader(readAllBytes ?? File.ReadAllBytes, defaultAction, new GroupScope(groups ?? ClientGroups.None)) { MaxSize = maxListSize };
         _pathErrors = new string?[_paths.Count];
         _pathMisses = new int[_paths.Count];
     }
@@ -59,10 +65,11 @@ public sealed class BlocklistLoader
         _files.Clear();
         Array.Clear(_pathErrors);
         Array.Clear(_pathMisses);
+        _skipped = [];
         var order = new List<TrackedListFile>();
         for (var i = 0; i < _paths.Count; i++)
         {
-            foreach (var file in BlocklistFiles.Expand(_sources[i]))
+            foreach (var file in BlocklistFiles.Expand(_sources[i], _skipped))
             {
                 if (_files.ContainsKey(file.DisplayPath))
                 {
@@ -71,7 +78,17 @@ public sealed class BlocklistLoader
 
                 if (_reader.TryRead(file, out var readUnder, out var parsed) is { } error)
                 {
-                    throw new BlocklistException(error);
+                    if (!error.TooLarge)
+                    {
+                        throw new BlocklistException(error.Message);
+                    }
+
+                    // Too large is a decision about the file, not a broken setup: the others load, and it is reported.
+                    var refused = new TrackedListFile(file) { PathIndex = i };
+                    refused.Refuse(error.Message);
+                    _files.Add(file.DisplayPath, refused);
+                    order.Add(refused);
+                    continue;
                 }
 
                 // A file that moved during the read is kept (startup needs an answer) but has no signature,
@@ -92,9 +109,15 @@ public sealed class BlocklistLoader
         var change = new BlocklistChangeCollector();
         var order = new List<TrackedListFile>();
         var claimed = new HashSet<TrackedListFile>();
+        _skipped = [];
         for (var i = 0; i < _paths.Count; i++)
         {
             RefreshPath(i, order, claimed, change);
+        }
+
+        if (!_skipped.SequenceEqual(_publishedSkipped))
+        {
+            change.SkippedEntriesChanged();
         }
 
         foreach (var gone in _files.Values.Where(f => !claimed.Contains(f)).ToList())
@@ -148,7 +171,7 @@ public sealed class BlocklistLoader
         IReadOnlyList<BlocklistFile> files;
         try
         {
-            files = BlocklistFiles.Expand(_sources[index]);
+            files = BlocklistFiles.Expand(_sources[index], _skipped);
         }
         catch (BlocklistException ex)
         {
@@ -212,9 +235,10 @@ public sealed class BlocklistLoader
         var snapshot = new BlocklistSnapshot(
             builder.Build(),
             [.. reported.Select(f => f.ToReport())],
-            [.. builder.Warnings],
+            [.. _skipped, .. builder.Warnings],
             [.. _pathErrors.OfType<string>()]);
         _order = order;
+        _publishedSkipped = _skipped;
         _current = snapshot;
         return snapshot;
     }

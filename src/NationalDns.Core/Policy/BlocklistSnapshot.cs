@@ -20,6 +20,9 @@ public sealed record BlocklistSnapshot(
     /// <summary>How many list files have rules in force (a file of an undefined group has none).</summary>
     public int FilesInForce => Files.Count(f => f.InForce);
 
+    /// <summary>Everything that could not be read, paths then files, one line each; their last good rules stay in force.</summary>
+    public IEnumerable<string> Failures => Errors.Concat(Files.Select(f => f.ReadError).OfType<string>());
+
     /// <summary>Every skipped line of every file, in load order.</summary>
     public IEnumerable<ListProblem> Problems => Files.SelectMany(f => f.Problems);
 }

@@ -54,14 +54,14 @@ public sealed partial class BlocklistWatcher : BackgroundService
         }
 
         LogProblems([.. initial.Problems, .. initial.Warnings]);
-        foreach (var error in initial.Errors)
+        foreach (var error in initial.Failures)
         {
             Log.ListFailed(_logger, error);
         }
 
         var noLists = WarnIfNoList(wasEmpty: false);
 
-        _status?.Record(_timeProvider.GetUtcNow(), initial.Errors.Count == 0); // for metrics
+        _status?.Record(_timeProvider.GetUtcNow(), !initial.Failures.Any()); // for metrics
 
         try
         {
@@ -108,7 +108,8 @@ public sealed partial class BlocklistWatcher : BackgroundService
             Log.ListFailed(_logger, error);
         }
 
-        _status?.Record(_timeProvider.GetUtcNow(), change.Errors.Count == 0); // for metrics
+        // Every list, not just those this reload touched: a list still unreadable keeps the gauge at 0.
+        _status?.Record(_timeProvider.GetUtcNow(), !snapshot.Failures.Any()); // for metrics
     }
 
     // Said once when it happens and once when it ends, not on every poll.

@@ -5,16 +5,26 @@ namespace NationalDns.Policy;
 /// <summary>Reads and parses one list file, and tells whether the file held still while it was read.</summary>
 internal sealed class ListFileReader(Func<string, byte[]> readAllBytes, BlockAction defaultAction, GroupScope? groupScope = null)
 {
+    /// <summary>Files larger than this many bytes are refused before they are opened.</summary>
+    public long MaxSize { get; init; } = BlocklistLoader.DefaultMaxListSize;
+
     /// <summary>
     /// Reads the file; returns an error line instead of throwing (also for a file in the wrong encoding or format). <paramref name="readUnder"/> is the signature that held
     /// both before and after the read, or null when the file moved meanwhile (then the content may be half-written).
     /// </summary>
-    public string? TryRead(BlocklistFile file, out FileSignature? readUnder, out ParsedList parsed)
+    public ReadError? TryRead(BlocklistFile file, out FileSignature? readUnder, out ParsedList parsed)
     {
         byte[] bytes;
         try
         {
             var before = FileSignature.Of(file.FullPath);
+            if (before is { Length: var length } && length > MaxSize)
+            {
+                readUnder = null;
+                parsed = ParsedList.Empty(file.DisplayPath);
+                return new ReadError($"blocklist '{file.DisplayPath}' is {Megabytes(length)}, over --max-list-size ({Megabytes(MaxSize)}); not loaded", TooLarge: true);
+            }
+
             bytes = readAllBytes(file.FullPath);
             var after = FileSignature.Of(file.FullPath);
             if (before is null || after is null)
@@ -28,7 +38,7 @@ internal sealed class ListFileReader(Func<string, byte[]> readAllBytes, BlockAct
         {
             readUnder = null;
             parsed = ParsedList.Empty(file.DisplayPath);
-            return CannotRead(file, ex);
+            return new ReadError(CannotRead(file, ex));
         }
 
         parsed = BlocklistParser.Parse(bytes, file.DisplayPath, defaultAction, file.Format);
@@ -37,12 +47,17 @@ internal sealed class ListFileReader(Func<string, byte[]> readAllBytes, BlockAct
             // Wrong encoding or the wrong format: as unusable as an unreadable file, so it is treated as one
             // (an error at startup; on reload the last good rules stay).
             parsed = ParsedList.Empty(file.DisplayPath);
-            return $"blocklist {unusable}";
+            return new ReadError($"blocklist {unusable}");
         }
 
         parsed = groupScope?.Apply(parsed) ?? parsed;
         return null;
     }
 
+    private static string Megabytes(long bytes) => bytes >= 1 << 20 ? $"{bytes / (1 << 20)} MB" : $"{bytes} bytes";
+
     public static string CannotRead(BlocklistFile file, Exception ex) => $"cannot read blocklist '{file.DisplayPath}': {ex.Message}";
 }
+
+/// <summary>Why a list file was not loaded; <paramref name="TooLarge"/> when it was refused for its size alone.</summary>
+internal sealed record ReadError(string Message, bool TooLarge = false);

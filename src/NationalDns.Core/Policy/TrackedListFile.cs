@@ -59,7 +59,7 @@ internal sealed class TrackedListFile(BlocklistFile file)
 
         if (reader.TryRead(File, out var readUnder, out var parsed) is { } error)
         {
-            Fail(error, change);
+            Fail(error.Message, change);
             return true;
         }
 
@@ -76,6 +76,9 @@ internal sealed class TrackedListFile(BlocklistFile file)
         ReadError = null;
         return true;
     }
+
+    /// <summary>Marks a file the initial load refused (too large); the next polls try it again.</summary>
+    public void Refuse(string error) => ReadError = error;
 
     public BlocklistFileReport ToReport()
     {

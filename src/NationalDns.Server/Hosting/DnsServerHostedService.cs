@@ -139,7 +139,7 @@ public sealed partial class DnsServerHostedService : IHostedService, IDisposable
                 var port = BindUdp(endPoint, udp);
                 // One TCP listener, not shared: a second server started on this port by mistake fails here rather than
                 // quietly taking half of the UDP clients (same-user SO_REUSEPORT sockets would let it join the group).
-                tcp = new TcpTransport(new IPEndPoint(endPoint.Address, port), _options.TcpIdleTimeout) { Interceptor = _tcpInterceptor };
+                tcp = new TcpTransport(new IPEndPoint(endPoint.Address, port), _options.TcpIdleTimeout, perClient: _options.TcpPerClient) { Interceptor = _tcpInterceptor };
                 tcp.Bind();
                 // With a handler, UDP answers without ARSoft's loop; ARSoft's server then serves TCP alone.
                 var server = _udpHandler is null

@@ -24,6 +24,12 @@ public sealed record ServerOptions
     /// <summary>How long an idle TCP connection is kept open (Unbound's tcp-idle-timeout default).</summary>
     public TimeSpan TcpIdleTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How many TCP connections one client address may hold at once; 0 for no limit (<c>--tcp-per-client</c>; see
+    /// <see cref="Transport.TcpConnectionTable.DefaultPerClient"/> for the default's reasoning).
+    /// </summary>
+    public int TcpPerClient { get; init; } = Transport.TcpConnectionTable.DefaultPerClient;
+
     /// <summary>On shutdown, how long queries already being answered may take before they are cancelled.</summary>
     public TimeSpan ShutdownTimeout { get; init; } = DefaultShutdownTimeout;
 

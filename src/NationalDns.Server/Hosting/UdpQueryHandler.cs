@@ -15,7 +15,8 @@ namespace NationalDns.Server.Hosting;
 /// An answer larger than the client can take (512 bytes, or its EDNS size capped at
 /// <see cref="Responses.MaxUdpPayload"/>) first loses its additional records, which needs no TC; if it still does not
 /// fit it goes out with TC=1 and no records but OPT, so the client asks again over TCP rather than use part of an
-/// RRset (RFC 2181 §9).
+/// RRset (RFC 2181 §9). If even that is too big, the answer echoes a query crafted to be echoed (several long
+/// questions, large EDNS options), and it loses its question and EDNS options too: no UDP answer exceeds the limit.
 /// </remarks>
 public sealed partial class UdpQueryHandler : IUdpQueryHandler
 {
@@ -68,8 +69,9 @@ public sealed partial class UdpQueryHandler : IUdpQueryHandler
     /// <summary>The answer's bytes, fitted to what the client can take over UDP.</summary>
     internal static ArraySegment<byte> Encode(DnsMessage query, DnsMessage response)
     {
+        // The client's size, never above ours, whatever size the response itself advertises.
         var limit = query.IsEDnsEnabled && response.IsEDnsEnabled
-            ? Math.Max(PlainUdpLimit, (int)response.EDnsOptions!.UdpPayloadSize)
+            ? Math.Clamp((int)query.EDnsOptions!.UdpPayloadSize, PlainUdpLimit, Responses.MaxUdpPayload)
             : PlainUdpLimit;
         var bytes = MessageEncoder.Encode(response).ToArraySegment(false);
         if (bytes.Count <= limit)
@@ -90,13 +92,25 @@ public sealed partial class UdpQueryHandler : IUdpQueryHandler
         response.AuthorityRecords.Clear();
         response.IsTruncated = true;
         bytes = MessageEncoder.Encode(response).ToArraySegment(false);
-        if (bytes.Count <= limit || response.EDnsOptions is not { } opt)
+        if (bytes.Count <= limit)
         {
             return bytes;
         }
 
-        // Still too long: an OPT option (an EDE quoting a long name or an upstream's text) goes too, keeping the bare OPT.
-        opt.Options.Clear();
+        // Still too long: an OPT option (an EDE quoting a long name or an upstream's text) goes first, keeping the bare OPT.
+        if (response.EDnsOptions is { Options.Count: > 0 } opt)
+        {
+            opt.Options.Clear();
+            bytes = MessageEncoder.Encode(response).ToArraySegment(false);
+            if (bytes.Count <= limit)
+            {
+                return bytes;
+            }
+        }
+
+        // Still too big: what is left echoes the query (several long questions), which a client can only have crafted
+        // to make us amplify it. The header and a bare OPT always fit.
+        response.Questions.Clear();
         return MessageEncoder.Encode(response).ToArraySegment(false);
     }
 

@@ -16,7 +16,7 @@ namespace NationalDns.Server.Transport;
 /// cannot be relied on for that: its reference count can hit zero between two reads of a pipelining client and
 /// dispose a connection still in use (its lost TCP queries), yet never disposes one whose reading ended normally.
 /// </remarks>
-internal sealed class TcpConnection : IServerConnection
+internal sealed class TcpConnection : IServerConnection, ITcpTableEntry
 {
     private const int LengthPrefixSize = DnsRawPackage.LENGTH_HEADER_LENGTH;
     private const int ReadBufferSize = 4096;
@@ -39,6 +39,7 @@ internal sealed class TcpConnection : IServerConnection
     private int _readStart;
     private int _readEnd;
     private int _answersInFlight;
+    private long _lastActivity;
     private int _readingDone;
     private int _closed;
 
@@ -51,6 +52,7 @@ internal sealed class TcpConnection : IServerConnection
         _idle = new CancellationTokenSource(Timeout.InfiniteTimeSpan, timeProvider);
         _remote = ClientEndPoint.FromIPEndPoint((IPEndPoint)socket.RemoteEndPoint!);
         _local = (IPEndPoint)socket.LocalEndPoint!;
+        _lastActivity = timeProvider.GetTimestamp();
     }
 
     public IServerTransport Transport => _transport;
@@ -61,6 +63,12 @@ internal sealed class TcpConnection : IServerConnection
     public IPEndPoint LocalEndPoint => _local;
 
     public bool CanRead => Volatile.Read(ref _readingDone) == 0;
+
+    public IPAddress ClientAddress => _remote.Address;
+
+    public bool IsIdle => Volatile.Read(ref _answersInFlight) == 0;
+
+    public long LastActivity => Volatile.Read(ref _lastActivity);
 
     public Task<bool> InitializeAsync(CancellationToken token = default) => s_initialized;
 
@@ -149,7 +157,7 @@ internal sealed class TcpConnection : IServerConnection
     }
 
     /// <summary>Closes the socket now, dropping answers not yet written.</summary>
-    internal void Close()
+    public void Close()
     {
         if (Interlocked.Exchange(ref _closed, 1) != 0)
         {
@@ -222,9 +230,21 @@ internal sealed class TcpConnection : IServerConnection
         RestartIdleClock();
     }
 
+    /// <summary>The table is filling up: close after <paramref name="timeout"/> of idleness, counted from the last activity.</summary>
+    public void ShortenIdleTimeout(TimeSpan timeout)
+    {
+        var left = timeout - _timeProvider.GetElapsedTime(LastActivity);
+        _idle.CancelAfter(left > TimeSpan.Zero ? left : TimeSpan.Zero);
+    }
+
     // Idle means no complete query read and no answer written. Restarting on those events, not when a read
-    // begins, keeps a slow hand-off between two reads from shortening the timeout.
-    private void RestartIdleClock() => _idle.CancelAfter(_idleTimeout);
+    // begins, keeps a slow hand-off between two reads from shortening the timeout. The timeout is the table's
+    // current one, shorter while the table is filling up.
+    private void RestartIdleClock()
+    {
+        Volatile.Write(ref _lastActivity, _timeProvider.GetTimestamp());
+        _idle.CancelAfter(_transport.CurrentIdleTimeout);
+    }
 
     private void AnswerDone()
     {

@@ -17,8 +17,10 @@ namespace NationalDns.Server.Transport;
 /// back to back, ARSoft answers them concurrently, and the answers are written one at a time. A connection is closed
 /// once the idle timeout passes with no complete query read and no answer written (Unbound's <c>tcp-idle-timeout</c>
 /// defaults to 30 s as well).
-/// At most <c>maxConnections</c> clients are served at once; connections beyond that are closed as soon as they
-/// are accepted, so a flood cannot exhaust sockets or memory. <see cref="AcceptConnectionAsync"/> never throws:
+/// Who may connect is the <see cref="TcpConnectionTable"/>'s decision: at most <c>maxConnections</c> at once and
+/// <c>perClient</c> from one address; a newcomer to a full table takes the slot of the connection idle longest, and
+/// one refused is closed as soon as it is accepted, so a flood cannot exhaust sockets or memory nor lock other clients
+/// out. A listener built on this transport (DNS over TLS) inherits all of it. <see cref="AcceptConnectionAsync"/> never throws:
 /// ARSoft runs it from an <c>async void</c> loop, where an exception would end the process.
 /// </remarks>
 public sealed partial class TcpTransport : IServerTransport
@@ -37,12 +39,11 @@ public sealed partial class TcpTransport : IServerTransport
     private readonly IPEndPoint _bindEndPoint;
     private readonly TimeSpan _idleTimeout;
     private readonly TimeProvider _timeProvider;
-    private readonly int _maxConnections;
+    private readonly TcpConnectionTable _table;
     private readonly Socket _listener;
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<TcpConnection, byte> _connections = new();
     private IPEndPoint? _boundEndPoint;
-    private int _connectionCount;
     private int _atCapacity;
     private volatile bool _closed;
 
@@ -56,22 +57,23 @@ public sealed partial class TcpTransport : IServerTransport
     /// <param name="bindEndPoint">Where to listen; port 0 picks a free port (see <see cref="BoundEndPoint"/>).</param>
     /// <param name="idleTimeout">How long a connection may sit with no complete query read and no answer written.</param>
     /// <param name="maxConnections">How many clients are served at once; more are closed on accept.</param>
+    /// <param name="perClient">How many connections one client address may hold; 0 for no limit.</param>
     /// <param name="logger">Receives diagnostics about refused connections and socket errors; optional.</param>
     /// <param name="timeProvider">Drives the idle clock; the system clock unless given.</param>
     public TcpTransport(
         IPEndPoint bindEndPoint,
         TimeSpan idleTimeout,
         int maxConnections = DefaultMaxConnections,
+        int perClient = TcpConnectionTable.DefaultPerClient,
         ILogger<TcpTransport>? logger = null,
         TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(bindEndPoint);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(idleTimeout, TimeSpan.Zero);
-        ArgumentOutOfRangeException.ThrowIfLessThan(maxConnections, 1);
         _bindEndPoint = bindEndPoint;
         _idleTimeout = idleTimeout;
         _timeProvider = timeProvider ?? TimeProvider.System;
-        _maxConnections = maxConnections;
+        _table = new TcpConnectionTable(maxConnections, perClient, idleTimeout);
         _logger = logger ?? NullLogger<TcpTransport>.Instance;
         _listener = new Socket(bindEndPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         if (bindEndPoint.Address.Equals(IPAddress.IPv6Any))
@@ -88,7 +90,10 @@ public sealed partial class TcpTransport : IServerTransport
     public IPEndPoint BoundEndPoint => _boundEndPoint ?? throw new InvalidOperationException("The TCP transport is not bound yet.");
 
     /// <summary>How many client connections are open right now.</summary>
-    public int OpenConnections => Volatile.Read(ref _connectionCount);
+    public int OpenConnections => _table.Count;
+
+    /// <summary>The idle timeout in force now; shorter while the connection table is filling up.</summary>
+    internal TimeSpan CurrentIdleTimeout => _table.CurrentIdleTimeout;
 
     /// <inheritdoc />
     public ushort DefaultAllowedResponseSize => ushort.MaxValue;
@@ -145,13 +150,6 @@ public sealed partial class TcpTransport : IServerTransport
             return null;
         }
 
-        if (Interlocked.Increment(ref _connectionCount) > _maxConnections)
-        {
-            Interlocked.Decrement(ref _connectionCount);
-            RefuseOverCapacity(client);
-            return null;
-        }
-
         TcpConnection connection;
         try
         {
@@ -160,13 +158,12 @@ public sealed partial class TcpTransport : IServerTransport
         catch (Exception e) when (e is SocketException or ObjectDisposedException)
         {
             // The client vanished between accept and here; its endpoints can no longer be read.
-            Interlocked.Decrement(ref _connectionCount);
             client.Dispose();
             return null;
         }
 
         _connections.TryAdd(connection, 0);
-        if (_closed)
+        if (!Admit(connection) || _closed)
         {
             connection.Close();
             return null;
@@ -178,15 +175,33 @@ public sealed partial class TcpTransport : IServerTransport
 
     internal void OnConnectionClosed(TcpConnection connection)
     {
-        if (!_connections.TryRemove(connection, out _))
-        {
-            return;
-        }
-
-        if (Interlocked.Decrement(ref _connectionCount) < _maxConnections)
+        _table.Remove(connection);
+        if (_connections.TryRemove(connection, out _) && _table.Count < _table.Capacity)
         {
             Volatile.Write(ref _atCapacity, 0);
         }
+    }
+
+    private bool Admit(TcpConnection connection)
+    {
+        var admission = _table.TryAdmit(connection, out var evicted);
+        switch (admission)
+        {
+            case TcpAdmission.Admitted when evicted is not null:
+                Log.EvictedIdle(_logger, evicted.ClientAddress, connection.RemoteEndPoint);
+                return true;
+            case TcpAdmission.Admitted:
+                return true;
+            case TcpAdmission.ClientAtLimit:
+                Log.ClientAtLimit(_logger, connection.RemoteEndPoint, _table.PerClient);
+                break;
+            default:
+                WarnAtCapacity(connection.RemoteEndPoint);
+                break;
+        }
+
+        connection.Close();
+        return false;
     }
 
     private async ValueTask<Socket?> AcceptClientAsync(CancellationToken token)
@@ -224,15 +239,13 @@ public sealed partial class TcpTransport : IServerTransport
         }
     }
 
-    private void RefuseOverCapacity(Socket client)
+    private void WarnAtCapacity(EndPoint client)
     {
         // One warning per saturation episode, not one per refused client of a flood.
         if (Interlocked.Exchange(ref _atCapacity, 1) == 0)
         {
-            Log.AtCapacity(_logger, _maxConnections, client.RemoteEndPoint);
+            Log.AtCapacity(_logger, _table.Capacity, client);
         }
-
-        client.Dispose();
     }
 
     private static async Task WaitForCancellationAsync(CancellationToken token, TimeSpan? atMost = null)
@@ -248,8 +261,14 @@ public sealed partial class TcpTransport : IServerTransport
 
     private static partial class Log
     {
-        [LoggerMessage(Level = LogLevel.Warning, Message = "{Limit} TCP connections are open; closing new ones, starting with {Client}")]
+        [LoggerMessage(Level = LogLevel.Warning, Message = "{Limit} TCP connections are open and none is idle; closing new ones, starting with {Client}")]
         public static partial void AtCapacity(ILogger logger, int limit, EndPoint? client);
+
+        [LoggerMessage(Level = LogLevel.Debug, Message = "TCP connection table full: closed the connection of {Evicted} idle longest to admit {Client}")]
+        public static partial void EvictedIdle(ILogger logger, IPAddress evicted, EndPoint client);
+
+        [LoggerMessage(Level = LogLevel.Debug, Message = "TCP client {Client} already holds {Limit} connections; closed the new one")]
+        public static partial void ClientAtLimit(ILogger logger, EndPoint client, int limit);
 
         [LoggerMessage(Level = LogLevel.Debug, Message = "TCP accept on {EndPoint} failed: {Error}")]
         public static partial void AcceptFailed(ILogger logger, IPEndPoint? endPoint, SocketError error);

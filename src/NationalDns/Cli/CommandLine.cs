@@ -77,6 +77,7 @@ internal static class CommandLine
         command.Options.Add(new Option<string>(Names.RateLimit) { Description = "UDP queries per second per client /24 (IPv4) or /56 (IPv6) (default: no limit)." });
         command.Options.Add(new Option<string>(Names.RateLimitAction) { Description = "What an over-limit UDP query gets: tc (default; an empty truncated answer, so real clients retry over TCP) or drop." });
         command.Options.Add(new Option<string>(Names.Dnstap) { Description = "Send every query and answer as dnstap to a collector: unix:/path/to/socket or tcp:IP:PORT (Frame Streams; default: off)." });
+        command.Options.Add(new Option<string>(Names.TcpPerClient) { Description = "TCP connections one client address may hold at once, 0 for no limit (default 100 of the 1000 served at once; a full table closes the connection idle longest for a newcomer)." });
         command.Options.Add(new Option<string>(Names.ShutdownTimeout) { Description = "On SIGTERM, how long queries in flight may take to finish (default 5s)." });
         command.Options.Add(new Option<string>(Names.RpzZone) { Description = "Publish the policy in force as this RPZ zone (e.g. rpz.nationaldns.), by AXFR/IXFR over TCP; with --rpz-primary, the zone to follow instead (default: off)." });
         command.Options.Add(new Option<string[]>(Names.Notify) { Description = "IP:PORT to send a NOTIFY to on every change of the RPZ zone (repeatable)." });
@@ -91,6 +92,7 @@ internal static class CommandLine
     {
         command.Options.Add(new Option<string[]>(Names.Blocklist) { Description = "List file or folder (repeatable; default blocklists/ in the current folder). The format is recognised by content; FORMAT:PATH forces one of native, hosts, adblock, rpz, rkn." });
         command.Options.Add(new Option<string>(Names.Action) { Description = "Default action for rules without one: nxdomain (default), nodata, refused, servfail, sinkhole [IPv4] [IPv6], drop, tcp-only, throttle DELAY [loss=P%] [jitter=J], forge [IP...], stub PROFILE." });
+        command.Options.Add(new Option<string>(Names.MaxListSize) { Description = "A list file larger than this is refused with an error instead of loaded; the other lists still load: 100MB, 1GB, or bytes (default 512MB)." });
         command.Options.Add(new Option<string>(Names.BlockTtl) { Description = "TTL and SOA minimum of blocked answers, in seconds (default 60)." });
         command.Options.Add(new Option<string>(Names.EdeDetail) { Description = "What the Extended DNS Error text of a blocked answer names: path (default: the rule and its file, relative to the list folder), rule (the rule only) or none (no text)." });
         command.Options.Add(new Option<string>(Names.Config) { Description = $"JSON file with the same settings; each key is an option's name in PascalCase: {string.Join(", ", Names.ConfigurationKeys.Values)}. Options given on the command line win." });
@@ -118,6 +120,7 @@ internal static class CommandLine
         public const string Action = "--action";
         public const string BlockTtl = "--block-ttl";
         public const string EdeDetail = "--ede-detail";
+        public const string MaxListSize = "--max-list-size";
         public const string LogFile = "--log-file";
         public const string CacheSize = "--cache-size";
         public const string CacheMinTtl = "--cache-min-ttl";
@@ -130,6 +133,7 @@ internal static class CommandLine
         public const string RateLimit = "--rate-limit";
         public const string RateLimitAction = "--rate-limit-action";
         public const string ShutdownTimeout = "--shutdown-timeout";
+        public const string TcpPerClient = "--tcp-per-client";
         public const string Dnstap = "--dnstap";
         public const string RpzZone = "--rpz-zone";
         public const string Notify = "--notify";
@@ -170,6 +174,7 @@ internal static class CommandLine
             [Action] = "Action",
             [BlockTtl] = "BlockTtl",
             [EdeDetail] = "EdeDetail",
+            [MaxListSize] = "MaxListSize",
             [LogFile] = "LogFile",
             [CacheSize] = "CacheSize",
             [CacheMinTtl] = "CacheMinTtl",
@@ -187,6 +192,7 @@ internal static class CommandLine
             [RateLimit] = "RateLimit",
             [RateLimitAction] = "RateLimitAction",
             [ShutdownTimeout] = "ShutdownTimeout",
+            [TcpPerClient] = "TcpPerClient",
             [Dnstap] = "Dnstap",
             [RpzZone] = "RpzZone",
             [Notify] = "Notify",

@@ -60,7 +60,7 @@ internal static class ServeCommand
         // Before the lists and the bind: a name that does not resolve is a user error, like a missing list.
         settings = await UpstreamNames.ResolveAsync(settings, cancellationToken);
         QueryLogSettings.PrepareDataDirectory(settings.QueryLog);
-        var loader = new BlocklistLoader(settings.Blocklists, settings.Blocking.DefaultAction, groups: settings.Groups);
+        var loader = new BlocklistLoader(settings.Blocklists, settings.Blocking.DefaultAction, groups: settings.Groups, maxListSize: settings.MaxListSize);
         var snapshot = loader.Load(); // fails fast; the watcher logs the lists' counts and bad lines as it starts
 
         var host = NationalDnsHost.Build(settings, loader, snapshot, logger, logQueues, overrides);

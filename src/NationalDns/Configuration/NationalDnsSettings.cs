@@ -32,6 +32,9 @@ public sealed record NationalDnsSettings
     /// <summary>List files or folders, as configured (default: <c>blocklists/</c> in the current folder).</summary>
     public IReadOnlyList<string> Blocklists { get; init; } = ["blocklists"];
 
+    /// <summary>A list file larger than this is refused, not read (<c>--max-list-size</c>).</summary>
+    public long MaxListSize { get; init; } = Policy.BlocklistLoader.DefaultMaxListSize;
+
     public BlockingOptions Blocking { get; init; } = new();
 
     public CacheOptions Cache { get; init; } = new();

@@ -10,6 +10,7 @@ using NationalDns.Resolution;
 using NationalDns.Server.Admission;
 using NationalDns.Server.Dnstap;
 using NationalDns.Server.Hosting;
+using NationalDns.Server.Transport;
 using Serilog.Events;
 
 namespace NationalDns.Configuration;
@@ -17,7 +18,7 @@ namespace NationalDns.Configuration;
 /// <summary>
 /// Turns configuration keys into <see cref="NationalDnsSettings"/>, or a <see cref="UsageException"/> naming the one
 /// thing that is wrong. Keys: Listen, Upstream, Bootstrap, Blocklist (lists: a JSON array or a comma-separated string),
-/// Threads, Action, BlockTtl, UpstreamTimeout, UpstreamFailures, UpstreamProbeInterval, UpstreamProbeName, LogFile, LogLevel, Seed, BlockPage, BlockPageHttps.
+/// Threads, TcpPerClient, MaxListSize, Action, BlockTtl, UpstreamTimeout, UpstreamFailures, UpstreamProbeInterval, UpstreamProbeName, LogFile, LogLevel, Seed, BlockPage, BlockPageHttps.
 /// Operations (docs/operations.md): Http, ApiTokenFile, ApiToken, AllowClient (a list), RateLimit, RateLimitAction, ShutdownTimeout, Dnstap.
 /// RPZ feed (docs/rpz-feed.md): RpzZone, Notify (a list), AllowTransfer (a list); RPZ follower: RpzZone, RpzPrimary, RpzCache.
 /// Query log (<see cref="QueryLogSettings"/>): QueryLog, DataDir, QueryLogRetention, QueryLogMaxSize.
@@ -102,11 +103,13 @@ public static class SettingsReader
             {
                 Listen = listen,
                 Threads = ReadThreads(configuration),
+                TcpPerClient = ReadTcpPerClient(configuration),
                 ShutdownTimeout = Duration(configuration["ShutdownTimeout"], "--shutdown-timeout") ?? ServerOptions.DefaultShutdownTimeout,
             },
             Upstream = ReadUpstream(configuration, upstreams, specs),
             UpstreamSpecs = specs,
             Blocklists = lists,
+            MaxListSize = ReadMaxListSize(configuration),
             Blocking = blocking with { ListRoots = lists },
             Cache = ReadCache(configuration),
             LogFile = Blank(configuration["LogFile"]),
@@ -133,6 +136,20 @@ public static class SettingsReader
         null => ServerOptions.DefaultThreads,
         long threads and >= 1 and <= ServerOptions.MaxThreads => (int)threads,
         _ => throw new UsageException($"--threads: must be 1 to {ServerOptions.MaxThreads}"),
+    };
+
+    private static int ReadTcpPerClient(IConfiguration configuration) => Count(configuration["TcpPerClient"], "--tcp-per-client", int.MaxValue) switch
+    {
+        null => TcpConnectionTable.DefaultPerClient,
+        long perClient and <= TcpTransport.DefaultMaxConnections => (int)perClient,
+        _ => throw new UsageException($"--tcp-per-client: must be 0 (no limit) to {TcpTransport.DefaultMaxConnections}, the TCP connections served at once"),
+    };
+
+    private static long ReadMaxListSize(IConfiguration configuration) => Blank(configuration["MaxListSize"]) switch
+    {
+        null => BlocklistLoader.DefaultMaxListSize,
+        var text when Sizes.TryParse(text, out var bytes) && bytes > 0 => bytes.Value,
+        var text => throw new UsageException($"--max-list-size: '{text}' is not a size (e.g. 100MB, 1GB, or bytes)"),
     };
 
     // The zone alone publishes the policy; with a primary, it is the zone followed from there instead.

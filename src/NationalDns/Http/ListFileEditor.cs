@@ -16,7 +16,7 @@ internal sealed class ListFileEditor(IReadOnlyList<string> configuredPaths, Bloc
     public void Dispose() => _gate.Dispose();
 
     /// <summary>Every list file, as the server loads them.</summary>
-    public IReadOnlyList<BlocklistFile> Files() => [.. configuredPaths.SelectMany(BlocklistFiles.Expand).DistinctBy(f => f.FullPath)];
+    public IReadOnlyList<BlocklistFile> Files() => [.. configuredPaths.SelectMany(path => BlocklistFiles.Expand(path)).DistinctBy(f => f.FullPath)];
 
     /// <summary>
     /// The list file a request names (by its path as shown in rule sources, its full path or its file name); with no

@@ -96,4 +96,47 @@ public sealed class BlocklistFilesTests : IDisposable
 
         Assert.Empty(BlocklistFiles.Expand(_dir.Path("empty")));
     }
+
+    [Fact]
+    public void A_FIFO_a_link_loop_and_a_link_to_a_device_are_skipped_each_with_a_reason_and_the_other_files_listed()
+    {
+        _dir.Write("lists/a.txt", "a.example");
+        _dir.Write("lists/z.txt", "z.example");
+        MakeFifo(_dir.Path("lists/pipe.txt"));
+        File.CreateSymbolicLink(_dir.Path("lists/l1.txt"), "l2.txt");
+        File.CreateSymbolicLink(_dir.Path("lists/l2.txt"), "l1.txt");
+        File.CreateSymbolicLink(_dir.Path("lists/zero.txt"), "/dev/zero");
+        var lists = _dir.Path("lists");
+        var skipped = new List<ListProblem>();
+
+        var files = BlocklistFiles.Expand(lists, skipped);
+
+        Assert.Equal([$"{lists}/a.txt", $"{lists}/z.txt"], files.Select(f => f.DisplayPath));
+        Assert.Equal(
+            [
+                $"{lists}/l1.txt:0: skipped: a symbolic link loop, not a regular file",
+                $"{lists}/l2.txt:0: skipped: a symbolic link loop, not a regular file",
+                $"{lists}/pipe.txt:0: skipped: a FIFO, not a regular file",
+                $"{lists}/zero.txt:0: skipped: a character device, not a regular file",
+            ],
+            skipped.Select(p => p.ToString()).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void A_FIFO_given_as_the_list_itself_is_an_error_naming_it()
+    {
+        var pipe = _dir.Path("pipe.txt");
+        MakeFifo(pipe);
+
+        var error = Assert.Throws<BlocklistException>(() => BlocklistFiles.Expand(pipe));
+
+        Assert.Equal($"blocklist '{pipe}' is a FIFO, not a regular file", error.Message);
+    }
+
+    private static void MakeFifo(string path)
+    {
+        using var mkfifo = System.Diagnostics.Process.Start("mkfifo", [path]);
+        mkfifo.WaitForExit();
+        Assert.Equal(0, mkfifo.ExitCode);
+    }
 }

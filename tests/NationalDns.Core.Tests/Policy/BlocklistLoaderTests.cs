@@ -31,6 +31,39 @@ public sealed class BlocklistLoaderTests : IDisposable
     }
 
     [Fact]
+    public void A_file_over_the_size_limit_is_refused_with_its_size_and_the_others_load()
+    {
+        _dir.Write("lists/a.txt", "a.example");
+        var big = _dir.Write("lists/big.txt", [.. Enumerable.Range(0, 100_000).Select(i => $"n{i}.example")]);
+        var loader = new BlocklistLoader([_dir.Path("lists")], BlockAction.NxDomain, maxListSize: 1 << 20);
+
+        var snapshot = loader.Load();
+
+        Assert.True(snapshot.Rules.Blocks("a.example"));
+        Assert.False(snapshot.Rules.Blocks("n1.example"));
+        Assert.Equal([$"blocklist '{big}' is 1 MB, over --max-list-size (1 MB); not loaded"], snapshot.Failures);
+    }
+
+    [Fact]
+    public void A_file_of_random_bytes_keeps_its_first_thousand_bad_lines_and_counts_the_rest()
+    {
+        var random = new Random(13);
+        var garbage = new byte[4 << 20];
+        random.NextBytes(garbage);
+        var path = _dir.Path("random.bin");
+        File.WriteAllBytes(path, garbage);
+        var lines = garbage.Count(b => b == (byte)'\n') + 1;
+
+        var report = Assert.Single(Loader(path).Load().Files);
+
+        Assert.Equal(1001, report.Problems.Count);
+        Assert.All(report.Problems, p => Assert.InRange(p.Reason.Length, 1, 515));
+        var closing = report.Problems[^1].Reason;
+        Assert.Matches(@"^\d+ more bad lines not listed \(the first 1000 are\)$", closing);
+        Assert.InRange(int.Parse(closing.Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture), 1, lines - 1000);
+    }
+
+    [Fact]
     public void Initial_load_reports_every_file_and_the_totals()
     {
         _dir.Write("lists/a.txt", "a.example", "b.example", "@@ok.a.example", "bad..example");

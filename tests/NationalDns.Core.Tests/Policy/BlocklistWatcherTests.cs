@@ -85,6 +85,70 @@ public sealed class BlocklistWatcherTests : IDisposable
     }
 
     [Fact]
+    public async Task A_list_made_unreadable_by_its_permissions_alone_is_noticed_and_the_status_stays_failed_while_others_reload()
+    {
+        var path = _dir.Write("lists/a.txt", "a.example");
+        _dir.Write("lists/b.txt", "b.example");
+        var (loader, holder) = Load();
+        var status = new BlocklistReloadStatus();
+
+        // Only the mode changes, as with chmod 000; the read is refused by the reader too, since root reads such a file.
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(path, UnixFileMode.None);
+        }
+        _reader.Fail(path, new UnauthorizedAccessException("permission denied"));
+        bool? failedAfterError = null;
+        await RunWatcher(
+            loader,
+            holder,
+            () =>
+            {
+                if (failedAfterError is null && _logger.At(LogLevel.Error).Any())
+                {
+                    failedAfterError = !status.LastSucceeded;
+                    _dir.Write("lists/b.txt", "b.example", "c.example");
+                }
+
+                return holder.Current.Blocks("c.example");
+            },
+            status);
+
+        Assert.True(failedAfterError);
+        Assert.False(status.LastSucceeded);
+        Assert.Equal([$"cannot read blocklist '{path}': permission denied"], _logger.At(LogLevel.Error));
+        Assert.True(holder.Current.Blocks("a.example"));
+    }
+
+    [Fact]
+    public async Task A_FIFO_appearing_in_the_folder_is_warned_about_once_and_edits_beside_it_still_load()
+    {
+        _dir.Write("lists/a.txt", "a.example");
+        var (loader, holder) = Load();
+        var pipe = _dir.Path("lists/pipe.txt");
+        using (var mkfifo = Process.Start("mkfifo", [pipe]))
+        {
+            mkfifo.WaitForExit();
+        }
+
+        _dir.Write("lists/a.txt", "a.example", "b.example");
+        var editedAgain = false;
+        await RunWatcher(loader, holder, () =>
+        {
+            if (!editedAgain && holder.Current.Blocks("b.example"))
+            {
+                editedAgain = true;
+                _dir.Write("lists/a.txt", "a.example", "b.example", "c.example");
+            }
+
+            return holder.Current.Blocks("c.example");
+        });
+
+        Assert.Equal([$"{pipe}:0: skipped: a FIFO, not a regular file"], _logger.At(LogLevel.Warning));
+        Assert.Empty(_logger.At(LogLevel.Error));
+    }
+
+    [Fact]
     public async Task Reload_that_throws_is_logged_and_the_loop_keeps_going()
     {
         var path = _dir.Write("lists/a.txt", "a.example");
@@ -115,10 +179,10 @@ public sealed class BlocklistWatcherTests : IDisposable
     }
 
     /// <summary>Runs the watcher on fake time, ticking it until <paramref name="done"/> holds, then stops it.</summary>
-    private async Task RunWatcher(BlocklistLoader loader, RuleSetHolder holder, Func<bool> done)
+    private async Task RunWatcher(BlocklistLoader loader, RuleSetHolder holder, Func<bool> done, BlocklistReloadStatus? status = null)
     {
         var interval = TimeSpan.FromMilliseconds(200);
-        var watcher = new BlocklistWatcher(loader, holder, _time, _logger, interval);
+        var watcher = new BlocklistWatcher(loader, holder, _time, _logger, interval, status);
         await watcher.StartAsync(CancellationToken.None);
         try
         {

@@ -48,10 +48,14 @@ internal sealed class LoopbackDnsServer : IDisposable
     /// <summary>Everything ARSoft reported through <see cref="DnsServer.ExceptionThrown"/>.</summary>
     public ConcurrentQueue<Exception> Exceptions { get; } = new();
 
-    public static LoopbackDnsServer Start(IPAddress address, TimeSpan? tcpIdleTimeout = null, int maxTcpConnections = TcpTransport.DefaultMaxConnections) =>
+    public static LoopbackDnsServer Start(
+        IPAddress address,
+        TimeSpan? tcpIdleTimeout = null,
+        int maxTcpConnections = TcpTransport.DefaultMaxConnections,
+        int tcpPerClient = TcpConnectionTable.DefaultPerClient) =>
         new(
             new UdpTransport(new IPEndPoint(address, 0)),
-            new TcpTransport(new IPEndPoint(address, 0), tcpIdleTimeout ?? TcpTransport.DefaultIdleTimeout, maxTcpConnections));
+            new TcpTransport(new IPEndPoint(address, 0), tcpIdleTimeout ?? TcpTransport.DefaultIdleTimeout, maxTcpConnections, tcpPerClient));
 
     public void Dispose()
     {

@@ -13,9 +13,15 @@ internal sealed class TcpProbe : IDisposable
 
     private TcpProbe(Socket socket) => _socket = socket;
 
-    public static async Task<TcpProbe> ConnectAsync(IPEndPoint server)
+    /// <summary>Connects to <paramref name="server"/>, from <paramref name="from"/> (another loopback address: another client) if given.</summary>
+    public static async Task<TcpProbe> ConnectAsync(IPEndPoint server, IPAddress? from = null)
     {
         var socket = new Socket(server.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        if (from is not null)
+        {
+            socket.Bind(new IPEndPoint(from, 0));
+        }
+
         using var timeout = new CancellationTokenSource(Deadline);
         await socket.ConnectAsync(server, timeout.Token);
         return new TcpProbe(socket);

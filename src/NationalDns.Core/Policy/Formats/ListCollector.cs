@@ -6,7 +6,7 @@ namespace NationalDns.Policy.Formats;
 internal sealed class ListCollector(string displayPath, RuleStore rules)
 {
     private readonly RuleStore _rules = rules;
-    private readonly List<ListProblem> _problems = [];
+    private readonly ListProblems _problems = new(displayPath);
 
     public string DisplayPath { get; } = displayPath;
 
@@ -17,10 +17,10 @@ internal sealed class ListCollector(string displayPath, RuleStore rules)
 
     public void Add(BlockRule rule) => _rules.Add(rule);
 
-    public void Reject(int line, string reason) => _problems.Add(new ListProblem(new RuleSource(DisplayPath, line), reason));
+    public void Reject(int line, string reason) => _problems.Add(line, reason);
 
     public RuleSource Source(int line, string? basis = null) => new(DisplayPath, line, basis);
 
     public ParsedList ToParsedList(ListFormat format, ListProblem? fileProblem = null) =>
-        new(DisplayPath, _rules, _problems) { Format = format, Skipped = Skipped, FileProblem = fileProblem };
+        new(DisplayPath, _rules, _problems.ToList()) { Format = format, Skipped = Skipped, FileProblem = fileProblem };
 }
