@@ -58,8 +58,8 @@ public sealed class BlocklistStage : IQueryStage
             {
                 case BlockActionKind.Throttle:
                     return ThrottleAsync(query, rule, next, rules, context, cancellationToken);
-                case BlockActionKind.TcpOnly when query.Protocol == TransportProtocol.Tcp:
-                    break; // the client did retry over TCP: forwarded like any allowed name
+                case BlockActionKind.TcpOnly when Transports.IsStream(query.Protocol):
+                    break; // the client did retry over TCP (or asked over TLS or HTTPS in the first place): forwarded like any allowed name
                 default:
                     return ValueTask.FromResult(Block(query, rule, name, chain: null, context));
             }

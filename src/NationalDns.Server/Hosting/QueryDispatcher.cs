@@ -66,10 +66,10 @@ public sealed partial class QueryDispatcher
             return null;
         }
 
-        // UDP clients were admitted in the receive loop (AdmissionFastPath); TCP ones are checked here.
-        if (protocol == TransportProtocol.Tcp && _admission is not null && !_admission.IsAllowed(client.Address))
+        // UDP clients were admitted in the receive loop (AdmissionFastPath); TCP, TLS and HTTPS ones are checked here.
+        if (Transports.IsStream(protocol) && _admission is not null && !_admission.IsAllowed(client.Address))
         {
-            _metrics?.CountQuery(TransportProtocol.Tcp, ServedOutcome.RefusedClient);
+            _metrics?.CountQuery(protocol, ServedOutcome.RefusedClient);
             return Responses.WithCode(query, ReturnCode.Refused);
         }
 

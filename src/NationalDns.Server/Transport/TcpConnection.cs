@@ -24,8 +24,6 @@ internal sealed class TcpConnection : IServerConnection
     // A client that pipelines queries but does not read its answers stops being read after this many.
     internal const int MaxAnswersInFlight = 128;
 
-    private static readonly Task<bool> s_initialized = Task.FromResult(true);
-
     private readonly TcpTransport _transport;
     private readonly Socket _socket;
     private readonly TimeSpan _idleTimeout;
@@ -36,6 +34,7 @@ internal sealed class TcpConnection : IServerConnection
     private readonly SemaphoreSlim _answerSlots = new(MaxAnswersInFlight, MaxAnswersInFlight);
     private readonly CancellationTokenSource _idle;
     private readonly byte[] _readBuffer = new byte[ReadBufferSize];
+    private Stream? _stream;
     private int _readStart;
     private int _readEnd;
     private int _answersInFlight;
@@ -62,7 +61,22 @@ internal sealed class TcpConnection : IServerConnection
 
     public bool CanRead => Volatile.Read(ref _readingDone) == 0;
 
-    public Task<bool> InitializeAsync(CancellationToken token = default) => s_initialized;
+    /// <summary>
+    /// Opens the connection's stream (for DNS over TLS, the handshake, bounded by the idle clock). False, and the
+    /// connection closed, when the client failed to set it up.
+    /// </summary>
+    public async Task<bool> InitializeAsync(CancellationToken token = default)
+    {
+        _stream = await _transport.Streams.OpenAsync(_socket, _idle.Token);
+        if (_stream is null || Volatile.Read(ref _closed) != 0)
+        {
+            _stream?.Dispose(); // closed during the handshake: Close found no stream to dispose
+            Close();
+            return false;
+        }
+
+        return true;
+    }
 
     /// <summary>
     /// Reads the next query. Returns null, and stops reading for good, on EOF, a zero length prefix, the idle
@@ -102,7 +116,7 @@ internal sealed class TcpConnection : IServerConnection
                 return query;
             }
         }
-        catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
+        catch (Exception e) when (e is OperationCanceledException or SocketException or IOException or ObjectDisposedException)
         {
             // Idle timeout, reset by the peer, or closed underneath: all mean this connection is done reading.
         }
@@ -159,6 +173,7 @@ internal sealed class TcpConnection : IServerConnection
         Interlocked.Exchange(ref _readingDone, 1);
         _idle.Cancel();
         _socket.Dispose();
+        _stream?.Dispose();
         _transport.OnConnectionClosed(this);
     }
 
@@ -170,7 +185,7 @@ internal sealed class TcpConnection : IServerConnection
             await SendFrameAsync(frame);
             return true;
         }
-        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        catch (Exception e) when (e is SocketException or IOException or ObjectDisposedException)
         {
             Close(); // a failed write leaves the stream in an unknown state; nothing more can be sent on it
             return false;
@@ -214,11 +229,7 @@ internal sealed class TcpConnection : IServerConnection
 
     private async Task SendFrameAsync(ArraySegment<byte> frame)
     {
-        for (var sent = 0; sent < frame.Count;)
-        {
-            sent += await _socket.SendAsync(frame.AsMemory(sent), SocketFlags.None);
-        }
-
+        await _stream!.WriteAsync(frame.AsMemory());
         RestartIdleClock();
     }
 
@@ -287,7 +298,7 @@ internal sealed class TcpConnection : IServerConnection
 
         for (var filled = fromBuffer; filled < frame.Length;)
         {
-            var read = await _socket.ReceiveAsync(frame.AsMemory(filled), SocketFlags.None, token);
+            var read = await _stream!.ReadAsync(frame.AsMemory(filled), token);
             if (read == 0)
             {
                 return null;
@@ -315,7 +326,7 @@ internal sealed class TcpConnection : IServerConnection
 
         while (_readEnd < count)
         {
-            var read = await _socket.ReceiveAsync(_readBuffer.AsMemory(_readEnd), SocketFlags.None, token);
+            var read = await _stream!.ReadAsync(_readBuffer.AsMemory(_readEnd), token);
             if (read == 0)
             {
                 return false;

@@ -21,6 +21,7 @@ namespace NationalDns.Configuration;
 /// Operations (docs/operations.md): Http, ApiTokenFile, ApiToken, AllowClient (a list), RateLimit, RateLimitAction, ShutdownTimeout, Dnstap.
 /// RPZ feed (docs/rpz-feed.md): RpzZone, Notify (a list), AllowTransfer (a list); RPZ follower: RpzZone, RpzPrimary, RpzCache.
 /// Query log (<see cref="QueryLogSettings"/>): QueryLog, DataDir, QueryLogRetention, QueryLogMaxSize.
+/// Encrypted DNS (<see cref="TlsSettings"/>): ListenTls, ListenHttps (lists), TlsCert, TlsKey, TlsName (a list).
 /// </summary>
 public static class SettingsReader
 {
@@ -93,11 +94,14 @@ public static class SettingsReader
             blocking = blocking with { BlockPageAddress = blockPage.Address };
         }
 
+        var queryLog = QueryLogSettings.Read(configuration);
+        var encrypted = TlsSettings.Read(configuration, queryLog.DataDirectory, () => LocalAddresses());
         return new NationalDnsSettings
         {
             Server = new ServerOptions
             {
                 Listen = listen,
+                ListenTls = encrypted.Tls,
                 Threads = ReadThreads(configuration),
                 ShutdownTimeout = Duration(configuration["ShutdownTimeout"], "--shutdown-timeout") ?? ServerOptions.DefaultShutdownTimeout,
             },
@@ -121,7 +125,9 @@ public static class SettingsReader
             RpzFeed = RpzSettings.ReadFeed(configuration, follower.Zone, follower.Primary),
             RpzPrimary = follower.Primary,
             RpzCache = follower.Cache,
-            QueryLog = QueryLogSettings.Read(configuration),
+            QueryLog = queryLog,
+            ListenHttps = encrypted.Https,
+            Tls = encrypted.Options,
         };
     }
 
@@ -385,7 +391,7 @@ public static class SettingsReader
     private static DnstapTarget Dnstap(string text) =>
         DnstapTarget.TryParse(text, out var target, out var error) ? target : throw new UsageException($"--dnstap: {error}");
 
-    private static IPEndPoint EndPoint(string text, int defaultPort, string option) =>
+    internal static IPEndPoint EndPoint(string text, int defaultPort, string option) =>
         EndPoints.TryParse(text, defaultPort, out var endPoint, out var error) ? endPoint : throw new UsageException($"{option}: {error}");
 
     private static TimeSpan? Duration(string? text, string option)

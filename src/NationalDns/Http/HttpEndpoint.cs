@@ -102,14 +102,4 @@ internal sealed partial class HttpEndpoint : IHostedService, IAsyncDisposable
 
     [LoggerMessage(EventId = 40, Level = LogLevel.Information, Message = "HTTP endpoint on {Address}: console /, /metrics /healthz /readyz, /api; rule changes {Api}")]
     private static partial void Listening(ILogger logger, string address, string api);
-
-    /// <summary>Kestrel's and ASP.NET Core's own events go to the DNS host's logging (Serilog).</summary>
-    private sealed class ForwardingLoggerProvider(ILoggerFactory target) : ILoggerProvider
-    {
-        public ILogger CreateLogger(string categoryName) => target.CreateLogger(categoryName);
-
-        public void Dispose()
-        {
-        }
-    }
 }
