@@ -1,13 +1,16 @@
+using System.Buffers.Binary;
 using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
+using ARSoft.Tools.Net.Dns;
 using Microsoft.Extensions.DependencyInjection;
 using NationalDns.Configuration;
 using NationalDns.Http.DnsOverHttps;
 using NationalDns.IntegrationTests.Support;
 using NationalDns.QueryLog;
 using NationalDns.Server.Hosting;
+using NationalDns.Server.Metrics;
 using NationalDns.Server.Tls;
 
 namespace NationalDns.IntegrationTests.Encrypted;
@@ -78,6 +81,47 @@ internal sealed class EncryptedServer : IAsyncDisposable
         });
         await tls.AuthenticateAsClientAsync("localhost");
         return presented!;
+    }
+
+    /// <summary>
+    /// Sends every query on one DoT connection at once (pipelined, RFC 7766 §6.2.1.1) and reads as many answers, in
+    /// whatever order they come; the server must present the certificate whose pin it logged.
+    /// </summary>
+    public async Task<IReadOnlyList<DnsMessage>> ExchangeTlsAsync(IReadOnlyList<byte[]> queries)
+    {
+        using var client = new TcpClient();
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        await client.ConnectAsync(Tls, deadline.Token);
+        var pin = LoggedPin;
+        await using var tls = new SslStream(client.GetStream(), false, (_, certificate, _, _) => certificate is not null && SpkiPin.Of(new X509Certificate2(certificate)) == pin);
+        await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions { TargetHost = "localhost" }, deadline.Token);
+        foreach (var query in queries)
+        {
+            var frame = new byte[2 + query.Length];
+            BinaryPrimitives.WriteUInt16BigEndian(frame, (ushort)query.Length);
+            query.CopyTo(frame, 2);
+            await tls.WriteAsync(frame, deadline.Token);
+        }
+
+        var answers = new List<DnsMessage>();
+        var prefix = new byte[2];
+        while (answers.Count < queries.Count)
+        {
+            await tls.ReadExactlyAsync(prefix, deadline.Token);
+            var answer = new byte[BinaryPrimitives.ReadUInt16BigEndian(prefix)];
+            await tls.ReadExactlyAsync(answer, deadline.Token);
+            answers.Add(DnsMessage.Parse(answer));
+        }
+
+        return answers;
+    }
+
+    /// <summary>The metrics as <c>/metrics</c> would show them.</summary>
+    public async Task<string> MetricsTextAsync()
+    {
+        using var text = new MemoryStream();
+        await Server.Services.GetRequiredService<DnsMetrics>().Registry.CollectAndExportAsTextAsync(text);
+        return System.Text.Encoding.UTF8.GetString(text.ToArray());
     }
 
     /// <summary>The query log's entries for <paramref name="name"/>, newest first, once there are at least <paramref name="count"/>.</summary>
