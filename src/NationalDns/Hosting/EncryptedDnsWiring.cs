@@ -17,7 +17,7 @@ internal static class EncryptedDnsWiring
         }
 
         // Opened when the first listener starts: a bad file stops the start with one line (CertificateFileException).
-        services.AddSingleton(sp => ServerCertificates.Open(tls, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<PemCertificateSource>>()));
+        services.AddSingleton(sp => Open(tls, sp));
         services.AddSingleton<IServerCertificateSource>(sp => sp.GetRequiredService<PemCertificateSource>());
         services.AddSingleton(sp => new TlsStreams(sp.GetRequiredService<IServerCertificateSource>(), tls.HandshakeTimeout, sp.GetRequiredService<ILogger<TlsStreams>>()));
         if (settings.ListenHttps.Count > 0)
@@ -27,5 +27,18 @@ internal static class EncryptedDnsWiring
         }
 
         return services;
+    }
+
+    private static PemCertificateSource Open(TlsOptions tls, IServiceProvider services)
+    {
+        try
+        {
+            return ServerCertificates.Open(tls, services.GetRequiredService<TimeProvider>(), services.GetRequiredService<ILogger<PemCertificateSource>>());
+        }
+        catch (CertificateFileException e)
+        {
+            // Say which option to fix: the files given, or the data folder the self-signed one lives in.
+            throw new CertificateFileException($"{(tls.CertificateFile is null ? "--data-dir" : "--tls-cert")}: {e.Message}", e);
+        }
     }
 }
