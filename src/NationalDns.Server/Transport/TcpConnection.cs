@@ -34,6 +34,7 @@ internal sealed class TcpConnection : IServerConnection
     private readonly SemaphoreSlim _answerSlots = new(MaxAnswersInFlight, MaxAnswersInFlight);
     private readonly CancellationTokenSource _idle;
     private readonly byte[] _readBuffer = new byte[ReadBufferSize];
+    private readonly Lazy<Task<bool>> _opened; // once: by ARSoft's InitializeAsync, or else by the first read
     private Stream? _stream;
     private int _readStart;
     private int _readEnd;
@@ -50,6 +51,7 @@ internal sealed class TcpConnection : IServerConnection
         _idle = new CancellationTokenSource(Timeout.InfiniteTimeSpan, timeProvider);
         _remote = ClientEndPoint.FromIPEndPoint((IPEndPoint)socket.RemoteEndPoint!);
         _local = (IPEndPoint)socket.LocalEndPoint!;
+        _opened = new Lazy<Task<bool>>(OpenAsync);
     }
 
     public IServerTransport Transport => _transport;
@@ -65,18 +67,7 @@ internal sealed class TcpConnection : IServerConnection
     /// Opens the connection's stream (for DNS over TLS, the handshake, bounded by the idle clock). False, and the
     /// connection closed, when the client failed to set it up.
     /// </summary>
-    public async Task<bool> InitializeAsync(CancellationToken token = default)
-    {
-        _stream = await _transport.Streams.OpenAsync(_socket, _idle.Token);
-        if (_stream is null || Volatile.Read(ref _closed) != 0)
-        {
-            _stream?.Dispose(); // closed during the handshake: Close found no stream to dispose
-            Close();
-            return false;
-        }
-
-        return true;
-    }
+    public Task<bool> InitializeAsync(CancellationToken token = default) => _opened.Value;
 
     /// <summary>
     /// Reads the next query. Returns null, and stops reading for good, on EOF, a zero length prefix, the idle
@@ -87,7 +78,7 @@ internal sealed class TcpConnection : IServerConnection
     {
         try
         {
-            while (CanRead && !token.IsCancellationRequested)
+            while (await _opened.Value && CanRead && !token.IsCancellationRequested)
             {
                 await _answerSlots.WaitAsync(_idle.Token);
                 var frame = await ReadFrameAsync(_idle.Token);
@@ -175,6 +166,27 @@ internal sealed class TcpConnection : IServerConnection
         _socket.Dispose();
         _stream?.Dispose();
         _transport.OnConnectionClosed(this);
+    }
+
+    private async Task<bool> OpenAsync()
+    {
+        try
+        {
+            _stream = await _transport.Streams.OpenAsync(_socket, _idle.Token);
+        }
+        catch (ObjectDisposedException)
+        {
+            // closed before it was opened
+        }
+
+        if (_stream is null || Volatile.Read(ref _closed) != 0)
+        {
+            _stream?.Dispose(); // closed during the handshake: Close found no stream to dispose
+            Close();
+            return false;
+        }
+
+        return true;
     }
 
     private async Task<bool> WriteAsync(ArraySegment<byte> frame)
