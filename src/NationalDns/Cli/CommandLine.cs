@@ -14,7 +14,7 @@ internal static class CommandLine
         AddServeOptions(root);
         root.SetAction(serve);
 
-        var serveCommand = new Command("serve", "Serve DNS over UDP and TCP (the default command).");
+        var serveCommand = new Command("serve", "Serve DNS over UDP and TCP, and over TLS and HTTPS with --listen-tls and --listen-https (the default command).");
         AddServeOptions(serveCommand);
         serveCommand.SetAction(serve);
         root.Subcommands.Add(serveCommand);
