@@ -49,5 +49,5 @@ public readonly record struct PolicyDecision(PolicyVerdict Verdict, BlockRule? R
     /// over TCP (the client did retry there, so the name is forwarded like any allowed name).
     /// </summary>
     public bool AnswersOver(TransportProtocol protocol) =>
-        Verdict == PolicyVerdict.Blocked && !(Rule!.Action.Kind == BlockActionKind.TcpOnly && protocol == TransportProtocol.Tcp);
+        Verdict == PolicyVerdict.Blocked && !(Rule!.Action.Kind == BlockActionKind.TcpOnly && Pipeline.Transports.IsStream(protocol));
 }

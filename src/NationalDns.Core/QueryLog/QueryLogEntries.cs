@@ -40,7 +40,7 @@ internal static class QueryLogEntries
         var answered = response is null
             ? Answered.Nothing
             : new Answered(DnsText.ReturnCodeName(response.ReturnCode), Summary(response), response.AnswerRecords.Count, responseBytes?.Length);
-        var transport = context.Protocol == TransportProtocol.Tcp ? "tcp" : "udp";
+        var transport = Transports.Name(context.Protocol);
         var client = (texts.Address(context.Client.Address), context.Client.Port);
         return Entry(id, slot, texts, client, transport, asked, answered, OutcomeOf(result), result.Rule, result.Group, result.BlockedName, result.Detail) with
         {

@@ -53,12 +53,21 @@ internal sealed class DnstapEncoder
         return 2;
     }
 
+    // The query log's transport names (Transports.Name), as dnstap's socket protocols.
+    private static Protocol.SocketProtocol SocketProtocolOf(string transport) => transport switch
+    {
+        "tcp" => Protocol.SocketProtocol.Tcp,
+        "tls" => Protocol.SocketProtocol.Dot,
+        "https" => Protocol.SocketProtocol.Doh,
+        _ => Protocol.SocketProtocol.Udp,
+    };
+
     private static Protocol.Message Client(QueryLogEntry entry, Protocol.Message.Types.Type type)
     {
         var message = new Protocol.Message
         {
             Type = type,
-            SocketProtocol = entry.Transport == "tcp" ? Protocol.SocketProtocol.Tcp : Protocol.SocketProtocol.Udp,
+            SocketProtocol = SocketProtocolOf(entry.Transport),
             QueryPort = (uint)entry.ClientPort,
             QueryTimeSec = (ulong)entry.Time.ToUnixTimeSeconds(),
             QueryTimeNsec = Nanoseconds(entry.Time),

@@ -4,6 +4,7 @@ using ARSoft.Tools.Net.Dns;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using NationalDns.Server.FastPath;
+using NationalDns.Server.Tls;
 using NationalDns.Server.Transport;
 
 namespace NationalDns.Server.Hosting;
@@ -30,16 +31,23 @@ public sealed partial class DnsServerHostedService : IHostedService, IDisposable
     private readonly ILogger<DnsServerHostedService> _logger;
     private readonly List<DnsServer> _servers = [];
     private readonly List<IPEndPoint> _bound = [];
+    private readonly List<IPEndPoint> _boundTls = [];
+    private readonly TlsStreams? _tls;
     private readonly List<IServerTransport> _transports = [];
     private readonly List<UdpTransport> _udpTransports = [];
     private readonly CancellationTokenSource _stopping = new();
     private readonly int _udpThreads;
 
-    public DnsServerHostedService(ServerOptions options, QueryDispatcher dispatcher, ILogger<DnsServerHostedService> logger, IUdpFastPath? fastPath = null, IUdpQueryHandler? udpHandler = null, ITcpQueryInterceptor? tcpInterceptor = null)
+    public DnsServerHostedService(ServerOptions options, QueryDispatcher dispatcher, ILogger<DnsServerHostedService> logger, IUdpFastPath? fastPath = null, IUdpQueryHandler? udpHandler = null, ITcpQueryInterceptor? tcpInterceptor = null, TlsStreams? tls = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Threads, 1);
         _tcpInterceptor = tcpInterceptor;
+        _tls = tls;
+        if (options.ListenTls.Count > 0 && tls is null)
+        {
+            throw new ArgumentException("DNS over TLS endpoints need the TLS streams.", nameof(tls));
+        }
         _options = options;
         _udpThreads = OperatingSystem.IsLinux() ? options.Threads : 1;
         _dispatcher = dispatcher;
@@ -50,6 +58,9 @@ public sealed partial class DnsServerHostedService : IHostedService, IDisposable
 
     /// <summary>The endpoints actually bound (real ports when port 0 was asked for); each serves UDP and TCP.</summary>
     public IReadOnlyList<IPEndPoint> BoundEndPoints => _bound;
+
+    /// <summary>The DNS over TLS endpoints actually bound, in the order of <see cref="ServerOptions.ListenTls"/>.</summary>
+    public IReadOnlyList<IPEndPoint> BoundTlsEndPoints => _boundTls;
 
     /// <summary>Every UDP transport bound, <see cref="ServerOptions.Threads"/> per listen endpoint (one where SO_REUSEPORT is missing).</summary>
     public IReadOnlyList<UdpTransport> UdpTransports => _udpTransports;
@@ -73,6 +84,13 @@ public sealed partial class DnsServerHostedService : IHostedService, IDisposable
                 _servers.Add(server);
                 _bound.Add(bound);
                 Listening(_logger, EndPoints.Format(bound), _udpThreads);
+            }
+
+            foreach (var endPoint in _options.ListenTls)
+            {
+                var bound = BindTls(endPoint);
+                _boundTls.Add(bound);
+                ListeningTls(_logger, EndPoints.Format(bound));
             }
         }
         catch
@@ -172,6 +190,29 @@ public sealed partial class DnsServerHostedService : IHostedService, IDisposable
         }
     }
 
+    // DNS over TLS: the TCP transport with TLS streams, in a server of its own (no UDP beside it).
+    private IPEndPoint BindTls(IPEndPoint endPoint)
+    {
+        var tls = new TcpTransport(endPoint, _options.TcpIdleTimeout) { Interceptor = _tcpInterceptor, Streams = _tls! };
+        try
+        {
+            tls.Bind();
+        }
+        catch (SocketException e)
+        {
+            tls.Dispose();
+            throw new ListenException($"--listen-tls: cannot listen on {EndPoints.Format(endPoint)}: {Describe(e)}", e);
+        }
+
+        var server = new DnsServer(new PreboundTransport(tls));
+        _transports.Add(tls);
+        _servers.Add(server);
+        server.QueryReceived += _dispatcher.OnQueryReceivedAsync;
+        server.ExceptionThrown += OnServerException;
+        server.Start();
+        return tls.BoundEndPoint;
+    }
+
     // One UdpTransport per socket rather than one transport owning several: each already has its own receive thread
     // and buffers, so the receive loop stays as it was and shutdown walks the sockets as it walks every transport.
     // The first socket fixes the port (the kernel's pick for port 0); the others join it there.
@@ -230,6 +271,9 @@ public sealed partial class DnsServerHostedService : IHostedService, IDisposable
 
     [LoggerMessage(EventId = 20, Level = LogLevel.Information, Message = "Listening on {EndPoint} (UDP ×{UdpThreads} threads and TCP)")]
     private static partial void Listening(ILogger logger, string endPoint, int udpThreads);
+
+    [LoggerMessage(EventId = 25, Level = LogLevel.Information, Message = "Listening on {EndPoint} (DNS over TLS)")]
+    private static partial void ListeningTls(ILogger logger, string endPoint);
 
     [LoggerMessage(EventId = 24, Level = LogLevel.Warning, Message = "{Threads} UDP threads asked for, but sockets cannot share a port (SO_REUSEPORT) on this system: one UDP socket and thread per listen address")]
     private static partial void OneUdpThread(ILogger logger, int threads);

@@ -12,6 +12,9 @@ public sealed record ServerOptions
 
     public IReadOnlyList<IPEndPoint> Listen { get; init; } = [DefaultListen];
 
+    /// <summary>Where DNS over TLS is served (<c>--listen-tls</c>; RFC 7858, port 853 by convention); none by default.</summary>
+    public IReadOnlyList<IPEndPoint> ListenTls { get; init; } = [];
+
     /// <summary>
     /// UDP sockets per endpoint, each with its own receive thread, sharing the port through SO_REUSEPORT (Linux only;
     /// elsewhere one). Blocked names and cache hits are answered on the receive thread, so this is how many cores they use.

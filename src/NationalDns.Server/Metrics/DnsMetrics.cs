@@ -21,6 +21,8 @@ public sealed class DnsMetrics : IDisposable
     private readonly Counter _queries;
     private readonly Counter.Child[] _udp;
     private readonly Counter.Child[] _tcp;
+    private readonly Counter.Child[] _tls;
+    private readonly Counter.Child[] _https;
     private readonly Counter _refusals;
     private readonly Counter _transfers;
     private readonly Counter _notifies;
@@ -36,6 +38,8 @@ public sealed class DnsMetrics : IDisposable
         _queries = factory.CreateCounter("nationaldns_queries_total", "Queries answered (or deliberately not), by transport and outcome.", "protocol", "outcome");
         _udp = [.. s_outcomeLabels.Select(o => _queries.WithLabels("udp", o))];
         _tcp = [.. s_outcomeLabels.Select(o => _queries.WithLabels("tcp", o))];
+        _tls = [.. s_outcomeLabels.Select(o => _queries.WithLabels("tls", o))];
+        _https = [.. s_outcomeLabels.Select(o => _queries.WithLabels("https", o))];
         _refusals = factory.CreateCounter("nationaldns_refusals_total", "Queries refused by a blocklist rule, by action and list file.", "action", "list");
         _transfers = factory.CreateCounter("nationaldns_zone_transfers_total", "Transfers of the RPZ feed, by query type (axfr, ixfr) and result (full, incremental, current, refused).", "type", "result");
         _notifies = factory.CreateCounter("nationaldns_notifies_total", "NOTIFY messages of the RPZ feed, by result (acknowledged, unanswered).", "result");
@@ -90,8 +94,7 @@ public sealed class DnsMetrics : IDisposable
     public CollectorRegistry Registry { get; }
 
     /// <summary>Counts one query. Lock-free and allocation-free.</summary>
-    public void CountQuery(TransportProtocol protocol, ServedOutcome outcome) =>
-        (protocol == TransportProtocol.Tcp ? _tcp : _udp)[(int)outcome].Inc();
+    public void CountQuery(TransportProtocol protocol, ServedOutcome outcome) => Children(protocol)[(int)outcome].Inc();
 
     /// <summary>Counts one query by the pipeline's verdict.</summary>
     public void CountQuery(TransportProtocol protocol, QueryOutcome outcome)
@@ -102,7 +105,7 @@ public sealed class DnsMetrics : IDisposable
         }
         else
         {
-            _queries.WithLabels(protocol == TransportProtocol.Tcp ? "tcp" : "udp", outcome.ToString().ToLowerInvariant()).Inc();
+            _queries.WithLabels(Transports.Name(protocol), outcome.ToString().ToLowerInvariant()).Inc();
         }
     }
 
@@ -122,6 +125,14 @@ public sealed class DnsMetrics : IDisposable
             _udp[(int)ServedOutcome.Cached].Inc();
         }
     }
+
+    private Counter.Child[] Children(TransportProtocol protocol) => protocol switch
+    {
+        TransportProtocol.Tcp => _tcp,
+        TransportProtocol.Tls => _tls,
+        TransportProtocol.Https => _https,
+        _ => _udp,
+    };
 
     /// <summary>Counts one refusal under its rule's action and list file. Allocation-free once the pair has been seen.</summary>
     public void CountRefusal(BlockRule rule)

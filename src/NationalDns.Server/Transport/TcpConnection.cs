@@ -24,8 +24,6 @@ internal sealed class TcpConnection : IServerConnection, ITcpTableEntry
     // A client that pipelines queries but does not read its answers stops being read after this many.
     internal const int MaxAnswersInFlight = 128;
 
-    private static readonly Task<bool> s_initialized = Task.FromResult(true);
-
     private readonly TcpTransport _transport;
     private readonly Socket _socket;
     private readonly TimeSpan _idleTimeout;
@@ -36,6 +34,8 @@ internal sealed class TcpConnection : IServerConnection, ITcpTableEntry
     private readonly SemaphoreSlim _answerSlots = new(MaxAnswersInFlight, MaxAnswersInFlight);
     private readonly CancellationTokenSource _idle;
     private readonly byte[] _readBuffer = new byte[ReadBufferSize];
+    private readonly Lazy<Task<bool>> _opened; // once: by ARSoft's InitializeAsync, or else by the first read
+    private Stream? _stream;
     private int _readStart;
     private int _readEnd;
     private int _answersInFlight;
@@ -53,6 +53,7 @@ internal sealed class TcpConnection : IServerConnection, ITcpTableEntry
         _remote = ClientEndPoint.FromIPEndPoint((IPEndPoint)socket.RemoteEndPoint!);
         _local = (IPEndPoint)socket.LocalEndPoint!;
         _lastActivity = timeProvider.GetTimestamp();
+        _opened = new Lazy<Task<bool>>(OpenAsync);
     }
 
     public IServerTransport Transport => _transport;
@@ -70,7 +71,11 @@ internal sealed class TcpConnection : IServerConnection, ITcpTableEntry
 
     public long LastActivity => Volatile.Read(ref _lastActivity);
 
-    public Task<bool> InitializeAsync(CancellationToken token = default) => s_initialized;
+    /// <summary>
+    /// Opens the connection's stream (for DNS over TLS, the handshake, bounded by the idle clock). False, and the
+    /// connection closed, when the client failed to set it up.
+    /// </summary>
+    public Task<bool> InitializeAsync(CancellationToken token = default) => _opened.Value;
 
     /// <summary>
     /// Reads the next query. Returns null, and stops reading for good, on EOF, a zero length prefix, the idle
@@ -81,7 +86,7 @@ internal sealed class TcpConnection : IServerConnection, ITcpTableEntry
     {
         try
         {
-            while (CanRead && !token.IsCancellationRequested)
+            while (await _opened.Value && CanRead && !token.IsCancellationRequested)
             {
                 await _answerSlots.WaitAsync(_idle.Token);
                 var frame = await ReadFrameAsync(_idle.Token);
@@ -110,7 +115,7 @@ internal sealed class TcpConnection : IServerConnection, ITcpTableEntry
                 return query;
             }
         }
-        catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
+        catch (Exception e) when (e is OperationCanceledException or SocketException or IOException or ObjectDisposedException)
         {
             // Idle timeout, reset by the peer, or closed underneath: all mean this connection is done reading.
         }
@@ -167,7 +172,29 @@ internal sealed class TcpConnection : IServerConnection, ITcpTableEntry
         Interlocked.Exchange(ref _readingDone, 1);
         _idle.Cancel();
         _socket.Dispose();
+        _stream?.Dispose();
         _transport.OnConnectionClosed(this);
+    }
+
+    private async Task<bool> OpenAsync()
+    {
+        try
+        {
+            _stream = await _transport.Streams.OpenAsync(_socket, _idle.Token);
+        }
+        catch (ObjectDisposedException)
+        {
+            // closed before it was opened
+        }
+
+        if (_stream is null || Volatile.Read(ref _closed) != 0)
+        {
+            _stream?.Dispose(); // closed during the handshake: Close found no stream to dispose
+            Close();
+            return false;
+        }
+
+        return true;
     }
 
     private async Task<bool> WriteAsync(ArraySegment<byte> frame)
@@ -178,7 +205,7 @@ internal sealed class TcpConnection : IServerConnection, ITcpTableEntry
             await SendFrameAsync(frame);
             return true;
         }
-        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        catch (Exception e) when (e is SocketException or IOException or ObjectDisposedException)
         {
             Close(); // a failed write leaves the stream in an unknown state; nothing more can be sent on it
             return false;
@@ -222,11 +249,7 @@ internal sealed class TcpConnection : IServerConnection, ITcpTableEntry
 
     private async Task SendFrameAsync(ArraySegment<byte> frame)
     {
-        for (var sent = 0; sent < frame.Count;)
-        {
-            sent += await _socket.SendAsync(frame.AsMemory(sent), SocketFlags.None);
-        }
-
+        await _stream!.WriteAsync(frame.AsMemory());
         RestartIdleClock();
     }
 
@@ -307,7 +330,7 @@ internal sealed class TcpConnection : IServerConnection, ITcpTableEntry
 
         for (var filled = fromBuffer; filled < frame.Length;)
         {
-            var read = await _socket.ReceiveAsync(frame.AsMemory(filled), SocketFlags.None, token);
+            var read = await _stream!.ReadAsync(frame.AsMemory(filled), token);
             if (read == 0)
             {
                 return null;
@@ -335,7 +358,7 @@ internal sealed class TcpConnection : IServerConnection, ITcpTableEntry
 
         while (_readEnd < count)
         {
-            var read = await _socket.ReceiveAsync(_readBuffer.AsMemory(_readEnd), SocketFlags.None, token);
+            var read = await _stream!.ReadAsync(_readBuffer.AsMemory(_readEnd), token);
             if (read == 0)
             {
                 return false;

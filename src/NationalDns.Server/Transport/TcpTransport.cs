@@ -85,6 +85,9 @@ public sealed partial class TcpTransport : IServerTransport
     /// <summary>Takes zone transfers off ARSoft's one-answer loop; null: every query goes to ARSoft.</summary>
     public ITcpQueryInterceptor? Interceptor { get; init; }
 
+    /// <summary>How each accepted connection's stream is made: plain DNS over TCP unless given (DNS over TLS).</summary>
+    public IConnectionStreams Streams { get; init; } = PlainStreams.Instance;
+
     /// <summary>The address and port actually bound, e.g. the port the system picked for port 0.</summary>
     /// <exception cref="InvalidOperationException"><see cref="Bind"/> has not been called.</exception>
     public IPEndPoint BoundEndPoint => _boundEndPoint ?? throw new InvalidOperationException("The TCP transport is not bound yet.");
@@ -105,7 +108,7 @@ public sealed partial class TcpTransport : IServerTransport
     public bool AllowTruncatedResponses => false;
 
     /// <inheritdoc />
-    public TransportProtocol TransportProtocol => TransportProtocol.Tcp;
+    public TransportProtocol TransportProtocol => Streams.Protocol;
 
     /// <summary>Binds and starts listening.</summary>
     /// <exception cref="SocketException">The port is taken (<see cref="SocketError.AddressAlreadyInUse"/>) or the address is unusable.</exception>

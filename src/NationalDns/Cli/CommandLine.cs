@@ -14,7 +14,7 @@ internal static class CommandLine
         AddServeOptions(root);
         root.SetAction(serve);
 
-        var serveCommand = new Command("serve", "Serve DNS over UDP and TCP (the default command).");
+        var serveCommand = new Command("serve", "Serve DNS over UDP and TCP, and over TLS and HTTPS with --listen-tls and --listen-https (the default command).");
         AddServeOptions(serveCommand);
         serveCommand.SetAction(serve);
         root.Subcommands.Add(serveCommand);
@@ -58,9 +58,19 @@ internal static class CommandLine
         command.Options.Add(new Option<string>(Names.Seed) { Description = "Seed of throttle's random drops and jitter, so a run can be replayed exactly (default: random, logged at startup)." });
         command.Options.Add(new Option<string>(Names.BlockPage) { Description = "IP:PORT to serve the HTTP block page on for sinkholed and stub names (default: off)." });
         command.Options.Add(new Option<string>(Names.BlockPageHttps) { Description = "IP:PORT to serve the block page over HTTPS on, with a certificate per name signed by a local CA kept in --data-dir (export it with: nationaldns ca export) (default: off)." });
+        AddEncryptedOptions(command);
         AddOperationsOptions(command);
         AddFollowerOptions(command);
         AddListOptions(command);
+    }
+
+    private static void AddEncryptedOptions(Command command)
+    {
+        command.Options.Add(new Option<string[]>(Names.ListenTls) { Description = "IP:PORT to serve DNS over TLS on (RFC 7858; repeatable; port 853 by convention; default: off)." });
+        command.Options.Add(new Option<string[]>(Names.ListenHttps) { Description = "IP:PORT to serve DNS over HTTPS on, at /dns-query (RFC 8484; HTTP/2 and HTTP/1.1; repeatable; port 443 by convention; default: off)." });
+        command.Options.Add(new Option<string>(Names.TlsCert) { Description = "PEM certificate (with its chain) for --listen-tls and --listen-https, re-read when it changes (default: a self-signed one kept in --data-dir, its pin logged at start)." });
+        command.Options.Add(new Option<string>(Names.TlsKey) { Description = "PEM private key of --tls-cert." });
+        command.Options.Add(new Option<string[]>(Names.TlsName) { Description = "Host name or IP address the self-signed certificate is made for (repeatable; default: this host's name and the encrypted listen addresses)." });
     }
 
     private static void AddFollowerOptions(Command command)
@@ -150,6 +160,11 @@ internal static class CommandLine
         public const string Upstream0x20 = "--upstream-0x20";
         public const string BlockPage = "--blockpage";
         public const string BlockPageHttps = "--blockpage-https";
+        public const string ListenTls = "--listen-tls";
+        public const string ListenHttps = "--listen-https";
+        public const string TlsCert = "--tls-cert";
+        public const string TlsKey = "--tls-key";
+        public const string TlsName = "--tls-name";
         public const string Type = "--type";
         public const string At = "--at";
         public const string Group = "--group";
@@ -184,6 +199,11 @@ internal static class CommandLine
             [Seed] = "Seed",
             [BlockPage] = "BlockPage",
             [BlockPageHttps] = "BlockPageHttps",
+            [ListenTls] = "ListenTls",
+            [ListenHttps] = "ListenHttps",
+            [TlsCert] = "TlsCert",
+            [TlsKey] = "TlsKey",
+            [TlsName] = "TlsName",
             [At] = "At",
             [Group] = "Group",
             [Http] = "Http",

@@ -2,6 +2,7 @@ using System.CommandLine;
 using NationalDns.Configuration;
 using NationalDns.Policy;
 using NationalDns.Server.Hosting;
+using NationalDns.Server.Tls;
 
 namespace NationalDns.Cli;
 
@@ -58,5 +59,5 @@ internal static class NationalDnsProgram
         }
     }
 
-    private static bool IsUserError(Exception e) => e is UsageException or BlocklistException or ListenException or Hosting.StartupFailure;
+    private static bool IsUserError(Exception e) => e is UsageException or BlocklistException or ListenException or Hosting.StartupFailure or CertificateFileException;
 }

@@ -8,6 +8,7 @@ using NationalDns.Server.Admission;
 using NationalDns.Server.Dnstap;
 using NationalDns.Server.Hosting;
 using NationalDns.Server.Rpz;
+using NationalDns.Server.Tls;
 using Serilog.Events;
 
 namespace NationalDns.Configuration;
@@ -90,6 +91,12 @@ public sealed record NationalDnsSettings
 
     /// <summary>Where the query log is kept, for how long and up to what size (<c>--query-log</c>, <c>--data-dir</c>).</summary>
     public QueryLogOptions QueryLog { get; init; } = new();
+
+    /// <summary>Where DNS over HTTPS is served (<c>--listen-https</c>; RFC 8484, at <c>/dns-query</c>); none by default.</summary>
+    public IReadOnlyList<IPEndPoint> ListenHttps { get; init; } = [];
+
+    /// <summary>The certificate of the DNS over TLS and HTTPS listeners; null when there are none.</summary>
+    public TlsOptions? Tls { get; init; }
 
     /// <summary>Every endpoint the server answers on, for the loop check (a wildcard listen counts as loopback).</summary>
     internal static bool WouldLoop(IPEndPoint upstream, IReadOnlyList<IPEndPoint> listen, IReadOnlySet<IPAddress> localAddresses) =>

@@ -22,6 +22,7 @@ namespace NationalDns.Configuration;
 /// Operations (docs/operations.md): Http, ApiTokenFile, ApiToken, AllowClient (a list), RateLimit, RateLimitAction, ShutdownTimeout, Dnstap.
 /// RPZ feed (docs/rpz-feed.md): RpzZone, Notify (a list), AllowTransfer (a list); RPZ follower: RpzZone, RpzPrimary, RpzCache.
 /// Query log (<see cref="QueryLogSettings"/>): QueryLog, DataDir, QueryLogRetention, QueryLogMaxSize.
+/// Encrypted DNS (<see cref="TlsSettings"/>): ListenTls, ListenHttps (lists), TlsCert, TlsKey, TlsName (a list).
 /// </summary>
 public static class SettingsReader
 {
@@ -97,11 +98,14 @@ public static class SettingsReader
 
         // Following a feed, the feed replaces the default folder; lists given explicitly are served beside it.
         IReadOnlyList<string> lists = blocklists.Count > 0 ? blocklists : follower.Primary is null ? ["blocklists"] : [];
+        var queryLog = QueryLogSettings.Read(configuration);
+        var encrypted = TlsSettings.Read(configuration, queryLog.DataDirectory, () => LocalAddresses());
         return new NationalDnsSettings
         {
             Server = new ServerOptions
             {
                 Listen = listen,
+                ListenTls = encrypted.Tls,
                 Threads = ReadThreads(configuration),
                 TcpPerClient = ReadTcpPerClient(configuration),
                 ShutdownTimeout = Duration(configuration["ShutdownTimeout"], "--shutdown-timeout") ?? ServerOptions.DefaultShutdownTimeout,
@@ -127,7 +131,9 @@ public static class SettingsReader
             RpzFeed = RpzSettings.ReadFeed(configuration, follower.Zone, follower.Primary),
             RpzPrimary = follower.Primary,
             RpzCache = follower.Cache,
-            QueryLog = QueryLogSettings.Read(configuration),
+            QueryLog = queryLog,
+            ListenHttps = encrypted.Https,
+            Tls = encrypted.Options,
         };
     }
 
@@ -419,7 +425,7 @@ public static class SettingsReader
     private static DnstapTarget Dnstap(string text) =>
         DnstapTarget.TryParse(text, out var target, out var error) ? target : throw new UsageException($"--dnstap: {error}");
 
-    private static IPEndPoint EndPoint(string text, int defaultPort, string option) =>
+    internal static IPEndPoint EndPoint(string text, int defaultPort, string option) =>
         EndPoints.TryParse(text, defaultPort, out var endPoint, out var error) ? endPoint : throw new UsageException($"{option}: {error}");
 
     private static TimeSpan? Duration(string? text, string option)

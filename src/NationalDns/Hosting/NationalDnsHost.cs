@@ -155,6 +155,7 @@ internal static class NationalDnsHost
         services.AddHostedService(sp => sp.GetRequiredService<WebHostService>());
 
         services.AddHostedService(sp => sp.GetRequiredService<DnsServerHostedService>());
+        services.AddEncryptedDns(settings); // --listen-tls rides on the DNS service above; --listen-https is a Kestrel app of its own
         if (settings is { RpzZone: { } zone, RpzPrimary: null })
         {
             AddRpzFeed(services, zone, settings);

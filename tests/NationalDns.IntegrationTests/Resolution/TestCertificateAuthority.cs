@@ -51,7 +51,8 @@ internal sealed class TestCertificateAuthority : IDisposable
         var serial = RandomNumberGenerator.GetBytes(16);
         serial[0] &= 0x7F; // a positive serial number (RFC 5280 §4.1.2.2)
         var now = DateTimeOffset.UtcNow;
-        using var certificate = request.Create(Certificate, now.AddMinutes(-5), now.AddDays(1), serial);
+        var notAfter = new DateTimeOffset(Math.Min(now.AddDays(1).UtcTicks, Certificate.NotAfter.ToUniversalTime().Ticks), TimeSpan.Zero); // never past the CA's own end
+        using var certificate = request.Create(Certificate, now.AddMinutes(-5), notAfter, serial);
         var certificateFile = Path.Combine(directory, $"{dnsName}.pem");
         var keyFile = Path.Combine(directory, $"{dnsName}.key");
         File.WriteAllText(certificateFile, certificate.ExportCertificatePem());
