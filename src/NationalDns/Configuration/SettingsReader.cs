@@ -19,7 +19,7 @@ namespace NationalDns.Configuration;
 /// thing that is wrong. Keys: Listen, Upstream, Bootstrap, Blocklist (lists: a JSON array or a comma-separated string),
 /// Threads, Action, BlockTtl, UpstreamTimeout, UpstreamFailures, UpstreamProbeInterval, UpstreamProbeName, LogFile, LogLevel, Seed, BlockPage.
 /// Operations (docs/operations.md): Http, ApiTokenFile, ApiToken, AllowClient (a list), RateLimit, RateLimitAction, ShutdownTimeout, Dnstap.
-/// RPZ feed (docs/rpz-feed.md): RpzZone, Notify (a list), AllowTransfer (a list); RPZ follower: RpzZone, RpzPrimary, RpzCache.
+/// RPZ feed (docs/rpz-feed.md): RpzZone, Notify (a list), AllowTransfer (a list); RPZ follower: RpzZone, RpzPrimary, RpzCache; both: TsigKey or TsigKeyFile.
 /// Query log (<see cref="QueryLogSettings"/>): QueryLog, DataDir, QueryLogRetention, QueryLogMaxSize.
 /// </summary>
 public static class SettingsReader
@@ -85,6 +85,7 @@ public static class SettingsReader
 
         var blocklists = Blocklists(configuration);
         var follower = ReadFollower(configuration);
+        var key = RpzSettings.ReadKey(configuration, follower.Zone);
         var blockPage = Blank(configuration["BlockPage"]) is { } blockPageText ? EndPoint(blockPageText, defaultPort: 80, "--blockpage") : null;
         var blocking = ReadBlocking(configuration);
         if (blockPage is not null && !blockPage.Address.Equals(IPAddress.Any) && !blockPage.Address.Equals(IPAddress.IPv6Any))
@@ -118,9 +119,10 @@ public static class SettingsReader
             ApiToken = ReadApiToken(configuration),
             Dnstap = Blank(configuration["Dnstap"]) is { } dnstap ? Dnstap(dnstap) : null,
             RpzZone = follower.Zone,
-            RpzFeed = RpzSettings.ReadFeed(configuration, follower.Zone, follower.Primary),
+            RpzFeed = RpzSettings.ReadFeed(configuration, follower.Zone, follower.Primary, key),
             RpzPrimary = follower.Primary,
             RpzCache = follower.Cache,
+            RpzKey = key,
             QueryLog = QueryLogSettings.Read(configuration),
         };
     }

@@ -23,6 +23,28 @@ public sealed class TsigSigner(TsigKey key, TimeProvider time)
     /// <summary>Signs the messages of one answer to a request whose MAC was <paramref name="requestMac"/>, in order.</summary>
     public ResponseSigner ForAnswer(byte[] requestMac) => new(this, requestMac);
 
+    /// <summary>
+    /// The answer to a request whose signature was not accepted (RFC 8945 §5.2), <paramref name="message"/> being the
+    /// answer's unsigned form: BADTIME signed, with this clock in Other Data; BADKEY, BADSIG and BADTRUNC with a TSIG RR
+    /// that carries the error and no MAC, as nothing can be signed for a key not shared; an unsigned or malformed request's as is.
+    /// </summary>
+    public byte[] SignRefusal(ReadOnlySpan<byte> message, TsigCheck check)
+    {
+        ArgumentNullException.ThrowIfNull(check);
+        if (check is not { Status: TsigStatus.Rejected, Record: { } request })
+        {
+            return message.ToArray();
+        }
+
+        if (check.Error == TsigError.BadTime)
+        {
+            return ForAnswer(request.Mac).SignBadTime(message, request.TimeSigned);
+        }
+
+        var id = BinaryPrimitives.ReadUInt16BigEndian(message);
+        return new TsigRecord(request.KeyName, request.AlgorithmName, Now(), Fudge, [], id, check.Error, []).AppendTo(message);
+    }
+
     internal long Now() => time.GetUtcNow().ToUnixTimeSeconds();
 
     private TsigRecord Sign(ReadOnlySpan<byte> priorMac, ReadOnlySpan<byte> message, bool timersOnly, TsigError error, byte[] otherData, long signedAt)
