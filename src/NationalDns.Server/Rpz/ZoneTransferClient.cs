@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
 using ARSoft.Tools.Net.Dns;
+using NationalDns.Pipeline;
 using NationalDns.Rpz.Following;
 using NationalDns.Rpz.Tsig;
 
@@ -55,8 +56,10 @@ internal sealed class ZoneTransferClient(IPEndPoint primary, TimeSpan timeout, T
 
                 if (message.ReturnCode != ReturnCode.NoError)
                 {
-                    var tsigError = message.TSigOptions is { Error: not ReturnCode.NoError and var error } ? $" (TSIG {error}: the primary does not take key {key?.Name})" : string.Empty;
-                    throw new ZoneTransferException($"{kind} of {zone} from {primary}: {message.ReturnCode}{tsigError}");
+                    var tsigError = message.TSigOptions is { Error: not ReturnCode.NoError and var error }
+                        ? $" (TSIG {((TsigError)(ushort)error).ToString().ToUpperInvariant()}: the primary does not take key {key?.Name ?? "(none)"} as signed)"
+                        : string.Empty;
+                    throw new ZoneTransferException($"{kind} of {zone} from {primary}: {DnsText.ReturnCodeName(message.ReturnCode)}{tsigError}");
                 }
 
                 if (signature?.Verify(bytes) is { IsValid: false } check)
