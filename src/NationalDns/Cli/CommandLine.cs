@@ -67,7 +67,7 @@ internal static class CommandLine
         command.Options.Add(new Option<string>(Names.RpzPrimary) { Description = "IP:PORT of the primary to follow --rpz-zone from by AXFR/IXFR; its policy replaces the default blocklists/ folder (default: off)." });
         command.Options.Add(new Option<string>(Names.RpzCache) { Description = "File where the follower keeps the last good copy of the zone, served at startup while the primary is down (default: memory only)." });
         command.Options.Add(new Option<string>(Names.TsigKey) { Description = "TSIG key NAME:ALGORITHM:SECRET (hmac-sha256, hmac-sha512, hmac-sha384 or hmac-sha1; base64 secret) for the RPZ feed: transfers and NOTIFYs must be signed with it, answers are signed (default: none)." });
-        command.Options.Add(new Option<string>(Names.TsigKeyFile) { Description = "The same TSIG key from a file in BIND's format, as tsig-keygen prints it: key \"NAME\" { algorithm ALG; secret \"BASE64\"; };" });
+        command.Options.Add(new Option<string>(Names.TsigKeyFile) { Description = "The same TSIG key from a file in BIND's format, as tsig-keygen prints it: key \"NAME\" { algorithm ALG; secret \"BASE64\"; }; (default: none)." });
     }
 
     private static void AddOperationsOptions(Command command)
