@@ -5,8 +5,6 @@ namespace NationalDns.Rpz.Tsig;
 /// <summary>Domain names as TSIG handles them: canonical wire form (RFC 8945 §4.3.3: lower case, never compressed).</summary>
 internal static class TsigNames
 {
-    private const int MaxPointers = 16;
-
     /// <summary>A text name (final dot optional) in canonical wire form; labels are taken as they are written.</summary>
     public static byte[] ToWire(string name)
     {
@@ -34,47 +32,17 @@ internal static class TsigNames
     public static bool TryRead(ReadOnlySpan<byte> message, ref int offset, out byte[] canonical)
     {
         var wire = new List<byte>(32);
-        var position = offset;
-        var end = -1;
-        for (var pointers = 0; position < message.Length;)
+        var read = Pipeline.WireNames.TryRead(message, ref offset, label =>
         {
-            var length = message[position];
-            if (length == 0)
-            {
-                wire.Add(0);
-                offset = end >= 0 ? end : position + 1;
-                canonical = [.. wire];
-                return wire.Count <= 255;
-            }
-
-            if ((length & 0xC0) == 0xC0)
-            {
-                if (position + 1 >= message.Length || ++pointers > MaxPointers)
-                {
-                    break;
-                }
-
-                end = end >= 0 ? end : position + 2;
-                position = ((length & 0x3F) << 8) | message[position + 1];
-                continue;
-            }
-
-            if (length > 63 || position + 1 + length > message.Length)
-            {
-                break;
-            }
-
-            wire.Add(length);
-            foreach (var b in message.Slice(position + 1, length))
+            wire.Add((byte)label.Length);
+            foreach (var b in label)
             {
                 wire.Add(b is >= (byte)'A' and <= (byte)'Z' ? (byte)(b + 32) : b);
             }
-
-            position += 1 + length;
-        }
-
-        canonical = [];
-        return false;
+        });
+        wire.Add(0);
+        canonical = read && wire.Count <= 255 ? [.. wire] : [];
+        return canonical.Length > 0;
     }
 
     /// <summary>A canonical wire name as text without the final dot ("." for the root), for logs.</summary>
