@@ -26,6 +26,7 @@ public static class DnsText
         ReturnCode.NxDomain => "NXDOMAIN",
         ReturnCode.NotImplemented => "NOTIMP",
         ReturnCode.Refused => "REFUSED",
+        ReturnCode.NotAuthoritive => "NOTAUTH",
         ReturnCode.BadVersion => "BADVERS",
         _ => $"RCODE{(ushort)code}",
     };

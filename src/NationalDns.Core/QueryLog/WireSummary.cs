@@ -14,7 +14,6 @@ namespace NationalDns.QueryLog;
 internal static class WireSummary
 {
     private const int HeaderSize = 12;
-    private const int MaxPointers = 16;
     private const int SummaryRecords = 3;
 
     /// <summary>The question and flags of a query; false when the octets do not hold one.</summary>
@@ -109,49 +108,12 @@ internal static class WireSummary
 
     private static bool TryReadNameAt(ReadOnlySpan<byte> message, int offset, out string name) => TryReadName(message, ref offset, out name);
 
-    // A name as text, without the trailing dot ("." for the root), following compression pointers a bounded number of times.
+    // A name as text, without the trailing dot ("." for the root).
     private static bool TryReadName(ReadOnlySpan<byte> message, ref int offset, out string name)
     {
         var text = new StringBuilder(64);
-        var position = offset;
-        var end = -1;
-        for (var pointers = 0; position < message.Length;)
-        {
-            var length = message[position];
-            if (length == 0)
-            {
-                offset = end >= 0 ? end : position + 1;
-                name = text.Length == 0 ? "." : text.ToString();
-                return true;
-            }
-
-            if ((length & 0xC0) == 0xC0)
-            {
-                if (position + 1 >= message.Length || ++pointers > MaxPointers)
-                {
-                    break;
-                }
-
-                end = end >= 0 ? end : position + 2;
-                position = ((length & 0x3F) << 8) | message[position + 1];
-                continue;
-            }
-
-            if (length > 63 || position + 1 + length > message.Length)
-            {
-                break;
-            }
-
-            if (text.Length > 0)
-            {
-                text.Append('.');
-            }
-
-            text.Append(Encoding.Latin1.GetString(message.Slice(position + 1, length)));
-            position += 1 + length;
-        }
-
-        name = string.Empty;
-        return false;
+        var read = WireNames.TryRead(message, ref offset, label => text.Append(text.Length > 0 ? "." : string.Empty).Append(Encoding.Latin1.GetString(label)));
+        name = !read ? string.Empty : text.Length == 0 ? "." : text.ToString();
+        return read;
     }
 }

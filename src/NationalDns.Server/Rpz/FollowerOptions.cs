@@ -1,4 +1,5 @@
 using System.Net;
+using NationalDns.Rpz.Tsig;
 using NationalDns.Server.Hosting;
 
 namespace NationalDns.Server.Rpz;
@@ -15,6 +16,9 @@ public sealed record FollowerOptions
 
     /// <summary>Where the last good copy is kept across restarts; null keeps it in memory only.</summary>
     public string? CacheFile { get; init; }
+
+    /// <summary>The TSIG key requests are signed with and answers and NOTIFYs must be signed with; null: none.</summary>
+    public TsigKey? Key { get; init; }
 
     /// <summary>How long each step of a transfer (connecting, each message) may take.</summary>
     public TimeSpan TransferTimeout { get; init; } = DefaultTransferTimeout;

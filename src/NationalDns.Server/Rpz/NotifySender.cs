@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using NationalDns.Pipeline;
 using NationalDns.Rpz;
+using NationalDns.Rpz.Tsig;
 using NationalDns.Server.Metrics;
 using NationalDns.Server.Transport;
 
@@ -13,7 +14,7 @@ namespace NationalDns.Server.Rpz;
 /// <summary>
 /// Tells every <c>--notify</c> target of each new serial with a NOTIFY over UDP (RFC 1996), and once at startup, as BIND
 /// does for its primary zones. An unanswered NOTIFY is sent again, up to <see cref="MaxAttempts"/> times in all; each
-/// target's outcome is logged. A target that never answers still gets the change at its next SOA refresh.
+/// target's outcome is logged. With <c>--tsig-key</c> each NOTIFY is signed with the key. A target that never answers still gets the change at its next SOA refresh.
 /// </summary>
 public sealed partial class NotifySender : IHostedService, IDisposable
 {
@@ -26,12 +27,15 @@ public sealed partial class NotifySender : IHostedService, IDisposable
     private readonly RpzOptions _options;
     private readonly ILogger<NotifySender> _logger;
     private readonly DnsMetrics? _metrics;
+    private readonly TsigSigner? _signer;
     private readonly CancellationTokenSource _stopping = new();
 
-    public NotifySender(RpzPublisher zone, RpzOptions options, ILogger<NotifySender> logger, DnsMetrics? metrics = null)
+    public NotifySender(RpzPublisher zone, RpzOptions options, TransferAccess access, ILogger<NotifySender> logger, DnsMetrics? metrics = null)
     {
+        ArgumentNullException.ThrowIfNull(access);
         _zone = zone;
         _options = options;
+        _signer = access.Signer;
         _logger = logger;
         _metrics = metrics;
     }
@@ -67,7 +71,7 @@ public sealed partial class NotifySender : IHostedService, IDisposable
         {
             using var socket = new Socket(target.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
             var id = (ushort)Random.Shared.Next(ushort.MaxValue + 1);
-            var datagram = MessageEncoder.Encode(Notify(id, serial)).ToArraySegment(false);
+            var datagram = Sign(MessageEncoder.Encode(Notify(id, serial)).ToArraySegment(false));
             var buffer = new byte[4096];
             for (var attempt = 1; attempt <= MaxAttempts; attempt++)
             {
@@ -93,6 +97,9 @@ public sealed partial class NotifySender : IHostedService, IDisposable
             Log.Failed(_logger, _zone.Shape.Origin.ToString(), serial.Value, target, e.SocketErrorCode);
         }
     }
+
+    // With --tsig-key the NOTIFY is signed, so a secondary that requires the key for NOTIFY (BIND's allow-notify { key NAME; }) takes it.
+    private byte[] Sign(ArraySegment<byte> notify) => _signer is null ? [.. notify] : _signer.SignRequest(notify).Message;
 
     private DnsMessage Notify(ushort id, SerialNumber serial)
     {

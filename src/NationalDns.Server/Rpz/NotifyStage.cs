@@ -7,7 +7,8 @@ namespace NationalDns.Server.Rpz;
 /// <summary>
 /// Answers NOTIFY (RFC 1996) before validation, which would answer NOTIMP: a NOTIFY for the followed zone from its
 /// primary's address gets NOERROR (opcode NOTIFY, question echoed) and makes the follower check the zone at once;
-/// a NOTIFY from anyone else or for another zone gets REFUSED. Each is logged. Every other message passes on.
+/// a NOTIFY from anyone else or for another zone gets REFUSED, as does one not signed with <c>--tsig-key</c> when a key
+/// is set (checked by <see cref="SignedQueryGate"/>). Each is logged. Every other message passes on.
 /// </summary>
 public sealed partial class NotifyStage(RpzFollower follower, ILogger<NotifyStage> logger) : IQueryStage
 {
@@ -24,9 +25,11 @@ public sealed partial class NotifyStage(RpzFollower follower, ILogger<NotifyStag
         var options = follower.Options;
         var zone = message.Questions is [var question] ? DnsText.Name(question.Name).TrimEnd('.').ToLowerInvariant() : null;
         var client = query.Client.ToString();
-        if (zone != options.Zone || !options.IsPrimary(query.Client.Address))
+        if (zone != options.Zone || !options.IsPrimary(query.Client.Address) || (options.Key is not null && !SignedQueryGate.IsVerified(query)))
         {
-            var reason = zone != options.Zone ? $"not the followed zone {options.Zone}" : $"not from the primary {options.Primary.Address}";
+            var reason = zone != options.Zone ? $"not the followed zone {options.Zone}"
+                : !options.IsPrimary(query.Client.Address) ? $"not from the primary {options.Primary.Address}"
+                : $"not signed with TSIG key {options.Key!.Name} (over UDP)";
             Refused(logger, zone ?? "(no single question)", client, reason);
             return ValueTask.FromResult(new QueryResult(Responses.WithCode(message, ReturnCode.Refused), QueryOutcome.Rejected, Detail: $"NOTIFY {reason}"));
         }

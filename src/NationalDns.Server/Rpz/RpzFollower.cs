@@ -33,7 +33,7 @@ public sealed partial class RpzFollower : BackgroundService
         Status = status;
         _time = time;
         _logger = logger;
-        _client = new ZoneTransferClient(options.Primary, options.TransferTimeout);
+        _client = new ZoneTransferClient(options.Primary, options.TransferTimeout, options.Key, time);
     }
 
     public FollowerOptions Options => _options;

@@ -1,10 +1,11 @@
 using System.Net;
 using NationalDns.Net;
+using NationalDns.Rpz.Tsig;
 using NationalDns.Server.Admission;
 
 namespace NationalDns.Server.Rpz;
 
-/// <summary>Who may transfer the published policy zone and whom to tell of changes: <c>--allow-transfer</c>, <c>--notify</c>.</summary>
+/// <summary>Who may transfer the published policy zone and whom to tell of changes: <c>--allow-transfer</c>, <c>--notify</c>, <c>--tsig-key</c>.</summary>
 public sealed record RpzOptions
 {
     /// <summary>Loopback only: a policy feed names everything a censor blocks, so it is handed out only where asked for.</summary>
@@ -15,4 +16,7 @@ public sealed record RpzOptions
 
     /// <summary>Where a NOTIFY (RFC 1996) goes on every new serial.</summary>
     public IReadOnlyList<IPEndPoint> Notify { get; init; } = [];
+
+    /// <summary>The TSIG key transfers must be signed with, and NOTIFYs and answers are signed with; null: none asked for.</summary>
+    public TsigKey? Key { get; init; }
 }

@@ -4,6 +4,7 @@ using ARSoft.Tools.Net.Dns;
 using Microsoft.Extensions.Logging;
 using NationalDns.Pipeline;
 using NationalDns.Rpz;
+using NationalDns.Rpz.Tsig;
 using NationalDns.Server.Metrics;
 using NationalDns.Server.Transport;
 
@@ -11,7 +12,8 @@ namespace NationalDns.Server.Rpz;
 
 /// <summary>
 /// Serves AXFR and IXFR of the published policy zone over TCP, in as many messages as the zone takes, to the clients
-/// <c>--allow-transfer</c> names; anyone else gets REFUSED. Every other TCP query, transfers of other zones included,
+/// <c>--allow-transfer</c> names; anyone else gets REFUSED. With <c>--tsig-key</c> the request must be signed with the
+/// key (else REFUSED when unsigned, NOTAUTH with the TSIG error when badly signed) and every message of the answer is signed. Every other TCP query, transfers of other zones included,
 /// is left to the pipeline (which refuses those).
 /// </summary>
 public sealed partial class RpzTransferInterceptor : ITcpQueryInterceptor
@@ -33,7 +35,7 @@ public sealed partial class RpzTransferInterceptor : ITcpQueryInterceptor
         _metrics = metrics;
     }
 
-    public IEnumerable<DnsMessage>? Intercept(ReadOnlySpan<byte> message, IPAddress client)
+    public IEnumerable<byte[]>? Intercept(ReadOnlySpan<byte> message, IPAddress client)
     {
         // Nearly every TCP query is an ordinary one: a glance at the question type settles it before anything is parsed.
         if (QuestionType(message) is not (IxfrType or AxfrType))
@@ -63,14 +65,30 @@ public sealed partial class RpzTransferInterceptor : ITcpQueryInterceptor
         {
             Count(type, TransferResult.Refused);
             Log.Refused(_logger, type, client);
-            return [Responses.WithCode(query, ReturnCode.Refused)];
+            return [Encode(Responses.WithCode(query, ReturnCode.Refused))];
+        }
+
+        TsigSigner.ResponseSigner? signer = null;
+        if (_access.Verifier is { } verifier)
+        {
+            var check = verifier.VerifyRequest(message);
+            if (!check.IsValid)
+            {
+                Count(type, TransferResult.Refused);
+                Log.BadSignature(_logger, type, client, check.Reason);
+                return [TsigRefusals.Answer(query, check, _access.Signer!)];
+            }
+
+            signer = _access.Signer!.ForAnswer(check.Mac);
         }
 
         var (records, result) = ZoneTransfer.For(query, _zone);
         Count(type, result);
         Log.Transfer(_logger, type, client, result, _zone.Current.Serial.Value);
-        return MessagePacker.Pack(query, records);
+        return MessagePacker.Pack(query, records).Select(m => signer is null ? Encode(m) : signer.Sign(Encode(m)));
     }
+
+    private static byte[] Encode(DnsMessage message) => [.. MessageEncoder.Encode(message).ToArraySegment(false)];
 
     // The QTYPE of a one-question message, or 0 when the header or name cannot be walked.
     private static ushort QuestionType(ReadOnlySpan<byte> message)
@@ -104,5 +122,8 @@ public sealed partial class RpzTransferInterceptor : ITcpQueryInterceptor
 
         [LoggerMessage(EventId = 64, Level = LogLevel.Warning, Message = "{Type} from {Client} refused: not in --allow-transfer")]
         public static partial void Refused(ILogger logger, RecordType type, IPAddress client);
+
+        [LoggerMessage(EventId = 76, Level = LogLevel.Warning, Message = "{Type} from {Client} refused: TSIG {Reason}")]
+        public static partial void BadSignature(ILogger logger, RecordType type, IPAddress client, string reason);
     }
 }

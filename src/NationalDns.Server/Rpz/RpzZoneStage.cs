@@ -42,12 +42,13 @@ public sealed class RpzZoneStage : IQueryStage
         var response = MessagePacker.NewMessage(message);
         switch (question.RecordType)
         {
-            case RecordType.Ixfr when _access.IsAllowed(query.Client.Address):
+            case RecordType.Ixfr when MayTransfer(query):
             case RecordType.Soa:
                 response.AnswerRecords.Add(soa);
                 break;
             case RecordType.Ixfr or RecordType.Axfr:
-                return Refuse(message, question.RecordType == RecordType.Axfr ? "AXFR is served over TCP only" : "not in --allow-transfer");
+                return Refuse(message, question.RecordType == RecordType.Axfr ? "AXFR is served over TCP only"
+                    : _access.IsAllowed(query.Client.Address) ? "not signed with the TSIG key" : "not in --allow-transfer");
             case RecordType.Ns:
                 response.AnswerRecords.Add(shape.Ns());
                 break;
@@ -62,6 +63,10 @@ public sealed class RpzZoneStage : IQueryStage
 
         return ValueTask.FromResult(new QueryResult(response, QueryOutcome.Authoritative));
     }
+
+    // With a key, the UDP IXFR must have come signed through the gate, as a TCP transfer must be signed.
+    private bool MayTransfer(QueryContext query) =>
+        _access.IsAllowed(query.Client.Address) && (_access.Verifier is null || SignedQueryGate.IsVerified(query));
 
     private static ValueTask<QueryResult> Refuse(DnsMessage message, string detail) =>
         ValueTask.FromResult(new QueryResult(Responses.WithCode(message, ReturnCode.Refused), QueryOutcome.Rejected, Detail: detail));

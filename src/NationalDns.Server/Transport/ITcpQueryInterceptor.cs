@@ -1,5 +1,4 @@
 using System.Net;
-using ARSoft.Tools.Net.Dns;
 
 namespace NationalDns.Server.Transport;
 
@@ -10,8 +9,9 @@ namespace NationalDns.Server.Transport;
 public interface ITcpQueryInterceptor
 {
     /// <summary>
-    /// The response messages for <paramref name="message"/> (a DNS message without the length prefix), produced lazily as
-    /// they are written; or null when the query is not one this interceptor serves, and the server answers it as usual.
+    /// The response messages for <paramref name="message"/> (a DNS message without the length prefix) in wire form, also
+    /// without the prefix (a signed message's bytes are final: TSIG covers them), produced lazily as they are written; or
+    /// null when the query is not one this interceptor serves, and the server answers it as usual.
     /// </summary>
-    IEnumerable<DnsMessage>? Intercept(ReadOnlySpan<byte> message, IPAddress client);
+    IEnumerable<byte[]>? Intercept(ReadOnlySpan<byte> message, IPAddress client);
 }

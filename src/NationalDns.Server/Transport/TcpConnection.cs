@@ -218,7 +218,7 @@ internal sealed class TcpConnection : IServerConnection, ITcpTableEntry
 
     // An intercepted query's messages (a zone transfer), each encoded only when the previous one is on its way, so a
     // million-record zone is never held as messages at once. The lock is held throughout: no other answer interleaves.
-    private async Task WriteAllAsync(IEnumerable<DnsMessage> messages)
+    private async Task WriteAllAsync(IEnumerable<byte[]> messages)
     {
         try
         {
@@ -227,7 +227,10 @@ internal sealed class TcpConnection : IServerConnection, ITcpTableEntry
             {
                 foreach (var message in messages)
                 {
-                    await SendFrameAsync(MessageEncoder.Encode(message).ToArraySegment(true));
+                    var frame = new byte[LengthPrefixSize + message.Length];
+                    BinaryPrimitives.WriteUInt16BigEndian(frame, (ushort)message.Length);
+                    message.CopyTo(frame, LengthPrefixSize);
+                    await SendFrameAsync(frame);
                 }
             }
 #pragma warning disable CA1031 // Whatever stops a transfer midway, the stream cannot be resumed: close it, never the server.

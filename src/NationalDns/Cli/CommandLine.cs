@@ -77,6 +77,8 @@ internal static class CommandLine
     {
         command.Options.Add(new Option<string>(Names.RpzPrimary) { Description = "IP:PORT of the primary to follow --rpz-zone from by AXFR/IXFR; its policy replaces the default blocklists/ folder (default: off)." });
         command.Options.Add(new Option<string>(Names.RpzCache) { Description = "File where the follower keeps the last good copy of the zone, served at startup while the primary is down (default: memory only)." });
+        command.Options.Add(new Option<string>(Names.TsigKey) { Description = "TSIG key NAME:ALGORITHM:SECRET (hmac-sha256, hmac-sha512, hmac-sha384 or hmac-sha1; base64 secret) for the RPZ feed: transfers and NOTIFYs must be signed with it, answers are signed (default: none)." });
+        command.Options.Add(new Option<string>(Names.TsigKeyFile) { Description = "The same TSIG key from a file in BIND's format, as tsig-keygen prints it: key \"NAME\" { algorithm ALG; secret \"BASE64\"; }; (default: none)." });
     }
 
     private static void AddOperationsOptions(Command command)
@@ -150,6 +152,8 @@ internal static class CommandLine
         public const string AllowTransfer = "--allow-transfer";
         public const string RpzPrimary = "--rpz-primary";
         public const string RpzCache = "--rpz-cache";
+        public const string TsigKey = "--tsig-key";
+        public const string TsigKeyFile = "--tsig-key-file";
         public const string QueryLog = "--query-log";
         public const string DataDir = "--data-dir";
         public const string QueryLogRetention = "--query-log-retention";
@@ -219,6 +223,8 @@ internal static class CommandLine
             [AllowTransfer] = "AllowTransfer",
             [RpzPrimary] = "RpzPrimary",
             [RpzCache] = "RpzCache",
+            [TsigKey] = "TsigKey",
+            [TsigKeyFile] = "TsigKeyFile",
             [QueryLog] = "QueryLog",
             [DataDir] = "DataDir",
             [QueryLogRetention] = "QueryLogRetention",

@@ -7,6 +7,7 @@ using NationalDns.Resolution;
 using NationalDns.Server.Admission;
 using NationalDns.Server.Dnstap;
 using NationalDns.Server.Hosting;
+using NationalDns.Rpz.Tsig;
 using NationalDns.Server.Rpz;
 using NationalDns.Server.Tls;
 using Serilog.Events;
@@ -88,6 +89,9 @@ public sealed record NationalDnsSettings
 
     /// <summary>Where the follower keeps its last good copy across restarts (<c>--rpz-cache FILE</c>); null: in memory only.</summary>
     public string? RpzCache { get; init; }
+
+    /// <summary>The TSIG key the feed's transfers and NOTIFYs are signed with, publishing or following (<c>--tsig-key</c>, <c>--tsig-key-file</c>); null: none.</summary>
+    public TsigKey? RpzKey { get; init; }
 
     /// <summary>Where the query log is kept, for how long and up to what size (<c>--query-log</c>, <c>--data-dir</c>).</summary>
     public QueryLogOptions QueryLog { get; init; } = new();

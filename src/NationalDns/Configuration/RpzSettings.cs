@@ -3,6 +3,7 @@ using ARSoft.Tools.Net;
 using Microsoft.Extensions.Configuration;
 using NationalDns.Net;
 using NationalDns.Policy;
+using NationalDns.Rpz.Tsig;
 using NationalDns.Server.Admission;
 using NationalDns.Server.Hosting;
 using NationalDns.Server.Rpz;
@@ -11,13 +12,55 @@ namespace NationalDns.Configuration;
 
 /// <summary>
 /// The RPZ feed's settings (docs/rpz-feed.md): <c>RpzZone</c> (<c>--rpz-zone NAME</c>, the zone to publish the policy as),
-/// <c>Notify</c> (<c>--notify IP:PORT</c>, repeatable) and <c>AllowTransfer</c> (<c>--allow-transfer CIDR</c>, repeatable).
+/// <c>Notify</c> (<c>--notify IP:PORT</c>, repeatable), <c>AllowTransfer</c> (<c>--allow-transfer CIDR</c>, repeatable),
+/// and, publishing or following, <c>TsigKey</c> (<c>--tsig-key NAME:ALG:SECRET</c>) or <c>TsigKeyFile</c> (<c>--tsig-key-file FILE</c>).
 /// </summary>
 public static class RpzSettings
 {
     public const string RpzZoneKey = "RpzZone";
     public const string NotifyKey = "Notify";
     public const string AllowTransferKey = "AllowTransfer";
+    public const string TsigKeyKey = "TsigKey";
+    public const string TsigKeyFileKey = "TsigKeyFile";
+
+    /// <summary>With a key, the key is the access control: any address may transfer what it can sign for, as BIND's <c>allow-transfer { key NAME; }</c>.</summary>
+    public static readonly IReadOnlyList<IpNetwork> AnyAddress = [IpNetwork.Parse("0.0.0.0/0"), IpNetwork.Parse("::/0")];
+
+    /// <summary>The TSIG key of <c>--tsig-key</c> or <c>--tsig-key-file</c>, or null when neither is given.</summary>
+    public static TsigKey? ReadKey(IConfiguration configuration, string? zone)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var text = configuration[TsigKeyKey] is { } t && !string.IsNullOrWhiteSpace(t) ? t : null;
+        var file = configuration[TsigKeyFileKey] is { } f && !string.IsNullOrWhiteSpace(f) ? f.Trim() : null;
+        if (text is null && file is null)
+        {
+            return null;
+        }
+
+        var flag = text is not null ? "--tsig-key" : "--tsig-key-file";
+        if (text is not null && file is not null)
+        {
+            throw new UsageException("--tsig-key and --tsig-key-file: give the key one way, not both");
+        }
+
+        if (zone is null)
+        {
+            throw new UsageException($"{flag} needs --rpz-zone: the key signs the RPZ feed's transfers");
+        }
+
+        try
+        {
+            return text is not null ? TsigKeyReader.Parse(text) : TsigKeyReader.ParseKeyFile(File.ReadAllText(file!), file!);
+        }
+        catch (FormatException e)
+        {
+            throw new UsageException($"{flag}: {e.Message}");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new UsageException($"--tsig-key-file: cannot read {file}: {e.Message}");
+        }
+    }
 
     /// <summary>The zone's name, normalised (<c>rpz.nationaldns</c>: lower case, punycode, no trailing dot), or null when none is given.</summary>
     public static string? ReadZone(IConfiguration configuration)
@@ -36,7 +79,7 @@ public static class RpzSettings
     }
 
     /// <summary>Who may transfer the zone and whom to NOTIFY; a follower (<paramref name="primary"/> set) publishes nothing.</summary>
-    public static RpzOptions ReadFeed(IConfigurationRoot configuration, string? zone, IPEndPoint? primary = null)
+    public static RpzOptions ReadFeed(IConfigurationRoot configuration, string? zone, IPEndPoint? primary = null, TsigKey? key = null)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         var notify = SettingsReader.List(configuration, NotifyKey)
@@ -58,7 +101,7 @@ public static class RpzSettings
         return new RpzOptions
         {
             Notify = notify,
-            AllowTransfer = allow.Length == 0 ? RpzOptions.DefaultAllowTransfer : allow,
+            AllowTransfer = allow.Length > 0 ? allow : key is null ? RpzOptions.DefaultAllowTransfer : AnyAddress,
         };
     }
 }

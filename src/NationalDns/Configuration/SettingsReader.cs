@@ -20,7 +20,7 @@ namespace NationalDns.Configuration;
 /// thing that is wrong. Keys: Listen, Upstream, Bootstrap, Blocklist (lists: a JSON array or a comma-separated string),
 /// Threads, TcpPerClient, MaxListSize, Action, BlockTtl, UpstreamTimeout, UpstreamFailures, UpstreamProbeInterval, UpstreamProbeName, LogFile, LogLevel, Seed, BlockPage, BlockPageHttps.
 /// Operations (docs/operations.md): Http, ApiTokenFile, ApiToken, AllowClient (a list), RateLimit, RateLimitAction, ShutdownTimeout, Dnstap.
-/// RPZ feed (docs/rpz-feed.md): RpzZone, Notify (a list), AllowTransfer (a list); RPZ follower: RpzZone, RpzPrimary, RpzCache.
+/// RPZ feed (docs/rpz-feed.md): RpzZone, Notify (a list), AllowTransfer (a list); RPZ follower: RpzZone, RpzPrimary, RpzCache; both: TsigKey or TsigKeyFile.
 /// Query log (<see cref="QueryLogSettings"/>): QueryLog, DataDir, QueryLogRetention, QueryLogMaxSize.
 /// Encrypted DNS (<see cref="TlsSettings"/>): ListenTls, ListenHttps (lists), TlsCert, TlsKey, TlsName (a list).
 /// </summary>
@@ -87,6 +87,7 @@ public static class SettingsReader
 
         var blocklists = Blocklists(configuration);
         var follower = ReadFollower(configuration);
+        var key = RpzSettings.ReadKey(configuration, follower.Zone);
         var blockPage = Blank(configuration["BlockPage"]) is { } blockPageText ? EndPoint(blockPageText, defaultPort: 80, "--blockpage") : null;
         var blockPageHttps = Blank(configuration["BlockPageHttps"]) is { } httpsText ? EndPoint(httpsText, defaultPort: 443, "--blockpage-https") : null;
         var blocking = ReadBlocking(configuration);
@@ -128,9 +129,10 @@ public static class SettingsReader
             ApiToken = ReadApiToken(configuration),
             Dnstap = Blank(configuration["Dnstap"]) is { } dnstap ? Dnstap(dnstap) : null,
             RpzZone = follower.Zone,
-            RpzFeed = RpzSettings.ReadFeed(configuration, follower.Zone, follower.Primary),
+            RpzFeed = RpzSettings.ReadFeed(configuration, follower.Zone, follower.Primary, key),
             RpzPrimary = follower.Primary,
             RpzCache = follower.Cache,
+            RpzKey = key,
             QueryLog = queryLog,
             ListenHttps = encrypted.Https,
             Tls = encrypted.Options,

@@ -21,7 +21,7 @@ internal static class FollowerWiring
         }
 
         var combiner = new RuleSetCombiner(holder, initial);
-        services.AddSingleton(new FollowerOptions { Zone = zone, Primary = primary, CacheFile = settings.RpzCache });
+        services.AddSingleton(new FollowerOptions { Zone = zone, Primary = primary, CacheFile = settings.RpzCache, Key = settings.RpzKey });
         services.AddSingleton<IRuleSetPublisher>(combiner.Local);
         services.AddSingleton<FollowerStatus>();
         services.AddSingleton(sp => ActivatorUtilities.CreateInstance<RpzFollower>(sp, combiner.Feed));

@@ -139,8 +139,12 @@ internal static class NationalDnsHost
         services.AddSingleton<UdpFastPath>();
         services.AddSingleton<IUdpFastPath>(sp => new AdmissionFastPath(sp.GetRequiredService<ClientAdmission>(), sp.GetRequiredService<UdpFastPath>(), sp.GetRequiredService<DnsMetrics>(), sp.GetRequiredService<QueryCapture>()));
 
-        // Step 4: everything else over UDP runs the pipeline from the receive thread too, without ARSoft's two thread-pool hops.
-        services.AddSingleton<IUdpQueryHandler, UdpQueryHandler>();
+        // Step 4: everything else over UDP runs the pipeline from the receive thread too, without ARSoft's two thread-pool hops;
+        // with --tsig-key, signed messages about the feed's zone and its NOTIFYs have their signatures checked first.
+        services.AddSingleton<UdpQueryHandler>();
+        services.AddSingleton<IUdpQueryHandler>(sp => settings is { RpzKey: { } key, RpzZone: { } rpzZone }
+            ? new SignedQueryGate(sp.GetRequiredService<UdpQueryHandler>(), sp.GetRequiredService<QueryDispatcher>(), rpzZone, key, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<SignedQueryGate>>())
+            : sp.GetRequiredService<UdpQueryHandler>());
         services.AddSingleton<QueryDispatcher>();
         services.AddSingleton<DnsServerHostedService>();
         if (settings.Http is not null)
@@ -167,7 +171,7 @@ internal static class NationalDnsHost
     // The policy published as an RPZ zone: rebuilt on reloads and window edges, transferred over TCP, announced by NOTIFY.
     private static void AddRpzFeed(IServiceCollection services, string zone, NationalDnsSettings settings)
     {
-        services.AddSingleton(settings.RpzFeed);
+        services.AddSingleton(settings.RpzFeed with { Key = settings.RpzKey });
         services.AddSingleton(new RpzZoneShape(zone, settings.Blocking.BlockTtl));
         services.AddSingleton<RpzPublisher>();
         services.AddHostedService(sp => sp.GetRequiredService<RpzPublisher>());

@@ -86,4 +86,55 @@ public sealed class RpzSettingsTests
 
         Assert.Equal(expected, error.Message);
     }
+
+    private const string Secret = "aphARVqqOsSgI9IK9y6KZFao1HojqPB9VKFEliNelFM=";
+
+    [Fact]
+    public void A_key_makes_the_key_the_access_control_unless_allow_transfer_narrows_it()
+    {
+        var keyed = Read(new() { ["RpzZone"] = "rpz.test", ["TsigKey"] = $"nd-feed:hmac-sha256:{Secret}" });
+        var narrowed = Read(new() { ["RpzZone"] = "rpz.test", ["TsigKey"] = $"nd-feed:hmac-sha256:{Secret}", ["AllowTransfer"] = "10.0.0.0/8" });
+
+        Assert.Equal("nd-feed (hmac-sha256)", keyed.RpzKey?.ToString());
+        Assert.Equal(["0.0.0.0/0", "::/0"], keyed.RpzFeed.AllowTransfer.Select(n => n.Text));
+        Assert.Equal(["10.0.0.0/8"], narrowed.RpzFeed.AllowTransfer.Select(n => n.Text));
+    }
+
+    [Fact]
+    public void A_follower_reads_the_key_from_a_bind_key_file()
+    {
+        var path = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllText(path, $"key \"nd-feed\" {{\n\talgorithm hmac-sha512;\n\tsecret \"{Secret}\";\n}};\n");
+
+            var settings = Read(new() { ["RpzZone"] = "rpz.test", ["RpzPrimary"] = "127.0.0.1:5300", ["TsigKeyFile"] = path });
+
+            Assert.Equal("nd-feed (hmac-sha512)", settings.RpzKey?.ToString());
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Theory]
+    [InlineData("TsigKey", "nd-feed:hmac-sha256:AAAA", null, "--tsig-key needs --rpz-zone: the key signs the RPZ feed's transfers")]
+    [InlineData("TsigKey", "nd-feed:hmac-md5:AAAA", "rpz.test", "--tsig-key: unknown algorithm 'hmac-md5' (known: hmac-sha1, hmac-sha256, hmac-sha384, hmac-sha512)")]
+    [InlineData("TsigKeyFile", "/nonexistent/feed.key", "rpz.test", "--tsig-key-file: cannot read /nonexistent/feed.key: ")]
+    public void Bad_key_settings_are_one_line_naming_the_flag(string key, string value, string? zone, string expected)
+    {
+        var error = Assert.Throws<UsageException>(() => Read(new() { ["RpzZone"] = zone, [key] = value }));
+
+        Assert.StartsWith(expected, error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', error.Message);
+    }
+
+    [Fact]
+    public void The_key_given_both_ways_is_an_error()
+    {
+        var error = Assert.Throws<UsageException>(() => Read(new() { ["RpzZone"] = "rpz.test", ["TsigKey"] = "a:hmac-sha256:AAAA", ["TsigKeyFile"] = "feed.key" }));
+
+        Assert.Equal("--tsig-key and --tsig-key-file: give the key one way, not both", error.Message);
+    }
 }

@@ -3,18 +3,20 @@ using Microsoft.Extensions.DependencyInjection;
 using NationalDns.IntegrationTests.Support;
 using NationalDns.Pipeline;
 using NationalDns.Rpz.Following;
+using NationalDns.Rpz.Tsig;
 
 namespace NationalDns.IntegrationTests.Rpz;
 
 /// <summary>Starts the real server as an RPZ follower of a primary, and waits for what a follower test needs.</summary>
 internal static class FollowerServer
 {
-    public static Task<TestServer> StartAsync(FakeUpstream upstream, string zone, IPEndPoint primary, string listText = "", string? cacheFile = null) =>
+    public static Task<TestServer> StartAsync(FakeUpstream upstream, string zone, IPEndPoint primary, string listText = "", string? cacheFile = null, TsigKey? key = null) =>
         TestServer.StartAsync(upstream, listText, s => s with
         {
             RpzZone = zone,
             RpzPrimary = primary,
             RpzCache = cacheFile,
+            RpzKey = key,
             Http = new IPEndPoint(IPAddress.Loopback, 0),
         });
 

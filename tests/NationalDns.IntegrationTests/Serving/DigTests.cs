@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using NationalDns.IntegrationTests.Support;
 
 namespace NationalDns.IntegrationTests.Serving;
@@ -23,17 +22,8 @@ public sealed class DigTests : IAsyncLifetime
 
     private async Task<string> DigAsync(params string[] args)
     {
-        var start = new ProcessStartInfo("dig") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in (string[])[$"@{_server.EndPoint.Address}", "-p", _server.EndPoint.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "+tries=1", "+time=3", .. args])
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("dig did not start (install dnsutils)");
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
-        var output = await process.StandardOutput.ReadToEndAsync(timeout.Token);
-        await process.WaitForExitAsync(timeout.Token);
-        Assert.Equal(0, process.ExitCode);
+        var (code, output, _) = await ProgramRun.RunAsync("dig", [$"@{_server.EndPoint.Address}", "-p", _server.EndPoint.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "+tries=1", "+time=3", .. args]);
+        Assert.Equal(0, code);
         return output;
     }
 

@@ -36,8 +36,10 @@ internal sealed class BindPrimary : IAsyncDisposable
     /// Starts named on 127.0.0.1:<paramref name="port"/> (<see cref="FreePort"/>) serving <paramref name="zone"/> with
     /// <paramref name="records"/> (zone-file lines relative to it) at <paramref name="serial"/>, notifying <paramref name="follower"/>.
     /// </summary>
-    public static async Task<BindPrimary> StartAsync(int port, string zone, uint serial, string records, IPEndPoint follower)
+    /// <param name="keyFile">A key file (tsig-keygen's): transfers then need that key, and the NOTIFY is signed with it.</param>
+    public static async Task<BindPrimary> StartAsync(int port, string zone, uint serial, string records, IPEndPoint follower, string? keyFile = null)
     {
+        var keyName = keyFile is null ? null : NationalDns.Rpz.Tsig.TsigKeyReader.ParseKeyFile(File.ReadAllText(keyFile), keyFile).Name;
         ArgumentNullException.ThrowIfNull(follower);
         DateTime lastWrite = default;
         var named = await DaemonProcess.StartAsync(NamedSandbox.Binary, "named.conf", directory =>
@@ -48,13 +50,13 @@ internal sealed class BindPrimary : IAsyncDisposable
                 port,
                 $$"""
                     recursion no;
-                    allow-transfer { 127.0.0.1; };
+                    allow-transfer { {{(keyName is null ? "127.0.0.1" : $"key {keyName}")}}; };
                     notify explicit;
-                    also-notify { {{follower.Address}} port {{follower.Port}}; };
+                    also-notify { {{follower.Address}} port {{follower.Port}}{{(keyName is null ? string.Empty : $" key {keyName}")}}; };
                     ixfr-from-differences yes;
                     notify-delay 0;
                 """,
-                $$"""zone "{{zone}}" { type primary; file "{{zone}}.zone"; };""");
+                $$"""{{(keyFile is null ? string.Empty : $"include \"{keyFile}\";")}} zone "{{zone}}" { type primary; file "{{zone}}.zone"; };""");
         }, new IPEndPoint(IPAddress.Loopback, port), "-g", "-n", "1", "-c", "{config}");
         var primary = new BindPrimary(named, zone, lastWrite);
         if (!await Eventually.TrueAsync(primary.AcceptsTcpAsync, TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(50)) || named.HasExited)
