@@ -80,8 +80,25 @@ public sealed class FuzzFindingsTests
     [Theory]
     [InlineData("owner-label-starting-with-a-blank")]
     [InlineData("owner-with-a-zero-byte")]
+    [InlineData("soa-mailbox-with-a-blank")]
+    [InlineData("diffs-ending-at-another-soa")]
     public void A_transfer_with_an_owner_no_zone_file_holds_keeps_its_rules_through_the_cache_file(string finding) =>
         new NationalDns.Fuzz.Rpz.RpzTransferTarget().Run(Finding("rpz-transfer", finding));
+
+    [Fact]
+    public void A_cache_file_of_a_zone_whose_soa_mailbox_has_a_blank_reads_back_with_that_soa()
+    {
+        using var folder = new TempDirectory();
+        var path = folder.Path("rpz.zone");
+        var soa = new SoaRecord(DomainName.Parse(ZoneName), 60, DomainName.Parse("ns." + ZoneName), new DomainName(["host master", .. DomainName.Parse(ZoneName).Labels]), 9, 3600, 600, 86400, 60);
+        var copy = new ZoneCopy(ZoneName, ZoneSoa.From(soa), [TransferredRecord.ToZoneRecord(Cname("nx", "."))]);
+
+        ZoneCacheFile.Write(path, copy, "test");
+        var read = ZoneCacheFile.TryRead(path, ZoneName, out var problem);
+
+        Assert.Null(problem);
+        Assert.Equal(copy.Soa, read!.Soa);
+    }
 
     [Fact]
     public void A_transferred_owner_label_starting_with_a_blank_is_no_trigger_and_the_cache_file_still_reads()

@@ -66,14 +66,14 @@ internal sealed class TransferAssembler(string zone, uint? heldSerial)
 
         if (_records[1] is SoaRecord second && second.SerialNumber != soa.Serial)
         {
-            return new TransferAnswer.Incremental(soa, Diffs());
+            return new TransferAnswer.Incremental(soa, Diffs(soa));
         }
 
         var records = _records.Skip(1).SkipLast(1).Select(TransferredRecord.ToZoneRecord).ToList();
         return new TransferAnswer.Full(new ZoneCopy(zone, soa, records));
     }
 
-    private List<ZoneDiff> Diffs()
+    private List<ZoneDiff> Diffs(ZoneSoa soa)
     {
         var diffs = new List<ZoneDiff>();
         var index = 1;
@@ -89,6 +89,13 @@ internal sealed class TransferAssembler(string zone, uint? heldSerial)
             index++;
             var added = TakeUntilSoa(ref index);
             diffs.Add(new ZoneDiff(from.SerialNumber, ZoneSoa.From(to), deleted, added));
+        }
+
+        // The last step must arrive at the very SOA the transfer began with (RFC 1995 §4), names and timers too:
+        // otherwise the copy would serve an SOA the primary does not have.
+        if (diffs.Count > 0 && diffs[^1].ToSoa != soa)
+        {
+            throw new ZoneTransferException($"the incremental transfer of {zone} ends at another SOA than it began with (serial {diffs[^1].ToSoa.Serial})");
         }
 
         return diffs;

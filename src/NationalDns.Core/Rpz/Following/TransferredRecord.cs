@@ -31,7 +31,8 @@ internal static class TransferredRecord
 
     // ARSoft writes a label's control bytes as \DDD but leaves blanks as they are: those are escaped too, so a label
     // " x" stays one word that reads as no policy name, rather than " x.test" trimmed into the trigger "x.test".
-    private static string Escaped(string name) => name.Contains(' ', StringComparison.Ordinal) ? name.Replace(" ", "\\032", StringComparison.Ordinal) : name;
+    /// <summary>A name as a zone file can hold it: a space inside a label (a transfer can carry any octet) written as <c>\032</c>.</summary>
+    internal static string Escaped(string name) => name.Contains(' ', StringComparison.Ordinal) ? name.Replace(" ", "\\032", StringComparison.Ordinal) : name;
 
     private static string Absolute(string name)
     {
