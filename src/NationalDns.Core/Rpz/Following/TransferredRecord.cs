@@ -29,10 +29,13 @@ internal static class TransferredRecord
         _ => record.ToString().Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(4).ToArray(),
     };
 
-    // ARSoft writes a label's control bytes as \DDD but leaves blanks as they are: those are escaped too, so a label
-    // " x" stays one word that reads as no policy name, rather than " x.test" trimmed into the trigger "x.test".
-    /// <summary>A name as a zone file can hold it: a space inside a label (a transfer can carry any octet) written as <c>\032</c>.</summary>
-    internal static string Escaped(string name) => name.Contains(' ', StringComparison.Ordinal) ? name.Replace(" ", "\\032", StringComparison.Ordinal) : name;
+    // ARSoft writes a label's control bytes as \DDD and escapes ; ( ) " \ and dots, but leaves blanks, $ and @ as they
+    // are. A zone file reads a blank as the end of the name (" x.test" trimmed into the trigger "x.test"), a $ at the
+    // start of a line as a directive and @ as the origin: those are written as \DDD too, so the name reads back as itself.
+    /// <summary>A name as a zone file can hold it (a transfer can carry any octet in a label).</summary>
+    internal static string Escaped(string name) => name.AsSpan().IndexOfAny(" $@") < 0
+        ? name
+        : name.Replace(" ", "\\032", StringComparison.Ordinal).Replace("$", "\\036", StringComparison.Ordinal).Replace("@", "\\064", StringComparison.Ordinal);
 
     private static string Absolute(string name)
     {
