@@ -83,6 +83,7 @@ public sealed class FuzzFindingsTests
     [InlineData("soa-mailbox-with-a-blank")]
     [InlineData("diffs-ending-at-another-soa")]
     [InlineData("owner-starting-with-a-dollar")]
+    [InlineData("soa-name-with-a-parenthesis")]
     public void A_transfer_with_an_owner_no_zone_file_holds_keeps_its_rules_through_the_cache_file(string finding) =>
         new NationalDns.Fuzz.Rpz.RpzTransferTarget().Run(Finding("rpz-transfer", finding));
 

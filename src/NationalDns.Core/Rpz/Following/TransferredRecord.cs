@@ -13,13 +13,13 @@ internal static class TransferredRecord
     public static ZoneRecord ToZoneRecord(DnsRecordBase record)
     {
         ArgumentNullException.ThrowIfNull(record);
-        var owner = Absolute(Escaped(record.Name.ToString()));
+        var owner = Absolute(Escaped(record.Name));
         return new ZoneRecord(0, new ZoneOwner(owner, null), DnsText.TypeName(record.RecordType), Data(record));
     }
 
     private static string[] Data(DnsRecordBase record) => record switch
     {
-        CNameRecord cname => [Escaped(cname.CanonicalName.ToString())],
+        CNameRecord cname => [Escaped(cname.CanonicalName)],
         ARecord a => [a.Address.ToString()],
         AaaaRecord aaaa => [aaaa.Address.ToString()],
         SoaRecord soa => ZoneSoa.From(soa).ToZoneData().Split(' '),
@@ -29,13 +29,44 @@ internal static class TransferredRecord
         _ => record.ToString().Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(4).ToArray(),
     };
 
-    // ARSoft writes a label's control bytes as \DDD and escapes ; ( ) " \ and dots, but leaves blanks, $ and @ as they
-    // are. A zone file reads a blank as the end of the name (" x.test" trimmed into the trigger "x.test"), a $ at the
-    // start of a line as a directive and @ as the origin: those are written as \DDD too, so the name reads back as itself.
-    /// <summary>A name as a zone file can hold it (a transfer can carry any octet in a label).</summary>
-    internal static string Escaped(string name) => name.AsSpan().IndexOfAny(" $@") < 0
-        ? name
-        : name.Replace(" ", "\\032", StringComparison.Ordinal).Replace("$", "\\036", StringComparison.Ordinal).Replace("@", "\\064", StringComparison.Ordinal);
+    // A transfer can carry any octet in a label. Letters, digits, '-', '_' and a lone '*' label are written as they are;
+    // every other character as \DDD, which every zone file reader takes and none reads as syntax (a blank ending the
+    // name, '$' starting a directive, '@' the origin, parentheses grouping, ';' a comment).
+    /// <summary>A name, absolute, as a zone file holds it whatever octets its labels carry.</summary>
+    internal static string Escaped(ARSoft.Tools.Net.DomainName name)
+    {
+        if (name.Labels.Length == 0)
+        {
+            return ".";
+        }
+
+        var text = new System.Text.StringBuilder();
+        foreach (var label in name.Labels)
+        {
+            if (label == "*")
+            {
+                text.Append('*');
+            }
+            else
+            {
+                foreach (var c in label)
+                {
+                    if (char.IsAsciiLetterOrDigit(c) || c is '-' or '_')
+                    {
+                        text.Append(c);
+                    }
+                    else
+                    {
+                        text.Append('\\').Append(((int)Math.Min(c, (char)255)).ToString("D3", System.Globalization.CultureInfo.InvariantCulture));
+                    }
+                }
+            }
+
+            text.Append('.');
+        }
+
+        return text.ToString();
+    }
 
     private static string Absolute(string name)
     {

@@ -11,7 +11,7 @@ internal sealed record ZoneSoa(string PrimaryName, string Mailbox, uint Serial, 
     public static ZoneSoa From(SoaRecord soa)
     {
         ArgumentNullException.ThrowIfNull(soa);
-        return new ZoneSoa(TransferredRecord.Escaped(soa.MasterName.ToString()), TransferredRecord.Escaped(soa.ResponsibleName.ToString()), soa.SerialNumber, (uint)soa.RefreshInterval, (uint)soa.RetryInterval, (uint)soa.ExpireInterval, (uint)soa.NegativeCachingTTL);
+        return new ZoneSoa(TransferredRecord.Escaped(soa.MasterName), TransferredRecord.Escaped(soa.ResponsibleName), soa.SerialNumber, (uint)soa.RefreshInterval, (uint)soa.RetryInterval, (uint)soa.ExpireInterval, (uint)soa.NegativeCachingTTL);
     }
 
     /// <summary>The SOA of a zone-file record (<c>@ SOA mname rname serial refresh retry expire minimum</c>), as a cached copy holds it.</summary>
