@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using ARSoft.Tools.Net;
 using ARSoft.Tools.Net.Dns;
 
@@ -6,9 +7,13 @@ namespace NationalDns.Pipeline;
 /// <summary>How names and types are written in logs and command output: as dig writes them.</summary>
 public static class DnsText
 {
+    // Every mnemonic written once: the fast path's refusal log and the query log name a type per query.
+    private static readonly FrozenDictionary<RecordType, string> s_typeNames =
+        Enum.GetValues<RecordType>().Distinct().ToFrozenDictionary(type => type, type => type.ToString().ToUpperInvariant());
+
     /// <summary>The type mnemonic (<c>A</c>, <c>AAAA</c>, <c>HTTPS</c>), or <c>TYPE65280</c> for types without one (RFC 3597).</summary>
     public static string TypeName(RecordType type) =>
-        Enum.IsDefined(type) ? type.ToString().ToUpperInvariant() : $"TYPE{(ushort)type}";
+        s_typeNames.TryGetValue(type, out var name) ? name : $"TYPE{(ushort)type}";
 
     /// <summary>The name as the client wrote it, without the trailing dot.</summary>
     public static string Name(DomainName name)

@@ -1,15 +1,13 @@
 using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
-using ARSoft.Tools.Net.Dns;
-using NationalDns.Pipeline;
 using NationalDns.Policy;
 
 namespace NationalDns.QueryLog;
 
 /// <summary>
 /// The texts a query log entry repeats from one query to the next: a client's address, a rule's action and
-/// <c>file:line</c>, a type's mnemonic. Made once and reused, so an entry costs its name and itself, not a handful of
+/// <c>file:line</c>. Made once and reused, so an entry costs its name and itself, not a handful of
 /// formatted strings. Owned by the log's one writer thread; each table starts over when it grows past
 /// <see cref="MaxEach"/>, so a scan from many addresses cannot make it grow without end.
 /// </summary>
@@ -19,7 +17,6 @@ internal sealed class EntryTexts
 
     private readonly Dictionary<UInt128, string> _clients = [];
     private readonly Dictionary<BlockRule, (string Action, string Source)> _rules = new(ReferenceEqualityComparer.Instance);
-    private readonly Dictionary<RecordType, string> _types = [];
 
     /// <summary>Addresses kept now (at most <see cref="MaxEach"/>).</summary>
     public int ClientCount => _clients.Count;
@@ -51,18 +48,6 @@ internal sealed class EntryTexts
         }
 
         return texts;
-    }
-
-    public string Type(RecordType type)
-    {
-        if (!_types.TryGetValue(type, out var text))
-        {
-            Bound(_types);
-            text = DnsText.TypeName(type);
-            _types[type] = text;
-        }
-
-        return text;
     }
 
     private string Address(ReadOnlySpan<byte> octets)

@@ -94,7 +94,7 @@ internal static class QueryLogEntries
             group,
             transport,
             asked.Name ?? string.Empty,
-            asked.Name is null ? string.Empty : texts.Type(asked.Type),
+            asked.Name is null ? string.Empty : DnsText.TypeName(asked.Type),
             asked.Name is null ? string.Empty : ClassName(asked.Class),
             asked.RecursionDesired,
             asked.DnssecOk,

@@ -29,23 +29,7 @@ internal static class CaCommand
     {
         var configuration = SettingsReader.Layer(Flags.Value(parse, CommandLine.Names.Config), Flags.ToConfiguration(parse));
         using var authority = BlockPageWiring.OpenAuthority(QueryLogSettings.Read(configuration).DataDirectory);
-        var pem = authority.ExportPem();
-        if (Flags.Value(parse, Out) is not { } file)
-        {
-            output.Write(pem);
-            return 0;
-        }
-
-        try
-        {
-            File.WriteAllText(file, pem);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new UsageException($"{Out}: cannot write '{file}': {e.Message}", e);
-        }
-
-        output.WriteLine($"Wrote {authority.Certificate.Subject} to {file}; install it on test devices as a trusted CA");
-        return 0;
+        var file = Flags.Value(parse, Out);
+        return CommandOutput.WriteOrSave(output, authority.ExportPem(), file, Out, $"Wrote {authority.Certificate.Subject} to {file}; install it on test devices as a trusted CA");
     }
 }

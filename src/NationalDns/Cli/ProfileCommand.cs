@@ -34,24 +34,8 @@ internal static class ProfileCommand
     public static int Ios(ParseResult parse, TextWriter output)
     {
         var profile = Read(Flags.Value(parse, Doh), Flags.Value(parse, Dot), parse.GetValue<string[]>(Address) ?? []);
-        var plist = profile.ToPlist(Guid.NewGuid(), Guid.NewGuid());
-        if (Flags.Value(parse, Out) is not { } file)
-        {
-            output.Write(plist);
-            return 0;
-        }
-
-        try
-        {
-            File.WriteAllText(file, plist);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new UsageException($"{Out}: cannot write '{file}': {e.Message}", e);
-        }
-
-        output.WriteLine($"Wrote {file}: open it on the device (AirDrop, mail, or a web page), then Settings > Profile Downloaded > Install");
-        return 0;
+        var file = Flags.Value(parse, Out);
+        return CommandOutput.WriteOrSave(output, profile.ToPlist(Guid.NewGuid(), Guid.NewGuid()), file, Out, $"Wrote {file}: open it on the device (AirDrop, mail, or a web page), then Settings > Profile Downloaded > Install");
     }
 
     /// <summary>The profile the flags describe, or a <see cref="UsageException"/> naming the one thing wrong.</summary>
