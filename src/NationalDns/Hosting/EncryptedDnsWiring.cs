@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using NationalDns.Configuration;
 using NationalDns.Http.DnsOverHttps;
 using NationalDns.Server.Tls;
+using NationalDns.Server.Web;
 
 namespace NationalDns.Hosting;
 
@@ -23,7 +24,7 @@ internal static class EncryptedDnsWiring
         if (settings.ListenHttps.Count > 0)
         {
             services.AddSingleton<DohEndpoint>();
-            services.AddHostedService(sp => sp.GetRequiredService<DohEndpoint>());
+            services.AddSingleton<IWebSite>(sp => sp.GetRequiredService<DohEndpoint>());
         }
 
         return services;

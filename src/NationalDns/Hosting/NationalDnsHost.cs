@@ -153,13 +153,13 @@ internal static class NationalDnsHost
             services.AddSingleton<IWebSite>(sp => sp.GetRequiredService<HttpEndpoint>());
         }
 
-        // One Kestrel host for every site (--http, --blockpage, --blockpage-https). Before the DNS service: /readyz
+        // One Kestrel host for every site (--http, --blockpage, --blockpage-https, --listen-https). Before the DNS service: /readyz
         // answers 503 until the listeners are bound, and stops after them.
         services.AddSingleton<WebHostService>();
         services.AddHostedService(sp => sp.GetRequiredService<WebHostService>());
 
         services.AddHostedService(sp => sp.GetRequiredService<DnsServerHostedService>());
-        services.AddEncryptedDns(settings); // --listen-tls rides on the DNS service above; --listen-https is a Kestrel app of its own
+        services.AddEncryptedDns(settings); // --listen-tls rides on the DNS service above, --listen-https on the web host
         if (settings is { RpzZone: { } zone, RpzPrimary: null })
         {
             AddRpzFeed(services, zone, settings);
