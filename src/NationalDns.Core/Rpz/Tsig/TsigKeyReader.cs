@@ -26,7 +26,8 @@ public static partial class TsigKeyReader
     public static TsigKey ParseKeyFile(string text, string path)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var uncommented = Comments().Replace(text, match => new string('\n', match.Value.Count(c => c == '\n')));
+        // A quoted string is kept whole: a base64 secret may hold "//", which outside quotes starts a comment.
+        var uncommented = Comments().Replace(text, match => match.Groups["quoted"].Success ? match.Value : new string('\n', match.Value.Count(c => c == '\n')));
         var keys = KeyClause().Matches(uncommented);
         if (keys.Count != 1)
         {
@@ -94,6 +95,6 @@ public static partial class TsigKeyReader
     [GeneratedRegex("""key\s+"?(?<name>[^"\s{]+)"?\s*\{(?<body>[^}]*)\}\s*;""", RegexOptions.CultureInvariant)]
     private static partial Regex KeyClause();
 
-    [GeneratedRegex(@"/\*.*?\*/|(//|#)[^\n]*", RegexOptions.Singleline | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"(?<quoted>""[^""]*"")|/\*.*?\*/|(//|#)[^\n]*", RegexOptions.Singleline | RegexOptions.CultureInvariant)]
     private static partial Regex Comments();
 }
