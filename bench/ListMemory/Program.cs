@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using NationalDns.Policy;
+using NationalDns.Core.Policy;
 
 // Memory and load time of a large list: N synthetic rules (default 1,000,000), built into a RuleSet from parsed rules and
 // loaded from a file through BlocklistLoader, as the server does at startup, then reloaded after a one-line edit. Prints

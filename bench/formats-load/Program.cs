@@ -3,7 +3,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using NationalDns.Policy;
+using NationalDns.Core.Policy;
 
 var count = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 1_000_000;
 var folder = Directory.CreateTempSubdirectory("nationaldns-formats-load-").FullName;

@@ -1,9 +1,9 @@
+using NationalDns.Core.Policy.Formats;
 using NationalDns.Fuzz.Configuration;
 using NationalDns.Fuzz.FastPath;
 using NationalDns.Fuzz.Lists;
 using NationalDns.Fuzz.Rpz;
 using NationalDns.Fuzz.Transport;
-using NationalDns.Policy.Formats;
 
 namespace NationalDns.Fuzz;
 

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text;
 using NationalDns.Configuration;
-using NationalDns.Policy;
+using NationalDns.Core.Policy;
 
 namespace NationalDns.Fuzz.Configuration;
 

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 using ARSoft.Tools.Net.Dns;
-using NationalDns.Pipeline;
+using NationalDns.Core.Pipeline;
 using NationalDns.Server.FastPath;
 
 namespace NationalDns.Fuzz.FastPath;

@@ -1,5 +1,5 @@
 using System.Text;
-using NationalDns.Policy;
+using NationalDns.Core.Policy;
 using NationalDns.Server.FastPath;
 
 namespace NationalDns.Fuzz.FastPath;

@@ -1,7 +1,7 @@
 using ARSoft.Tools.Net.Dns;
 using Microsoft.Extensions.Time.Testing;
-using NationalDns.Caching;
-using NationalDns.Policy;
+using NationalDns.Core.Caching;
+using NationalDns.Core.Policy;
 using NationalDns.Server.FastPath;
 
 namespace NationalDns.Fuzz.FastPath;

@@ -2,8 +2,8 @@ using System.Net;
 using System.Text;
 using ARSoft.Tools.Net;
 using ARSoft.Tools.Net.Dns;
-using NationalDns.Caching;
-using NationalDns.Policy;
+using NationalDns.Core.Caching;
+using NationalDns.Core.Policy;
 
 namespace NationalDns.Fuzz.FastPath;
 

@@ -1,7 +1,7 @@
 using ARSoft.Tools.Net.Dns;
-using NationalDns.Caching;
-using NationalDns.Pipeline;
-using NationalDns.Policy;
+using NationalDns.Core.Caching;
+using NationalDns.Core.Pipeline;
+using NationalDns.Core.Policy;
 using NationalDns.Server.FastPath;
 using NationalDns.Server.Hosting;
 

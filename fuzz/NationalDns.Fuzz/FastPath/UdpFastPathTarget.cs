@@ -2,10 +2,10 @@ using System.Net;
 using ARSoft.Tools.Net.Dns;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
-using NationalDns.Caching;
-using NationalDns.Pipeline;
-using NationalDns.Policy;
-using NationalDns.Policy.Time;
+using NationalDns.Core.Caching;
+using NationalDns.Core.Pipeline;
+using NationalDns.Core.Policy;
+using NationalDns.Core.Policy.Time;
 using NationalDns.Server.FastPath;
 
 namespace NationalDns.Fuzz.FastPath;

@@ -1,5 +1,5 @@
 using System.Buffers.Binary;
-using NationalDns.Policy;
+using NationalDns.Core.Policy;
 using NationalDns.Server.FastPath;
 
 namespace NationalDns.Fuzz.FastPath;

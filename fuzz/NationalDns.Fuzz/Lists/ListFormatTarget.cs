@@ -1,5 +1,5 @@
-using NationalDns.Policy;
-using NationalDns.Policy.Formats;
+using NationalDns.Core.Policy;
+using NationalDns.Core.Policy.Formats;
 
 namespace NationalDns.Fuzz.Lists;
 

@@ -1,4 +1,4 @@
-using NationalDns.Policy;
+using NationalDns.Core.Policy;
 
 namespace NationalDns.Fuzz.Lists;
 

@@ -1,4 +1,4 @@
-namespace NationalDns.Caching;
+namespace NationalDns.Core.Caching;
 
 /// <summary>
 /// What the response cache has done since start, for metrics. Each value is read on its own; the set is not a

@@ -1,7 +1,7 @@
 using ARSoft.Tools.Net.Dns;
-using NationalDns.Pipeline;
+using NationalDns.Core.Pipeline;
 
-namespace NationalDns.Caching;
+namespace NationalDns.Core.Caching;
 
 /// <summary>
 /// One stored upstream answer: its response code, AA and AD bits and the three sections (without OPT), as received.

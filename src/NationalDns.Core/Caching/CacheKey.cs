@@ -1,7 +1,7 @@
 using ARSoft.Tools.Net;
 using ARSoft.Tools.Net.Dns;
 
-namespace NationalDns.Caching;
+namespace NationalDns.Core.Caching;
 
 /// <summary>
 /// What two queries must share to share a cached answer: the question name (ASCII letter case ignored, label by label),

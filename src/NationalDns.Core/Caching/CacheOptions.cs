@@ -1,4 +1,4 @@
-namespace NationalDns.Caching;
+namespace NationalDns.Core.Caching;
 
 /// <summary>
 /// Size bounds and TTL clamps of the response cache. A cache with <see cref="MaxEntries"/> or <see cref="MaxBytes"/>

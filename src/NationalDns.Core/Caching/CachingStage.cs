@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
-using NationalDns.Pipeline;
+using NationalDns.Core.Pipeline;
 
-namespace NationalDns.Caching;
+namespace NationalDns.Core.Caching;
 
 /// <summary>
 /// Answers repeated questions from <see cref="ResponseCache"/> and keeps what forwarding brings back. It sits below the

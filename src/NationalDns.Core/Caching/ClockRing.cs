@@ -1,4 +1,4 @@
-namespace NationalDns.Caching;
+namespace NationalDns.Core.Caching;
 
 /// <summary>
 /// The eviction order of the cache: CLOCK, the second-chance approximation of LRU. Entries sit in a ring of slots;

@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using ARSoft.Tools.Net.Dns;
 
-namespace NationalDns.Caching;
+namespace NationalDns.Core.Caching;
 
 /// <summary>
 /// An estimate of the memory one cached answer holds, for the cache's byte bound. It grows with what the records

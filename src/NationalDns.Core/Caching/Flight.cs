@@ -1,6 +1,6 @@
-using NationalDns.Pipeline;
+using NationalDns.Core.Pipeline;
 
-namespace NationalDns.Caching;
+namespace NationalDns.Core.Caching;
 
 /// <summary>Builds a waiting query's own result (its ID, its letter case) from how a shared upstream query ended.</summary>
 internal delegate QueryResult FollowerAnswer(QueryContext follower);

@@ -1,7 +1,7 @@
 using ARSoft.Tools.Net.Dns;
-using NationalDns.Pipeline;
+using NationalDns.Core.Pipeline;
 
-namespace NationalDns.Caching;
+namespace NationalDns.Core.Caching;
 
 /// <summary>
 /// A waiting query's result when the shared upstream answer was not stored: the leader's verdict and answer, rebuilt

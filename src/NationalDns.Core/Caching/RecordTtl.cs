@@ -2,7 +2,7 @@ using System.Linq.Expressions;
 using System.Reflection;
 using ARSoft.Tools.Net.Dns;
 
-namespace NationalDns.Caching;
+namespace NationalDns.Core.Caching;
 
 /// <summary>
 /// Copies of ARSoft records with another TTL. ARSoft.Tools.Net 3.6.1 keeps the TTL setter internal and offers no

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
 using ARSoft.Tools.Net.Dns;
 
-namespace NationalDns.Caching;
+namespace NationalDns.Core.Caching;
 
 /// <summary>
 /// Upstream answers kept for their TTL, bounded in entries and estimated bytes. Lookups are lock-free (a concurrent

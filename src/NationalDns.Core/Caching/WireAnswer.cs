@@ -1,10 +1,10 @@
 using System.Buffers.Binary;
 using ARSoft.Tools.Net;
 using ARSoft.Tools.Net.Dns;
-using NationalDns.Pipeline;
-using NationalDns.Policy;
+using NationalDns.Core.Pipeline;
+using NationalDns.Core.Policy;
 
-namespace NationalDns.Caching;
+namespace NationalDns.Core.Caching;
 
 /// <summary>
 /// A cached answer as the bytes the server would send, made once per entry (and per EDNS or not) for the UDP fast

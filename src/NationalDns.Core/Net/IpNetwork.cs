@@ -4,7 +4,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 
-namespace NationalDns.Net;
+namespace NationalDns.Core.Net;
 
 /// <summary>
 /// An IPv4 or IPv6 network (<c>10.0.0.0/8</c>, <c>2001:db8::/32</c>; a bare address is a /32 or /128), as

@@ -2,7 +2,7 @@ using System.Collections.Frozen;
 using ARSoft.Tools.Net;
 using ARSoft.Tools.Net.Dns;
 
-namespace NationalDns.Pipeline;
+namespace NationalDns.Core.Pipeline;
 
 /// <summary>How names and types are written in logs and command output: as dig writes them.</summary>
 public static class DnsText

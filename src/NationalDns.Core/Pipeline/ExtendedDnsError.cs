@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.Text;
 using ARSoft.Tools.Net.Dns;
 
-namespace NationalDns.Pipeline;
+namespace NationalDns.Core.Pipeline;
 
 /// <summary>
 /// An Extended DNS Error (RFC 8914): EDNS option 15 carrying a 16-bit info code and UTF-8 text.

@@ -1,4 +1,4 @@
-namespace NationalDns.Pipeline;
+namespace NationalDns.Core.Pipeline;
 
 /// <summary>The rest of the pipeline after a stage.</summary>
 public delegate ValueTask<QueryResult> QueryHandler(QueryContext query, CancellationToken cancellationToken);

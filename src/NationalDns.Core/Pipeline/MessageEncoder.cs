@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using ARSoft.Tools.Net.Dns;
 
-namespace NationalDns.Pipeline;
+namespace NationalDns.Core.Pipeline;
 
 /// <summary>ARSoft's own message encoder (name compression included), which ARSoft keeps internal; reached by name, and the tests pin the version's behaviour.</summary>
 internal static class MessageEncoder

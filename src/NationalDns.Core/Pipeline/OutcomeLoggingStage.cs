@@ -1,8 +1,8 @@
 using Microsoft.Extensions.Logging;
-using NationalDns.Policy;
-using NationalDns.QueryLog;
+using NationalDns.Core.Policy;
+using NationalDns.Core.QueryLog;
 
-namespace NationalDns.Pipeline;
+namespace NationalDns.Core.Pipeline;
 
 /// <summary>
 /// Outermost stage: writes one structured event per refusal (drop included) and per upstream failure,

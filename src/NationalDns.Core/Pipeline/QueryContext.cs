@@ -1,7 +1,7 @@
 using System.Net;
 using ARSoft.Tools.Net.Dns;
 
-namespace NationalDns.Pipeline;
+namespace NationalDns.Core.Pipeline;
 
 /// <summary>One client query as it travels through the pipeline. The query message is never mutated.</summary>
 /// <param name="Query">The parsed query exactly as the client sent it.</param>

@@ -1,4 +1,4 @@
-namespace NationalDns.Pipeline;
+namespace NationalDns.Core.Pipeline;
 
 /// <summary>Why a query ended the way it did. Logging reads this; it never re-derives the reason.</summary>
 public enum QueryOutcome

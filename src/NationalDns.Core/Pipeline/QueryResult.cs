@@ -1,8 +1,8 @@
 using ARSoft.Tools.Net.Dns;
-using NationalDns.Policy;
-using NationalDns.Policy.Behaviours;
+using NationalDns.Core.Policy;
+using NationalDns.Core.Policy.Behaviours;
 
-namespace NationalDns.Pipeline;
+namespace NationalDns.Core.Pipeline;
 
 /// <summary>What the pipeline decided: the response to send (null = send nothing) and why.</summary>
 /// <param name="Response">The response, or null when nothing must be sent (drop).</param>

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace NationalDns.Pipeline;
+namespace NationalDns.Core.Pipeline;
 
 /// <summary>
 /// The refusal event, one per blocked or dropped query, with the properties Client, QueryName, QueryType,

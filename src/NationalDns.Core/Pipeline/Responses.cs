@@ -1,6 +1,6 @@
 using ARSoft.Tools.Net.Dns;
 
-namespace NationalDns.Pipeline;
+namespace NationalDns.Core.Pipeline;
 
 /// <summary>Factories for responses that are not policy decisions. Every response starts from <see cref="For"/>.</summary>
 public static class Responses

@@ -1,6 +1,6 @@
 using ARSoft.Tools.Net.Dns;
 
-namespace NationalDns.Pipeline;
+namespace NationalDns.Core.Pipeline;
 
 /// <summary>What the server's transports are called in the query log, metrics and dnstap, and which of them are streams.</summary>
 public static class Transports

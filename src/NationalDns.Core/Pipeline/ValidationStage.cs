@@ -1,6 +1,6 @@
 using ARSoft.Tools.Net.Dns;
 
-namespace NationalDns.Pipeline;
+namespace NationalDns.Core.Pipeline;
 
 /// <summary>
 /// Rejects what a forwarding resolver cannot answer before any policy runs: other opcodes (NOTIMP),

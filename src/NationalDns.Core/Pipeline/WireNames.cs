@@ -1,4 +1,4 @@
-namespace NationalDns.Pipeline;
+namespace NationalDns.Core.Pipeline;
 
 /// <summary>Walking names in a DNS message's octets, for the readers that patch or summarise messages without parsing them.</summary>
 internal static class WireNames

@@ -1,9 +1,9 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using System.Net.Sockets;
-using NationalDns.Policy.Behaviours;
+using NationalDns.Core.Policy.Behaviours;
 
-namespace NationalDns.Policy;
+namespace NationalDns.Core.Policy;
 
 /// <summary>
 /// An action with its arguments, as written in a list or in <c>--action</c>: <c>nxdomain</c>, <c>sinkhole 192.0.2.1 2001:db8::1</c>,

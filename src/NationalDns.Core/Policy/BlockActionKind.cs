@@ -1,4 +1,4 @@
-namespace NationalDns.Policy;
+namespace NationalDns.Core.Policy;
 
 /// <summary>How a blocked name is answered.</summary>
 public enum BlockActionKind

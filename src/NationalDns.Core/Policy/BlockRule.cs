@@ -1,6 +1,6 @@
-using NationalDns.Policy.Time;
+using NationalDns.Core.Policy.Time;
 
-namespace NationalDns.Policy;
+namespace NationalDns.Core.Policy;
 
 /// <summary>
 /// One rule from a list. <see cref="Domain"/> is normalised (lower case, ASCII/punycode, no trailing dot).

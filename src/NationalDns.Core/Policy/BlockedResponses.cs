@@ -1,9 +1,9 @@
 using ARSoft.Tools.Net;
 using ARSoft.Tools.Net.Dns;
-using NationalDns.Pipeline;
-using NationalDns.Policy.Behaviours;
+using NationalDns.Core.Pipeline;
+using NationalDns.Core.Policy.Behaviours;
 
-namespace NationalDns.Policy;
+namespace NationalDns.Core.Policy;
 
 /// <summary>
 /// Builds the answer for a blocked name, one method per action. NXDOMAIN and NODATA are authoritative and carry

@@ -1,4 +1,4 @@
-namespace NationalDns.Policy;
+namespace NationalDns.Core.Policy;
 
 /// <summary>How blocked names are answered when a rule gives no action of its own.</summary>
 public sealed record BlockingOptions

@@ -1,6 +1,6 @@
-using NationalDns.Policy.Store;
+using NationalDns.Core.Policy.Store;
 
-namespace NationalDns.Policy;
+namespace NationalDns.Core.Policy;
 
 /// <summary>Gathers what a reload does, file by file, into a <see cref="BlocklistChange"/>.</summary>
 internal sealed class BlocklistChangeCollector

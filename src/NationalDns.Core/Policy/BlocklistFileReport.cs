@@ -1,4 +1,4 @@
-namespace NationalDns.Policy;
+namespace NationalDns.Core.Policy;
 
 /// <summary>How one list file loaded.</summary>
 /// <param name="DisplayPath">The file as messages name it (<c>blocklists/national.txt</c>).</param>

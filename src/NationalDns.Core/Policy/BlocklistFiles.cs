@@ -1,4 +1,4 @@
-namespace NationalDns.Policy;
+namespace NationalDns.Core.Policy;
 
 /// <summary>
 /// Expands a configured blocklist path: a file is itself; a folder is every regular file under it, recursively,

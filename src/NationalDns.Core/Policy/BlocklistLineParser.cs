@@ -2,11 +2,11 @@ using System.Collections.Frozen;
 using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using System.Net.Sockets;
-using NationalDns.Policy.Formats;
-using NationalDns.Policy.Store;
-using NationalDns.Policy.Time;
+using NationalDns.Core.Policy.Formats;
+using NationalDns.Core.Policy.Store;
+using NationalDns.Core.Policy.Time;
 
-namespace NationalDns.Policy;
+namespace NationalDns.Core.Policy;
 
 /// <summary>
 /// Turns decoded lines of one file into rules: <c>name [action]</c>, <c>*.name [action]</c>, <c>@@name</c>,

@@ -1,7 +1,7 @@
-using NationalDns.Policy.Formats;
-using NationalDns.Policy.Groups;
+using NationalDns.Core.Policy.Formats;
+using NationalDns.Core.Policy.Groups;
 
-namespace NationalDns.Policy;
+namespace NationalDns.Core.Policy;
 
 /// <summary>
 /// Loads the configured lists and reloads them when they change. <see cref="Load"/> fails fast; <see cref="Reload"/>

@@ -1,7 +1,7 @@
-using NationalDns.Policy.Formats;
-using NationalDns.Policy.Store;
+using NationalDns.Core.Policy.Formats;
+using NationalDns.Core.Policy.Store;
 
-namespace NationalDns.Policy;
+namespace NationalDns.Core.Policy;
 
 /// <summary>
 /// Reads one list file in any of the <see cref="ListFormat"/>s: the format is recognised by content

@@ -1,11 +1,11 @@
 using ARSoft.Tools.Net;
 using ARSoft.Tools.Net.Dns;
-using NationalDns.Pipeline;
-using NationalDns.Policy.Behaviours;
-using NationalDns.Policy.Groups;
-using NationalDns.Policy.Time;
+using NationalDns.Core.Pipeline;
+using NationalDns.Core.Policy.Behaviours;
+using NationalDns.Core.Policy.Groups;
+using NationalDns.Core.Policy.Time;
 
-namespace NationalDns.Policy;
+namespace NationalDns.Core.Policy;
 
 /// <summary>
 /// Answers blocked names from the rule set and hands every other name on. After forwarding (or a cache hit) it follows

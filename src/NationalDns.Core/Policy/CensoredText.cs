@@ -1,6 +1,6 @@
-using NationalDns.Policy.Formats;
+using NationalDns.Core.Policy.Formats;
 
-namespace NationalDns.Policy;
+namespace NationalDns.Core.Policy;
 
 /// <summary>
 /// The text of EDE 16 (Censored) in a blocked answer, as <c>--ede-detail</c> asks: by default the name, the rule and its

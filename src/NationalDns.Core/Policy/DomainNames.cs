@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Text;
 using ARSoft.Tools.Net;
 
-namespace NationalDns.Policy;
+namespace NationalDns.Core.Policy;
 
 /// <summary>
 /// The one normal form for names in lists and in queries: lower-case ASCII (punycode for IDN),

@@ -1,4 +1,4 @@
-namespace NationalDns.Policy;
+namespace NationalDns.Core.Policy;
 
 /// <summary>How much the Extended DNS Error text of a blocked answer says (<c>--ede-detail</c>).</summary>
 public enum EdeDetail

@@ -1,4 +1,4 @@
-namespace NationalDns.Policy;
+namespace NationalDns.Core.Policy;
 
 /// <summary>
 /// What tells a changed file from an unchanged one without reading it: length, last write and creation time

@@ -1,4 +1,4 @@
-namespace NationalDns.Policy;
+namespace NationalDns.Core.Policy;
 
 /// <summary>The rule set in force right now. Reloads swap it atomically; a query reads it once.</summary>
 public interface IRuleSetSource

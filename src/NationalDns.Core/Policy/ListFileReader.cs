@@ -1,6 +1,6 @@
-using NationalDns.Policy.Groups;
+using NationalDns.Core.Policy.Groups;
 
-namespace NationalDns.Policy;
+namespace NationalDns.Core.Policy;
 
 /// <summary>Reads and parses one list file, and tells whether the file held still while it was read.</summary>
 internal sealed class ListFileReader(Func<string, byte[]> readAllBytes, BlockAction defaultAction, GroupScope? groupScope = null)

@@ -1,7 +1,7 @@
-using NationalDns.Policy.Formats;
-using NationalDns.Policy.Store;
+using NationalDns.Core.Policy.Formats;
+using NationalDns.Core.Policy.Store;
 
-namespace NationalDns.Policy;
+namespace NationalDns.Core.Policy;
 
 /// <summary>
 /// One list file after parsing: its rules in line order and the lines that could not be used. The rules are held packed

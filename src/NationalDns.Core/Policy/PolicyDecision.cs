@@ -1,7 +1,7 @@
 using ARSoft.Tools.Net.Dns;
-using NationalDns.Policy.Groups;
+using NationalDns.Core.Policy.Groups;
 
-namespace NationalDns.Policy;
+namespace NationalDns.Core.Policy;
 
 /// <summary>What the policy says about one name for one client at one moment.</summary>
 public enum PolicyVerdict

@@ -1,8 +1,8 @@
 using System.Net;
-using NationalDns.Policy.Groups;
-using NationalDns.Policy.Time;
+using NationalDns.Core.Policy.Groups;
+using NationalDns.Core.Policy.Time;
 
-namespace NationalDns.Policy;
+namespace NationalDns.Core.Policy;
 
 /// <summary>
 /// The one decision function: given a name, the client's group and the rule clock, which rule decides and what that means

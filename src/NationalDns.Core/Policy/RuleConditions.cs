@@ -1,6 +1,6 @@
-using NationalDns.Policy.Time;
+using NationalDns.Core.Policy.Time;
 
-namespace NationalDns.Policy;
+namespace NationalDns.Core.Policy;
 
 /// <summary>The window and group of a rule that has either; null on the rule when it has neither.</summary>
 internal sealed record RuleConditions(RuleWindow Window, string? Group)

@@ -1,6 +1,6 @@
-using NationalDns.Policy.Groups;
+using NationalDns.Core.Policy.Groups;
 
-namespace NationalDns.Policy;
+namespace NationalDns.Core.Policy;
 
 /// <summary>Who asks and when: a rule applies when its window holds <see cref="At"/> and it is unscoped or scoped to <see cref="Group"/>.</summary>
 /// <param name="At">The moment rules are evaluated at (the server's <see cref="Time.RuleClock"/>, or <c>--at</c>).</param>

@@ -1,6 +1,6 @@
-using NationalDns.Policy.Store;
+using NationalDns.Core.Policy.Store;
 
-namespace NationalDns.Policy;
+namespace NationalDns.Core.Policy;
 
 /// <summary>
 /// The compiled, immutable rule set. A name is matched like a routing table: walking from the full name toward

@@ -1,6 +1,6 @@
-using NationalDns.Policy.Store;
+using NationalDns.Core.Policy.Store;
 
-namespace NationalDns.Policy;
+namespace NationalDns.Core.Policy;
 
 /// <summary>
 /// Collects rules in load order (files in order, lines in order) and compiles them into a <see cref="RuleSet"/>.

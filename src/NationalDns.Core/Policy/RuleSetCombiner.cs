@@ -1,4 +1,4 @@
-namespace NationalDns.Policy;
+namespace NationalDns.Core.Policy;
 
 /// <summary>
 /// Serves the rules of the local lists and of a followed policy zone as one <see cref="RuleSet"/>: each part publishes

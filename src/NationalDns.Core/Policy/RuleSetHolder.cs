@@ -1,4 +1,4 @@
-namespace NationalDns.Policy;
+namespace NationalDns.Core.Policy;
 
 /// <summary>The rule set in force, swapped whole by a reload. A query reads <see cref="Current"/> once and uses that set.</summary>
 public sealed class RuleSetHolder : IRuleSetSource, IRuleSetPublisher

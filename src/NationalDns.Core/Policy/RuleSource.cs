@@ -1,4 +1,4 @@
-namespace NationalDns.Policy;
+namespace NationalDns.Core.Policy;
 
 /// <summary>
 /// Where a rule was written: the list file as configured and the 1-based line, and the legal basis or reason given for it

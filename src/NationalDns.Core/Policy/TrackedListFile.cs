@@ -1,4 +1,4 @@
-namespace NationalDns.Policy;
+namespace NationalDns.Core.Policy;
 
 /// <summary>What the loader remembers about one list file between polls, and how it catches up with the disk.</summary>
 internal sealed class TrackedListFile(BlocklistFile file)

@@ -1,9 +1,9 @@
 using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
-using NationalDns.Policy;
+using NationalDns.Core.Policy;
 
-namespace NationalDns.QueryLog;
+namespace NationalDns.Core.QueryLog;
 
 /// <summary>
 /// The texts a query log entry repeats from one query to the next: a client's address, a rule's action and

@@ -1,4 +1,4 @@
-namespace NationalDns.QueryLog;
+namespace NationalDns.Core.QueryLog;
 
 /// <summary>Reads the query log back: the in-memory recent entries, or SQLite when it is on.</summary>
 public interface IQueryLogReader

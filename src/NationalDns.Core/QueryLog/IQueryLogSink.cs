@@ -1,4 +1,4 @@
-namespace NationalDns.QueryLog;
+namespace NationalDns.Core.QueryLog;
 
 /// <summary>
 /// Somewhere the query log goes besides memory: SQLite, dnstap. <see cref="QueryLogWriter"/> calls

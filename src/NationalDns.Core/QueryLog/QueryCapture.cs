@@ -1,8 +1,8 @@
 using System.Net;
-using NationalDns.Pipeline;
-using NationalDns.Policy;
+using NationalDns.Core.Pipeline;
+using NationalDns.Core.Policy;
 
-namespace NationalDns.QueryLog;
+namespace NationalDns.Core.QueryLog;
 
 /// <summary>
 /// Where serving threads drop what happened to each query, at the cost of a few stores: a bounded ring of

@@ -1,4 +1,4 @@
-namespace NationalDns.QueryLog;
+namespace NationalDns.Core.QueryLog;
 
 /// <summary>
 /// Which entries a reader wants. Every field is optional; an entry must match all that are given.

@@ -1,10 +1,10 @@
 using System.Globalization;
 using System.Net;
 using ARSoft.Tools.Net.Dns;
-using NationalDns.Pipeline;
-using NationalDns.Policy;
+using NationalDns.Core.Pipeline;
+using NationalDns.Core.Policy;
 
-namespace NationalDns.QueryLog;
+namespace NationalDns.Core.QueryLog;
 
 /// <summary>
 /// Turns a captured event into a <see cref="QueryLogEntry"/>, on the log's own thread: the one place that says what a

@@ -1,4 +1,4 @@
-namespace NationalDns.QueryLog;
+namespace NationalDns.Core.QueryLog;
 
 /// <summary>
 /// One query as the query log keeps it: what was asked, by whom, over what, and what became of it and why. Every

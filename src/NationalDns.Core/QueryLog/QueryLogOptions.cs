@@ -1,4 +1,4 @@
-namespace NationalDns.QueryLog;
+namespace NationalDns.Core.QueryLog;
 
 /// <summary>Where the query log is kept beyond memory (<c>--query-log</c>).</summary>
 public enum QueryLogStorage

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace NationalDns.QueryLog;
+namespace NationalDns.Core.QueryLog;
 
 /// <summary>
 /// Drains <see cref="QueryCapture"/> every <see cref="DrainInterval"/> on a thread of its own: turns each event into a

@@ -1,8 +1,8 @@
 using System.Net;
-using NationalDns.Pipeline;
-using NationalDns.Policy;
+using NationalDns.Core.Pipeline;
+using NationalDns.Core.Policy;
 
-namespace NationalDns.QueryLog;
+namespace NationalDns.Core.QueryLog;
 
 /// <summary>
 /// One event in <see cref="QueryCapture"/>'s ring, filled by a serving thread and read by the log's writer. Either

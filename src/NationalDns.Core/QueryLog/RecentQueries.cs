@@ -1,4 +1,4 @@
-namespace NationalDns.QueryLog;
+namespace NationalDns.Core.QueryLog;
 
 /// <summary>
 /// The last <see cref="Capacity"/> entries in memory, whatever the storage: the live view's source, and the log's

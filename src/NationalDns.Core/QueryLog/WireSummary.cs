@@ -2,9 +2,9 @@ using System.Buffers.Binary;
 using System.Net;
 using System.Text;
 using ARSoft.Tools.Net.Dns;
-using NationalDns.Pipeline;
+using NationalDns.Core.Pipeline;
 
-namespace NationalDns.QueryLog;
+namespace NationalDns.Core.QueryLog;
 
 /// <summary>
 /// Reads what the query log needs straight from a query's and an answer's octets (header bits, the question, the

@@ -1,4 +1,4 @@
-namespace NationalDns.Resolution;
+namespace NationalDns.Core.Resolution;
 
 /// <summary>
 /// The time budget of one question (<see cref="UpstreamOptions.Timeout"/>), shared out among its attempts so that a

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace NationalDns.Resolution;
+namespace NationalDns.Core.Resolution;
 
 /// <summary>How one attempt at one upstream ended.</summary>
 internal enum AttemptOutcome

@@ -5,7 +5,7 @@ using DnsClient;
 using Dc = DnsClient.Protocol;
 using DnsQuestion = ARSoft.Tools.Net.Dns.DnsQuestion;
 
-namespace NationalDns.Resolution;
+namespace NationalDns.Core.Resolution;
 
 /// <summary>
 /// Asks one upstream one question with DnsClient and translates the answer into ARSoft records: the

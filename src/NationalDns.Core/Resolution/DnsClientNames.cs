@@ -2,7 +2,7 @@ using System.Text;
 using ARSoft.Tools.Net;
 using DnsClient;
 
-namespace NationalDns.Resolution;
+namespace NationalDns.Core.Resolution;
 
 /// <summary>
 /// Recovers the labels of a domain name parsed by DnsClient.

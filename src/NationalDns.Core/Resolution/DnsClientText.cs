@@ -1,7 +1,7 @@
 using System.Text;
 using DnsClient.Protocol;
 
-namespace NationalDns.Resolution;
+namespace NationalDns.Core.Resolution;
 
 /// <summary>
 /// Recovers the exact octets of character strings that DnsClient hands out as .NET text.

@@ -1,7 +1,7 @@
 using ARSoft.Tools.Net.Dns;
 using Dc = DnsClient.Protocol;
 
-namespace NationalDns.Resolution;
+namespace NationalDns.Core.Resolution;
 
 /// <summary>The DNSSEC record family. These ARSoft classes take the record class, so any class maps to them.</summary>
 public static partial class DnsRecordMapper

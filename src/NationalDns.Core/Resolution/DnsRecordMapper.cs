@@ -4,7 +4,7 @@ using ARSoft.Tools.Net;
 using ARSoft.Tools.Net.Dns;
 using Dc = DnsClient.Protocol;
 
-namespace NationalDns.Resolution;
+namespace NationalDns.Core.Resolution;
 
 /// <summary>
 /// Translates one record of a DnsClient answer into the ARSoft record that puts the same RDATA on the wire.

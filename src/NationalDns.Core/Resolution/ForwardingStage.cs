@@ -1,6 +1,6 @@
-using NationalDns.Pipeline;
+using NationalDns.Core.Pipeline;
 
-namespace NationalDns.Resolution;
+namespace NationalDns.Core.Resolution;
 
 /// <summary>
 /// The terminal stage: asks the upstream (with the client's RD, DO and CD) and returns its answer unchanged (RCODE,

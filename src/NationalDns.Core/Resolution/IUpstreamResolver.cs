@@ -1,6 +1,6 @@
 using ARSoft.Tools.Net.Dns;
 
-namespace NationalDns.Resolution;
+namespace NationalDns.Core.Resolution;
 
 /// <summary>Asks the upstream resolvers one question. The seam between the pipeline and the network.</summary>
 public interface IUpstreamResolver

@@ -1,6 +1,6 @@
 using Dc = DnsClient.Protocol;
 
-namespace NationalDns.Resolution;
+namespace NationalDns.Core.Resolution;
 
 /// <summary>
 /// Rebuilds the wire RDATA of a record parsed by DnsClient, for records that go out as ARSoft

@@ -1,7 +1,7 @@
 using System.Text;
 using DnsClient;
 
-namespace NationalDns.Resolution;
+namespace NationalDns.Core.Resolution;
 
 /// <summary>Builds RDATA octet by octet, in network byte order, with domain names uncompressed.</summary>
 internal sealed class RdataWriter

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 
-namespace NationalDns.Resolution;
+namespace NationalDns.Core.Resolution;
 
 /// <summary>Reads the <c>nameserver</c> lines of a resolv.conf(5) file, the default upstream when none is configured.</summary>
 public static class ResolvConf

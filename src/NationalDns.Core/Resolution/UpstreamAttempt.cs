@@ -1,7 +1,7 @@
 using System.Net;
 using ARSoft.Tools.Net.Dns;
 
-namespace NationalDns.Resolution;
+namespace NationalDns.Core.Resolution;
 
 /// <summary>Runs one exchange with one upstream under a time limit and classifies how it ended.</summary>
 internal static class UpstreamAttempt

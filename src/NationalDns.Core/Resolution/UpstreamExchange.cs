@@ -1,7 +1,7 @@
 using System.Net;
 using ARSoft.Tools.Net.Dns;
 
-namespace NationalDns.Resolution;
+namespace NationalDns.Core.Resolution;
 
 /// <summary>
 /// Asks one upstream one question: the per-server query function that <see cref="UpstreamPool"/> drives.

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace NationalDns.Resolution;
+namespace NationalDns.Core.Resolution;
 
 /// <summary>The pool's log events: changes of an upstream's health or address only, never one per query.</summary>
 internal static partial class UpstreamLog

@@ -1,6 +1,6 @@
 using System.Diagnostics.Metrics;
 
-namespace NationalDns.Resolution;
+namespace NationalDns.Core.Resolution;
 
 /// <summary>
 /// Per-upstream measurements as <see cref="System.Diagnostics.Metrics"/> instruments, so Core needs no metrics

@@ -4,7 +4,7 @@ using System.Net.Sockets;
 using DnsClient;
 using DnsClient.Protocol;
 
-namespace NationalDns.Resolution;
+namespace NationalDns.Core.Resolution;
 
 /// <summary>
 /// Looks up the addresses of an upstream given by host name (A and AAAA) with its own DnsClient

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
 
-namespace NationalDns.Resolution;
+namespace NationalDns.Core.Resolution;
 
 /// <summary>Where unblocked queries are forwarded to, how long an upstream may take, and how upstream health is judged.</summary>
 public sealed record UpstreamOptions

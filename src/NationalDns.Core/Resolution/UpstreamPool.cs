@@ -3,7 +3,7 @@ using ARSoft.Tools.Net;
 using ARSoft.Tools.Net.Dns;
 using Microsoft.Extensions.Logging;
 
-namespace NationalDns.Resolution;
+namespace NationalDns.Core.Resolution;
 
 /// <summary>
 /// Forwards each question to a pool of upstreams: the fastest healthy one first (<see cref="UpstreamSelection"/>),

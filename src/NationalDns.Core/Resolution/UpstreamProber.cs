@@ -1,7 +1,7 @@
 using ARSoft.Tools.Net.Dns;
 using Microsoft.Extensions.Logging;
 
-namespace NationalDns.Resolution;
+namespace NationalDns.Core.Resolution;
 
 /// <summary>
 /// Probes unhealthy upstreams in the background, every probe interval, with one cheap question each; an answer

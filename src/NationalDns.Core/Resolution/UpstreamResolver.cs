@@ -1,10 +1,10 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using NationalDns.Resolution.Streams;
-using NationalDns.Resolution.Wire;
+using NationalDns.Core.Resolution.Streams;
+using NationalDns.Core.Resolution.Wire;
 using DnsQuestion = ARSoft.Tools.Net.Dns.DnsQuestion;
 
-namespace NationalDns.Resolution;
+namespace NationalDns.Core.Resolution;
 
 /// <summary>
 /// The upstream resolver: a pool of the configured upstreams, each asked with the engine <see cref="UpstreamOptions.Forwarder"/>

@@ -1,4 +1,4 @@
-namespace NationalDns.Resolution;
+namespace NationalDns.Core.Resolution;
 
 /// <summary>Decides, for one question, which upstreams are asked and in what order.</summary>
 /// <remarks>

@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace NationalDns.Resolution;
+namespace NationalDns.Core.Resolution;
 
 /// <summary>
 /// One upstream and what the pool has learnt about it: a moving average of its response times, its failures in a

@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace NationalDns.Resolution;
+namespace NationalDns.Core.Resolution;
 
 /// <summary>What the pool knows about one upstream at one moment: a read-only copy for metrics and health logs.</summary>
 /// <param name="EndPoint">The upstream's address and port.</param>

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace NationalDns.Resolution;
+namespace NationalDns.Core.Resolution;
 
 /// <summary>How an upstream is spoken to.</summary>
 public enum UpstreamProtocol

@@ -1,4 +1,4 @@
-namespace NationalDns.Rpz;
+namespace NationalDns.Core.Rpz;
 
 /// <summary>
 /// The last diffs of the zone, oldest first, so an IXFR can send a secondary only what changed since its serial. Bounded

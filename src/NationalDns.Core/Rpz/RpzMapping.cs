@@ -1,9 +1,9 @@
 using System.Net;
 using ARSoft.Tools.Net.Dns;
-using NationalDns.Policy;
-using NationalDns.Policy.Behaviours;
+using NationalDns.Core.Policy;
+using NationalDns.Core.Policy.Behaviours;
 
-namespace NationalDns.Rpz;
+namespace NationalDns.Core.Rpz;
 
 /// <summary>
 /// Turns the rules in force at one moment into RPZ records, the standard way (RFC draft-vixie-dnsop-dns-rpz): a plain rule

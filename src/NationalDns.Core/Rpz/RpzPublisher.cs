@@ -1,10 +1,10 @@
 using System.Net;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using NationalDns.Policy;
-using NationalDns.Policy.Time;
+using NationalDns.Core.Policy;
+using NationalDns.Core.Policy.Time;
 
-namespace NationalDns.Rpz;
+namespace NationalDns.Core.Rpz;
 
 /// <summary>
 /// Keeps the published policy zone equal to the rules in force: it builds a new version when the lists are reloaded and at

@@ -1,6 +1,6 @@
 using ARSoft.Tools.Net.Dns;
 
-namespace NationalDns.Rpz;
+namespace NationalDns.Core.Rpz;
 
 /// <summary>
 /// One record of the published policy zone, relative to the zone's origin: a trigger (<see cref="Name"/>, or <c>*.</c> +

@@ -1,4 +1,4 @@
-namespace NationalDns.Rpz;
+namespace NationalDns.Core.Rpz;
 
 /// <summary>One published version of the zone: its serial and its records (apex notes and triggers; SOA and NS are added
 /// by <see cref="RpzZoneShape"/>). Immutable, so a transfer streams it while a newer version is being built.</summary>

@@ -2,7 +2,7 @@ using System.Net;
 using ARSoft.Tools.Net;
 using ARSoft.Tools.Net.Dns;
 
-namespace NationalDns.Rpz;
+namespace NationalDns.Core.Rpz;
 
 /// <summary>
 /// The zone's name and the records every version has: the SOA (serial from the version) and one NS, <c>localhost.</c> as

@@ -1,4 +1,4 @@
-namespace NationalDns.Rpz;
+namespace NationalDns.Core.Rpz;
 
 /// <summary>
 /// A zone's SOA serial with RFC 1982 arithmetic: it wraps at 2^32, and one serial is newer than another when it is ahead by

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using ARSoft.Tools.Net.Dns;
-using NationalDns.QueryLog;
+using NationalDns.Core.QueryLog;
 using NationalDns.Server.FastPath;
 using NationalDns.Server.Metrics;
 

@@ -1,4 +1,4 @@
-using NationalDns.Net;
+using NationalDns.Core.Net;
 
 namespace NationalDns.Server.Admission;
 

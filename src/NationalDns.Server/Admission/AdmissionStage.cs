@@ -1,5 +1,5 @@
 using ARSoft.Tools.Net.Dns;
-using NationalDns.Pipeline;
+using NationalDns.Core.Pipeline;
 
 namespace NationalDns.Server.Admission;
 

@@ -1,5 +1,5 @@
 using System.Net;
-using NationalDns.Net;
+using NationalDns.Core.Net;
 
 namespace NationalDns.Server.Admission;
 

@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
-using NationalDns.Policy;
+using NationalDns.Core.Policy;
 
 namespace NationalDns.Server.BlockPage;
 

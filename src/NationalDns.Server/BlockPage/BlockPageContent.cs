@@ -1,5 +1,5 @@
 using System.Net;
-using NationalDns.Policy;
+using NationalDns.Core.Policy;
 
 namespace NationalDns.Server.BlockPage;
 

@@ -3,7 +3,7 @@ using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
 using Google.Protobuf;
-using NationalDns.QueryLog;
+using NationalDns.Core.QueryLog;
 using Protocol = NationalDns.Server.Dnstap.Protocol;
 
 namespace NationalDns.Server.Dnstap;

@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Net.Sockets;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using NationalDns.QueryLog;
+using NationalDns.Core.QueryLog;
 
 namespace NationalDns.Server.Dnstap;
 

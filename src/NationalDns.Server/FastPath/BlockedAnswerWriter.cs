@@ -2,9 +2,9 @@ using System.Buffers.Binary;
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
 using System.Text;
-using NationalDns.Pipeline;
-using NationalDns.Policy;
-using NationalDns.Policy.Behaviours;
+using NationalDns.Core.Pipeline;
+using NationalDns.Core.Policy;
+using NationalDns.Core.Policy.Behaviours;
 
 namespace NationalDns.Server.FastPath;
 

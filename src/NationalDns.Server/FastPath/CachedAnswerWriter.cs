@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
-using NationalDns.Caching;
-using NationalDns.Pipeline;
-using NationalDns.Policy;
+using NationalDns.Core.Caching;
+using NationalDns.Core.Pipeline;
+using NationalDns.Core.Policy;
 
 namespace NationalDns.Server.FastPath;
 

@@ -1,13 +1,13 @@
 using System.Net;
 using System.Text;
 using Microsoft.Extensions.Logging;
-using NationalDns.Caching;
-using NationalDns.Pipeline;
-using NationalDns.Policy;
-using NationalDns.Policy.Groups;
-using NationalDns.Policy.Time;
-using NationalDns.QueryLog;
-using NationalDns.Rpz;
+using NationalDns.Core.Caching;
+using NationalDns.Core.Pipeline;
+using NationalDns.Core.Policy;
+using NationalDns.Core.Policy.Groups;
+using NationalDns.Core.Policy.Time;
+using NationalDns.Core.QueryLog;
+using NationalDns.Core.Rpz;
 using NationalDns.Server.Metrics;
 using NationalDns.Server.Transport;
 

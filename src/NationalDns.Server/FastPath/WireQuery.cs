@@ -1,5 +1,5 @@
 using System.Buffers.Binary;
-using NationalDns.Pipeline;
+using NationalDns.Core.Pipeline;
 
 namespace NationalDns.Server.FastPath;
 

@@ -1,7 +1,7 @@
 using System.Net;
 using ARSoft.Tools.Net.Dns;
 using Microsoft.Extensions.Logging;
-using NationalDns.Pipeline;
+using NationalDns.Core.Pipeline;
 using NationalDns.Server.Metrics;
 using NationalDns.Server.Transport;
 

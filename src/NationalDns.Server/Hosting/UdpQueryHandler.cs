@@ -1,7 +1,7 @@
 using ARSoft.Tools.Net.Dns;
 using Microsoft.Extensions.Logging;
-using NationalDns.Pipeline;
-using NationalDns.QueryLog;
+using NationalDns.Core.Pipeline;
+using NationalDns.Core.QueryLog;
 using NationalDns.Server.Transport;
 
 namespace NationalDns.Server.Hosting;

@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
 using ARSoft.Tools.Net.Dns;
-using NationalDns.Caching;
-using NationalDns.Pipeline;
-using NationalDns.Policy;
+using NationalDns.Core.Caching;
+using NationalDns.Core.Pipeline;
+using NationalDns.Core.Policy;
 using Prometheus;
 
 namespace NationalDns.Server.Metrics;

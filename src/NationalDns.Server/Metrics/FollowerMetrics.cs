@@ -1,4 +1,4 @@
-using NationalDns.Rpz.Following;
+using NationalDns.Core.Rpz.Following;
 using Prometheus;
 
 namespace NationalDns.Server.Metrics;

@@ -1,5 +1,5 @@
-using NationalDns.QueryLog;
-using NationalDns.QueryLog.Sqlite;
+using NationalDns.Core.QueryLog;
+using NationalDns.Core.QueryLog.Sqlite;
 using Prometheus;
 
 namespace NationalDns.Server.Metrics;

@@ -1,5 +1,5 @@
 using System.Diagnostics.Metrics;
-using NationalDns.Resolution;
+using NationalDns.Core.Resolution;
 using Prometheus;
 
 namespace NationalDns.Server.Metrics;

@@ -1,6 +1,6 @@
 using ARSoft.Tools.Net;
 using ARSoft.Tools.Net.Dns;
-using NationalDns.Pipeline;
+using NationalDns.Core.Pipeline;
 
 namespace NationalDns.Server.Rpz;
 

@@ -3,9 +3,9 @@ using System.Net.Sockets;
 using ARSoft.Tools.Net.Dns;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using NationalDns.Pipeline;
-using NationalDns.Rpz;
-using NationalDns.Rpz.Tsig;
+using NationalDns.Core.Pipeline;
+using NationalDns.Core.Rpz;
+using NationalDns.Core.Rpz.Tsig;
 using NationalDns.Server.Metrics;
 using NationalDns.Server.Transport;
 

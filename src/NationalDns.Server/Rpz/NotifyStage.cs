@@ -1,6 +1,6 @@
 using ARSoft.Tools.Net.Dns;
 using Microsoft.Extensions.Logging;
-using NationalDns.Pipeline;
+using NationalDns.Core.Pipeline;
 
 namespace NationalDns.Server.Rpz;
 

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using NationalDns.Policy;
-using NationalDns.Rpz.Following;
+using NationalDns.Core.Policy;
+using NationalDns.Core.Rpz.Following;
 
 namespace NationalDns.Server.Rpz;
 

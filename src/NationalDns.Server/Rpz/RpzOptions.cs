@@ -1,6 +1,6 @@
 using System.Net;
-using NationalDns.Net;
-using NationalDns.Rpz.Tsig;
+using NationalDns.Core.Net;
+using NationalDns.Core.Rpz.Tsig;
 using NationalDns.Server.Admission;
 
 namespace NationalDns.Server.Rpz;

@@ -2,9 +2,9 @@ using System.Buffers.Binary;
 using System.Net;
 using ARSoft.Tools.Net.Dns;
 using Microsoft.Extensions.Logging;
-using NationalDns.Pipeline;
-using NationalDns.Rpz;
-using NationalDns.Rpz.Tsig;
+using NationalDns.Core.Pipeline;
+using NationalDns.Core.Rpz;
+using NationalDns.Core.Rpz.Tsig;
 using NationalDns.Server.Metrics;
 using NationalDns.Server.Transport;
 

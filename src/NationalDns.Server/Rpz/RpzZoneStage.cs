@@ -1,6 +1,6 @@
 using ARSoft.Tools.Net.Dns;
-using NationalDns.Pipeline;
-using NationalDns.Rpz;
+using NationalDns.Core.Pipeline;
+using NationalDns.Core.Rpz;
 
 namespace NationalDns.Server.Rpz;
 

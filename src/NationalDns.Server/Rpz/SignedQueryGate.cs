@@ -1,9 +1,9 @@
 using System.Net;
 using ARSoft.Tools.Net.Dns;
 using Microsoft.Extensions.Logging;
-using NationalDns.Pipeline;
-using NationalDns.QueryLog;
-using NationalDns.Rpz.Tsig;
+using NationalDns.Core.Pipeline;
+using NationalDns.Core.QueryLog;
+using NationalDns.Core.Rpz.Tsig;
 using NationalDns.Server.Hosting;
 using NationalDns.Server.Transport;
 

@@ -1,5 +1,5 @@
 using System.Net;
-using NationalDns.Rpz.Tsig;
+using NationalDns.Core.Rpz.Tsig;
 using NationalDns.Server.Admission;
 
 namespace NationalDns.Server.Rpz;

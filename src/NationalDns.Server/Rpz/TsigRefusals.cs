@@ -1,6 +1,6 @@
 using ARSoft.Tools.Net.Dns;
-using NationalDns.Pipeline;
-using NationalDns.Rpz.Tsig;
+using NationalDns.Core.Pipeline;
+using NationalDns.Core.Rpz.Tsig;
 
 namespace NationalDns.Server.Rpz;
 

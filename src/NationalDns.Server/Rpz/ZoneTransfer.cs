@@ -1,5 +1,5 @@
 using ARSoft.Tools.Net.Dns;
-using NationalDns.Rpz;
+using NationalDns.Core.Rpz;
 
 namespace NationalDns.Server.Rpz;
 

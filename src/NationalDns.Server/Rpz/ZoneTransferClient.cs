@@ -2,9 +2,9 @@ using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
 using ARSoft.Tools.Net.Dns;
-using NationalDns.Pipeline;
-using NationalDns.Rpz.Following;
-using NationalDns.Rpz.Tsig;
+using NationalDns.Core.Pipeline;
+using NationalDns.Core.Rpz.Following;
+using NationalDns.Core.Rpz.Tsig;
 
 namespace NationalDns.Server.Rpz;
 

@@ -1,8 +1,8 @@
 using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
-using NationalDns.Pipeline;
 using ARSoft.Tools.Net.Dns;
+using NationalDns.Core.Pipeline;
 
 namespace NationalDns.Server.Transport;
 

@@ -1,9 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
 using NationalDns.Configuration;
-using NationalDns.Policy;
-using NationalDns.Policy.Formats;
-using NationalDns.Policy.Time;
+using NationalDns.Core.Policy;
+using NationalDns.Core.Policy.Formats;
+using NationalDns.Core.Policy.Time;
 
 namespace NationalDns.Cli;
 

@@ -1,6 +1,6 @@
 using System.Text;
 using ARSoft.Tools.Net.Dns;
-using NationalDns.Pipeline;
+using NationalDns.Core.Pipeline;
 
 namespace NationalDns.Cli;
 

@@ -1,8 +1,8 @@
 using System.Globalization;
 using ARSoft.Tools.Net;
 using ARSoft.Tools.Net.Dns;
-using NationalDns.Policy;
-using NationalDns.Policy.Behaviours;
+using NationalDns.Core.Policy;
+using NationalDns.Core.Policy.Behaviours;
 
 namespace NationalDns.Cli;
 

@@ -1,9 +1,9 @@
 using System.CommandLine;
 using ARSoft.Tools.Net.Dns;
 using NationalDns.Configuration;
-using NationalDns.Pipeline;
-using NationalDns.Policy;
-using NationalDns.Policy.Time;
+using NationalDns.Core.Pipeline;
+using NationalDns.Core.Policy;
+using NationalDns.Core.Policy.Time;
 
 namespace NationalDns.Cli;
 

@@ -1,8 +1,8 @@
 using System.Net;
 using NationalDns.Configuration;
-using NationalDns.Policy;
-using NationalDns.Policy.Groups;
-using NationalDns.Policy.Time;
+using NationalDns.Core.Policy;
+using NationalDns.Core.Policy.Groups;
+using NationalDns.Core.Policy.Time;
 
 namespace NationalDns.Cli;
 

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using NationalDns.Configuration;
-using NationalDns.Policy;
+using NationalDns.Core.Policy;
 using NationalDns.Server.Hosting;
 using NationalDns.Server.Tls;
 

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Net;
 using NationalDns.Configuration;
-using NationalDns.Policy;
+using NationalDns.Core.Policy;
 using NationalDns.Profiles;
 
 namespace NationalDns.Cli;

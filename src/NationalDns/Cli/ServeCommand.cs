@@ -3,11 +3,11 @@ using System.Runtime;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using NationalDns.Configuration;
+using NationalDns.Core.Policy;
+using NationalDns.Core.Policy.Behaviours;
+using NationalDns.Core.Policy.Time;
+using NationalDns.Core.Resolution;
 using NationalDns.Hosting;
-using NationalDns.Policy;
-using NationalDns.Policy.Behaviours;
-using NationalDns.Policy.Time;
-using NationalDns.Resolution;
 using NationalDns.Server.Hosting;
 using Serilog;
 

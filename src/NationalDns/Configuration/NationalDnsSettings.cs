@@ -1,13 +1,13 @@
 using System.Net;
-using NationalDns.Caching;
-using NationalDns.Policy;
-using NationalDns.Policy.Groups;
-using NationalDns.QueryLog;
-using NationalDns.Resolution;
+using NationalDns.Core.Caching;
+using NationalDns.Core.Policy;
+using NationalDns.Core.Policy.Groups;
+using NationalDns.Core.QueryLog;
+using NationalDns.Core.Resolution;
+using NationalDns.Core.Rpz.Tsig;
 using NationalDns.Server.Admission;
 using NationalDns.Server.Dnstap;
 using NationalDns.Server.Hosting;
-using NationalDns.Rpz.Tsig;
 using NationalDns.Server.Rpz;
 using NationalDns.Server.Tls;
 using Serilog.Events;
@@ -35,7 +35,7 @@ public sealed record NationalDnsSettings
     public IReadOnlyList<string> Blocklists { get; init; } = ["blocklists"];
 
     /// <summary>A list file larger than this is refused, not read (<c>--max-list-size</c>).</summary>
-    public long MaxListSize { get; init; } = Policy.BlocklistLoader.DefaultMaxListSize;
+    public long MaxListSize { get; init; } = BlocklistLoader.DefaultMaxListSize;
 
     public BlockingOptions Blocking { get; init; } = new();
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
-using NationalDns.Policy.Groups;
-using NationalDns.Policy.Time;
+using NationalDns.Core.Policy.Groups;
+using NationalDns.Core.Policy.Time;
 
 namespace NationalDns.Configuration;
 

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Configuration;
-using NationalDns.QueryLog;
+using NationalDns.Core.QueryLog;
 
 namespace NationalDns.Configuration;
 

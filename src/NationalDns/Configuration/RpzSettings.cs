@@ -1,9 +1,9 @@
 using System.Net;
 using ARSoft.Tools.Net;
 using Microsoft.Extensions.Configuration;
-using NationalDns.Net;
-using NationalDns.Policy;
-using NationalDns.Rpz.Tsig;
+using NationalDns.Core.Net;
+using NationalDns.Core.Policy;
+using NationalDns.Core.Rpz.Tsig;
 using NationalDns.Server.Admission;
 using NationalDns.Server.Hosting;
 using NationalDns.Server.Rpz;

@@ -1,5 +1,5 @@
 using System.Net;
-using NationalDns.Resolution;
+using NationalDns.Core.Resolution;
 using NationalDns.Server.Hosting;
 
 namespace NationalDns.Configuration;

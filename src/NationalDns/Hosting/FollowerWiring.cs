@@ -1,7 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using NationalDns.Configuration;
-using NationalDns.Policy;
-using NationalDns.Rpz.Following;
+using NationalDns.Core.Policy;
+using NationalDns.Core.Rpz.Following;
 using NationalDns.Server.Rpz;
 
 namespace NationalDns.Hosting;

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using NationalDns.QueryLog;
-using NationalDns.QueryLog.Sqlite;
+using NationalDns.Core.QueryLog;
+using NationalDns.Core.QueryLog.Sqlite;
 using NationalDns.Server.Dnstap;
 
 namespace NationalDns.Hosting;

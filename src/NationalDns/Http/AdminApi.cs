@@ -8,9 +8,9 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using NationalDns.Cli;
 using NationalDns.Configuration;
-using NationalDns.Pipeline;
-using NationalDns.Policy;
-using NationalDns.Policy.Time;
+using NationalDns.Core.Pipeline;
+using NationalDns.Core.Policy;
+using NationalDns.Core.Policy.Time;
 
 namespace NationalDns.Http;
 

@@ -4,9 +4,9 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using NationalDns.Configuration;
+using NationalDns.Core.Policy;
 using NationalDns.Http.Queries;
 using NationalDns.Http.WebConsole;
-using NationalDns.Policy;
 using NationalDns.Server.Hosting;
 using NationalDns.Server.Metrics;
 using NationalDns.Server.Web;
@@ -45,7 +45,7 @@ internal sealed partial class HttpEndpoint : IWebSite
         app.UseEndpoints(endpoints =>
         {
             endpoints.MapMetrics("/metrics", _dns.GetRequiredService<DnsMetrics>().Registry);
-            Probes.Map(endpoints, _dns.GetRequiredService<BlocklistLoader>(), _dns.GetRequiredService<DnsServerHostedService>(), _dns.GetService<NationalDns.Rpz.Following.FollowerStatus>());
+            Probes.Map(endpoints, _dns.GetRequiredService<BlocklistLoader>(), _dns.GetRequiredService<DnsServerHostedService>(), _dns.GetService<NationalDns.Core.Rpz.Following.FollowerStatus>());
             var access = new ApiAccess(settings.ApiToken is { } token ? new ApiToken(token) : null, IPAddress.IsLoopback(_listen.Address));
             var api = endpoints.MapGroup("/api");
             api.AddEndpointFilter(access.FilterAsync);

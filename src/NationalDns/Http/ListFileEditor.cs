@@ -1,5 +1,7 @@
 using System.Text;
-using NationalDns.Policy;
+using NationalDns.Core.Policy;
+using NationalDns.Core.Policy.Groups;
+using NationalDns.Core.Policy.Time;
 
 namespace NationalDns.Http;
 
@@ -29,7 +31,7 @@ internal sealed class ListFileEditor(IReadOnlyList<string> configuredPaths, Bloc
         var files = Files();
         if (string.IsNullOrWhiteSpace(name))
         {
-            return files.FirstOrDefault(f => Policy.Groups.GroupScope.FolderGroup(f.DisplayPath) is null);
+            return files.FirstOrDefault(f => GroupScope.FolderGroup(f.DisplayPath) is null);
         }
 
         return files.FirstOrDefault(f => f.DisplayPath == name)
@@ -143,8 +145,8 @@ internal sealed class ListFileEditor(IReadOnlyList<string> configuredPaths, Bloc
     private static string WithAction(string line, BlockRule rule, BlockAction action)
     {
         var comment = line.IndexOf(" #", StringComparison.Ordinal) is >= 0 and var at ? line[at..].TrimEnd('\r') : string.Empty;
-        var window = (rule.Window.From is { } from ? $" from={Policy.Time.RuleDates.Format(from)}" : string.Empty)
-            + (rule.Window.Until is { } until ? $" until={Policy.Time.RuleDates.Format(until)}" : string.Empty);
+        var window = (rule.Window.From is { } from ? $" from={RuleDates.Format(from)}" : string.Empty)
+            + (rule.Window.Until is { } until ? $" until={RuleDates.Format(until)}" : string.Empty);
         var group = rule.Group is { } name ? $" group={name}" : string.Empty;
         return $"{rule.Pattern} {action}{window}{group}{comment}";
     }

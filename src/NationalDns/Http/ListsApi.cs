@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using NationalDns.Policy;
+using NationalDns.Core.Policy;
 
 namespace NationalDns.Http;
 

@@ -1,8 +1,8 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using NationalDns.Policy;
-using NationalDns.Rpz.Following;
+using NationalDns.Core.Policy;
+using NationalDns.Core.Rpz.Following;
 using NationalDns.Server.Hosting;
 
 namespace NationalDns.Http;

@@ -1,6 +1,6 @@
-using NationalDns.Policy;
-using NationalDns.Policy.Groups;
-using NationalDns.Policy.Time;
+using NationalDns.Core.Policy;
+using NationalDns.Core.Policy.Groups;
+using NationalDns.Core.Policy.Time;
 
 namespace NationalDns.Http;
 

@@ -1,10 +1,10 @@
 using System.Net;
 using ARSoft.Tools.Net.Dns;
 using Microsoft.Extensions.DependencyInjection;
+using NationalDns.Core.Net;
+using NationalDns.Core.Policy;
+using NationalDns.Core.Policy.Groups;
 using NationalDns.IntegrationTests.Support;
-using NationalDns.Net;
-using NationalDns.Policy;
-using NationalDns.Policy.Groups;
 using NationalDns.Server.BlockPage;
 
 namespace NationalDns.IntegrationTests.BlockPage;

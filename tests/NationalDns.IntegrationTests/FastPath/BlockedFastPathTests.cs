@@ -3,9 +3,9 @@ using System.Net.Sockets;
 using System.Text;
 using ARSoft.Tools.Net.Dns;
 using Microsoft.Extensions.Logging.Abstractions;
+using NationalDns.Core.Pipeline;
+using NationalDns.Core.Policy;
 using NationalDns.IntegrationTests.Support;
-using NationalDns.Pipeline;
-using NationalDns.Policy;
 using NationalDns.Server.FastPath;
 
 namespace NationalDns.IntegrationTests.FastPath;

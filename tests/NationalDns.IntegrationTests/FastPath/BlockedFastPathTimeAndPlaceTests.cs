@@ -3,11 +3,11 @@ using System.Text;
 using ARSoft.Tools.Net.Dns;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
+using NationalDns.Core.Pipeline;
+using NationalDns.Core.Policy;
+using NationalDns.Core.Policy.Groups;
+using NationalDns.Core.Policy.Time;
 using NationalDns.IntegrationTests.Support;
-using NationalDns.Pipeline;
-using NationalDns.Policy;
-using NationalDns.Policy.Groups;
-using NationalDns.Policy.Time;
 using NationalDns.Server.FastPath;
 
 namespace NationalDns.IntegrationTests.FastPath;

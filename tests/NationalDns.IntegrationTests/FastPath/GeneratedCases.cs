@@ -1,9 +1,9 @@
 using System.Globalization;
 using System.Net;
-using NationalDns.Net;
-using NationalDns.Policy;
-using NationalDns.Policy.Groups;
-using NationalDns.Policy.Time;
+using NationalDns.Core.Net;
+using NationalDns.Core.Policy;
+using NationalDns.Core.Policy.Groups;
+using NationalDns.Core.Policy.Time;
 
 namespace NationalDns.IntegrationTests.FastPath;
 

@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Net;
 using ARSoft.Tools.Net.Dns;
+using NationalDns.Core.Pipeline;
 using NationalDns.IntegrationTests.Support;
-using NationalDns.Pipeline;
 
 namespace NationalDns.IntegrationTests.Formats;
 

@@ -3,8 +3,8 @@ using ARSoft.Tools.Net.Dns;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using NationalDns.Configuration;
+using NationalDns.Core.Net;
 using NationalDns.IntegrationTests.Support;
-using NationalDns.Net;
 using NationalDns.Server.Admission;
 
 namespace NationalDns.IntegrationTests.Operations;

@@ -215,7 +215,7 @@ public sealed class AdminApiTests
         await using var upstream = await FakeUpstream.StartAsync();
         await using var server = await TestServer.StartAsync(upstream, "blocked.test\nlater.test from=2999-01-01\nnorth.test group=north\n", s => WithApi(s) with
         {
-            Groups = new NationalDns.Policy.Groups.ClientGroups([new NationalDns.Policy.Groups.ClientGroup("north", [NationalDns.Net.IpNetwork.Parse("10.0.0.0/8")])]),
+            Groups = new NationalDns.Core.Policy.Groups.ClientGroups([new NationalDns.Core.Policy.Groups.ClientGroup("north", [NationalDns.Core.Net.IpNetwork.Parse("10.0.0.0/8")])]),
         });
         var groupList = Path.Combine(server.ListDirectory, "groups", "mobile-shutdown", "whitelist.txt");
         Directory.CreateDirectory(Path.GetDirectoryName(groupList)!);
@@ -259,7 +259,7 @@ public sealed class AdminApiTests
         await using var server = await TestServer.StartAsync(upstream, "t.test throttle 800ms loss=50%\ndated.test from=2026-03-01\nnorth.test group=north\n", s => WithApi(s) with
         {
             At = new DateTimeOffset(2026, 2, 12, 0, 0, 0, TimeSpan.Zero),
-            Groups = new NationalDns.Policy.Groups.ClientGroups([new NationalDns.Policy.Groups.ClientGroup("north", [NationalDns.Net.IpNetwork.Parse("10.0.0.0/8")])]),
+            Groups = new NationalDns.Core.Policy.Groups.ClientGroups([new NationalDns.Core.Policy.Groups.ClientGroup("north", [NationalDns.Core.Net.IpNetwork.Parse("10.0.0.0/8")])]),
         });
         using var http = Client(server);
 

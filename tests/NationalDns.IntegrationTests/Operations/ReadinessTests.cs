@@ -2,9 +2,9 @@ using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
+using NationalDns.Core.Pipeline;
+using NationalDns.Core.Policy;
 using NationalDns.Http;
-using NationalDns.Pipeline;
-using NationalDns.Policy;
 using NationalDns.Server.Hosting;
 
 namespace NationalDns.IntegrationTests.Operations;

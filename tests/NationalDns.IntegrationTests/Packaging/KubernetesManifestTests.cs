@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
+using NationalDns.Core.Policy;
 using NationalDns.IntegrationTests.Support;
-using NationalDns.Policy;
 
 namespace NationalDns.IntegrationTests.Packaging;
 

@@ -2,9 +2,9 @@ using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
+using NationalDns.Core.QueryLog;
 using NationalDns.Http.Queries;
 using NationalDns.IntegrationTests.Support;
-using NationalDns.QueryLog;
 
 namespace NationalDns.IntegrationTests.QueryLog;
 

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
+using NationalDns.Core.QueryLog;
 using NationalDns.IntegrationTests.Support;
-using NationalDns.QueryLog;
 
 namespace NationalDns.IntegrationTests.QueryLog;
 

@@ -4,9 +4,9 @@ using ARSoft.Tools.Net.Dns;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using NationalDns.Configuration;
+using NationalDns.Core.QueryLog;
+using NationalDns.Core.QueryLog.Sqlite;
 using NationalDns.IntegrationTests.Support;
-using NationalDns.QueryLog;
-using NationalDns.QueryLog.Sqlite;
 
 namespace NationalDns.IntegrationTests.QueryLog;
 

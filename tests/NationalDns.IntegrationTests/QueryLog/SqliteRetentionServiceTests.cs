@@ -2,9 +2,9 @@ using System.Globalization;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
+using NationalDns.Core.QueryLog;
+using NationalDns.Core.QueryLog.Sqlite;
 using NationalDns.IntegrationTests.Support;
-using NationalDns.QueryLog;
-using NationalDns.QueryLog.Sqlite;
 
 namespace NationalDns.IntegrationTests.QueryLog;
 

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using Microsoft.Extensions.Time.Testing;
-using NationalDns.Caching;
+using NationalDns.Core.Caching;
 using NationalDns.IntegrationTests.Support;
 using Xunit.Abstractions;
 

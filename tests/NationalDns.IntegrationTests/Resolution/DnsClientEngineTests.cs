@@ -1,4 +1,4 @@
-using NationalDns.Resolution;
+using NationalDns.Core.Resolution;
 
 namespace NationalDns.IntegrationTests.Resolution;
 

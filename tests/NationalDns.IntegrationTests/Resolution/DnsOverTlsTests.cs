@@ -1,8 +1,8 @@
 using System.Security.Authentication;
 using ARSoft.Tools.Net.Dns;
+using NationalDns.Core.Resolution;
+using NationalDns.Core.Resolution.Streams;
 using NationalDns.IntegrationTests.Support;
-using NationalDns.Resolution;
-using NationalDns.Resolution.Streams;
 
 namespace NationalDns.IntegrationTests.Resolution;
 

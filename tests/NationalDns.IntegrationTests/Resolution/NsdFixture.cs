@@ -1,6 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
-using NationalDns.Caching;
+using NationalDns.Core.Caching;
 using NationalDns.IntegrationTests.Support;
 
 namespace NationalDns.IntegrationTests.Resolution;

@@ -1,8 +1,8 @@
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
+using NationalDns.Core.Resolution;
+using NationalDns.Core.Resolution.Streams;
 using NationalDns.IntegrationTests.Support;
-using NationalDns.Resolution;
-using NationalDns.Resolution.Streams;
 
 namespace NationalDns.IntegrationTests.Resolution;
 

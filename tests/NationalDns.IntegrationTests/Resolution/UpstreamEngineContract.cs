@@ -2,8 +2,8 @@ using System.Diagnostics;
 using System.Net;
 using ARSoft.Tools.Net;
 using ARSoft.Tools.Net.Dns;
+using NationalDns.Core.Resolution;
 using NationalDns.IntegrationTests.Support;
-using NationalDns.Resolution;
 
 namespace NationalDns.IntegrationTests.Resolution;
 

@@ -4,9 +4,9 @@ using ARSoft.Tools.Net;
 using ARSoft.Tools.Net.Dns;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
-using NationalDns.Caching;
+using NationalDns.Core.Caching;
+using NationalDns.Core.Resolution;
 using NationalDns.IntegrationTests.Support;
-using NationalDns.Resolution;
 
 namespace NationalDns.IntegrationTests.Resolution;
 

@@ -2,8 +2,8 @@ using System.Diagnostics;
 using ARSoft.Tools.Net;
 using ARSoft.Tools.Net.Dns;
 using Microsoft.Extensions.Logging.Abstractions;
+using NationalDns.Core.Resolution;
 using NationalDns.IntegrationTests.Support;
-using NationalDns.Resolution;
 
 namespace NationalDns.IntegrationTests.Resolution;
 

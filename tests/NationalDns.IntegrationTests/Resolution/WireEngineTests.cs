@@ -3,9 +3,9 @@ using System.Net;
 using System.Text;
 using ARSoft.Tools.Net;
 using ARSoft.Tools.Net.Dns;
+using NationalDns.Core.Pipeline;
+using NationalDns.Core.Resolution;
 using NationalDns.IntegrationTests.Support;
-using NationalDns.Pipeline;
-using NationalDns.Resolution;
 using Reply = NationalDns.IntegrationTests.Support.ForgingUpstream.Reply;
 
 namespace NationalDns.IntegrationTests.Resolution;

@@ -1,9 +1,9 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
+using NationalDns.Core.Pipeline;
+using NationalDns.Core.Rpz.Following;
+using NationalDns.Core.Rpz.Tsig;
 using NationalDns.IntegrationTests.Support;
-using NationalDns.Pipeline;
-using NationalDns.Rpz.Following;
-using NationalDns.Rpz.Tsig;
 
 namespace NationalDns.IntegrationTests.Rpz;
 

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using ARSoft.Tools.Net.Dns;
 using NationalDns.Configuration;
-using NationalDns.Rpz.Tsig;
+using NationalDns.Core.Rpz.Tsig;
 using NationalDns.IntegrationTests.Support;
 using NationalDns.Server.Rpz;
 using Xunit.Abstractions;

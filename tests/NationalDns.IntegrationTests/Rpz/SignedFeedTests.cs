@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
+using NationalDns.Core.Rpz.Tsig;
 using NationalDns.IntegrationTests.Support;
-using NationalDns.Rpz.Tsig;
 
 namespace NationalDns.IntegrationTests.Rpz;
 

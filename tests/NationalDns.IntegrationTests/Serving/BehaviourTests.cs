@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using System.Net;
 using ARSoft.Tools.Net.Dns;
+using NationalDns.Core.Pipeline;
+using NationalDns.Core.Policy;
+using NationalDns.Core.Policy.Behaviours;
 using NationalDns.IntegrationTests.Support;
-using NationalDns.Pipeline;
-using NationalDns.Policy;
-using NationalDns.Policy.Behaviours;
 
 namespace NationalDns.IntegrationTests.Serving;
 

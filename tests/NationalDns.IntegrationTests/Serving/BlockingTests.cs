@@ -1,8 +1,8 @@
 using System.Net;
 using ARSoft.Tools.Net.Dns;
+using NationalDns.Core.Pipeline;
+using NationalDns.Core.Policy;
 using NationalDns.IntegrationTests.Support;
-using NationalDns.Pipeline;
-using NationalDns.Policy;
 
 namespace NationalDns.IntegrationTests.Serving;
 

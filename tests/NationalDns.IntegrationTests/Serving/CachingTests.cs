@@ -1,5 +1,5 @@
 using ARSoft.Tools.Net.Dns;
-using NationalDns.Caching;
+using NationalDns.Core.Caching;
 using NationalDns.IntegrationTests.Support;
 
 namespace NationalDns.IntegrationTests.Serving;
@@ -61,7 +61,7 @@ public sealed class CachingTests
         {
             var response = query.CreateResponseInstance();
             response.ReturnCode = ReturnCode.Refused; // not stored, so the follower is rebuilt from the leader's answer
-            new NationalDns.Pipeline.ExtendedDnsError(20, "not authoritative").AttachTo(response);
+            new NationalDns.Core.Pipeline.ExtendedDnsError(20, "not authoritative").AttachTo(response);
             return response;
         };
         await using var server = await TestServer.StartAsync(upstream, "blocked.example\n");
@@ -72,6 +72,6 @@ public sealed class CachingTests
         await leader;
 
         Assert.Equal(ReturnCode.Refused, follower!.ReturnCode);
-        Assert.Equal(new NationalDns.Pipeline.ExtendedDnsError(20, "not authoritative"), NationalDns.Pipeline.ExtendedDnsError.ReadFrom(follower));
+        Assert.Equal(new NationalDns.Core.Pipeline.ExtendedDnsError(20, "not authoritative"), NationalDns.Core.Pipeline.ExtendedDnsError.ReadFrom(follower));
     }
 }

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using ARSoft.Tools.Net.Dns;
+using NationalDns.Core.Pipeline;
 using NationalDns.IntegrationTests.Support;
-using NationalDns.Pipeline;
 
 namespace NationalDns.IntegrationTests.Serving;
 

@@ -1,16 +1,16 @@
 using System.Net;
 using System.Text.Json;
 using ARSoft.Tools.Net.Dns;
+using Microsoft.Extensions.Logging;
 using NationalDns.Configuration;
+using NationalDns.Core.Policy;
+using NationalDns.Core.QueryLog;
+using NationalDns.Core.Resolution;
 using NationalDns.Hosting;
 using NationalDns.IntegrationTests.Support;
-using NationalDns.Policy;
-using NationalDns.QueryLog;
-using NationalDns.Resolution;
 using NationalDns.Server.Hosting;
 using Serilog;
 using Serilog.Sinks.Async;
-using Microsoft.Extensions.Logging;
 
 namespace NationalDns.IntegrationTests.Serving;
 

@@ -1,6 +1,6 @@
 using ARSoft.Tools.Net.Dns;
+using NationalDns.Core.Policy.Groups;
 using NationalDns.IntegrationTests.Support;
-using NationalDns.Policy.Groups;
 
 namespace NationalDns.IntegrationTests.Serving;
 

@@ -1,6 +1,6 @@
 using ARSoft.Tools.Net.Dns;
+using NationalDns.Core.Pipeline;
 using NationalDns.IntegrationTests.Support;
-using NationalDns.Pipeline;
 
 namespace NationalDns.IntegrationTests.Serving;
 

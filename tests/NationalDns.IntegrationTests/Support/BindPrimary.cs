@@ -39,7 +39,7 @@ internal sealed class BindPrimary : IAsyncDisposable
     /// <param name="keyFile">A key file (tsig-keygen's): transfers then need that key, and the NOTIFY is signed with it.</param>
     public static async Task<BindPrimary> StartAsync(int port, string zone, uint serial, string records, IPEndPoint follower, string? keyFile = null)
     {
-        var keyName = keyFile is null ? null : NationalDns.Rpz.Tsig.TsigKeyReader.ParseKeyFile(File.ReadAllText(keyFile), keyFile).Name;
+        var keyName = keyFile is null ? null : NationalDns.Core.Rpz.Tsig.TsigKeyReader.ParseKeyFile(File.ReadAllText(keyFile), keyFile).Name;
         ArgumentNullException.ThrowIfNull(follower);
         DateTime lastWrite = default;
         var named = await DaemonProcess.StartAsync(NamedSandbox.Binary, "named.conf", directory =>

@@ -1,4 +1,4 @@
-using NationalDns.Rpz.Tsig;
+using NationalDns.Core.Rpz.Tsig;
 
 namespace NationalDns.IntegrationTests.Support;
 

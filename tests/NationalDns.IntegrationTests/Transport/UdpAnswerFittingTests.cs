@@ -1,7 +1,7 @@
 using System.Net;
 using ARSoft.Tools.Net;
 using ARSoft.Tools.Net.Dns;
-using NationalDns.Pipeline;
+using NationalDns.Core.Pipeline;
 using NationalDns.Server.Hosting;
 
 namespace NationalDns.IntegrationTests.Transport;

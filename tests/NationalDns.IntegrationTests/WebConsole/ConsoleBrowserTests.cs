@@ -1,7 +1,7 @@
 using System.Net;
 using ARSoft.Tools.Net.Dns;
+using NationalDns.Core.Pipeline;
 using NationalDns.IntegrationTests.Support;
-using NationalDns.Pipeline;
 using OpenQA.Selenium;
 
 namespace NationalDns.IntegrationTests.WebConsole;

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace NationalDns.Policy.Behaviours;
+namespace NationalDns.Core.Policy.Behaviours;
 
 /// <summary>Durations as list rules write them: a number with a unit, <c>800ms</c> or <c>1.5s</c>. A bare number is ambiguous and refused.</summary>
 public static class ActionDurations

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using ARSoft.Tools.Net.Dns;
 
-namespace NationalDns.Policy.Behaviours;
+namespace NationalDns.Core.Policy.Behaviours;
 
 /// <summary>
 /// The address an address-answering action gives an A or AAAA query, shared by <see cref="BlockedResponses"/> and the UDP

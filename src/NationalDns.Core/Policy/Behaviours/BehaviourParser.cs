@@ -2,7 +2,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Net;
 
-namespace NationalDns.Policy.Behaviours;
+namespace NationalDns.Core.Policy.Behaviours;
 
 /// <summary>
 /// Parses the arguments of the censor behaviours: <c>throttle DELAY [loss=P%] [jitter=J]</c>, <c>forge [IP...]</c> and

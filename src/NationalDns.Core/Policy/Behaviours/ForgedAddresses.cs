@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace NationalDns.Policy.Behaviours;
+namespace NationalDns.Core.Policy.Behaviours;
 
 /// <summary>
 /// What <c>forge</c> answers. Without a list: a bogon, 10.10.34.35 (an address Iran's DNS injection returned, recorded by

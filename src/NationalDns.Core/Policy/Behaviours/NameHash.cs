@@ -1,4 +1,4 @@
-namespace NationalDns.Policy.Behaviours;
+namespace NationalDns.Core.Policy.Behaviours;
 
 /// <summary>
 /// A stable 64-bit hash of text: FNV-1a over the UTF-16 code units, finished with SplitMix64's mixer. Unlike

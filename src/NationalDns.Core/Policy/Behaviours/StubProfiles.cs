@@ -2,7 +2,7 @@ using System.Collections.Frozen;
 using System.Net;
 using System.Reflection;
 
-namespace NationalDns.Policy.Behaviours;
+namespace NationalDns.Core.Policy.Behaviours;
 
 /// <summary>
 /// The shipped profile table (<c>stub-profiles.txt</c>, embedded in this assembly): profile name → the operator's stub address.

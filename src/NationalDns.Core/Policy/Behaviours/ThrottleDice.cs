@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 
-namespace NationalDns.Policy.Behaviours;
+namespace NationalDns.Core.Policy.Behaviours;
 
 /// <summary>What a throttle rule decided for one query: answer after <see cref="Delay"/>, or drop it.</summary>
 /// <param name="Delay">The delay applied before forwarding (zero when dropped).</param>

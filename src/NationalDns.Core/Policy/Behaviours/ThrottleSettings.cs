@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace NationalDns.Policy.Behaviours;
+namespace NationalDns.Core.Policy.Behaviours;
 
 /// <summary>
 /// The arguments of <c>throttle DELAY [loss=P%] [jitter=J]</c>: each query is answered after <see cref="Delay"/> ± a uniform

@@ -1,6 +1,6 @@
-using NationalDns.Policy.Store;
+using NationalDns.Core.Policy.Store;
 
-namespace NationalDns.Policy.Formats;
+namespace NationalDns.Core.Policy.Formats;
 
 /// <summary>
 /// Adblock-style DNS rules, the syntax AdGuard Home reads: <c>||name^</c> blocks the name and every name under it,

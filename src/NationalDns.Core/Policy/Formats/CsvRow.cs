@@ -1,4 +1,4 @@
-namespace NationalDns.Policy.Formats;
+namespace NationalDns.Core.Policy.Formats;
 
 /// <summary>
 /// Splits one CSV row into field ranges, on the raw bytes (the separator and the quote are ASCII, so this holds for

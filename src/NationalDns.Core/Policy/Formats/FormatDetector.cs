@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace NationalDns.Policy.Formats;
+namespace NationalDns.Core.Policy.Formats;
 
 /// <summary>What a file's content says its format is, and the line that says so.</summary>
 /// <param name="Format">The format; <see cref="ListFormat.Native"/> when nothing points elsewhere.</param>

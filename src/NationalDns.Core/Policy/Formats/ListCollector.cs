@@ -1,6 +1,6 @@
-using NationalDns.Policy.Store;
+using NationalDns.Core.Policy.Store;
 
-namespace NationalDns.Policy.Formats;
+namespace NationalDns.Core.Policy.Formats;
 
 /// <summary>What a format parser gathers from one file: rules (packed as they come), bad lines, and the count of lines that carry no DNS rule.</summary>
 internal sealed class ListCollector(string displayPath, RuleStore rules)

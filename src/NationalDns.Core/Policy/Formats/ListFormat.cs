@@ -1,4 +1,4 @@
-namespace NationalDns.Policy.Formats;
+namespace NationalDns.Core.Policy.Formats;
 
 /// <summary>The list formats NationalDns reads. Each file's format is recognised by its content or forced per list.</summary>
 public enum ListFormat

@@ -1,6 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 
-namespace NationalDns.Policy.Formats;
+namespace NationalDns.Core.Policy.Formats;
 
 /// <summary>The names formats go by in configuration, on the command line and in <c>check</c>'s output.</summary>
 public static class ListFormats

@@ -1,4 +1,4 @@
-namespace NationalDns.Policy.Formats;
+namespace NationalDns.Core.Policy.Formats;
 
 /// <summary>Walks the lines of a file's bytes (LF or CRLF) without copying them, counting from 1.</summary>
 internal ref struct ListLines(ReadOnlySpan<byte> content)

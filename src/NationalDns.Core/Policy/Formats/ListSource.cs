@@ -1,4 +1,4 @@
-namespace NationalDns.Policy.Formats;
+namespace NationalDns.Core.Policy.Formats;
 
 /// <summary>
 /// One configured list path and the format forced on it, if any. Written <c>rpz:lists/policy.zone</c> on the command line

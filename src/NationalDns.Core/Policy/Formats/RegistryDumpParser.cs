@@ -1,8 +1,8 @@
 using System.Text;
 
-using NationalDns.Policy.Store;
+using NationalDns.Core.Policy.Store;
 
-namespace NationalDns.Policy.Formats;
+namespace NationalDns.Core.Policy.Formats;
 
 /// <summary>
 /// The Roskomnadzor registry dump (<c>dump.csv</c>, as the zapret-info mirror publishes it): Windows-1251, first line

@@ -1,8 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
-using NationalDns.Policy.Store;
+using NationalDns.Core.Policy.Store;
 
-namespace NationalDns.Policy.Formats;
+namespace NationalDns.Core.Policy.Formats;
 
 /// <summary>
 /// A Response Policy Zone (the RPZ draft, as BIND and Unbound read it) as rules. The trigger is the owner name relative

@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Unicode;
 
-namespace NationalDns.Policy.Formats;
+namespace NationalDns.Core.Policy.Formats;
 
 /// <summary>
 /// Tells a file's encoding apart from the one its format requires, so a wrong one is reported instead of decoded into

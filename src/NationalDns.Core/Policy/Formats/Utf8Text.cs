@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Unicode;
 
-namespace NationalDns.Policy.Formats;
+namespace NationalDns.Core.Policy.Formats;
 
 /// <summary>Decodes one line of a UTF-8 list, or says why it cannot: a bad line costs that line, not the file.</summary>
 internal static class Utf8Text

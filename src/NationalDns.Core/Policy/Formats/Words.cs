@@ -1,6 +1,6 @@
 using System.Numerics;
 
-namespace NationalDns.Policy.Formats;
+namespace NationalDns.Core.Policy.Formats;
 
 /// <summary>Splits a line into blank-separated words (spaces and tabs) as ranges, without allocating.</summary>
 internal static class Words

@@ -1,6 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 
-namespace NationalDns.Policy.Formats;
+namespace NationalDns.Core.Policy.Formats;
 
 /// <summary>
 /// Reads zone-file syntax (RFC 1035 §5) one record at a time: <c>;</c> comments, <c>$ORIGIN</c> and <c>$TTL</c>,

@@ -1,4 +1,4 @@
-namespace NationalDns.Policy.Formats;
+namespace NationalDns.Core.Policy.Formats;
 
 /// <summary>
 /// One resource record of a zone file with its owner resolved. A relative owner is kept as written (lower case) with

@@ -1,6 +1,6 @@
-using NationalDns.Net;
+using NationalDns.Core.Net;
 
-namespace NationalDns.Policy.Groups;
+namespace NationalDns.Core.Policy.Groups;
 
 /// <summary>
 /// A named set of client networks (a region, an operator) with its regime. Under <see cref="GroupRegime.Allowlist"/>

@@ -1,9 +1,9 @@
 using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
-using NationalDns.Net;
+using NationalDns.Core.Net;
 
-namespace NationalDns.Policy.Groups;
+namespace NationalDns.Core.Policy.Groups;
 
 /// <summary>
 /// The configured client groups, and which one a client falls in: the group of the longest network prefix that contains

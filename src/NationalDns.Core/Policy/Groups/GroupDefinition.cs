@@ -1,7 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
-using NationalDns.Net;
+using NationalDns.Core.Net;
 
-namespace NationalDns.Policy.Groups;
+namespace NationalDns.Core.Policy.Groups;
 
 /// <summary>
 /// Parses one group as <c>--group</c> and the <c>Group</c> configuration key write it:

@@ -1,4 +1,4 @@
-namespace NationalDns.Policy.Groups;
+namespace NationalDns.Core.Policy.Groups;
 
 /// <summary>How a group's clients are treated by default.</summary>
 public enum GroupRegime

@@ -1,4 +1,4 @@
-namespace NationalDns.Policy.Groups;
+namespace NationalDns.Core.Policy.Groups;
 
 /// <summary>
 /// Settles the groups of one parsed file against the defined groups: a file under <c>groups/NAME/</c> is scoped to group

@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Text;
 
-namespace NationalDns.Policy.Store;
+namespace NationalDns.Core.Policy.Store;
 
 /// <summary>
 /// The basis texts of one store's rules, by rule index. Most lists give a basis to a few rules (a trailing comment); those

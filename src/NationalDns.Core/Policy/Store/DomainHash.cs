@@ -1,6 +1,6 @@
-using NationalDns.Policy.Behaviours;
+using NationalDns.Core.Policy.Behaviours;
 
-namespace NationalDns.Policy.Store;
+namespace NationalDns.Core.Policy.Store;
 
 /// <summary>
 /// The hash the rule index files names under. It runs from the last character to the first, so one pass over a query

@@ -1,4 +1,4 @@
-namespace NationalDns.Policy.Store;
+namespace NationalDns.Core.Policy.Store;
 
 /// <summary>
 /// The <see cref="BlockRule"/> objects made for rules that matched, one per rule number, so every match of a rule

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace NationalDns.Policy.Store;
+namespace NationalDns.Core.Policy.Store;
 
 /// <summary>
 /// One rule in 14 bytes: where its name sits in the store's name buffer, its line, and indexes into the store's tables

@@ -1,4 +1,4 @@
-namespace NationalDns.Policy.Store;
+namespace NationalDns.Core.Policy.Store;
 
 /// <summary>A packed rule's kind and what side tables hold for it, in one byte (see <see cref="PackedRule"/>).</summary>
 [Flags]

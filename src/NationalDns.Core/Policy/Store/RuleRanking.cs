@@ -1,4 +1,4 @@
-namespace NationalDns.Policy.Store;
+namespace NationalDns.Core.Policy.Store;
 
 /// <summary>
 /// The order of the rules written for one domain, and whether one of them decides a query: the rules <see cref="RuleSet"/>'s

@@ -2,7 +2,7 @@ using System.Collections;
 using System.Runtime.InteropServices;
 using System.Text;
 
-namespace NationalDns.Policy.Store;
+namespace NationalDns.Core.Policy.Store;
 
 /// <summary>
 /// The rules of one list, packed: names as ASCII in one byte buffer, a 14-byte <see cref="PackedRule"/> per rule, the

@@ -1,6 +1,6 @@
-using NationalDns.Policy.Time;
+using NationalDns.Core.Policy.Time;
 
-namespace NationalDns.Policy.Store;
+namespace NationalDns.Core.Policy.Store;
 
 /// <summary>What ranking and matching read of a packed rule: its flags and its window and group, without making a <see cref="BlockRule"/>.</summary>
 internal readonly record struct RuleView(RuleFlags Flags, RuleConditions? Conditions)

@@ -1,4 +1,4 @@
-namespace NationalDns.Policy.Time;
+namespace NationalDns.Core.Policy.Time;
 
 /// <summary>
 /// The moment rules are evaluated at. Normally the real time; with <c>--at DATE</c> the clock starts at DATE when the

@@ -1,7 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 
-namespace NationalDns.Policy.Time;
+namespace NationalDns.Core.Policy.Time;
 
 /// <summary>
 /// Dates as rules and <c>--at</c> write them: ISO 8601, <c>2026-02-12</c> (00:00 UTC that day), <c>2026-02-12T09:30</c>

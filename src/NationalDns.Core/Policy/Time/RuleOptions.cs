@@ -1,7 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
-using NationalDns.Policy.Groups;
+using NationalDns.Core.Policy.Groups;
 
-namespace NationalDns.Policy.Time;
+namespace NationalDns.Core.Policy.Time;
 
 /// <summary>
 /// The rule options of a list line: <c>from=DATE</c>, <c>until=DATE</c> and <c>group=NAME</c>, written anywhere after

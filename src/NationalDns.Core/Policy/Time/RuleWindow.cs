@@ -1,4 +1,4 @@
-namespace NationalDns.Policy.Time;
+namespace NationalDns.Core.Policy.Time;
 
 /// <summary>
 /// When a rule exists: from <see cref="From"/> (inclusive) until <see cref="Until"/> (exclusive), either end open.

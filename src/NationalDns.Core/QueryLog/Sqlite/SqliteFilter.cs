@@ -1,7 +1,7 @@
 using System.Text;
 using Microsoft.Data.Sqlite;
 
-namespace NationalDns.QueryLog.Sqlite;
+namespace NationalDns.Core.QueryLog.Sqlite;
 
 /// <summary>
 /// A <see cref="QueryFilter"/> as a WHERE clause with parameters, each term one an index can serve: the client,

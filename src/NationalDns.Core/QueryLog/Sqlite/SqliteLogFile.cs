@@ -2,7 +2,7 @@ using System.Globalization;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 
-namespace NationalDns.QueryLog.Sqlite;
+namespace NationalDns.Core.QueryLog.Sqlite;
 
 /// <summary>
 /// The query log's file: <c>querylog.db</c> in WAL mode, opened (or created, or migrated) with the one writer

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace NationalDns.QueryLog.Sqlite;
+namespace NationalDns.Core.QueryLog.Sqlite;
 
 /// <summary>
 /// The query log on disk, in SQLite (<see cref="SqliteLogFile"/>). Batches from <see cref="QueryLogWriter"/> are only

@@ -3,7 +3,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace NationalDns.QueryLog.Sqlite;
+namespace NationalDns.Core.QueryLog.Sqlite;
 
 /// <summary>
 /// Keeps the query log within its retention and size, oldest entries first: a pass at start and then every

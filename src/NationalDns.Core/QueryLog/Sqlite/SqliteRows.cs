@@ -1,6 +1,6 @@
 using Microsoft.Data.Sqlite;
 
-namespace NationalDns.QueryLog.Sqlite;
+namespace NationalDns.Core.QueryLog.Sqlite;
 
 /// <summary>The one place a <see cref="QueryLogEntry"/> becomes a row and a row becomes an entry again.</summary>
 internal static class SqliteRows

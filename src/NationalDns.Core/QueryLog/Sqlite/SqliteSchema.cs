@@ -1,7 +1,7 @@
 using System.Globalization;
 using Microsoft.Data.Sqlite;
 
-namespace NationalDns.QueryLog.Sqlite;
+namespace NationalDns.Core.QueryLog.Sqlite;
 
 /// <summary>
 /// The query log's tables, created in a new file and migrated in an old one; <c>user_version</c> says which schema a

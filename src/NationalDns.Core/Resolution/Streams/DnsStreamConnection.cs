@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 
-namespace NationalDns.Resolution.Streams;
+namespace NationalDns.Core.Resolution.Streams;
 
 /// <summary>
 /// One TCP or TLS connection to one upstream, carrying DNS messages behind 2-byte length prefixes (RFC 1035 §4.2.2,

@@ -3,7 +3,7 @@ using System.Net.Sockets;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 
-namespace NationalDns.Resolution.Streams;
+namespace NationalDns.Core.Resolution.Streams;
 
 /// <summary>
 /// Opens the stream a <see cref="DnsStreamConnection"/> runs on: TCP to the upstream, wrapped in TLS for

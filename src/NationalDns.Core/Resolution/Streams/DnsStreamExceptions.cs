@@ -1,4 +1,4 @@
-namespace NationalDns.Resolution.Streams;
+namespace NationalDns.Core.Resolution.Streams;
 
 /// <summary>
 /// The stream connection a query was in flight on broke: the upstream closed or reset it, sent a malformed frame,

@@ -1,7 +1,7 @@
 using System.Net.Sockets;
 using System.Security.Authentication;
 
-namespace NationalDns.Resolution.Streams;
+namespace NationalDns.Core.Resolution.Streams;
 
 /// <summary>
 /// Keeps one stream connection (TCP or TLS) per upstream and sends every query for that upstream down it, pipelined.

@@ -1,4 +1,4 @@
-namespace NationalDns.Resolution.Streams;
+namespace NationalDns.Core.Resolution.Streams;
 
 /// <summary>
 /// A kept stream (TCP or TLS) to an upstream: sends one query and returns the first reply with its ID that

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 
-namespace NationalDns.Resolution.Wire;
+namespace NationalDns.Core.Resolution.Wire;
 
 /// <summary>
 /// Unpredictable bytes for query IDs and 0x20 letter case, drawn from the system's CSPRNG a block at a time: one draw

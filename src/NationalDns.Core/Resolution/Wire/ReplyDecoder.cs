@@ -1,7 +1,7 @@
 using ARSoft.Tools.Net.Dns;
-using NationalDns.Pipeline;
+using NationalDns.Core.Pipeline;
 
-namespace NationalDns.Resolution.Wire;
+namespace NationalDns.Core.Resolution.Wire;
 
 /// <summary>
 /// Reads an accepted reply into the pipeline's message model: the RCODE (extended bits from OPT included), AA, AD, RA,

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 
-namespace NationalDns.Resolution.Wire;
+namespace NationalDns.Core.Resolution.Wire;
 
 /// <summary>What a datagram or frame that arrived for a query turned out to be.</summary>
 internal enum ReplyMatch

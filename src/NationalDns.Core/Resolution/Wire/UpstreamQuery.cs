@@ -1,8 +1,8 @@
 using System.Buffers.Binary;
 using ARSoft.Tools.Net.Dns;
-using NationalDns.Pipeline;
+using NationalDns.Core.Pipeline;
 
-namespace NationalDns.Resolution.Wire;
+namespace NationalDns.Core.Resolution.Wire;
 
 /// <summary>
 /// One query as sent to an upstream: a fresh random ID, the client's question with its letters' case randomised

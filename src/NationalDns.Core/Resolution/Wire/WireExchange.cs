@@ -3,9 +3,9 @@ using System.Net;
 using System.Net.Sockets;
 using ARSoft.Tools.Net.Dns;
 using Microsoft.Extensions.Logging;
-using NationalDns.Resolution.Streams;
+using NationalDns.Core.Resolution.Streams;
 
-namespace NationalDns.Resolution.Wire;
+namespace NationalDns.Core.Resolution.Wire;
 
 /// <summary>
 /// NationalDns's own exchange with an upstream, the default forwarding engine: one query over UDP from a fresh socket

@@ -1,4 +1,4 @@
-namespace NationalDns.Rpz.Following;
+namespace NationalDns.Core.Rpz.Following;
 
 /// <summary>How the followed zone stands, for /readyz and /metrics: whether a copy is held, its serial, transfers done and failed.</summary>
 public sealed class FollowerStatus

@@ -1,4 +1,4 @@
-namespace NationalDns.Rpz.Following;
+namespace NationalDns.Core.Rpz.Following;
 
 /// <summary>
 /// When a follower asks its primary again (RFC 1035 §3.3.13, RFC 1996): after the SOA's refresh when the last check

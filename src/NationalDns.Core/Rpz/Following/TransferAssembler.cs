@@ -1,8 +1,8 @@
 using ARSoft.Tools.Net.Dns;
-using NationalDns.Pipeline;
-using NationalDns.Policy.Formats;
+using NationalDns.Core.Pipeline;
+using NationalDns.Core.Policy.Formats;
 
-namespace NationalDns.Rpz.Following;
+namespace NationalDns.Core.Rpz.Following;
 
 /// <summary>
 /// Gathers the answer records of a zone transfer's messages and says when the transfer is complete, then what it

@@ -1,8 +1,8 @@
 using ARSoft.Tools.Net.Dns;
-using NationalDns.Pipeline;
-using NationalDns.Policy.Formats;
+using NationalDns.Core.Pipeline;
+using NationalDns.Core.Policy.Formats;
 
-namespace NationalDns.Rpz.Following;
+namespace NationalDns.Core.Rpz.Following;
 
 /// <summary>
 /// A record received in a zone transfer as the <see cref="ZoneRecord"/> a zone file would have produced: absolute owner,

@@ -1,9 +1,9 @@
 using System.Text;
-using NationalDns.Policy;
-using NationalDns.Policy.Formats;
-using NationalDns.Policy.Store;
+using NationalDns.Core.Policy;
+using NationalDns.Core.Policy.Formats;
+using NationalDns.Core.Policy.Store;
 
-namespace NationalDns.Rpz.Following;
+namespace NationalDns.Core.Rpz.Following;
 
 /// <summary>
 /// The last good copy of a followed zone on disk (<c>--rpz-cache FILE</c>), like a BIND secondary's <c>file</c>: a zone

@@ -1,7 +1,7 @@
-using NationalDns.Policy;
-using NationalDns.Policy.Formats;
+using NationalDns.Core.Policy;
+using NationalDns.Core.Policy.Formats;
 
-namespace NationalDns.Rpz.Following;
+namespace NationalDns.Core.Rpz.Following;
 
 /// <summary>
 /// One version of a followed policy zone: its SOA and its other records in the order the primary sent them (an

@@ -1,9 +1,9 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using ARSoft.Tools.Net.Dns;
-using NationalDns.Policy.Formats;
+using NationalDns.Core.Policy.Formats;
 
-namespace NationalDns.Rpz.Following;
+namespace NationalDns.Core.Rpz.Following;
 
 /// <summary>A policy zone's SOA: its serial (which version of the zone this is) and the timers a secondary follows (RFC 1035 §3.3.13).</summary>
 internal sealed record ZoneSoa(string PrimaryName, string Mailbox, uint Serial, uint Refresh, uint Retry, uint Expire, uint Minimum)

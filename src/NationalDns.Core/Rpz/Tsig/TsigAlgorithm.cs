@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 
-namespace NationalDns.Rpz.Tsig;
+namespace NationalDns.Core.Rpz.Tsig;
 
 /// <summary>
 /// A TSIG MAC algorithm (RFC 8945 §6) by its name on the wire: the HMACs BIND's <c>tsig-keygen</c> and NSD offer, less

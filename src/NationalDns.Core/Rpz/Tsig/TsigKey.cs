@@ -1,4 +1,4 @@
-namespace NationalDns.Rpz.Tsig;
+namespace NationalDns.Core.Rpz.Tsig;
 
 /// <summary>
 /// A TSIG key shared with the other end of the RPZ feed: its name, algorithm and secret, as <c>tsig-keygen</c> writes them.

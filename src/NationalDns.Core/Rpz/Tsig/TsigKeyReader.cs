@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace NationalDns.Rpz.Tsig;
+namespace NationalDns.Core.Rpz.Tsig;
 
 /// <summary>
 /// Reads a TSIG key from <c>NAME:ALGORITHM:SECRET</c> (the secret in base64) or from a key file in BIND's format, as

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace NationalDns.Rpz.Tsig;
+namespace NationalDns.Core.Rpz.Tsig;
 
 /// <summary>Domain names as TSIG handles them: canonical wire form (RFC 8945 §4.3.3: lower case, never compressed).</summary>
 internal static class TsigNames

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 
-namespace NationalDns.Rpz.Tsig;
+namespace NationalDns.Core.Rpz.Tsig;
 
 /// <summary>The TSIG RR's error field (RFC 8945 §3, §5): 0, or why a message's signature was not accepted.</summary>
 public enum TsigError : ushort

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 
-namespace NationalDns.Rpz.Tsig;
+namespace NationalDns.Core.Rpz.Tsig;
 
 /// <summary>
 /// Signs messages with one key (RFC 8945 §5.1, §5.3): a request on its own, and the messages of an answer chained to

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 
-namespace NationalDns.Rpz.Tsig;
+namespace NationalDns.Core.Rpz.Tsig;
 
 /// <summary>What checking a message's signature found.</summary>
 public enum TsigStatus

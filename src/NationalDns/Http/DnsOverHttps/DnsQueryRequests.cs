@@ -3,7 +3,7 @@ using System.Net;
 using ARSoft.Tools.Net.Dns;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Net.Http.Headers;
-using NationalDns.Pipeline;
+using NationalDns.Core.Pipeline;
 using NationalDns.Server.Hosting;
 
 namespace NationalDns.Http.DnsOverHttps;

@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
-using NationalDns.QueryLog;
+using NationalDns.Core.QueryLog;
 
 namespace NationalDns.Http.Queries;
 

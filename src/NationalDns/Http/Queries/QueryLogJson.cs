@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
-using NationalDns.QueryLog;
+using NationalDns.Core.QueryLog;
 
 namespace NationalDns.Http.Queries;
 

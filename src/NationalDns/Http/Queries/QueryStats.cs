@@ -1,4 +1,4 @@
-using NationalDns.QueryLog;
+using NationalDns.Core.QueryLog;
 
 namespace NationalDns.Http.Queries;
 

@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
-using NationalDns.QueryLog;
+using NationalDns.Core.QueryLog;
 
 namespace NationalDns.Http.Queries;
 

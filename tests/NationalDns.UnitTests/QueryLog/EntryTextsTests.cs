@@ -1,0 +1,49 @@
+using System.Net;
+using NationalDns.Core.Policy;
+using NationalDns.Core.QueryLog;
+
+namespace NationalDns.UnitTests.QueryLog;
+
+public sealed class EntryTextsTests
+{
+    private readonly EntryTexts _texts = new();
+
+    [Theory]
+    [InlineData("192.0.2.10", 53000, "192.0.2.10")]
+    [InlineData("2001:db8::1", 40000, "2001:db8::1")]
+    [InlineData("::ffff:198.51.100.7", 5353, "198.51.100.7")]
+    public void A_socket_address_becomes_the_address_text_and_the_port(string address, int port, string expected)
+    {
+        var socketAddress = new IPEndPoint(IPAddress.Parse(address), port).Serialize();
+
+        var (text, readPort) = _texts.Client(socketAddress.Family, socketAddress.Buffer.Span[..socketAddress.Size]);
+
+        Assert.Equal(expected, text);
+        Assert.Equal(port, readPort);
+    }
+
+    [Fact]
+    public void The_same_client_and_rule_reuse_one_string_each()
+    {
+        var rule = new BlockRule("blocked.example", false, false, BlockAction.NxDomain, new RuleSource("lists/national.txt", 7));
+        var v4 = new IPEndPoint(IPAddress.Parse("192.0.2.10"), 1).Serialize();
+        var v4Mapped = new IPEndPoint(IPAddress.Parse("::ffff:192.0.2.10"), 2).Serialize();
+
+        Assert.Same(_texts.Client(v4.Family, v4.Buffer.Span[..v4.Size]).Address, _texts.Address(IPAddress.Parse("192.0.2.10")));
+        Assert.Equal(("nxdomain", "lists/national.txt:7"), _texts.Rule(rule));
+        Assert.Same(_texts.Rule(rule).Action, _texts.Rule(rule).Action);
+        Assert.Equal("192.0.2.10", _texts.Client(v4Mapped.Family, v4Mapped.Buffer.Span[..v4Mapped.Size]).Address);
+    }
+
+    [Fact]
+    public void Many_clients_never_make_the_table_grow_past_its_bound_and_every_text_stays_right()
+    {
+        for (var i = 0; i < 3 * EntryTexts.MaxEach; i++)
+        {
+            var address = new IPAddress([10, (byte)(i >> 16), (byte)(i >> 8), (byte)i]);
+            Assert.Equal(address.ToString(), _texts.Address(address));
+        }
+
+        Assert.True(_texts.ClientCount <= EntryTexts.MaxEach, $"{_texts.ClientCount} addresses kept");
+    }
+}

@@ -1,0 +1,257 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
+using NationalDns.Core.QueryLog;
+using NationalDns.Core.QueryLog.Sqlite;
+using NationalDns.UnitTests.Policy;
+using static NationalDns.UnitTests.QueryLog.Sqlite.SomeEntries;
+
+namespace NationalDns.UnitTests.QueryLog.Sqlite;
+
+public sealed class SqliteQueryLogTests : IDisposable
+{
+    private readonly Folder _folder = new();
+    private readonly FakeTimeProvider _time = new(Start);
+    private readonly CollectingLogger<SqliteQueryLog> _logger = new();
+
+    public void Dispose() => _folder.Dispose();
+
+    [Fact]
+    public async Task A_batch_reads_back_newest_first_with_every_field()
+    {
+        using var log = Open();
+        var written = new[] { Entry(1), Entry(2, "www.blocked.example", outcome: QueryLogOutcomes.Blocked, rule: "blocked.example", group: "schools") };
+
+        await WriteAsync(log, written);
+
+        Assert.Equal(written.Reverse(), await AllAsync(log));
+    }
+
+    [Fact]
+    public async Task Written_entries_wait_in_memory_until_a_flush_or_a_read()
+    {
+        using var log = Open();
+
+        await WriteAsync(log, [Entry(1), Entry(2)]);
+        Assert.Equal(0, RowsInFile());
+
+        log.Flush();
+        Assert.Equal(2, RowsInFile());
+
+        await WriteAsync(log, [Entry(3)]);
+        Assert.Equal([3L, 2, 1], (await AllAsync(log)).Select(e => e.Id));
+    }
+
+    [Fact]
+    public async Task Batches_beyond_the_queue_limit_are_dropped_and_counted()
+    {
+        using var log = SqliteQueryLog.Open(_folder.Database, new RecentQueries(10), _time, _logger, maxQueued: 3);
+
+        await WriteAsync(log, [Entry(1), Entry(2)]);
+        await WriteAsync(log, [Entry(3), Entry(4)]);
+        await WriteAsync(log, [Entry(5)]);
+
+        Assert.Equal(2, log.Dropped);
+        Assert.Equal([5L, 2, 1], (await AllAsync(log)).Select(e => e.Id));
+    }
+
+    [Fact]
+    public async Task A_name_matches_itself_and_every_name_under_it_but_not_a_lookalike()
+    {
+        using var log = Open();
+        await WriteAsync(log, [
+            Entry(1, "blocked.example"), Entry(2, "WWW.Blocked.Example"), Entry(3, "notblocked.example"),
+            Entry(4, "example"), Entry(5, "blocked.example.org"), Entry(6, "a.b.blocked.example")]);
+
+        var found = await AllAsync(log, new QueryFilter(Name: "Blocked.Example."));
+
+        Assert.Equal([6L, 2, 1], found.Select(e => e.Id));
+    }
+
+    public static TheoryData<string, QueryFilter> Filters => new()
+    {
+        { "client", new QueryFilter(Client: "192.0.2.7") },
+        { "name", new QueryFilter(Name: "blocked.example") },
+        { "type, any letter case", new QueryFilter(Type: "aaaa") },
+        { "outcome", new QueryFilter(Outcome: QueryLogOutcomes.Blocked) },
+        { "rule", new QueryFilter(Rule: "blocked.example") },
+        { "group", new QueryFilter(Group: "schools") },
+        { "time range", new QueryFilter(From: Start.AddSeconds(20), Until: Start.AddSeconds(41)) },
+        { "all at once", new QueryFilter(Client: "192.0.2.3", Name: "example", Outcome: QueryLogOutcomes.Blocked, Group: "schools", From: Start) },
+        { "nothing", QueryFilter.All },
+    };
+
+    [Theory]
+    [MemberData(nameof(Filters))]
+    public async Task Each_filter_finds_exactly_what_the_in_memory_log_finds(string what, QueryFilter filter)
+    {
+        using var log = Open();
+        var entries = Varied(120).ToList();
+        await WriteAsync(log, entries);
+        var memory = new RecentQueries(1000);
+        memory.Add(entries);
+
+        var expected = (await AllAsync(memory, filter)).Select(e => e.Id).ToList();
+        var found = (await AllAsync(log, filter)).Select(e => e.Id).ToList();
+
+        Assert.NotEmpty(expected);
+        Assert.True(expected.SequenceEqual(found), $"{what}: expected [{string.Join(',', expected)}], found [{string.Join(',', found)}]");
+    }
+
+    [Fact]
+    public async Task Pages_go_newest_first_each_below_the_last_id_of_the_one_before()
+    {
+        using var log = Open();
+        await WriteAsync(log, Varied(50));
+        var filter = new QueryFilter(Outcome: QueryLogOutcomes.Forwarded);
+        var expected = (await AllAsync(log, filter)).Select(e => e.Id).ToList();
+
+        var paged = new List<long>();
+        long? before = null;
+        while (await log.ReadAsync(filter, before, 7, CancellationToken.None) is { Count: > 0 } page)
+        {
+            Assert.True(page.Count <= 7);
+            paged.AddRange(page.Select(e => e.Id));
+            before = page[^1].Id;
+        }
+
+        Assert.Equal(expected, paged);
+        Assert.Equal(expected.OrderDescending(), expected);
+    }
+
+    [Fact]
+    public async Task Reopening_keeps_the_entries_and_tells_where_ids_continue()
+    {
+        using (var first = Open())
+        {
+            Assert.Equal(0, first.LastId);
+            await WriteAsync(first, Varied(10));
+        }
+
+        using var second = Open();
+
+        Assert.Equal(10, second.LastId);
+        Assert.Equal(10, (await AllAsync(second)).Count);
+    }
+
+    [Fact]
+    public async Task The_file_is_in_wal_mode_with_a_schema_version()
+    {
+        using var log = Open();
+        await using var connection = new SqliteConnection($"Data Source={_folder.Database}");
+        await connection.OpenAsync();
+
+        Assert.Equal("wal", Scalar(connection, "PRAGMA journal_mode"));
+        Assert.Equal(2L, Scalar(connection, "PRAGMA user_version"));
+        Assert.Equal(2L, Scalar(connection, "PRAGMA auto_vacuum")); // incremental
+    }
+
+    [Fact]
+    public async Task A_corrupt_file_is_moved_aside_with_an_error_naming_it_and_a_new_one_started()
+    {
+        await File.WriteAllTextAsync(_folder.Database, "this is not a database, just some text that is long enough to fill a header");
+        _time.SetUtcNow(DateTimeOffset.Parse("2026-02-12T09:30:05Z", System.Globalization.CultureInfo.InvariantCulture));
+
+        using var log = Open();
+        await WriteAsync(log, [Entry(1)]);
+
+        var aside = Path.Combine(_folder.Path, "querylog.db.corrupt-20260212T093005Z");
+        Assert.True(File.Exists(aside));
+        Assert.StartsWith("this is not a database", await File.ReadAllTextAsync(aside), StringComparison.Ordinal);
+        Assert.True(log.IsAvailable);
+        Assert.Single(await AllAsync(log));
+        Assert.Contains(_logger.At(LogLevel.Error), m => m.Contains(_folder.Database, StringComparison.Ordinal) && m.Contains("corrupt", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_file_of_the_first_schema_gains_the_upstream_column_and_keeps_its_rows()
+    {
+        using (var first = Open())
+        {
+            await WriteAsync(first, [Entry(1)]);
+        }
+
+        await using (var connection = new SqliteConnection($"Data Source={_folder.Database};Pooling=false"))
+        {
+            await connection.OpenAsync();
+            Scalar(connection, "ALTER TABLE queries DROP COLUMN upstream"); // what the first schema's file looked like
+            Scalar(connection, "PRAGMA user_version = 1");
+        }
+
+        using var log = Open();
+        await WriteAsync(log, [Entry(2)]);
+
+        var entries = await AllAsync(log);
+        Assert.Equal([2L, 1], entries.Select(e => e.Id));
+        Assert.Equal(["tls://192.0.2.53:853@dns.example", null], entries.Select(e => e.Upstream));
+        Assert.Empty(Directory.GetFiles(_folder.Path, "querylog.db.corrupt-*"));
+    }
+
+    [Fact]
+    public async Task A_file_of_a_newer_schema_is_moved_aside_not_changed()
+    {
+        await using (var other = new SqliteConnection($"Data Source={_folder.Database};Pooling=false"))
+        {
+            await other.OpenAsync();
+            Scalar(other, "PRAGMA user_version = 99");
+            Scalar(other, "CREATE TABLE future (x)");
+        }
+
+        using var log = Open();
+
+        Assert.True(log.IsAvailable);
+        Assert.Single(Directory.GetFiles(_folder.Path, "querylog.db.corrupt-*"));
+    }
+
+    [Fact]
+    public async Task When_no_file_can_be_opened_reads_fall_back_to_memory()
+    {
+        var blocked = Path.Combine(_folder.Path, "not-a-folder");
+        await File.WriteAllTextAsync(blocked, "a file where the data folder should be");
+        var recent = new RecentQueries(10);
+        recent.Add([Entry(1)]);
+
+        using var log = SqliteQueryLog.Open(Path.Combine(blocked, QueryLogOptions.FileName), recent, _time, _logger);
+        await WriteAsync(log, [Entry(2)]);
+
+        Assert.False(log.IsAvailable);
+        Assert.Equal([1L], (await AllAsync(log)).Select(e => e.Id));
+        Assert.NotEmpty(_logger.At(LogLevel.Error));
+    }
+
+    private long RowsInFile()
+    {
+        using var connection = new SqliteConnection($"Data Source={_folder.Database};Mode=ReadOnly;Pooling=False");
+        connection.Open();
+        return (long)Scalar(connection, "SELECT count(*) FROM queries")!;
+    }
+
+    private SqliteQueryLog Open() => SqliteQueryLog.Open(_folder.Database, new RecentQueries(10), _time, _logger);
+
+    // Names, clients, types, outcomes, rules and groups cycling at different periods, so filters combine in many ways.
+    private static IEnumerable<QueryLogEntry> Varied(int count)
+    {
+        string[] names = ["blocked.example", "www.blocked.example", "notblocked.example", "a.test", "cdn.example.org", "Mail.Blocked.EXAMPLE"];
+        string[] types = ["A", "AAAA", "HTTPS", "TYPE65280"];
+        for (var id = 1L; id <= count; id++)
+        {
+            var name = names[id % names.Length];
+            var blocked = name.EndsWith("blocked.example", StringComparison.OrdinalIgnoreCase) && !name.StartsWith("not", StringComparison.Ordinal);
+            yield return Entry(
+                id,
+                name,
+                client: $"192.0.2.{id % 9}",
+                type: types[id % types.Length],
+                outcome: blocked ? QueryLogOutcomes.Blocked : QueryLogOutcomes.Forwarded,
+                rule: blocked ? "blocked.example" : null,
+                group: id % 5 == 0 ? "schools" : null);
+        }
+    }
+
+    private static object? Scalar(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return command.ExecuteScalar();
+    }
+}
