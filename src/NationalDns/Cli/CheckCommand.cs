@@ -17,18 +17,21 @@ internal static class CheckCommand
         var paths = parse.GetValue<string[]>(CommandLine.Names.Paths) ?? [];
         var configuration = SettingsReader.Layer(Flags.Value(parse, CommandLine.Names.Config), Flags.ToConfiguration(parse));
         var blocking = SettingsReader.ReadBlocking(configuration);
-        var snapshot = new BlocklistLoader(paths, blocking.DefaultAction, groups: PolicySettings.ReadGroups(configuration)).Load();
+        var snapshot = new BlocklistLoader(paths, blocking.DefaultAction, groups: PolicySettings.ReadGroups(configuration), maxListSize: SettingsReader.ReadMaxListSize(configuration)).Load();
 
         var bad = 0;
+        var unread = 0;
         foreach (var file in snapshot.Files)
         {
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{file.DisplayPath}: {ListFormats.Describe(file.Format)}, {Plural(file.RuleCount, "rule")}, {Plural(file.ExceptionCount, "exception")}{(file.Skipped > 0 ? $", {file.Skipped} skipped (no DNS rule)" : string.Empty)}{(file.Problems.Count > 0 ? $", {Plural(file.Problems.Count, "bad line")}" : string.Empty)}{(file.NotInForce is { } why ? $"; not in force: {why}" : string.Empty)}"));
             if (file.ReadError is { } readError)
             {
-                output.WriteLine($"{file.DisplayPath}: {readError}");
-                bad++;
+                // Refused before it was read (over --max-list-size): one line, and the other files are still checked.
+                output.WriteLine(readError);
+                unread++;
+                continue;
             }
 
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{file.DisplayPath}: {ListFormats.Describe(file.Format)}, {Plural(file.RuleCount, "rule")}, {Plural(file.ExceptionCount, "exception")}{(file.Skipped > 0 ? $", {file.Skipped} skipped (no DNS rule)" : string.Empty)}{(file.Problems.Count > 0 ? $", {Plural(file.Problems.Count, "bad line")}" : string.Empty)}{(file.NotInForce is { } why ? $"; not in force: {why}" : string.Empty)}"));
             foreach (var problem in file.Problems)
             {
                 output.WriteLine(problem.ToString());
@@ -42,13 +45,13 @@ internal static class CheckCommand
             output.WriteLine($"{warning.Source}: warning: {warning.Reason}");
         }
 
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"total: {Plural(snapshot.RuleCount, "rule")}, {Plural(snapshot.ExceptionCount, "exception")} in {Plural(snapshot.FilesInForce, "file")}{NotInForce(snapshot)}; {Plural(bad, "bad line")}, {Plural(snapshot.Warnings.Count, "warning")}"));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"total: {Plural(snapshot.RuleCount, "rule")}, {Plural(snapshot.ExceptionCount, "exception")} in {Plural(snapshot.FilesInForce - unread, "file")}{NotInForce(snapshot)}; {Plural(bad, "bad line")}, {Plural(snapshot.Warnings.Count, "warning")}{(unread > 0 ? $", {Plural(unread, "file")} not read" : string.Empty)}"));
         if (PolicySettings.ReadAt(configuration) is { } at)
         {
             output.WriteLine(InForce(snapshot.Rules, at));
         }
 
-        return bad > 0 ? BadLines : 0;
+        return bad > 0 || unread > 0 ? BadLines : 0;
     }
 
     // What --at changes: how many rules exist at that moment, and how many are dated before or after it.
@@ -63,6 +66,7 @@ internal static class CheckCommand
             $"as of {RuleDates.Format(at)}: {Plural(inForce.Count(r => !r.IsException), "rule")}, {Plural(inForce.Count(r => r.IsException), "exception")} in force; {notYet} not yet in force, {ended} no longer in force");
     }
 
+    // Files read whose rules are not in force (an undefined group's); files not read are counted apart.
     private static string NotInForce(BlocklistSnapshot snapshot) =>
         snapshot.Files.Count - snapshot.FilesInForce is > 0 and var idle ? $" and {idle} not in force" : string.Empty;
 

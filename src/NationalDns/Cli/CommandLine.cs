@@ -19,10 +19,11 @@ internal static class CommandLine
         serveCommand.SetAction(serve);
         root.Subcommands.Add(serveCommand);
 
-        var checkCommand = new Command("check", "Check list files: print rule counts per file and every bad line as file:line: reason. Exit 1 if any line is bad.");
+        var checkCommand = new Command("check", "Check list files: print rule counts per file and every bad line as file:line: reason. Exit 1 if any line is bad or a file is refused (over --max-list-size).");
         checkCommand.Arguments.Add(new Argument<string[]>(Names.Paths) { Arity = ArgumentArity.OneOrMore, Description = "List files or folders; FORMAT:PATH forces a format (native, hosts, adblock, rpz, rkn)." });
         checkCommand.Options.Add(new Option<string>(Names.Action) { Description = "Default action, as in a list (e.g. \"sinkhole 192.0.2.1\")." });
-        checkCommand.Options.Add(new Option<string>(Names.Config) { Description = "JSON settings file, as serve takes it: its Action, Group and At apply to the check." });
+        checkCommand.Options.Add(new Option<string>(Names.Config) { Description = "JSON settings file, as serve takes it: its Action, Group, At and MaxListSize apply to the check." });
+        checkCommand.Options.Add(MaxListSizeOption());
         AddTimeAndPlaceOptions(checkCommand);
         checkCommand.SetAction(check);
         root.Subcommands.Add(checkCommand);
@@ -104,12 +105,15 @@ internal static class CommandLine
     {
         command.Options.Add(new Option<string[]>(Names.Blocklist) { Description = "List file or folder (repeatable; default blocklists/ in the current folder). The format is recognised by content; FORMAT:PATH forces one of native, hosts, adblock, rpz, rkn." });
         command.Options.Add(new Option<string>(Names.Action) { Description = "Default action for rules without one: nxdomain (default), nodata, refused, servfail, sinkhole [IPv4] [IPv6], drop, tcp-only, throttle DELAY [loss=P%] [jitter=J], forge [IP...], stub PROFILE." });
-        command.Options.Add(new Option<string>(Names.MaxListSize) { Description = "A list file larger than this is refused with an error instead of loaded; the other lists still load: 100MB, 1GB, or bytes (default 512MB)." });
+        command.Options.Add(MaxListSizeOption());
         command.Options.Add(new Option<string>(Names.BlockTtl) { Description = "TTL and SOA minimum of blocked answers, in seconds (default 60)." });
         command.Options.Add(new Option<string>(Names.EdeDetail) { Description = "What the Extended DNS Error text of a blocked answer names: path (default: the rule and its file, relative to the list folder), rule (the rule only) or none (no text)." });
         command.Options.Add(new Option<string>(Names.Config) { Description = $"JSON file with the same settings; each key is an option's name in PascalCase: {string.Join(", ", Names.ConfigurationKeys.Values)}. Options given on the command line win." });
         AddTimeAndPlaceOptions(command);
     }
+
+    private static Option<string> MaxListSizeOption() =>
+        new(Names.MaxListSize) { Description = "A list file larger than this is refused with an error instead of loaded; the other lists still load: 100MB, 1GB, or bytes (default 512MB)." };
 
     private static void AddTimeAndPlaceOptions(Command command)
     {

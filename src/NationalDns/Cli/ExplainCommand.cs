@@ -13,7 +13,10 @@ namespace NationalDns.Cli;
 /// </summary>
 internal static class ExplainCommand
 {
-    public static int Run(ParseResult parse, TextWriter output)
+    /// <param name="parse">The parsed command line.</param>
+    /// <param name="output">Where the explanation goes.</param>
+    /// <param name="error">Where a list that was not read (over <c>--max-list-size</c>) is reported, one line each; the answer is then given from the other lists, as the server would serve it.</param>
+    public static int Run(ParseResult parse, TextWriter output, TextWriter error)
     {
         var nameText = parse.GetValue<string>(CommandLine.Names.Name) ?? string.Empty;
         if (!DomainNames.TryNormalize(nameText, out var name, out var nameError))
@@ -28,7 +31,11 @@ internal static class ExplainCommand
         var blocklists = SettingsReader.Blocklists(configuration) is { Count: > 0 } given ? given : ["blocklists"];
         var blocking = SettingsReader.ReadBlocking(configuration) with { ListRoots = blocklists };
         var groups = PolicySettings.ReadGroups(configuration);
-        var snapshot = new BlocklistLoader(blocklists, blocking.DefaultAction, groups: groups).Load();
+        var snapshot = new BlocklistLoader(blocklists, blocking.DefaultAction, groups: groups, maxListSize: SettingsReader.ReadMaxListSize(configuration)).Load();
+        foreach (var failure in snapshot.Failures)
+        {
+            error.WriteLine($"nationaldns: {failure}");
+        }
 
         var at = PolicySettings.ReadAt(configuration);
         var context = ExplainContext.Of(at, Flags.Value(parse, CommandLine.Names.Client), groups, output);

@@ -19,7 +19,7 @@ internal static class NationalDnsProgram
         var root = CommandLine.Build(
             (parse, ct) => Guard(error, () => ServeCommand.RunAsync(parse, output, ct)),
             parse => Guard(error, () => CheckCommand.Run(parse, output)),
-            parse => Guard(error, () => ExplainCommand.Run(parse, output)));
+            parse => Guard(error, () => ExplainCommand.Run(parse, output, error)));
         root.Subcommands.Add(CaCommand.Build(parse => Guard(error, () => CaCommand.Export(parse, output))));
         root.Subcommands.Add(ProfileCommand.Build(parse => Guard(error, () => ProfileCommand.Ios(parse, output))));
 

@@ -153,7 +153,8 @@ public static class SettingsReader
         _ => throw new UsageException($"--tcp-per-client: must be 0 (no limit) to {TcpTransport.DefaultMaxConnections}, the TCP connections served at once"),
     };
 
-    private static long ReadMaxListSize(IConfiguration configuration) => Blank(configuration["MaxListSize"]) switch
+    /// <summary>The <c>--max-list-size</c> limit, for serve, check and explain alike.</summary>
+    internal static long ReadMaxListSize(IConfiguration configuration) => Blank(configuration["MaxListSize"]) switch
     {
         null => BlocklistLoader.DefaultMaxListSize,
         var text when Sizes.TryParse(text, out var bytes) && bytes > 0 => bytes.Value,
