@@ -62,6 +62,7 @@ RATE_CACHED=$(( udp_rate * 40 / 100 ))
 RATE_FORWARDED=$(( udp_rate - RATE_BLOCKED - RATE_CACHED ))
 
 ensure_packages
+command -v curl >/dev/null || die "needs curl (the sampler reads /metrics with it)"
 for port in "$PORT_UPSTREAM" "$PORT_NATIONALDNS" "$PORT_HTTP"; do
   port_busy "$port" && die "127.0.0.1:$port is already in use: $(ss -Hlnup "sport = :$port" | head -1)"
 done
