@@ -27,7 +27,7 @@ public sealed class BehaviourFastPathTests
     private static int Answer(byte[] query, out byte[] answer)
     {
         answer = new byte[65535];
-        var fastPath = new UdpFastPath(new RuleSetHolder(Rules), Options, TimeProvider.System, NullLogger<OutcomeLoggingStage>.Instance);
+        var fastPath = new UdpFastPath(new RuleSetHolder(Rules), Options, TimeProvider.System);
         return fastPath.TryAnswer(query, answer, new IPEndPoint(IPAddress.Loopback, 40000).Serialize());
     }
 

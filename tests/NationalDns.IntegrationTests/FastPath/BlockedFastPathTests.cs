@@ -28,7 +28,7 @@ public sealed class BlockedFastPathTests
     }
 
     private static UdpFastPath FastPath() =>
-        new(new RuleSetHolder(Rules), Options, TimeProvider.System, NullLogger<OutcomeLoggingStage>.Instance);
+        new(new RuleSetHolder(Rules), Options, TimeProvider.System);
 
     private static int Answer(byte[] query, out byte[] answer)
     {
@@ -113,7 +113,7 @@ public sealed class BlockedFastPathTests
     public void A_rule_published_later_is_used_at_once()
     {
         var holder = new RuleSetHolder(Build("other.example\n"));
-        var fastPath = new UdpFastPath(holder, Options, TimeProvider.System, NullLogger<OutcomeLoggingStage>.Instance);
+        var fastPath = new UdpFastPath(holder, Options, TimeProvider.System);
         var query = QueryBuilder.For("whatsapp.com").Build();
         var buffer = new byte[65535];
 

@@ -121,7 +121,7 @@ public sealed class FuzzFindingsTests
     }
 
     private static UdpFastPath FastPath() =>
-        new(new RuleSetHolder(FastPathFixtures.Rules(FastPathFixtures.EveryAction)), FastPathFixtures.Options, TimeProvider.System, NullLogger<OutcomeLoggingStage>.Instance);
+        new(new RuleSetHolder(FastPathFixtures.Rules(FastPathFixtures.EveryAction)), FastPathFixtures.Options, TimeProvider.System);
 
     private static byte[] Finding(string target, string name) =>
         File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "fuzz", "regressions", target, name));
