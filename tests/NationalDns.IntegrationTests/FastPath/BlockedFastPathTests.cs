@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using ARSoft.Tools.Net.Dns;
-using Microsoft.Extensions.Logging.Abstractions;
 using NationalDns.Core.Pipeline;
 using NationalDns.Core.Policy;
 using NationalDns.IntegrationTests.Support;

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text;
 using ARSoft.Tools.Net.Dns;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using NationalDns.Core.Pipeline;
 using NationalDns.Core.Policy;

@@ -3,7 +3,6 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using ARSoft.Tools.Net;
 using ARSoft.Tools.Net.Dns;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using NationalDns.Core.Caching;
 using NationalDns.Core.Pipeline;
