@@ -8,15 +8,15 @@
 #   4. the SQLite file's size per million entries, and the CPU per event the SQLite writer adds (server CPU per
 #      query at RATE with the log on minus with it off)
 # Usage: bench/querylog.sh                       (after run.sh built $WORK/publish, or it builds it)
-#        QUICK=1 bench/querylog.sh               N=10000, 1 × 3 s runs, 6 s sustained: proves the script works
-# Env: N (1000000), REPS (3), SECS (8), RATE (20000), SUSTAIN_SECS (60), SKIP_BUILD=1, PORT_HTTP (5383)
+#        QUICK=1 bench/querylog.sh               N=10000, 1 × 2 s runs, 4 s sustained: proves the script works
+# Env: N (1000000), REPS (3), SECS (8), RATE (20000), SUSTAIN_SECS (60), WARM_SECS (3), SKIP_BUILD=1, PORT_HTTP (5383)
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 if [ -n "${QUICK:-}" ]; then
-  N=${N:-10000}; REPS=${REPS:-1}; SECS=${SECS:-3}; SUSTAIN_SECS=${SUSTAIN_SECS:-6}; RATE=${RATE:-2000}
+  N=${N:-10000}; REPS=${REPS:-1}; SECS=${SECS:-2}; SUSTAIN_SECS=${SUSTAIN_SECS:-4}; RATE=${RATE:-2000}; WARM_SECS=${WARM_SECS:-1}
 fi
-N=${N:-1000000}; REPS=${REPS:-3}; SECS=${SECS:-8}; RATE=${RATE:-20000}; SUSTAIN_SECS=${SUSTAIN_SECS:-60}
+N=${N:-1000000}; REPS=${REPS:-3}; SECS=${SECS:-8}; RATE=${RATE:-20000}; SUSTAIN_SECS=${SUSTAIN_SECS:-60}; WARM_SECS=${WARM_SECS:-3}
 PORT_HTTP=${PORT_HTTP:-5383}
 export N
 
@@ -72,7 +72,7 @@ declare -A QPS CPU
 for mode in off sqlite; do
   log "query log $mode: starting"
   start_nd "$mode"
-  run a 3 >/dev/null; run b 3 >/dev/null # warm-up: the JIT's second tier
+  run a "$WARM_SECS" >/dev/null; run b "$WARM_SECS" >/dev/null # warm-up: the JIT's second tier
   for wl in a b; do
     for _ in $(seq "$REPS"); do
       q=$(run "$wl" "$SECS" | field qps)
