@@ -12,7 +12,8 @@
 #      set information to measure with the per-refusal log on), LOAD_TIMEOUT (default 300 s),
 #      THREADS (default 1: Unbound's num-threads and NationalDns's --threads alike),
 #      ND_QUERY_LOG (default off: the in-memory query log only, as Unbound keeps no query log; sqlite keeps it on disk),
-#      ND_ARGS (extra NationalDns options, e.g. "--forwarder dnsclient").
+#      ND_ARGS (extra NationalDns options, e.g. "--forwarder dnsclient"),
+#      UNBOUND_EXTRA (one extra line for Unbound's server: clause, e.g. "log-local-actions: yes").
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 N=${1:?usage: start-targets.sh N}
@@ -58,6 +59,7 @@ server:
     module-config: "iterator"
     do-not-query-localhost: no
     include: "$lists/unbound.conf"
+${UNBOUND_EXTRA:+    $UNBOUND_EXTRA}
 remote-control:
     control-enable: no
 forward-zone:

@@ -1,6 +1,5 @@
 using System.Net;
 using ARSoft.Tools.Net.Dns;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using NationalDns.Core.Caching;
 using NationalDns.Core.Pipeline;
@@ -43,7 +42,7 @@ internal sealed class UdpFastPathTarget : IFuzzTarget
             }
         }
 
-        _fastPath = new UdpFastPath(new RuleSetHolder(_rules), FastPathFixtures.Options, _time, NullLogger<OutcomeLoggingStage>.Instance, _cache, new RuleClock(_time));
+        _fastPath = new UdpFastPath(new RuleSetHolder(_rules), FastPathFixtures.Options, _time, _cache, new RuleClock(_time));
     }
 
     public string Name => "udp-fast-path";

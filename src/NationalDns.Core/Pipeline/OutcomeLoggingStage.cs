@@ -1,13 +1,12 @@
 using Microsoft.Extensions.Logging;
-using NationalDns.Core.Policy;
 using NationalDns.Core.QueryLog;
 
 namespace NationalDns.Core.Pipeline;
 
 /// <summary>
-/// Outermost stage: writes one structured event per refusal (drop included) and per upstream failure,
-/// from the verdict the inner stages returned, and hands every query's verdict to the query log. It never decides
-/// anything itself.
+/// Outermost stage: hands every query's verdict to the query log, whose writer threads write the refusal and throttle
+/// events (<see cref="QueryLog.RefusalLogWriter"/>), and writes the rarer events itself (an upstream failure, a
+/// rejected query). It never decides anything itself.
 /// </summary>
 public sealed partial class OutcomeLoggingStage : IQueryStage
 {
@@ -50,65 +49,18 @@ public sealed partial class OutcomeLoggingStage : IQueryStage
 
     private void Log(QueryContext query, QueryResult result)
     {
-        _capture.Record(query, result); // the query log: every query, whatever its verdict (references only, no allocation)
-
-        if (result.Throttle is { } decision && result.Rule is { } throttleRule)
-        {
-            LogThrottle(query, throttleRule, decision, result.Group ?? RefusalLog.NoGroup);
-        }
+        // The query log: every query, whatever its verdict (references only, no allocation). Refusals and throttles
+        // are logged from it, on the log's threads (RefusalLogWriter), not here.
+        _capture.Record(query, result);
 
         switch (result.Outcome)
         {
-            case QueryOutcome.Blocked or QueryOutcome.Dropped when result.Rule is { } rule && result.Throttle is null:
-                LogRefusal(query, result, rule);
-                break;
             case QueryOutcome.UpstreamFailed:
                 UpstreamFailed(_logger, DnsText.Name(query.Question.Name), DnsText.TypeName(query.Question.RecordType), query.Client.ToString(), result.Detail, ElapsedMs(query));
                 break;
             case QueryOutcome.Rejected:
                 Rejected(_logger, query.Client.ToString(), result.Response?.ReturnCode.ToString(), result.Detail);
                 break;
-        }
-    }
-
-    private void LogRefusal(QueryContext query, QueryResult result, BlockRule rule)
-    {
-        if (!_logger.IsEnabled(LogLevel.Information))
-        {
-            return;
-        }
-
-        var queryName = DnsText.Name(query.Question.Name);
-        var queryType = DnsText.TypeName(query.Question.RecordType);
-        var action = rule.Action.ToString();
-        var elapsed = ElapsedMs(query);
-        if (result.BlockedName is not { } blockedName)
-        {
-            RefusalLog.Refused(_logger, queryName, queryType, query.Client.ToString(), action, rule.Pattern, rule.Source.ToString(), elapsed, result.Group ?? RefusalLog.NoGroup, rule.Source.Basis);
-        }
-        else
-        {
-            RefusalLog.RefusedViaCname(_logger, queryName, queryType, query.Client.ToString(), blockedName, action, rule.Pattern, rule.Source.ToString(), elapsed, result.Group ?? RefusalLog.NoGroup, rule.Source.Basis);
-        }
-    }
-
-    private void LogThrottle(QueryContext query, BlockRule rule, Policy.Behaviours.ThrottleDecision decision, string group)
-    {
-        if (_logger.IsEnabled(LogLevel.Information))
-        {
-            RefusalLog.Throttled(
-                _logger,
-                DnsText.Name(query.Question.Name),
-                DnsText.TypeName(query.Question.RecordType),
-                query.Client.ToString(),
-                rule.Action.ToString(),
-                rule.Pattern,
-                rule.Source.ToString(),
-                Math.Round(decision.Delay.TotalMilliseconds, 3),
-                decision.Dropped,
-                decision.Sequence,
-                ElapsedMs(query),
-                group);
         }
     }
 

@@ -22,6 +22,7 @@ public sealed class QueryCapture
     private long _enqueue;
     private long _dequeue;
     private long _dropped;
+    private long _refusalsDropped;
 
     public QueryCapture(TimeProvider time, int capacity = DefaultCapacity)
     {
@@ -49,11 +50,24 @@ public sealed class QueryCapture
     /// <summary>Events dropped because the ring was full, since start.</summary>
     public long Dropped => Interlocked.Read(ref _dropped);
 
+    /// <summary>
+    /// Of <see cref="Dropped"/>, the events that were refusals (<see cref="RefusalLog.Covers"/>): their log lines are lost
+    /// with them, since the refusal events are written from the entries (<see cref="RefusalLogWriter"/>).
+    /// </summary>
+    public long RefusalsDropped => Interlocked.Read(ref _refusalsDropped);
+
     /// <summary>Records a query the pipeline answered (or chose not to): only references are kept.</summary>
     public void Record(QueryContext query, QueryResult result)
     {
-        if (!IsEnabled || TryClaim() is not { } slot)
+        ArgumentNullException.ThrowIfNull(result);
+        if (!IsEnabled)
         {
+            return;
+        }
+
+        if (TryClaim() is not { } slot)
+        {
+            CountIfRefusal(RefusalLog.Covers(result));
             return;
         }
 
@@ -66,14 +80,24 @@ public sealed class QueryCapture
     /// </summary>
     public void RecordWire(ReadOnlySpan<byte> query, ReadOnlySpan<byte> answer, SocketAddress client, string outcome, BlockRule? rule, string? group, long receivedAt)
     {
-        if (!IsEnabled || TryClaim() is not { } slot)
+        if (!IsEnabled)
         {
+            return;
+        }
+
+        if (TryClaim() is not { } slot)
+        {
+            CountIfRefusal(IsWireRefusal(outcome, rule));
             return;
         }
 
         slot.SetWire(query, answer, client, outcome, rule, group, _time.GetUtcNow(), _time.GetElapsedTime(receivedAt));
         Publish(slot);
     }
+
+    /// <summary>True for a fast path event that gets a refusal event: a blocked or dropped name, with its rule.</summary>
+    internal static bool IsWireRefusal(string outcome, BlockRule? rule) =>
+        rule is not null && outcome is QueryLogOutcomes.Blocked or QueryLogOutcomes.Dropped;
 
     /// <summary>Takes the oldest published event, if any; for the one reader only.</summary>
     internal QuerySlot? TryTake()
@@ -122,6 +146,14 @@ public sealed class QueryCapture
             {
                 position = Volatile.Read(ref _enqueue);
             }
+        }
+    }
+
+    private void CountIfRefusal(bool refusal)
+    {
+        if (refusal)
+        {
+            Interlocked.Increment(ref _refusalsDropped);
         }
     }
 

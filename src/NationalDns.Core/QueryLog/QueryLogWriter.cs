@@ -1,13 +1,15 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using NationalDns.Core.Pipeline;
 
 namespace NationalDns.Core.QueryLog;
 
 /// <summary>
 /// Drains <see cref="QueryCapture"/> every <see cref="DrainInterval"/> on a thread of its own: turns each event into a
 /// <see cref="QueryLogEntry"/> (<see cref="QueryLogEntries"/>), keeps it in <see cref="RecentQueries"/> for the live
-/// view, and hands the batch to every <see cref="IQueryLogSink"/> (SQLite, dnstap). Everything that costs, parsing,
-/// encoding, strings and I/O, happens here, off the serving threads.
+/// view, hands the batch to every <see cref="IQueryLogSink"/> (SQLite, dnstap), and each refusal to
+/// <see cref="RefusalLogWriter"/>. Everything that costs, parsing, encoding, strings, log events and I/O, happens
+/// here, off the serving threads.
 /// </summary>
 public sealed partial class QueryLogWriter : BackgroundService
 {
@@ -21,12 +23,14 @@ public sealed partial class QueryLogWriter : BackgroundService
     private readonly IReadOnlyList<IQueryLogSink> _sinks;
     private readonly TimeProvider _time;
     private readonly ILogger<QueryLogWriter> _logger;
+    private readonly RefusalLogWriter? _refusals;
     private readonly bool _withMessages;
     private readonly EntryTexts _texts = new();
     private long _lastId;
     private long _firstId; // the Id the log continued after: Written counts from here
 
-    public QueryLogWriter(QueryCapture capture, RecentQueries recent, IEnumerable<IQueryLogSink> sinks, TimeProvider time, ILogger<QueryLogWriter> logger)
+    /// <summary>Creates the writer; with <paramref name="refusals"/>, the refusal events are written from what it drains.</summary>
+    public QueryLogWriter(QueryCapture capture, RecentQueries recent, IEnumerable<IQueryLogSink> sinks, TimeProvider time, ILogger<QueryLogWriter> logger, RefusalLogWriter? refusals = null)
     {
         ArgumentNullException.ThrowIfNull(capture);
         ArgumentNullException.ThrowIfNull(recent);
@@ -36,6 +40,7 @@ public sealed partial class QueryLogWriter : BackgroundService
         _sinks = [.. sinks];
         _time = time;
         _logger = logger;
+        _refusals = refusals;
         _withMessages = _sinks.Any(sink => sink.WantsMessages);
     }
 
@@ -75,6 +80,7 @@ public sealed partial class QueryLogWriter : BackgroundService
     {
         var batch = new List<QueryLogEntry>();
         var taken = 0;
+        var refusals = _refusals is { IsEnabled: true } ? _refusals : null; // --log-level warning: not even queued
         while (taken < MaxBatch && _capture.TryTake() is { } slot)
         {
             taken++;
@@ -84,6 +90,10 @@ public sealed partial class QueryLogWriter : BackgroundService
                 {
                     batch.Add(entry);
                     Interlocked.Increment(ref _lastId);
+                    if (refusals is not null && IsRefusal(slot))
+                    {
+                        refusals.Post(entry, slot.Result?.Throttle);
+                    }
                 }
             }
             catch (Exception e) when (e is not OutOfMemoryException)
@@ -117,6 +127,8 @@ public sealed partial class QueryLogWriter : BackgroundService
 
         return taken;
     }
+
+    private static bool IsRefusal(QuerySlot slot) => slot.IsWire ? QueryCapture.IsWireRefusal(slot.Outcome, slot.Rule) : RefusalLog.Covers(slot.Result!);
 
     [LoggerMessage(EventId = 151, Level = LogLevel.Debug, Message = "Query log: an event could not be read")]
     private static partial void EventUnreadable(ILogger logger, Exception exception);

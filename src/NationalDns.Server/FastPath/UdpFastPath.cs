@@ -1,8 +1,5 @@
 using System.Net;
-using System.Text;
-using Microsoft.Extensions.Logging;
 using NationalDns.Core.Caching;
-using NationalDns.Core.Pipeline;
 using NationalDns.Core.Policy;
 using NationalDns.Core.Policy.Groups;
 using NationalDns.Core.Policy.Time;
@@ -18,15 +15,14 @@ namespace NationalDns.Server.FastPath;
 /// rule set; a blocked name's answer is written as bytes (tcp-only's TC=1 answer, forge's and stub's addresses
 /// included), and a name the rules let through is answered from the response cache when it is there
 /// (<see cref="CachedAnswerWriter"/>). Everything else (misses, throttled names, anything unusual in the packet)
-/// returns <see cref="IUdpFastPath.NotHandled"/> and takes the full pipeline. Refusals are logged with the
-/// pipeline's own event.
+/// returns <see cref="IUdpFastPath.NotHandled"/> and takes the full pipeline. A refusal is recorded in the query log,
+/// whose writer logs it with the pipeline's own event.
 /// </summary>
 public sealed class UdpFastPath : IUdpFastPath
 {
     private readonly QueryPolicy _policy;
     private readonly BlockedAnswerWriter _writer;
     private readonly TimeProvider _time;
-    private readonly ILogger<OutcomeLoggingStage> _logger;
     private readonly CachedAnswerWriter? _cached;
     private readonly DnsMetrics? _metrics;
     private readonly QueryCapture _capture;
@@ -36,7 +32,7 @@ public sealed class UdpFastPath : IUdpFastPath
     /// Creates the fast path; with a <paramref name="cache"/>, names the rules let through are answered from it when they
     /// can be. Names in <paramref name="ownZone"/> (the published RPZ feed) are always left to the pipeline.
     /// </summary>
-    public UdpFastPath(IRuleSetSource rules, BlockingOptions options, TimeProvider time, ILogger<OutcomeLoggingStage> logger, ResponseCache? cache = null, RuleClock? clock = null, ClientGroups? groups = null, DnsMetrics? metrics = null, QueryCapture? capture = null, RpzZoneShape? ownZone = null)
+    public UdpFastPath(IRuleSetSource rules, BlockingOptions options, TimeProvider time, ResponseCache? cache = null, RuleClock? clock = null, ClientGroups? groups = null, DnsMetrics? metrics = null, QueryCapture? capture = null, RpzZoneShape? ownZone = null)
     {
         _ownZone = ownZone;
         _capture = capture ?? QueryCapture.Off;
@@ -45,7 +41,6 @@ public sealed class UdpFastPath : IUdpFastPath
         _writer = new BlockedAnswerWriter(options);
         _cached = cache is null ? null : new CachedAnswerWriter(cache);
         _time = time;
-        _logger = logger;
     }
 
     public int TryAnswer(ReadOnlySpan<byte> query, Span<byte> answer, SocketAddress client)
@@ -100,39 +95,9 @@ public sealed class UdpFastPath : IUdpFastPath
         }
 
         _metrics?.CountRefused(ARSoft.Tools.Net.Dns.TransportProtocol.Udp, rule); // metrics: lock-free, allocation-free
+
+        // The query log's copy is the refusal's log event too: it is written from there, off this thread (RefusalLogWriter).
         _capture.RecordWire(query, answer[..length], client, length == 0 ? QueryLogOutcomes.Dropped : QueryLogOutcomes.Blocked, rule, group?.Name, started);
-        if (_logger.IsEnabled(LogLevel.Information))
-        {
-            LogRefusal(query, parsed, rule, client, started, group);
-        }
-
         return length;
-    }
-
-    private void LogRefusal(ReadOnlySpan<byte> query, in WireQuery parsed, BlockRule rule, SocketAddress client, long started, ClientGroup? group)
-    {
-        var elapsed = Math.Round(_time.GetElapsedTime(started).TotalMilliseconds, 3);
-        var type = DnsText.TypeName((ARSoft.Tools.Net.Dns.RecordType)parsed.QueryType);
-        var from = ClientEndPoint.FromSocketAddress(client).ToString();
-        RefusalLog.Refused(_logger, QuestionName(query, parsed.QuestionEnd), type, from, rule.Action.ToString(), rule.Pattern, rule.Source.ToString(), elapsed, group?.Name ?? RefusalLog.NoGroup, rule.Source.Basis);
-    }
-
-    // The name as the client wrote it (letter case kept), for the log; WireQuery vouched for its shape.
-    private static string QuestionName(ReadOnlySpan<byte> query, int questionEnd)
-    {
-        var text = new StringBuilder(questionEnd);
-        var offset = 12;
-        while (query[offset] != 0)
-        {
-            if (text.Length > 0)
-            {
-                text.Append('.');
-            }
-
-            text.Append(Encoding.ASCII.GetString(query.Slice(offset + 1, query[offset])));
-            offset += 1 + query[offset];
-        }
-
-        return text.ToString();
     }
 }

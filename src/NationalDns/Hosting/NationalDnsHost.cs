@@ -128,7 +128,7 @@ internal static class NationalDnsHost
                 DnstapMetrics.Register(metrics.Registry, dnstap);
             }
 
-            QueryLogMetrics.Register(metrics.Registry, sp.GetRequiredService<QueryCapture>(), sp.GetRequiredService<QueryLogWriter>(), sp.GetService<SqliteQueryLog>());
+            QueryLogMetrics.Register(metrics.Registry, sp.GetRequiredService<QueryCapture>(), sp.GetRequiredService<QueryLogWriter>(), sp.GetRequiredService<RefusalLogWriter>(), sp.GetService<SqliteQueryLog>());
 
             return metrics;
         });

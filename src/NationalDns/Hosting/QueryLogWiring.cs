@@ -8,7 +8,7 @@ namespace NationalDns.Hosting;
 
 /// <summary>
 /// The query log: serving threads drop each query's verdict into a lock-free ring; a writer of its own drains it into
-/// the recent entries (the live view) and the sinks (SQLite, dnstap), off the serving path. With SQLite on, the file
+/// the recent entries (the live view), the sinks (SQLite, dnstap) and the refusal log, off the serving path. With SQLite on, the file
 /// is the log's reader too, and its Ids continue where the file left off.
 /// </summary>
 internal static class QueryLogWiring
@@ -44,6 +44,11 @@ internal static class QueryLogWiring
             services.AddSingleton<IQueryLogSink>(sp => sp.GetRequiredService<DnstapSink>());
             services.AddHostedService(sp => sp.GetRequiredService<DnstapSink>());
         }
+
+        // The refusal events are written from the entries the writer drains, on a thread of their own; started before the
+        // writer, so stopped after its last batch, whose refusals still reach the log.
+        services.AddSingleton<RefusalLogWriter>();
+        services.AddHostedService(sp => sp.GetRequiredService<RefusalLogWriter>());
 
         services.AddSingleton(sp =>
         {

@@ -125,6 +125,9 @@ public sealed class DnsOverHttpsTests : IAsyncLifetime
         var forwarded = Assert.Single(await _server.LogEntriesAsync("a.test", 1));
         Assert.Equal(("https", "blocked"), (blocked.Transport, blocked.Outcome));
         Assert.Equal(("https", "forwarded"), (forwarded.Transport, forwarded.Outcome));
+        var refusal = await _server.RefusalLoggedAsync("web.whatsapp.com"); // the refusal's log line says it came over HTTPS too
+        Assert.Equal("https", CollectingSink.Property(refusal, "Transport"));
+        Assert.Contains(" over {Transport}: ", refusal.MessageTemplate.Text, StringComparison.Ordinal);
         var metrics = await _server.MetricsTextAsync();
         Assert.Contains("nationaldns_queries_total{protocol=\"https\",outcome=\"blocked\"} 1", metrics, StringComparison.Ordinal);
     }

@@ -49,6 +49,9 @@ public sealed class DnsOverTlsTests : IAsyncLifetime
         var forwarded = Assert.Single(await _server.LogEntriesAsync("a.test", 1));
         Assert.Equal(("tls", "blocked"), (blocked.Transport, blocked.Outcome));
         Assert.Equal(("tls", "forwarded"), (forwarded.Transport, forwarded.Outcome));
+        var refusal = await _server.RefusalLoggedAsync("web.whatsapp.com"); // the refusal's log line says it came over TLS too
+        Assert.Equal("tls", CollectingSink.Property(refusal, "Transport"));
+        Assert.Contains(" over {Transport}: ", refusal.MessageTemplate.Text, StringComparison.Ordinal);
         var metrics = await _server.MetricsTextAsync();
         Assert.Contains("nationaldns_queries_total{protocol=\"tls\",outcome=\"blocked\"} 1", metrics, StringComparison.Ordinal);
         Assert.Contains("nationaldns_queries_total{protocol=\"tls\",outcome=\"forwarded\"} 1", metrics, StringComparison.Ordinal);

@@ -47,6 +47,13 @@ internal sealed class EncryptedServer : IAsyncDisposable
     /// <summary>The pin the server logged at start (the line an operator copies into <c>kdig +tls-pin</c>).</summary>
     public string LoggedPin => CollectingSink.Property(Server.Log.Events.Single(e => e.Properties.ContainsKey("Pin") && e.MessageTemplate.Text.StartsWith("TLS certificate for", StringComparison.Ordinal)), "Pin")!;
 
+    /// <summary>The one refusal event logged for <paramref name="name"/>, once it is there (it is written off the serving thread).</summary>
+    public async Task<Serilog.Events.LogEvent> RefusalLoggedAsync(string name)
+    {
+        Assert.True(await Eventually.TrueAsync(() => Server.Log.WithProperty("QueryName", name).Count > 0), $"no refusal logged for {name}");
+        return Assert.Single(Server.Log.WithProperty("QueryName", name));
+    }
+
     public static async Task<EncryptedServer> StartAsync(Func<TlsOptions, TlsOptions>? tls = null, bool https = true)
     {
         var upstream = await FakeUpstream.StartAsync();

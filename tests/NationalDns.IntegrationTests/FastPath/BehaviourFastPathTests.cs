@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text;
 using ARSoft.Tools.Net.Dns;
-using Microsoft.Extensions.Logging.Abstractions;
 using NationalDns.Core.Pipeline;
 using NationalDns.Core.Policy;
 using NationalDns.IntegrationTests.Support;
@@ -27,7 +26,7 @@ public sealed class BehaviourFastPathTests
     private static int Answer(byte[] query, out byte[] answer)
     {
         answer = new byte[65535];
-        var fastPath = new UdpFastPath(new RuleSetHolder(Rules), Options, TimeProvider.System, NullLogger<OutcomeLoggingStage>.Instance);
+        var fastPath = new UdpFastPath(new RuleSetHolder(Rules), Options, TimeProvider.System);
         return fastPath.TryAnswer(query, answer, new IPEndPoint(IPAddress.Loopback, 40000).Serialize());
     }
 

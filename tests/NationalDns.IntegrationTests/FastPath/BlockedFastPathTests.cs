@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using ARSoft.Tools.Net.Dns;
-using Microsoft.Extensions.Logging.Abstractions;
 using NationalDns.Core.Pipeline;
 using NationalDns.Core.Policy;
 using NationalDns.IntegrationTests.Support;
@@ -28,7 +27,7 @@ public sealed class BlockedFastPathTests
     }
 
     private static UdpFastPath FastPath() =>
-        new(new RuleSetHolder(Rules), Options, TimeProvider.System, NullLogger<OutcomeLoggingStage>.Instance);
+        new(new RuleSetHolder(Rules), Options, TimeProvider.System);
 
     private static int Answer(byte[] query, out byte[] answer)
     {
@@ -113,7 +112,7 @@ public sealed class BlockedFastPathTests
     public void A_rule_published_later_is_used_at_once()
     {
         var holder = new RuleSetHolder(Build("other.example\n"));
-        var fastPath = new UdpFastPath(holder, Options, TimeProvider.System, NullLogger<OutcomeLoggingStage>.Instance);
+        var fastPath = new UdpFastPath(holder, Options, TimeProvider.System);
         var query = QueryBuilder.For("whatsapp.com").Build();
         var buffer = new byte[65535];
 

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text;
 using ARSoft.Tools.Net.Dns;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using NationalDns.Core.Pipeline;
 using NationalDns.Core.Policy;
@@ -39,7 +38,7 @@ public sealed class BlockedFastPathTimeAndPlaceTests
     {
         var opening = new DateTimeOffset(2026, 2, 12, 0, 0, 0, TimeSpan.Zero);
         var time = new FakeTimeProvider(opening - TimeSpan.FromMilliseconds(1));
-        var fastPath = new UdpFastPath(Rules("web.whatsapp.com from=2026-02-12\n"), Options, time, NullLogger<OutcomeLoggingStage>.Instance, clock: new RuleClock(time));
+        var fastPath = new UdpFastPath(Rules("web.whatsapp.com from=2026-02-12\n"), Options, time, clock: new RuleClock(time));
 
         var before = Answer(fastPath, "web.whatsapp.com", "127.0.0.1");
         time.Advance(TimeSpan.FromMilliseconds(1));
@@ -53,7 +52,7 @@ public sealed class BlockedFastPathTimeAndPlaceTests
     public void A_group_rule_is_answered_only_for_clients_of_that_group()
     {
         var fastPath = new UdpFastPath(
-            Rules("telegram.org refused group=north\n"), Options, TimeProvider.System, NullLogger<OutcomeLoggingStage>.Instance,
+            Rules("telegram.org refused group=north\n"), Options, TimeProvider.System,
             groups: Groups("north=10.1.0.0/16,2001:db8:1::/48"));
 
         Assert.Equal(ReturnCode.Refused, Answer(fastPath, "telegram.org", "10.1.0.7").Code);
@@ -66,7 +65,7 @@ public sealed class BlockedFastPathTimeAndPlaceTests
     public void The_allowlist_regime_is_left_to_the_pipeline()
     {
         var fastPath = new UdpFastPath(
-            Rules("@@vk.com group=shutdown\nwhatsapp.com\n"), Options, TimeProvider.System, NullLogger<OutcomeLoggingStage>.Instance,
+            Rules("@@vk.com group=shutdown\nwhatsapp.com\n"), Options, TimeProvider.System,
             groups: Groups("shutdown=10.64.0.0/10;regime=allowlist"));
 
         Assert.Equal(IUdpFastPath.NotHandled, Answer(fastPath, "wikipedia.org", "10.64.0.1").Length);

@@ -34,7 +34,7 @@ public sealed class CachedFastPathEqualityTests(ITestOutputHelper output)
         var cache = new ResponseCache(new CacheOptions(), time);
         var holder = new RuleSetHolder(RuleSet.Empty);
         var clock = new RuleClock(time);
-        var fast = new UdpFastPath(holder, new BlockingOptions(), time, NullLogger<OutcomeLoggingStage>.Instance, cache, clock, GeneratedCases.Groups);
+        var fast = new UdpFastPath(holder, new BlockingOptions(), time, cache, clock, GeneratedCases.Groups);
         var pipeline = new QueryPipeline(
         [
             new OutcomeLoggingStage(NullLogger<OutcomeLoggingStage>.Instance, time),

@@ -3,7 +3,6 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using ARSoft.Tools.Net;
 using ARSoft.Tools.Net.Dns;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using NationalDns.Core.Caching;
 using NationalDns.Core.Pipeline;
@@ -130,7 +129,7 @@ public sealed class CachedFastPathTests
         var query = QueryBuilder.For("www.chain.test").Build();
         _rules.Publish(Build("cdn.elsewhere.test group=north\n"));
         var groups = new ClientGroups([Group("north=10.0.0.0/8"), Group("south=127.0.0.0/8")]);
-        var fastPath = new UdpFastPath(_rules, new BlockingOptions(), _time, NullLogger<OutcomeLoggingStage>.Instance, _cache, new RuleClock(_time), groups);
+        var fastPath = new UdpFastPath(_rules, new BlockingOptions(), _time, _cache, new RuleClock(_time), groups);
 
         var south = fastPath.TryAnswer(query, _buffer, Client);
         var north = fastPath.TryAnswer(query, _buffer, new IPEndPoint(IPAddress.Parse("10.1.2.3"), 40000).Serialize());
@@ -145,7 +144,7 @@ public sealed class CachedFastPathTests
         GroupDefinition.TryParse(definition, out var group, out var error) ? group : throw new InvalidOperationException(error);
 
     private UdpFastPath FastPath() =>
-        new(_rules, new BlockingOptions(), _time, NullLogger<OutcomeLoggingStage>.Instance, _cache, new RuleClock(_time));
+        new(_rules, new BlockingOptions(), _time, _cache, new RuleClock(_time));
 
     // What the server sends for a hit without the fast path: the caching stage's response, encoded by ARSoft.
     private byte[] Slow(byte[] query)

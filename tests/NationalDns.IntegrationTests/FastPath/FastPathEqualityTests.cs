@@ -8,6 +8,7 @@ using NationalDns.Core.Pipeline;
 using NationalDns.Core.Policy;
 using NationalDns.Core.Policy.Behaviours;
 using NationalDns.Core.Policy.Time;
+using NationalDns.Core.QueryLog;
 using NationalDns.IntegrationTests.Support;
 using NationalDns.Server.FastPath;
 using NationalDns.Server.Hosting;
@@ -55,10 +56,12 @@ public sealed class FastPathEqualityTests(ITestOutputHelper output)
         using var slowLogs = Loggers(slowLog);
         var holder = new RuleSetHolder(RuleSet.Empty);
         var ruleClock = new RuleClock(moment);
-        var fast = new UdpFastPath(holder, Options, clock, fastLogs.CreateLogger<OutcomeLoggingStage>(), clock: ruleClock, groups: GeneratedCases.Groups);
+        var fastRecorder = new Recorder(clock, fastLogs);
+        var slowRecorder = new Recorder(clock, slowLogs);
+        var fast = new UdpFastPath(holder, Options, clock, clock: ruleClock, groups: GeneratedCases.Groups, capture: fastRecorder.Capture);
         var pipeline = new QueryPipeline(
         [
-            new OutcomeLoggingStage(slowLogs.CreateLogger<OutcomeLoggingStage>(), clock),
+            new OutcomeLoggingStage(slowLogs.CreateLogger<OutcomeLoggingStage>(), clock, slowRecorder.Capture),
             new ValidationStage(),
             new BlocklistStage(holder, new BlockedResponses(Options), new ThrottleDice(seed), clock, ruleClock, GeneratedCases.Groups),
             new UpstreamStandIn(),
@@ -84,6 +87,8 @@ public sealed class FastPathEqualityTests(ITestOutputHelper output)
                 var length = fast.TryAnswer(packet, answer, client.Serialize());
                 var parsed = DnsMessage.Parse(packet);
                 var response = await dispatcher.AnswerAsync(parsed, client, TransportProtocol.Udp);
+                await fastRecorder.WriteAsync();
+                await slowRecorder.WriteAsync();
 
                 var context = $"seed {seed} (NATIONALDNS_EQUALITY_SEED={seed}), case {i}.{q}: {query.Name} type {query.Type} edns {query.EdnsUdpSize?.ToString(CultureInfo.InvariantCulture) ?? "off"} do {query.DnssecOk} cd {query.CheckingDisabled} rd {query.RecursionDesired} from {client.Address} at {RuleDates.Format(moment.Now)}; rules:\n  {string.Join("\n  ", lines)}";
                 if (length == IUdpFastPath.NotHandled)
@@ -115,6 +120,25 @@ public sealed class FastPathEqualityTests(ITestOutputHelper output)
 
     private static SerilogLoggerFactory Loggers(LatestEvents sink) =>
         new(new LoggerConfiguration().MinimumLevel.Verbose().WriteTo.Sink(sink).CreateLogger(), dispose: true);
+
+    /// <summary>
+    /// A query log of one side: its capture, and the writers that turn what it holds into refusal events, run on demand
+    /// (the server runs them on threads of their own), so each query's events are in before they are compared.
+    /// </summary>
+    private sealed class Recorder(TimeProvider time, SerilogLoggerFactory logs)
+    {
+        private readonly RefusalLogWriter _refusals = new(logs.CreateLogger<OutcomeLoggingStage>());
+
+        public QueryCapture Capture { get; } = new(time);
+
+        private QueryLogWriter Writer => field ??= new(Capture, new RecentQueries(), [], time, Microsoft.Extensions.Logging.Abstractions.NullLogger<QueryLogWriter>.Instance, _refusals);
+
+        public async Task WriteAsync()
+        {
+            await Writer.DrainAsync(CancellationToken.None);
+            _refusals.Flush();
+        }
+    }
 
     /// <summary>The events of the query under test (cleared before each), described with every property but the elapsed time.</summary>
     private sealed class LatestEvents : Serilog.Core.ILogEventSink

@@ -45,6 +45,7 @@ public sealed class FollowerTests
         Assert.Equal(["ok.nx.example", "wild.example"], upstream.Queries.Select(q => q.Name).Order()); // nothing else was forwarded
         Assert.Equal(["AXFR"], primary.Requests);
 
+        Assert.True(await Eventually.TrueAsync(() => server.Log.WithProperty("QueryName", "nx.example").Count == 1));
         var refusal = Assert.Single(server.Log.WithProperty("QueryName", "nx.example"));
         Assert.Equal($"rpz:{Zone}.@{primary.EndPoint}:2", CollectingSink.Property(refusal, "Source"));
     }

@@ -39,6 +39,47 @@ public sealed class LoggingTests
     [Fact]
     public async Task Log_file_gets_one_JSON_line_per_refusal_with_the_same_properties()
     {
+        var (list, refusals) = await RefusalLinesAsync(settings => settings);
+
+        var line = Assert.Single(refusals);
+        Assert.Equal("web.whatsapp.com", line.GetProperty("QueryName").GetString());
+        Assert.Equal("A", line.GetProperty("QueryType").GetString());
+        Assert.Equal("refused", line.GetProperty("Action").GetString());
+        Assert.Equal("whatsapp.com", line.GetProperty("Rule").GetString());
+        Assert.Equal($"{list}:1", line.GetProperty("Source").GetString());
+        Assert.Equal("udp", line.GetProperty("Transport").GetString());
+        Assert.True(line.TryGetProperty("Client", out _));
+        Assert.True(line.TryGetProperty("ElapsedMs", out _));
+        var message = line.GetProperty("@m").GetString();
+        Assert.StartsWith("Refused web.whatsapp.com A from 127.0.0.1:", message, StringComparison.Ordinal); // as the console prints it, no quotes
+        Assert.Contains($" over udp: refused by whatsapp.com ({list}:1) in ", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Log_level_warning_leaves_refusals_out_of_the_log()
+    {
+        var (_, refusals) = await RefusalLinesAsync(settings => settings with { LogLevel = Serilog.Events.LogEventLevel.Warning });
+
+        Assert.Empty(refusals);
+    }
+
+    [Fact]
+    public async Task Refusals_are_logged_with_their_transport_when_the_query_log_is_off()
+    {
+        await using var upstream = await FakeUpstream.StartAsync();
+        await using var server = await TestServer.StartAsync(upstream, "whatsapp.com\n", s => s with { QueryLog = s.QueryLog with { Storage = QueryLogStorage.Off } });
+
+        await DnsTestClient.UdpAsync(server.EndPoint, QueryBuilder.For("udp.whatsapp.com"));
+        await DnsTestClient.TcpAsync(server.EndPoint, QueryBuilder.For("tcp.whatsapp.com"));
+
+        Assert.True(await Eventually.TrueAsync(() => server.Log.WithProperty("Rule", "whatsapp.com").Count == 2));
+        Assert.Equal("udp", CollectingSink.Property(Assert.Single(server.Log.WithProperty("QueryName", "udp.whatsapp.com")), "Transport"));
+        Assert.Equal("tcp", CollectingSink.Property(Assert.Single(server.Log.WithProperty("QueryName", "tcp.whatsapp.com")), "Transport"));
+    }
+
+    // Serves one blocked query with the real logging set-up and --log-file, stops, and returns the file's refusal lines.
+    private static async Task<(string List, List<JsonElement> Refusals)> RefusalLinesAsync(Func<NationalDnsSettings, NationalDnsSettings> adjust)
+    {
         await using var upstream = await FakeUpstream.StartAsync();
         var directory = Directory.CreateTempSubdirectory("nationaldns-log-").FullName;
         try
@@ -46,14 +87,14 @@ public sealed class LoggingTests
             var list = Path.Combine(directory, "national.txt");
             var logFile = Path.Combine(directory, "refusals.jsonl");
             await File.WriteAllTextAsync(list, "whatsapp.com refused\n");
-            var settings = new NationalDnsSettings
+            var settings = adjust(new NationalDnsSettings
             {
                 Server = new ServerOptions { Listen = [new IPEndPoint(IPAddress.Loopback, 0)] },
                 Upstream = new UpstreamOptions { Servers = [upstream.EndPoint] },
                 Blocklists = [list],
                 LogFile = logFile,
                 QueryLog = new QueryLogOptions { DataDirectory = Path.Combine(directory, "data") },
-            };
+            });
 
             var logQueues = new LogQueueMonitor();
             await using (var logger = NationalDnsHost.ConfigureLogging(new LoggerConfiguration(), settings, logQueues).CreateLogger())
@@ -64,20 +105,12 @@ public sealed class LoggingTests
                     var endPoint = host.Services.GetService(typeof(DnsServerHostedService)) is DnsServerHostedService s ? s.BoundEndPoints[0] : throw new InvalidOperationException();
                     var answer = await DnsTestClient.UdpAsync(endPoint, QueryBuilder.For("web.whatsapp.com"));
                     Assert.Equal(ReturnCode.Refused, answer!.ReturnCode);
-                    await host.StopAsync();
+                    await host.StopAsync(); // the refusal is written off the serving thread; stopping writes what is pending
                 }
             }
 
-            var refusals = File.ReadAllLines(logFile).Select(l => JsonDocument.Parse(l).RootElement).Where(e => e.TryGetProperty("QueryName", out _)).ToList();
-            var line = Assert.Single(refusals);
-            Assert.Equal("web.whatsapp.com", line.GetProperty("QueryName").GetString());
-            Assert.Equal("A", line.GetProperty("QueryType").GetString());
-            Assert.Equal("refused", line.GetProperty("Action").GetString());
-            Assert.Equal("whatsapp.com", line.GetProperty("Rule").GetString());
-            Assert.Equal($"{list}:1", line.GetProperty("Source").GetString());
-            Assert.True(line.TryGetProperty("Client", out _));
-            Assert.True(line.TryGetProperty("ElapsedMs", out _));
-            Assert.StartsWith("Refused web.whatsapp.com A from 127.0.0.1:", line.GetProperty("@m").GetString(), StringComparison.Ordinal); // as the console prints it, no quotes
+            var lines = File.Exists(logFile) ? File.ReadAllLines(logFile) : [];
+            return (list, lines.Select(l => JsonDocument.Parse(l).RootElement).Where(e => e.TryGetProperty("QueryName", out _)).ToList());
         }
         finally
         {

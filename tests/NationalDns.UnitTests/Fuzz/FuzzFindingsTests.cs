@@ -2,7 +2,6 @@ using System.Net;
 using System.Text;
 using ARSoft.Tools.Net;
 using ARSoft.Tools.Net.Dns;
-using Microsoft.Extensions.Logging.Abstractions;
 using NationalDns.Core.Pipeline;
 using NationalDns.Core.Policy;
 using NationalDns.Core.Policy.Formats;
@@ -121,7 +120,7 @@ public sealed class FuzzFindingsTests
     }
 
     private static UdpFastPath FastPath() =>
-        new(new RuleSetHolder(FastPathFixtures.Rules(FastPathFixtures.EveryAction)), FastPathFixtures.Options, TimeProvider.System, NullLogger<OutcomeLoggingStage>.Instance);
+        new(new RuleSetHolder(FastPathFixtures.Rules(FastPathFixtures.EveryAction)), FastPathFixtures.Options, TimeProvider.System);
 
     private static byte[] Finding(string target, string name) =>
         File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "fuzz", "regressions", target, name));

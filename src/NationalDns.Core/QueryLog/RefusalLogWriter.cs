@@ -1,0 +1,110 @@
+using System.Globalization;
+using System.Threading.Channels;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using NationalDns.Core.Pipeline;
+using NationalDns.Core.Policy.Behaviours;
+
+namespace NationalDns.Core.QueryLog;
+
+/// <summary>
+/// Writes the refusal and throttle events (<see cref="RefusalLog"/>) on a thread of its own, from the query log's
+/// entries: the serving threads only record the query (<see cref="QueryCapture"/>), and building a log event, which
+/// costs several times what answering a blocked name does, happens here. <see cref="QueryLogWriter"/> hands over each
+/// refusal it drains, through a bounded queue; when the queue is full the event is dropped and counted
+/// (<see cref="Dropped"/>), so a console or disk that cannot keep up never slows the query log, and never the queries.
+/// </summary>
+public sealed class RefusalLogWriter : BackgroundService
+{
+    /// <summary>Events waiting at most: a few seconds of a saturated server's refusals.</summary>
+    public const int DefaultCapacity = 65_536;
+
+    private readonly Channel<Refusal> _queue;
+    private readonly ILogger _logger;
+    private long _dropped;
+
+    /// <summary>
+    /// Creates the writer. The events keep the pipeline stage's category, so a filter on it still applies to them.
+    /// </summary>
+    public RefusalLogWriter(ILogger<OutcomeLoggingStage> logger, int capacity = DefaultCapacity)
+    {
+        ArgumentNullException.ThrowIfNull(logger);
+        _logger = logger;
+        _queue = Channel.CreateBounded<Refusal>(new BoundedChannelOptions(capacity)
+        {
+            FullMode = BoundedChannelFullMode.Wait, // with TryWrite: a full queue refuses the event, and it is counted
+            SingleReader = true,
+            SingleWriter = true,
+        });
+    }
+
+    /// <summary>False when the log level leaves refusals out (<c>--log-level warning</c>): nothing is queued then.</summary>
+    public bool IsEnabled => _logger.IsEnabled(LogLevel.Information);
+
+    /// <summary>Refusal events lost because this queue was full, since start.</summary>
+    public long Dropped => Interlocked.Read(ref _dropped);
+
+    /// <summary>Queues the event of an entry whose verdict <see cref="RefusalLog.Covers"/>; for the query log's writer only.</summary>
+    public void Post(QueryLogEntry entry, ThrottleDecision? throttle)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        if (!_queue.Writer.TryWrite(new Refusal(entry, throttle)))
+        {
+            Interlocked.Increment(ref _dropped);
+        }
+    }
+
+    /// <summary>Writes every event queued so far, on the caller's thread: the service's loop, or a test's while the service is not running.</summary>
+    public void Flush()
+    {
+        while (_queue.Reader.TryRead(out var refusal))
+        {
+            Write(refusal);
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            while (await _queue.Reader.WaitToReadAsync(stoppingToken))
+            {
+                Flush();
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopped after the query log's writer: what it handed over last still goes out.
+        }
+
+        Flush();
+    }
+
+    private void Write(Refusal refusal)
+    {
+        var entry = refusal.Entry;
+        var client = ClientText(entry);
+        var group = entry.Group ?? RefusalLog.NoGroup;
+        var (action, rule, source) = (entry.Action ?? string.Empty, entry.Rule ?? string.Empty, entry.Source ?? string.Empty);
+        if (refusal.Throttle is { } throttle)
+        {
+            var delay = Math.Round(throttle.Delay.TotalMilliseconds, 3);
+            RefusalLog.Throttled(_logger, entry.Name, entry.Type, client, entry.Transport, action, rule, source, delay, throttle.Dropped, throttle.Sequence, entry.LatencyMs, group);
+        }
+        else if (entry.BlockedName is { } blockedName)
+        {
+            RefusalLog.RefusedViaCname(_logger, entry.Name, entry.Type, client, entry.Transport, blockedName, action, rule, source, entry.LatencyMs, group, entry.Basis);
+        }
+        else
+        {
+            RefusalLog.Refused(_logger, entry.Name, entry.Type, client, entry.Transport, action, rule, source, entry.LatencyMs, group, entry.Basis);
+        }
+    }
+
+    // address:port, an IPv6 address in brackets, as an endpoint is written.
+    private static string ClientText(QueryLogEntry entry) => entry.Client.Contains(':', StringComparison.Ordinal)
+        ? string.Create(CultureInfo.InvariantCulture, $"[{entry.Client}]:{entry.ClientPort}")
+        : string.Create(CultureInfo.InvariantCulture, $"{entry.Client}:{entry.ClientPort}");
+
+    private readonly record struct Refusal(QueryLogEntry Entry, ThrottleDecision? Throttle);
+}
