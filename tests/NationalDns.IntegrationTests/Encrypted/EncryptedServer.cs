@@ -116,6 +116,16 @@ internal sealed class EncryptedServer : IAsyncDisposable
         return answers;
     }
 
+    /// <summary>An HttpClient that accepts the server's certificate by the pin it logged, as <c>kdig +tls-pin</c> does.</summary>
+    public HttpClient PinnedHttpClient()
+    {
+        var pin = LoggedPin;
+        var handler = new SocketsHttpHandler();
+        handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, _) =>
+            certificate is not null && SpkiPin.Of(new X509Certificate2(certificate)) == pin;
+        return new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(10) };
+    }
+
     /// <summary>The metrics as <c>/metrics</c> would show them.</summary>
     public async Task<string> MetricsTextAsync()
     {
