@@ -3,7 +3,9 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using ARSoft.Tools.Net.Dns;
+using Microsoft.Extensions.DependencyInjection;
 using NationalDns.IntegrationTests.Support;
+using NationalDns.Server.BlockPage;
 
 namespace NationalDns.IntegrationTests.Encrypted;
 
@@ -24,15 +26,9 @@ public sealed class ChromiumSecureDnsTests
         await using var server = await EncryptedServer.StartAsync();
         using var site = TinySite.Start(s_siteAddress);
         server.Upstream.Responder = query => AnswerSite(query, site.EndPoint.Address);
-        var home = Directory.CreateTempSubdirectory("nationaldns-home-").FullName;
+        var (home, localState) = await SecureDnsProfileAsync(server);
         try
         {
-            await NssTrustStore.TrustAsync(home, Path.Combine(server.Server.DataDirectory, "tls", "server.crt"), NssTrustStore.Peer, "NationalDns DoH");
-            var localState = JsonSerializer.Serialize(new
-            {
-                dns_over_https = new { mode = "secure", templates = $"https://127.0.0.1:{server.Https!.Port}/dns-query{{?dns}}" },
-            });
-
             var blocked = await HeadlessChromium.LoadAsync(null, "http://web.whatsapp.com/", home: home, localState: localState);
             var allowed = await HeadlessChromium.LoadAsync(null, $"http://site.test:{site.EndPoint.Port}/", home: home, localState: localState);
 
@@ -53,6 +49,46 @@ public sealed class ChromiumSecureDnsTests
         {
             Directory.Delete(home, recursive: true);
         }
+    }
+
+    [InstalledFact(ChromiumFactAttribute.Binary, "chromium", NssTrustStore.Certutil, "libnss3-tools")]
+    public async Task Chromium_resolving_over_DoH_is_sent_to_the_block_page_for_a_sinkholed_name()
+    {
+        await using var server = await EncryptedServer.StartAsync(list: TestLists.Behaviours, more: s => s with
+        {
+            BlockPage = new IPEndPoint(IPAddress.Loopback, 0),
+            Blocking = s.Blocking with { BlockPageAddress = IPAddress.Loopback },
+        });
+        var page = server.Server.Services.GetRequiredService<BlockPageServer>().BoundEndPoint!;
+        var (home, localState) = await SecureDnsProfileAsync(server);
+        try
+        {
+            var loaded = await HeadlessChromium.LoadAsync(null, $"http://page.example:{page.Port}/", home: home, localState: localState);
+
+            Assert.Contains("Blocked by rule <code>page.example</code> with action <code>sinkhole</code>.", loaded.Dom, StringComparison.Ordinal);
+            var entries = await server.LogEntriesAsync("page.example", 1);
+            Assert.Contains(entries, e => (e.Transport, e.Type, e.Outcome, e.Action) == ("https", "A", "blocked", "sinkhole"));
+            Assert.All(entries, e => Assert.Equal("https", e.Transport));
+        }
+        finally
+        {
+            Directory.Delete(home, recursive: true);
+        }
+    }
+
+    /// <summary>
+    /// A HOME whose NSS store trusts the server's self-signed certificate, and the <c>Local State</c> of a profile whose
+    /// secure DNS is the server's <c>/dns-query</c> in mode secure (asked by GET: the template has <c>{?dns}</c>).
+    /// </summary>
+    private static async Task<(string Home, string LocalState)> SecureDnsProfileAsync(EncryptedServer server)
+    {
+        var home = Directory.CreateTempSubdirectory("nationaldns-home-").FullName;
+        await NssTrustStore.TrustAsync(home, Path.Combine(server.Server.DataDirectory, "tls", "server.crt"), NssTrustStore.Peer, "NationalDns DoH");
+        var localState = JsonSerializer.Serialize(new
+        {
+            dns_over_https = new { mode = "secure", templates = $"https://127.0.0.1:{server.Https!.Port}/dns-query{{?dns}}" },
+        });
+        return (home, localState);
     }
 
     // site.test has one A record, the site's address; every other type there exists but is empty (NODATA).

@@ -47,17 +47,22 @@ internal sealed class EncryptedServer : IAsyncDisposable
     /// <summary>The pin the server logged at start (the line an operator copies into <c>kdig +tls-pin</c>).</summary>
     public string LoggedPin => CollectingSink.Property(Server.Log.Events.Single(e => e.Properties.ContainsKey("Pin") && e.MessageTemplate.Text.StartsWith("TLS certificate for", StringComparison.Ordinal)), "Pin")!;
 
-    public static async Task<EncryptedServer> StartAsync(Func<TlsOptions, TlsOptions>? tls = null, bool https = true)
+    /// <param name="tls">Changes to the TLS options.</param>
+    /// <param name="https">Whether DNS over HTTPS is served too.</param>
+    /// <param name="list">The list instead of <see cref="List"/>.</param>
+    /// <param name="more">Further settings (a block page, say).</param>
+    public static async Task<EncryptedServer> StartAsync(
+        Func<TlsOptions, TlsOptions>? tls = null, bool https = true, string list = List, Func<NationalDnsSettings, NationalDnsSettings>? more = null)
     {
         var upstream = await FakeUpstream.StartAsync();
         try
         {
-            var server = await TestServer.StartAsync(upstream, List, settings => settings with
+            var server = await TestServer.StartAsync(upstream, list, settings => (more ?? (s => s))(settings with
             {
                 Server = settings.Server with { ListenTls = [new IPEndPoint(IPAddress.Loopback, 0)] },
                 ListenHttps = https ? [new IPEndPoint(IPAddress.Loopback, 0)] : [],
                 Tls = (tls ?? (t => t))(new TlsOptions { Names = ["127.0.0.1", "localhost"], DataDirectory = settings.QueryLog.DataDirectory }),
-            });
+            }));
             return new EncryptedServer(upstream, server);
         }
         catch
