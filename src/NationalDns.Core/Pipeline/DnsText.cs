@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using System.Globalization;
 using ARSoft.Tools.Net;
 using ARSoft.Tools.Net.Dns;
 
@@ -11,9 +12,30 @@ public static class DnsText
     private static readonly FrozenDictionary<RecordType, string> s_typeNames =
         Enum.GetValues<RecordType>().Distinct().ToFrozenDictionary(type => type, type => type.ToString().ToUpperInvariant());
 
+    private static readonly FrozenDictionary<string, RecordType> s_typesByName =
+        s_typeNames.ToFrozenDictionary(pair => pair.Value, pair => pair.Key, StringComparer.OrdinalIgnoreCase);
+
     /// <summary>The type mnemonic (<c>A</c>, <c>AAAA</c>, <c>HTTPS</c>), or <c>TYPE65280</c> for types without one (RFC 3597).</summary>
     public static string TypeName(RecordType type) =>
         s_typeNames.TryGetValue(type, out var name) ? name : $"TYPE{(ushort)type}";
+
+    /// <summary>
+    /// Reads a type as a person writes it: a mnemonic in any case (<c>aaaa</c>), <c>TYPE65280</c> (RFC 3597) or the bare
+    /// number; false for anything else.
+    /// </summary>
+    public static bool TryParseType(string text, out RecordType type)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var trimmed = text.Trim();
+        var digits = trimmed.StartsWith("TYPE", StringComparison.OrdinalIgnoreCase) ? trimmed.AsSpan(4) : trimmed.AsSpan();
+        if (ushort.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out var number))
+        {
+            type = (RecordType)number;
+            return true;
+        }
+
+        return s_typesByName.TryGetValue(trimmed, out type);
+    }
 
     /// <summary>The name as the client wrote it, without the trailing dot.</summary>
     public static string Name(DomainName name)

@@ -76,16 +76,6 @@ internal static class ExplainCommand
 
     private static string Basis(BlockRule rule) => rule.Source.Basis is { } basis ? $" [basis: {basis}]" : string.Empty;
 
-    private static RecordType ParseType(string text)
-    {
-        var upper = text.Trim().ToUpperInvariant();
-        if (upper.StartsWith("TYPE", StringComparison.Ordinal) && ushort.TryParse(upper.AsSpan(4), out var number))
-        {
-            return (RecordType)number;
-        }
-
-        return Enum.TryParse<RecordType>(upper, ignoreCase: true, out var type) && Enum.IsDefined(type)
-            ? type
-            : throw new UsageException($"--type: unknown record type '{text}'");
-    }
+    private static RecordType ParseType(string text) =>
+        DnsText.TryParseType(text, out var type) ? type : throw new UsageException($"--type: unknown record type '{text}'");
 }

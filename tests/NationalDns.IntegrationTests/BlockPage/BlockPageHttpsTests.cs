@@ -131,7 +131,7 @@ public sealed class BlockPageHttpsTests
         Assert.Empty(server.Log.WithProperty("Host", "page.example")); // the browser stopped at the handshake
     }
 
-    [InstalledFact(ChromiumFactAttribute.Binary, "chromium", Certutil, "libnss3-tools")]
+    [InstalledFact(ChromiumFactAttribute.Binary, "chromium", NssTrustStore.Certutil, "libnss3-tools")]
     public async Task With_the_exported_CA_trusted_Chromium_renders_the_page_for_an_https_only_name()
     {
         await using var upstream = await FakeUpstream.StartAsync();
@@ -143,10 +143,7 @@ public sealed class BlockPageHttpsTests
             var exported = Path.Combine(home, "nationaldns-ca.pem");
             var (code, _, error) = await CliSandbox.RunAsync("ca", "export", "--data-dir", server.DataDirectory, "--out", exported);
             Assert.True(code == 0, error);
-            var nssdb = Path.Combine(home, ".pki", "nssdb");
-            Directory.CreateDirectory(nssdb);
-            await RunAsync(Certutil, "-d", $"sql:{nssdb}", "-N", "--empty-password");
-            await RunAsync(Certutil, "-d", $"sql:{nssdb}", "-A", "-t", "C,,", "-n", "NationalDns block page CA", "-i", exported);
+            await NssTrustStore.TrustAsync(home, exported, NssTrustStore.CertificateAuthority, "NationalDns block page CA");
             Directory.CreateDirectory(ConsoleBrowser.ScreenshotFolder);
             var screenshot = Path.Combine(ConsoleBrowser.ScreenshotFolder, "blockpage-https-trusted.png");
 
@@ -161,14 +158,6 @@ public sealed class BlockPageHttpsTests
         {
             Directory.Delete(home, recursive: true);
         }
-    }
-
-    private const string Certutil = "/usr/bin/certutil";
-
-    private static async Task RunAsync(params string[] command)
-    {
-        var (code, output) = await ExternalProgram.RunAsync(Path.GetTempPath(), command, TimeSpan.FromSeconds(30));
-        Assert.True(code == 0, $"{string.Join(' ', command)}: {output}");
     }
 
     private sealed record Fetched(HttpStatusCode Status, Version Version, string Html, X509Certificate2 Certificate, X509ChainStatusFlags ChainErrors);

@@ -3,7 +3,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using ARSoft.Tools.Net.Dns;
 using NationalDns.IntegrationTests.Support;
-using NationalDns.Server.Tls;
 
 namespace NationalDns.IntegrationTests.Encrypted;
 
@@ -11,31 +10,12 @@ namespace NationalDns.IntegrationTests.Encrypted;
 /// DNS over HTTPS (RFC 8484) with the real clients (kdig and dig, over HTTP/2) and with HttpClient for HTTP/1.1 and
 /// the requests a resolver must turn away.
 /// </summary>
-public sealed class DnsOverHttpsTests : IAsyncLifetime
+public sealed class DnsOverHttpsTests : PinnedDohTests
 {
     private const string Kdig = RealClientAnswers.Kdig;
     private const string Dig = RealClientAnswers.Dig;
 
-    private EncryptedServer _server = null!;
-    private HttpClient _http = null!;
-
-    public async Task InitializeAsync()
-    {
-        _server = await EncryptedServer.StartAsync();
-        var pin = _server.LoggedPin;
-        var handler = new SocketsHttpHandler();
-        handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, _) =>
-            certificate is not null && SpkiPin.Of(new System.Security.Cryptography.X509Certificates.X509Certificate2(certificate)) == pin;
-        _http = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(10) };
-    }
-
-    public async Task DisposeAsync()
-    {
-        _http.Dispose();
-        await _server.DisposeAsync();
-    }
-
-    private string Port => _server.Https!.Port.ToString(CultureInfo.InvariantCulture);
+    private string Port => Server.Https!.Port.ToString(CultureInfo.InvariantCulture);
 
     [InstalledFact(Kdig, "knot-dnsutils")]
     public async Task Kdig_over_HTTP2_gets_NXDOMAIN_with_the_censored_EDE_and_the_upstream_answer_by_POST_and_GET()
@@ -82,18 +62,18 @@ public sealed class DnsOverHttpsTests : IAsyncLifetime
     [Fact]
     public async Task Requests_without_a_usable_query_get_400_405_413_or_415_and_never_reach_the_upstream()
     {
-        var noParameter = await SendAsync(new HttpRequestMessage(HttpMethod.Get, _server.DohUri));
-        var notBase64 = await SendAsync(new HttpRequestMessage(HttpMethod.Get, new Uri(_server.DohUri + "?dns=!!!")));
-        var notDns = await SendAsync(new HttpRequestMessage(HttpMethod.Get, new Uri(_server.DohUri + "?dns=AAEC")));
+        var noParameter = await SendAsync(new HttpRequestMessage(HttpMethod.Get, Server.DohUri));
+        var notBase64 = await SendAsync(new HttpRequestMessage(HttpMethod.Get, new Uri(Server.DohUri + "?dns=!!!")));
+        var notDns = await SendAsync(new HttpRequestMessage(HttpMethod.Get, new Uri(Server.DohUri + "?dns=AAEC")));
         var aResponse = await SendAsync(Request("POST", QueryBuilder.For("a.test") with { IsResponse = true }, HttpVersion.Version11));
-        var wrongType = await SendAsync(new HttpRequestMessage(HttpMethod.Post, _server.DohUri) { Content = Body(QueryBuilder.For("a.test").Build(), "application/octet-stream") });
-        var tooBig = await SendAsync(new HttpRequestMessage(HttpMethod.Post, _server.DohUri) { Content = Body(new byte[70_000], "application/dns-message") });
-        var put = await SendAsync(new HttpRequestMessage(HttpMethod.Put, _server.DohUri) { Content = Body(QueryBuilder.For("a.test").Build(), "application/dns-message") });
+        var wrongType = await SendAsync(new HttpRequestMessage(HttpMethod.Post, Server.DohUri) { Content = Body(QueryBuilder.For("a.test").Build(), "application/octet-stream") });
+        var tooBig = await SendAsync(new HttpRequestMessage(HttpMethod.Post, Server.DohUri) { Content = Body(new byte[70_000], "application/dns-message") });
+        var put = await SendAsync(new HttpRequestMessage(HttpMethod.Put, Server.DohUri) { Content = Body(QueryBuilder.For("a.test").Build(), "application/dns-message") });
 
         Assert.Equal(
             [HttpStatusCode.BadRequest, HttpStatusCode.BadRequest, HttpStatusCode.BadRequest, HttpStatusCode.BadRequest, HttpStatusCode.UnsupportedMediaType, HttpStatusCode.RequestEntityTooLarge, HttpStatusCode.MethodNotAllowed],
             new[] { noParameter, notBase64, notDns, aResponse, wrongType, tooBig, put }.Select(r => r.Status));
-        Assert.Empty(_server.Upstream.Queries);
+        Assert.Empty(Server.Upstream.Queries);
 
         // And the endpoint still answers.
         var after = await SendAsync(Request("POST", QueryBuilder.For("a.test"), HttpVersion.Version20));
@@ -103,7 +83,7 @@ public sealed class DnsOverHttpsTests : IAsyncLifetime
     [Fact]
     public async Task Oversized_bodies_streamed_without_a_length_are_refused_while_other_clients_are_answered()
     {
-        var floods = Enumerable.Range(0, 4).Select(_ => SendAsync(new HttpRequestMessage(HttpMethod.Post, _server.DohUri)
+        var floods = Enumerable.Range(0, 4).Select(_ => SendAsync(new HttpRequestMessage(HttpMethod.Post, Server.DohUri)
         {
             Version = HttpVersion.Version20,
             VersionPolicy = HttpVersionPolicy.RequestVersionExact,
@@ -116,19 +96,19 @@ public sealed class DnsOverHttpsTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Queries_over_HTTPS_are_logged_and_counted_with_transport_https()
+    public async Task Queries_over_HTTPS_are_logged_and_counted_with_transportHttps()
     {
         await SendAsync(Request("POST", QueryBuilder.For("web.whatsapp.com"), HttpVersion.Version20));
         await SendAsync(Request("GET", QueryBuilder.For("a.test"), HttpVersion.Version11));
 
-        var blocked = Assert.Single(await _server.LogEntriesAsync("web.whatsapp.com", 1));
-        var forwarded = Assert.Single(await _server.LogEntriesAsync("a.test", 1));
+        var blocked = Assert.Single(await Server.LogEntriesAsync("web.whatsapp.com", 1));
+        var forwarded = Assert.Single(await Server.LogEntriesAsync("a.test", 1));
         Assert.Equal(("https", "blocked"), (blocked.Transport, blocked.Outcome));
         Assert.Equal(("https", "forwarded"), (forwarded.Transport, forwarded.Outcome));
-        var refusal = await _server.RefusalLoggedAsync("web.whatsapp.com"); // the refusal's log line says it came over HTTPS too
+        var refusal = await Server.RefusalLoggedAsync("web.whatsapp.com"); // the refusal's log line says it came over HTTPS too
         Assert.Equal("https", CollectingSink.Property(refusal, "Transport"));
         Assert.Contains(" over {Transport}: ", refusal.MessageTemplate.Text, StringComparison.Ordinal);
-        var metrics = await _server.MetricsTextAsync();
+        var metrics = await Server.MetricsTextAsync();
         Assert.Contains("nationaldns_queries_total{protocol=\"https\",outcome=\"blocked\"} 1", metrics, StringComparison.Ordinal);
     }
 
@@ -136,8 +116,8 @@ public sealed class DnsOverHttpsTests : IAsyncLifetime
     {
         var bytes = query.Build();
         var request = method == "GET"
-            ? new HttpRequestMessage(HttpMethod.Get, new Uri($"{_server.DohUri}?dns={System.Buffers.Text.Base64Url.EncodeToString(bytes)}"))
-            : new HttpRequestMessage(HttpMethod.Post, _server.DohUri) { Content = Body(bytes, "application/dns-message") };
+            ? new HttpRequestMessage(HttpMethod.Get, new Uri($"{Server.DohUri}?dns={System.Buffers.Text.Base64Url.EncodeToString(bytes)}"))
+            : new HttpRequestMessage(HttpMethod.Post, Server.DohUri) { Content = Body(bytes, "application/dns-message") };
         request.Version = version;
         request.VersionPolicy = HttpVersionPolicy.RequestVersionExact;
         return request;
@@ -150,7 +130,7 @@ public sealed class DnsOverHttpsTests : IAsyncLifetime
     {
         using (request)
         {
-            using var response = await _http.SendAsync(request);
+            using var response = await Http.SendAsync(request);
             return new Reply(
                 response.StatusCode,
                 response.Version,

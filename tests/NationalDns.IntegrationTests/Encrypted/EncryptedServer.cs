@@ -54,17 +54,22 @@ internal sealed class EncryptedServer : IAsyncDisposable
         return Assert.Single(Server.Log.WithProperty("QueryName", name));
     }
 
-    public static async Task<EncryptedServer> StartAsync(Func<TlsOptions, TlsOptions>? tls = null, bool https = true)
+    /// <param name="tls">Changes to the TLS options.</param>
+    /// <param name="https">Whether DNS over HTTPS is served too.</param>
+    /// <param name="list">The list instead of <see cref="List"/>.</param>
+    /// <param name="more">Further settings (a block page, say).</param>
+    public static async Task<EncryptedServer> StartAsync(
+        Func<TlsOptions, TlsOptions>? tls = null, bool https = true, string list = List, Func<NationalDnsSettings, NationalDnsSettings>? more = null)
     {
         var upstream = await FakeUpstream.StartAsync();
         try
         {
-            var server = await TestServer.StartAsync(upstream, List, settings => settings with
+            var server = await TestServer.StartAsync(upstream, list, settings => (more ?? (s => s))(settings with
             {
                 Server = settings.Server with { ListenTls = [new IPEndPoint(IPAddress.Loopback, 0)] },
                 ListenHttps = https ? [new IPEndPoint(IPAddress.Loopback, 0)] : [],
                 Tls = (tls ?? (t => t))(new TlsOptions { Names = ["127.0.0.1", "localhost"], DataDirectory = settings.QueryLog.DataDirectory }),
-            });
+            }));
             return new EncryptedServer(upstream, server);
         }
         catch
@@ -121,6 +126,16 @@ internal sealed class EncryptedServer : IAsyncDisposable
         }
 
         return answers;
+    }
+
+    /// <summary>An HttpClient that accepts the server's certificate by the pin it logged, as <c>kdig +tls-pin</c> does.</summary>
+    public HttpClient PinnedHttpClient()
+    {
+        var pin = LoggedPin;
+        var handler = new SocketsHttpHandler();
+        handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, _) =>
+            certificate is not null && SpkiPin.Of(new X509Certificate2(certificate)) == pin;
+        return new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(10) };
     }
 
     /// <summary>The metrics as <c>/metrics</c> would show them.</summary>

@@ -13,9 +13,28 @@ internal static class HeadlessChromium
 {
     public static async Task<string> DumpDomAsync(IPEndPoint target, string url, string? screenshot = null, string? home = null)
     {
+        var run = await LoadAsync(target, url, screenshot, home);
+        Assert.True(run.Dom.Length > 0, $"Chromium printed no DOM: {run.Errors}");
+        return run.Dom;
+    }
+
+    /// <summary>
+    /// Loads <paramref name="url"/> and returns what Chromium printed: the DOM (empty when the load failed) and its error
+    /// output, where a failed load is named (<c>Page load failed: net::ERR_NAME_NOT_RESOLVED</c>). Without a
+    /// <paramref name="target"/> Chromium resolves names itself, as its settings say; <paramref name="localState"/> is
+    /// written as the profile's <c>Local State</c> first, the file where a user's browser-wide settings (secure DNS among
+    /// them) are kept.
+    /// </summary>
+    public static async Task<(string Dom, string Errors)> LoadAsync(IPEndPoint? target, string url, string? screenshot = null, string? home = null, string? localState = null)
+    {
         var profile = Directory.CreateTempSubdirectory("nationaldns-chromium-").FullName;
         try
         {
+            if (localState is not null)
+            {
+                await File.WriteAllTextAsync(Path.Combine(profile, "Local State"), localState);
+            }
+
             var start = new ProcessStartInfo(ChromiumFactAttribute.Binary) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
             if (home is not null)
             {
@@ -25,8 +44,9 @@ internal static class HeadlessChromium
             string[] arguments = [
                 "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
                 "--disable-component-update", "--disable-sync", "--disable-features=HttpsUpgrades", $"--user-data-dir={profile}",
-                $"--host-resolver-rules=MAP * {target.Address}:{target.Port}", "--window-size=1000,600"];
-            foreach (var argument in (string[])[.. arguments, .. screenshot is null ? [] : (string[])[$"--screenshot={screenshot}"], "--dump-dom", url])
+                "--window-size=1000,600"];
+            string[] resolver = target is null ? [] : [$"--host-resolver-rules=MAP * {target.Address}:{target.Port}"];
+            foreach (var argument in (string[])[.. arguments, .. resolver, .. screenshot is null ? [] : (string[])[$"--screenshot={screenshot}"], "--dump-dom", url])
             {
                 start.ArgumentList.Add(argument);
             }
@@ -45,9 +65,7 @@ internal static class HeadlessChromium
                 throw;
             }
 
-            var dom = await output;
-            Assert.True(dom.Length > 0, $"Chromium printed no DOM (exit {chromium.ExitCode}): {await errors}");
-            return dom;
+            return (await output, $"exit {chromium.ExitCode}: {await errors}");
         }
         finally
         {

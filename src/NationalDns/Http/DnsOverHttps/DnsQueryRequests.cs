@@ -14,6 +14,7 @@ namespace NationalDns.Http.DnsOverHttps;
 /// <c>https</c>. Requests that carry no usable query get an HTTP error and never reach the pipeline: 400 (no or bad
 /// <c>dns</c> parameter, a message that does not parse or is not a query), 413 (a body over 65535 bytes), 415 (another
 /// content type), 405 (another method). A query the policy drops gets no answer: its stream (HTTP/2) or connection is reset.
+/// A GET in the JSON form (<see cref="DnsJsonRequests"/>) takes the same path with another encoding.
 /// </summary>
 internal static class DnsQueryRequests
 {
@@ -27,6 +28,12 @@ internal static class DnsQueryRequests
     {
         ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(dispatcher);
+        if (DnsJsonRequests.IsJsonForm(http.Request))
+        {
+            await DnsJsonRequests.HandleAsync(http, dispatcher);
+            return;
+        }
+
         var (message, status, reason) = http.Request.Method switch
         {
             "GET" => FromQueryString(http.Request),
@@ -41,6 +48,18 @@ internal static class DnsQueryRequests
             return;
         }
 
+        await AnswerAsync(http, dispatcher, query, MessageType, response => MessageEncoder.Encode(response).ToArraySegment(false));
+    }
+
+    /// <summary>
+    /// The serving path of both forms: <paramref name="query"/> through the same <see cref="QueryDispatcher"/> as plain
+    /// DNS with transport <c>https</c>, the answer written as <paramref name="encode"/> makes it, with its max-age.
+    /// </summary>
+    public static async Task AnswerAsync(HttpContext http, QueryDispatcher dispatcher, DnsMessage query, string contentType, Func<DnsMessage, ArraySegment<byte>> encode)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        ArgumentNullException.ThrowIfNull(dispatcher);
+        ArgumentNullException.ThrowIfNull(encode);
         var client = new IPEndPoint(http.Connection.RemoteIpAddress ?? IPAddress.IPv6None, http.Connection.RemotePort);
         var response = await dispatcher.AnswerAsync(query, client, TransportProtocol.Https);
         if (response is null)
@@ -49,8 +68,8 @@ internal static class DnsQueryRequests
             return;
         }
 
-        var encoded = MessageEncoder.Encode(response).ToArraySegment(false);
-        http.Response.ContentType = MessageType;
+        var encoded = encode(response);
+        http.Response.ContentType = contentType;
         http.Response.ContentLength = encoded.Count;
         http.Response.Headers.CacheControl = DohCacheControl.HeaderValue(response);
         await http.Response.Body.WriteAsync(encoded, http.RequestAborted);

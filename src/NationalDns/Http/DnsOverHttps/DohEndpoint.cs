@@ -15,7 +15,8 @@ namespace NationalDns.Http.DnsOverHttps;
 /// <summary>
 /// DNS over HTTPS (<c>--listen-https IP:PORT</c>): a site of the shared web host, HTTP/2 and HTTP/1.1 over TLS 1.2/1.3
 /// with the certificate the <see cref="IServerCertificateSource"/> gives on each handshake, serving
-/// <see cref="DnsQueryRequests"/> at <c>/dns-query</c> and nothing else on its own ports.
+/// <see cref="DnsQueryRequests"/> at <c>/dns-query</c> and the JSON form (<see cref="DnsJsonRequests"/>) also at
+/// <c>/resolve</c>, and nothing else on its own ports.
 /// </summary>
 internal sealed partial class DohEndpoint : IWebSite
 {
@@ -46,7 +47,11 @@ internal sealed partial class DohEndpoint : IWebSite
     public void Configure(IApplicationBuilder app)
     {
         app.UseRouting();
-        app.UseEndpoints(endpoints => endpoints.Map(DnsQueryRequests.Path, http => DnsQueryRequests.HandleAsync(http, _dispatcher)));
+        app.UseEndpoints(endpoints =>
+        {
+            endpoints.Map(DnsQueryRequests.Path, http => DnsQueryRequests.HandleAsync(http, _dispatcher));
+            endpoints.Map(DnsJsonRequests.Path, http => DnsJsonRequests.HandleAsync(http, _dispatcher));
+        });
     }
 
     public void Started(IReadOnlyList<IPEndPoint> bound)
