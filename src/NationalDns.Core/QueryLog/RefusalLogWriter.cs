@@ -44,6 +44,16 @@ public sealed class RefusalLogWriter : BackgroundService
     /// <summary>Refusal events lost because this queue was full, since start.</summary>
     public long Dropped => Interlocked.Read(ref _dropped);
 
+    /// <summary>
+    /// Refusal events lost in all: with their query log event when <paramref name="capture"/>'s ring was full, or here.
+    /// What the metric and the once-a-minute warning both count.
+    /// </summary>
+    public long LostWith(QueryCapture capture)
+    {
+        ArgumentNullException.ThrowIfNull(capture);
+        return capture.RefusalsDropped + Dropped;
+    }
+
     /// <summary>Queues the event of an entry whose verdict <see cref="RefusalLog.Covers"/>; for the query log's writer only.</summary>
     public void Post(QueryLogEntry entry, ThrottleDecision? throttle)
     {

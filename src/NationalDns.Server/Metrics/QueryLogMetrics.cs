@@ -22,7 +22,7 @@ public static class QueryLogMetrics
             "Refusal and throttle log events lost before reaching the log's sinks: with their query log event when the capture ring was full, or because the refusal log's own queue was full (the queries were still answered).");
         registry.AddBeforeCollectCallback(() =>
         {
-            refusalsDropped.IncTo(capture.RefusalsDropped + refusals.Dropped);
+            refusalsDropped.IncTo(refusals.LostWith(capture));
             dropped.IncTo(capture.Dropped);
             written.IncTo(writer.Written);
             fileDropped?.IncTo(file!.Dropped);

@@ -1,21 +1,29 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using NationalDns.Core.QueryLog;
 
 namespace NationalDns.Hosting;
 
-/// <summary>Once a minute, if log events were dropped since the last report, says how many (as one event).</summary>
+/// <summary>
+/// Once a minute, if log events were dropped since the last report, says how many (as one event): those the
+/// asynchronous sinks dropped and the refusal events lost before reaching them (<see cref="RefusalLogWriter"/>).
+/// </summary>
 internal sealed partial class LogDropReporter : BackgroundService
 {
     public static readonly TimeSpan Interval = TimeSpan.FromMinutes(1);
 
     private readonly LogQueueMonitor _monitor;
+    private readonly RefusalLogWriter? _refusals;
+    private readonly QueryCapture? _capture;
     private readonly TimeProvider _time;
     private readonly ILogger<LogDropReporter> _logger;
     private long _reported;
 
-    public LogDropReporter(LogQueueMonitor monitor, TimeProvider time, ILogger<LogDropReporter> logger)
+    public LogDropReporter(LogQueueMonitor monitor, TimeProvider time, ILogger<LogDropReporter> logger, RefusalLogWriter? refusals = null, QueryCapture? capture = null)
     {
         _monitor = monitor;
+        _refusals = refusals;
+        _capture = capture;
         _time = time;
         _logger = logger;
     }
@@ -23,7 +31,7 @@ internal sealed partial class LogDropReporter : BackgroundService
     /// <summary>Reports drops since the last call; returns how many were new.</summary>
     public long ReportOnce()
     {
-        var dropped = _monitor.Dropped;
+        var dropped = _monitor.Dropped + (_refusals is not null && _capture is not null ? _refusals.LostWith(_capture) : 0);
         var fresh = dropped - _reported;
         if (fresh > 0)
         {
