@@ -32,7 +32,7 @@ public sealed record UpstreamAnswer(
     IReadOnlyList<DnsRecordBase> Additionals,
     IReadOnlyList<Pipeline.ExtendedDnsError>? ExtendedErrors = null)
 {
-    /// <summary>The upstream that gave the answer, as configured (<c>9.9.9.9:53</c>, <c>tls://…</c>); set by the pool.</summary>
+    /// <summary>The upstream that gave the answer, as configured (<c>9.9.9.9:53</c>, <c>tls://…</c>); set by the exchange that asked it.</summary>
     public string? Upstream { get; init; }
 }
 

@@ -10,7 +10,7 @@ namespace NationalDns.Core.Resolution.Wire;
 /// </summary>
 internal static class ReplyDecoder
 {
-    public static bool TryDecode(byte[] reply, out UpstreamAnswer answer)
+    public static bool TryDecode(byte[] reply, UpstreamTarget upstream, out UpstreamAnswer answer)
     {
         DnsMessage message;
         try
@@ -33,7 +33,7 @@ internal static class ReplyDecoder
             message.AnswerRecords,
             message.AuthorityRecords,
             [.. message.AdditionalRecords.Where(r => r is not OptRecord)],
-            ExtendedErrors(message));
+            ExtendedErrors(message)) { Upstream = upstream.Name };
         return true;
     }
 
