@@ -94,7 +94,7 @@ public sealed class BlocklistStage : IQueryStage
 
         var current = query.Question.Name;
         var chain = new List<DnsRecordBase>();
-        while (chain.Count < DnsWire.MaxChainLength && NextLink(response.AnswerRecords, current) is { } link)
+        while (chain.Count < WireFormat.MaxChainLength && NextLink(response.AnswerRecords, current) is { } link)
         {
             chain.Add(link);
             current = link.CanonicalName;

@@ -1,4 +1,5 @@
 using NationalDns.Core.Pipeline;
+using NationalDns.Core.Resolution.Relay;
 
 namespace NationalDns.Core.Resolution;
 
@@ -32,7 +33,8 @@ public sealed class ForwardingStage : IQueryStage
             return new QueryResult(Responses.ServFail(message, error), QueryOutcome.UpstreamFailed, Detail: e.Message) { ExtendedErrors = [error] };
         }
 
-        var response = Responses.For(message);
+        // The response remembers the upstream's octets, and the doors send those (RelayComposer).
+        var response = answer.Reply is { } reply ? new RelayedResponse(message, reply) : Responses.For(message);
         if ((ushort)answer.ReturnCode > 15 && !response.IsEDnsEnabled)
         {
             var failure = Responses.ServFail(message);

@@ -36,20 +36,20 @@ internal static class AdmissionAnswerWriter
         var flags = BinaryPrimitives.ReadUInt16BigEndian(query[2..]);
         var answerFlags = ResponseBit | (flags & (OpcodeMask | RecursionDesiredBit)) | RecursionAvailableBit | extraFlags;
         BinaryPrimitives.WriteUInt16BigEndian(answer[2..], (ushort)answerFlags);
-        answer[6..DnsWire.HeaderSize].Clear(); // no answer, authority or additional records
+        answer[6..WireFormat.HeaderSize].Clear(); // no answer, authority or additional records
         return questionEnd;
     }
 
     private static int QuestionEnd(ReadOnlySpan<byte> query)
     {
-        if (query.Length < DnsWire.HeaderSize + 5
+        if (query.Length < WireFormat.HeaderSize + 5
             || (BinaryPrimitives.ReadUInt16BigEndian(query[2..]) & ResponseBit) != 0
             || BinaryPrimitives.ReadUInt16BigEndian(query[4..]) != 1)
         {
             return -1;
         }
 
-        var offset = DnsWire.HeaderSize;
+        var offset = WireFormat.HeaderSize;
         while (offset < query.Length && query[offset] != 0)
         {
             var label = query[offset];

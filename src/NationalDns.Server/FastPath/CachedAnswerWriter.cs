@@ -24,7 +24,7 @@ internal sealed class CachedAnswerWriter
     public int TryWrite(ReadOnlySpan<byte> packet, in WireQuery query, ReadOnlySpan<char> name, RuleSet rules, in RuleContext context, Span<byte> output)
     {
         if (!_cache.IsEnabled
-            || !_cache.TryFind(new CacheLookup(name, query.QueryType, DnsWire.ClassIn, query.DnssecOk, query.CheckingDisabled), out var entry, out var age)
+            || !_cache.TryFind(new CacheLookup(name, query.QueryType, WireFormat.ClassIn, query.DnssecOk, query.CheckingDisabled), out var entry, out var age)
             || entry.WireAnswerFor(query.HasEdns) is not { } wire
             || wire.QuestionEnd != query.QuestionEnd
             || LeadsIntoBlockedName(wire, rules, context))
@@ -43,7 +43,7 @@ internal sealed class CachedAnswerWriter
         var flags = BinaryPrimitives.ReadUInt16BigEndian(output[2..]) & ~(RecursionDesiredBit | CheckingDisabledBit);
         flags |= (query.RecursionDesired ? RecursionDesiredBit : 0) | (query.CheckingDisabled ? CheckingDisabledBit : 0);
         BinaryPrimitives.WriteUInt16BigEndian(output[2..], (ushort)flags);
-        packet[DnsWire.HeaderSize..query.QuestionEnd].CopyTo(output[DnsWire.HeaderSize..]);
+        packet[WireFormat.HeaderSize..query.QuestionEnd].CopyTo(output[WireFormat.HeaderSize..]);
 
         var ttls = wire.Ttls;
         var offsets = wire.TtlOffsets;

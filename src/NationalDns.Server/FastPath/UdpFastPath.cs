@@ -121,7 +121,7 @@ public sealed class UdpFastPath : IUdpFastPath
     private static string QuestionName(ReadOnlySpan<byte> query, int questionEnd)
     {
         var text = new StringBuilder(questionEnd);
-        var offset = DnsWire.HeaderSize;
+        var offset = WireFormat.HeaderSize;
         while (query[offset] != 0)
         {
             if (text.Length > 0)

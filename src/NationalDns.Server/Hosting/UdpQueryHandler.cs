@@ -2,6 +2,7 @@ using ARSoft.Tools.Net.Dns;
 using Microsoft.Extensions.Logging;
 using NationalDns.Core.Pipeline;
 using NationalDns.Core.QueryLog;
+using NationalDns.Core.Resolution.Relay;
 using NationalDns.Server.Transport;
 
 namespace NationalDns.Server.Hosting;
@@ -73,6 +74,11 @@ public sealed partial class UdpQueryHandler : IUdpQueryHandler
         var limit = query.IsEDnsEnabled && response.IsEDnsEnabled
             ? Math.Clamp((int)query.EDnsOptions!.UdpPayloadSize, PlainUdpLimit, Responses.MaxUdpPayload)
             : PlainUdpLimit;
+        if (response is RelayedResponse { IsIntact: true } relayed)
+        {
+            return RelayComposer.Compose(relayed, limit);
+        }
+
         var bytes = MessageEncoder.Encode(response).ToArraySegment(false);
         if (bytes.Count <= limit)
         {

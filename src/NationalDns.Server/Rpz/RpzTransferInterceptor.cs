@@ -92,12 +92,12 @@ public sealed partial class RpzTransferInterceptor : ITcpQueryInterceptor
     // The QTYPE of a one-question message, or 0 when the header or name cannot be walked.
     private static ushort QuestionType(ReadOnlySpan<byte> message)
     {
-        if (message.Length < DnsWire.HeaderSize + 5 || BinaryPrimitives.ReadUInt16BigEndian(message[4..]) != 1)
+        if (message.Length < WireFormat.HeaderSize + 5 || BinaryPrimitives.ReadUInt16BigEndian(message[4..]) != 1)
         {
             return 0;
         }
 
-        var offset = DnsWire.HeaderSize;
+        var offset = WireFormat.HeaderSize;
         while (offset < message.Length && message[offset] != 0)
         {
             if (message[offset] > 63)

@@ -48,7 +48,7 @@ public sealed partial class SignedQueryGate : IUdpQueryHandler
     {
         ArgumentNullException.ThrowIfNull(transport);
         ArgumentNullException.ThrowIfNull(datagram);
-        var isNotify = datagram.Length >= DnsWire.HeaderSize && (datagram[2] & 0xF8) == (int)OperationCode.Notify << 3;
+        var isNotify = datagram.Length >= WireFormat.HeaderSize && (datagram[2] & 0xF8) == (int)OperationCode.Notify << 3;
         if (!IsAboutZone(datagram, isNotify))
         {
             _inner.Handle(transport, datagram, client);
@@ -86,7 +86,7 @@ public sealed partial class SignedQueryGate : IUdpQueryHandler
 
     // A query (ARCOUNT > 0, as a TSIG RR needs) or NOTIFY whose single question is the zone's apex.
     private bool IsAboutZone(byte[] datagram, bool isNotify) =>
-        datagram.Length > DnsWire.HeaderSize
+        datagram.Length > WireFormat.HeaderSize
         && (datagram[2] & 0x80) == 0
         && (isNotify || datagram[11] != 0 || datagram[10] != 0)
         && WireSummary.TryReadQuery(datagram, out var name, out _, out _, out _, out _, out _)

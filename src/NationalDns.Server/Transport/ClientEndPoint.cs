@@ -112,7 +112,7 @@ public sealed class ClientEndPoint : IPEndPoint
     /// </summary>
     internal DnsReceivedRawPackage? TryCreateQuery(byte[] bufferWithLengthPrefix, IPEndPoint localEndPoint)
     {
-        if (bufferWithLengthPrefix.Length < DnsRawPackage.LENGTH_HEADER_LENGTH + DnsWire.HeaderSize)
+        if (bufferWithLengthPrefix.Length < DnsRawPackage.LENGTH_HEADER_LENGTH + WireFormat.HeaderSize)
         {
             return null;
         }

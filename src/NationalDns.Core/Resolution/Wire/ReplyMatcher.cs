@@ -40,7 +40,7 @@ internal static class ReplyMatcher
     {
         ArgumentNullException.ThrowIfNull(query);
         var sent = query.Bytes.Span[..query.QuestionEnd];
-        if (reply.Length < DnsWire.HeaderSize)
+        if (reply.Length < WireFormat.HeaderSize)
         {
             return ReplyMatch.Malformed;
         }
@@ -70,8 +70,8 @@ internal static class ReplyMatcher
             return ReplyMatch.Malformed;
         }
 
-        var echoed = reply[DnsWire.HeaderSize..sent.Length];
-        var asked = sent[DnsWire.HeaderSize..];
+        var echoed = reply[WireFormat.HeaderSize..sent.Length];
+        var asked = sent[WireFormat.HeaderSize..];
         if (echoed.SequenceEqual(asked))
         {
             return ReplyMatch.Accepted;

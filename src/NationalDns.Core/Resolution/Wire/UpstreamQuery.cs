@@ -61,7 +61,7 @@ internal sealed class UpstreamQuery
             plainName = null;
         }
 
-        var questionEnd = DnsWire.HeaderSize + nameLength + 4;
+        var questionEnd = WireFormat.HeaderSize + nameLength + 4;
         var bytes = new byte[questionEnd + OptSize];
         var span = bytes.AsSpan();
         random[..2].CopyTo(span);
@@ -69,7 +69,7 @@ internal sealed class UpstreamQuery
         span[3] = (byte)(flags.CheckingDisabled ? 0x10 : 0x00);               // CD
         BinaryPrimitives.WriteUInt16BigEndian(span[4..], 1);                  // QDCOUNT
         BinaryPrimitives.WriteUInt16BigEndian(span[10..], 1);                 // ARCOUNT: the OPT record
-        name[..nameLength].CopyTo(span[DnsWire.HeaderSize..]);
+        name[..nameLength].CopyTo(span[WireFormat.HeaderSize..]);
         BinaryPrimitives.WriteUInt16BigEndian(span[(questionEnd - 4)..], (ushort)question.RecordType);
         BinaryPrimitives.WriteUInt16BigEndian(span[(questionEnd - 2)..], (ushort)question.RecordClass);
 
@@ -95,7 +95,7 @@ internal sealed class UpstreamQuery
             return;
         }
 
-        _plainName.CopyTo(reply[DnsWire.HeaderSize..]);
+        _plainName.CopyTo(reply[WireFormat.HeaderSize..]);
         var records = BinaryPrimitives.ReadUInt16BigEndian(reply[6..]) + BinaryPrimitives.ReadUInt16BigEndian(reply[8..]) + BinaryPrimitives.ReadUInt16BigEndian(reply[10..]);
         var offset = QuestionEnd;
         for (var i = 0; i < records && offset < reply.Length; i++)
@@ -113,7 +113,7 @@ internal sealed class UpstreamQuery
     // An owner name whose labels, up to a pointer or the root, are the randomised name or one of its suffixes, octet for octet.
     private void RestoreOwner(Span<byte> reply, int owner)
     {
-        var sent = _bytes.AsSpan(DnsWire.HeaderSize, _plainName!.Length);
+        var sent = _bytes.AsSpan(WireFormat.HeaderSize, _plainName!.Length);
         for (var label = 0; label < sent.Length - 1; label += 1 + sent[label])
         {
             var suffix = sent[label..];

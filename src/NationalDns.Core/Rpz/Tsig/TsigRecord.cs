@@ -36,12 +36,12 @@ internal sealed record TsigRecord(byte[] KeyName, byte[] AlgorithmName, long Tim
     public static bool TryRead(ReadOnlySpan<byte> message, out TsigRecord? record)
     {
         record = null;
-        if (message.Length < DnsWire.HeaderSize)
+        if (message.Length < WireFormat.HeaderSize)
         {
             return false;
         }
 
-        var offset = DnsWire.HeaderSize;
+        var offset = WireFormat.HeaderSize;
         for (var q = BinaryPrimitives.ReadUInt16BigEndian(message[4..]); q > 0; q--)
         {
             if (!Pipeline.WireNames.TrySkip(message, ref offset) || (offset += 4) > message.Length)

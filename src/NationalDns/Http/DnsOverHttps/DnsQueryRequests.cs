@@ -4,6 +4,7 @@ using ARSoft.Tools.Net.Dns;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Net.Http.Headers;
 using NationalDns.Core.Pipeline;
+using NationalDns.Core.Resolution.Relay;
 using NationalDns.Server.Hosting;
 
 namespace NationalDns.Http.DnsOverHttps;
@@ -49,7 +50,9 @@ internal static class DnsQueryRequests
             return;
         }
 
-        var encoded = MessageEncoder.Encode(response).ToArraySegment(false);
+        var encoded = response is RelayedResponse { IsIntact: true } relayed
+            ? RelayComposer.Compose(relayed, ushort.MaxValue)
+            : MessageEncoder.Encode(response).ToArraySegment(false);
         http.Response.ContentType = MessageType;
         http.Response.ContentLength = encoded.Count;
         http.Response.Headers.CacheControl = DohCacheControl.HeaderValue(response);

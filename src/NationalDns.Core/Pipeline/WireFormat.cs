@@ -1,7 +1,7 @@
 namespace NationalDns.Core.Pipeline;
 
 /// <summary>The fixed sizes and numbers of the DNS wire format that the readers and writers of raw messages share.</summary>
-internal static class DnsWire
+internal static class WireFormat
 {
     /// <summary>The header: ID, flags and the four section counts (RFC 1035 §4.1.1).</summary>
     public const int HeaderSize = 12;
