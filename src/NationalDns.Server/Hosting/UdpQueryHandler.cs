@@ -18,6 +18,7 @@ namespace NationalDns.Server.Hosting;
 /// fit it goes out with TC=1 and no records but OPT, so the client asks again over TCP rather than use part of an
 /// RRset (RFC 2181 §9). If even that is too big, the answer echoes a query crafted to be echoed (several long
 /// questions, large EDNS options), and it loses its question and EDNS options too: no UDP answer exceeds the limit.
+/// A forwarded answer is composed from the upstream's octets by <see cref="RelayComposer"/>, which cuts by the same steps.
 /// </remarks>
 public sealed partial class UdpQueryHandler : IUdpQueryHandler
 {
