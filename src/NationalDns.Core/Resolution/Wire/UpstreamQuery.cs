@@ -87,11 +87,19 @@ internal sealed class UpstreamQuery
     /// question, and owner names written out with it or a suffix of it (most owner names are compression pointers to
     /// the question, so this is mostly one overwrite). Record data is never touched: a name there is the zone's, in
     /// the zone's case, and may be covered by a signature. The client must see its own case, never our randomisation.
+    /// A query sent in the client's own case gets its question back as sent, even from an upstream that answered over a
+    /// stream in another case (<see cref="ReplyMatch.CaseMismatch"/> is taken there): the question is relayed from these octets.
     /// </summary>
     public void RestoreCase(Span<byte> reply)
     {
-        if (_plainName is null || reply.Length < QuestionEnd)
+        if (reply.Length < QuestionEnd)
         {
+            return;
+        }
+
+        if (_plainName is null)
+        {
+            _bytes.AsSpan(WireFormat.HeaderSize, QuestionEnd - WireFormat.HeaderSize).CopyTo(reply[WireFormat.HeaderSize..]);
             return;
         }
 
