@@ -18,13 +18,6 @@ namespace NationalDns.Core.Caching;
 /// </remarks>
 internal sealed class WireAnswer
 {
-    private const int HeaderSize = 12;
-
-    // A CNAME chain longer than this is left to the full path, which follows it up to its own limit.
-    private const int MaxChainLength = 16;
-
-    private const ushort TypeOpt = 41;
-
     private WireAnswer(byte[] bytes, int questionEnd, int payloadSizeOffset, int[] ttlOffsets, uint[] ttls, string[] chainTargets)
     {
         Bytes = bytes;
@@ -102,13 +95,13 @@ internal sealed class WireAnswer
         payloadSizeOffset = -1;
         ttlOffsets = [];
         var span = bytes.AsSpan();
-        if (span.Length < HeaderSize || BinaryPrimitives.ReadUInt16BigEndian(span[4..]) != 1)
+        if (span.Length < WireFormat.HeaderSize || BinaryPrimitives.ReadUInt16BigEndian(span[4..]) != 1)
         {
             return false;
         }
 
         var records = BinaryPrimitives.ReadUInt16BigEndian(span[6..]) + BinaryPrimitives.ReadUInt16BigEndian(span[8..]) + BinaryPrimitives.ReadUInt16BigEndian(span[10..]);
-        var offset = HeaderSize;
+        var offset = WireFormat.HeaderSize;
         if (!WireNames.TrySkip(span, ref offset) || (offset += 4) > span.Length)
         {
             return false;
@@ -124,7 +117,7 @@ internal sealed class WireAnswer
             }
 
             // OPT's "TTL" holds the extended RCODE, version and DO: not a TTL to count down.
-            if (BinaryPrimitives.ReadUInt16BigEndian(span[offset..]) == TypeOpt)
+            if (BinaryPrimitives.ReadUInt16BigEndian(span[offset..]) == WireFormat.TypeOpt)
             {
                 payloadSizeOffset = offset + 2;
             }
@@ -144,7 +137,7 @@ internal sealed class WireAnswer
     {
         var targets = new List<string>();
         var current = question;
-        while (targets.Count < MaxChainLength && answers.OfType<CNameRecord>().FirstOrDefault(c => c.Name.Equals(current)) is { } link)
+        while (targets.Count < WireFormat.MaxChainLength && answers.OfType<CNameRecord>().FirstOrDefault(c => c.Name.Equals(current)) is { } link)
         {
             current = link.CanonicalName;
             targets.Add(DomainNames.FromWire(current));

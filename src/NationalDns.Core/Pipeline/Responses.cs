@@ -12,9 +12,12 @@ public static class Responses
     /// A new response to <paramref name="query"/>: same ID, opcode, question (letter case kept), RD and CD echoed,
     /// RA set, and an OPT record only if the query had one (DO mirrored, payload size capped at <see cref="MaxUdpPayload"/>).
     /// </summary>
-    public static DnsMessage For(DnsMessage query)
+    public static DnsMessage For(DnsMessage query) => Echo(query, query.CreateResponseInstance());
+
+    /// <summary>What <see cref="For"/> sets beyond ARSoft's response instance, for a response started another way.</summary>
+    internal static T Echo<T>(DnsMessage query, T response)
+        where T : DnsMessage
     {
-        var response = query.CreateResponseInstance();
         response.IsRecursionAllowed = true;
         response.IsCheckingDisabled = query.IsCheckingDisabled;
         if (query.IsEDnsEnabled)

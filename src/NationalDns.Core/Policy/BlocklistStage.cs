@@ -14,9 +14,6 @@ namespace NationalDns.Core.Policy;
 /// </summary>
 public sealed class BlocklistStage : IQueryStage
 {
-    // A chain longer than this is pathological; resolvers stop following well before it.
-    private const int MaxChainLength = 16;
-
     private readonly QueryPolicy _policy;
     private readonly BlockedResponses _responses;
     private readonly ThrottleDice _dice;
@@ -97,7 +94,7 @@ public sealed class BlocklistStage : IQueryStage
 
         var current = query.Question.Name;
         var chain = new List<DnsRecordBase>();
-        while (chain.Count < MaxChainLength && NextLink(response.AnswerRecords, current) is { } link)
+        while (chain.Count < WireFormat.MaxChainLength && NextLink(response.AnswerRecords, current) is { } link)
         {
             chain.Add(link);
             current = link.CanonicalName;

@@ -13,7 +13,6 @@ namespace NationalDns.Core.QueryLog;
 /// </summary>
 internal static class WireSummary
 {
-    private const int HeaderSize = 12;
     private const int SummaryRecords = 3;
 
     /// <summary>The question and flags of a query; false when the octets do not hold one.</summary>
@@ -23,12 +22,12 @@ internal static class WireSummary
         type = default;
         recordClass = default;
         recursionDesired = checkingDisabled = dnssecOk = false;
-        if (query.Length < HeaderSize || BinaryPrimitives.ReadUInt16BigEndian(query[4..]) != 1)
+        if (query.Length < WireFormat.HeaderSize || BinaryPrimitives.ReadUInt16BigEndian(query[4..]) != 1)
         {
             return false;
         }
 
-        var offset = HeaderSize;
+        var offset = WireFormat.HeaderSize;
         if (!TryReadName(query, ref offset, out name) || offset + 4 > query.Length)
         {
             return false;
@@ -58,14 +57,14 @@ internal static class WireSummary
     /// <summary>The answer's RCODE, its answer count and a short summary of its first records.</summary>
     public static (string ResponseCode, int AnswerCount, string? Summary) ReadAnswer(ReadOnlySpan<byte> answer)
     {
-        if (answer.Length < HeaderSize)
+        if (answer.Length < WireFormat.HeaderSize)
         {
             return ("?", 0, null);
         }
 
         var code = DnsText.ReturnCodeName((ReturnCode)(answer[3] & 0x0F));
         var count = BinaryPrimitives.ReadUInt16BigEndian(answer[6..]);
-        var offset = HeaderSize;
+        var offset = WireFormat.HeaderSize;
         for (var q = BinaryPrimitives.ReadUInt16BigEndian(answer[4..]); q > 0; q--)
         {
             if (!WireNames.TrySkip(answer, ref offset))

@@ -78,7 +78,7 @@ internal sealed class DnsClientExchange
         ArgumentNullException.ThrowIfNull(question);
         var upstreamQuestion = ToUpstreamQuestion(question);
         var response = await _lookups.GetOrAdd((server.EndPoint, flags with { CheckingDisabled = false }), _newLookup)(upstreamQuestion, cancellationToken);
-        return ToAnswer(question, response);
+        return ToAnswer(server, question, response);
     }
 
     private static LookupClientOptions Configure(LookupClientOptions options, TimeSpan timeout, UpstreamRequestFlags flags)
@@ -121,7 +121,7 @@ internal sealed class DnsClientExchange
         }
     }
 
-    private static UpstreamAnswer ToAnswer(DnsQuestion question, IDnsQueryResponse response)
+    private static UpstreamAnswer ToAnswer(UpstreamTarget server, DnsQuestion question, IDnsQueryResponse response)
     {
         try
         {
@@ -133,7 +133,7 @@ internal sealed class DnsClientExchange
                 header.RecursionAvailable,
                 ToArsoft(response.Answers),
                 ToArsoft(response.Authorities),
-                ToArsoft(response.Additionals));
+                ToArsoft(response.Additionals)) { Upstream = server.Name };
         }
         catch (Exception ex) when (ex is FormatException or NotSupportedException)
         {

@@ -1,11 +1,13 @@
 using NationalDns.Core.Pipeline;
+using NationalDns.Core.Resolution.Relay;
 
 namespace NationalDns.Core.Resolution;
 
 /// <summary>
 /// The terminal stage: asks the upstream (with the client's RD, DO and CD) and returns its answer unchanged (RCODE,
 /// AA, AD, all three sections and the upstream's Extended DNS Errors), wrapped in a response that echoes the client's
-/// ID, question, RD, CD and DO. No upstream answer becomes SERVFAIL.
+/// ID, question, RD, CD and DO. No upstream answer becomes SERVFAIL. When the engine kept the reply's octets the
+/// response is a <see cref="RelayedResponse"/>, and the doors send those octets (<see cref="RelayComposer"/>).
 /// </summary>
 /// <remarks>
 /// An extended RCODE (above 15) lives in the OPT record; a client that sent none cannot be told it (RFC 6891 §6.1.3),
@@ -32,7 +34,8 @@ public sealed class ForwardingStage : IQueryStage
             return new QueryResult(Responses.ServFail(message, error), QueryOutcome.UpstreamFailed, Detail: e.Message) { ExtendedErrors = [error] };
         }
 
-        var response = Responses.For(message);
+        // The response remembers the upstream's octets, and the doors send those (RelayComposer).
+        var response = answer.Reply is { } reply ? new RelayedResponse(message, reply) : Responses.For(message);
         if ((ushort)answer.ReturnCode > 15 && !response.IsEDnsEnabled)
         {
             var failure = Responses.ServFail(message);

@@ -32,8 +32,11 @@ public sealed record UpstreamAnswer(
     IReadOnlyList<DnsRecordBase> Additionals,
     IReadOnlyList<Pipeline.ExtendedDnsError>? ExtendedErrors = null)
 {
-    /// <summary>The upstream that gave the answer, as configured (<c>9.9.9.9:53</c>, <c>tls://…</c>); set by the pool.</summary>
+    /// <summary>The upstream that gave the answer, as configured (<c>9.9.9.9:53</c>, <c>tls://…</c>); set by the exchange that asked it.</summary>
     public string? Upstream { get; init; }
+
+    /// <summary>The reply's octets, for the engine that has them and a reply that can be relayed as it is; null otherwise.</summary>
+    internal Relay.UpstreamReply? Reply { get; init; }
 }
 
 /// <summary>No upstream produced an answer (timeout, network error, malformed response).</summary>

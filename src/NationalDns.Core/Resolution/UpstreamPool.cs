@@ -77,10 +77,10 @@ internal sealed class UpstreamPool : IUpstreamResolver, IAsyncDisposable, IDispo
             if (ended.Result is { Outcome: AttemptOutcome.Answered, Answer: { } answer })
             {
                 RecordOvertaken(race, ended.Server);
-                return answer with { Upstream = ended.Server.Name };
+                return answer;
             }
 
-            lastServerFailure = ended.Result.Answer is { } failure ? failure with { Upstream = ended.Server.Name } : lastServerFailure;
+            lastServerFailure = ended.Result.Answer ?? lastServerFailure;
             lastFailure = ended.Result;
             if (!ended.IsOvertaken)
             {

@@ -167,7 +167,7 @@ internal sealed record Place(UpstreamTarget Target)
 {
     public string Label { get; } = Target.EndPoint.ToString();
 
-    public string Name { get; } = Target.ToString();
+    public string Name => Target.Name;
 }
 
 /// <summary>An upstream's health and average response time at the moment a question ranks the upstreams.</summary>

@@ -22,6 +22,21 @@ public enum UpstreamProtocol
 /// <param name="HostName">The host name the upstream was given by, when it was given by name and <see cref="EndPoint"/> was looked up.</param>
 public sealed record UpstreamTarget(IPEndPoint EndPoint, UpstreamProtocol Protocol = UpstreamProtocol.Dns, string? TlsName = null, string? HostName = null)
 {
+    // Written once, on first use: every answer names its upstream, and one string per upstream is enough.
+    private string? _name;
+
+    // A copy made with `with` may change any member, so it writes its own name.
+    private UpstreamTarget(UpstreamTarget original)
+    {
+        EndPoint = original.EndPoint;
+        Protocol = original.Protocol;
+        TlsName = original.TlsName;
+        HostName = original.HostName;
+    }
+
+    /// <summary><see cref="ToString"/>, made once: the name answers and logs give the upstream.</summary>
+    public string Name => _name ??= ToString();
+
     /// <summary>A plain DNS upstream at <paramref name="endPoint"/>.</summary>
     public static implicit operator UpstreamTarget(IPEndPoint endPoint) => FromEndPoint(endPoint);
 
@@ -38,6 +53,11 @@ public sealed record UpstreamTarget(IPEndPoint EndPoint, UpstreamProtocol Protoc
     /// </summary>
     public override string ToString()
     {
+        if (_name is not null)
+        {
+            return _name;
+        }
+
         var address = EndPoint.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{EndPoint.Address}]:{EndPoint.Port}" : $"{EndPoint.Address}:{EndPoint.Port}";
         var where = HostName is null ? address : $"{HostName} ({address})";
         return Protocol switch
@@ -47,4 +67,9 @@ public sealed record UpstreamTarget(IPEndPoint EndPoint, UpstreamProtocol Protoc
             _ => where,
         };
     }
+
+    public bool Equals(UpstreamTarget? other) =>
+        other is not null && EndPoint.Equals(other.EndPoint) && Protocol == other.Protocol && TlsName == other.TlsName && HostName == other.HostName;
+
+    public override int GetHashCode() => HashCode.Combine(EndPoint, Protocol, TlsName, HostName);
 }

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using NationalDns.Core.Pipeline;
 
 namespace NationalDns.Server.Admission;
 
@@ -10,7 +11,6 @@ namespace NationalDns.Server.Admission;
 /// </summary>
 internal static class AdmissionAnswerWriter
 {
-    private const int HeaderSize = 12;
     private const ushort ResponseBit = 0x8000;
     private const ushort OpcodeMask = 0x7800;
     private const ushort TruncatedBit = 0x0200;
@@ -36,20 +36,20 @@ internal static class AdmissionAnswerWriter
         var flags = BinaryPrimitives.ReadUInt16BigEndian(query[2..]);
         var answerFlags = ResponseBit | (flags & (OpcodeMask | RecursionDesiredBit)) | RecursionAvailableBit | extraFlags;
         BinaryPrimitives.WriteUInt16BigEndian(answer[2..], (ushort)answerFlags);
-        answer[6..HeaderSize].Clear(); // no answer, authority or additional records
+        answer[6..WireFormat.HeaderSize].Clear(); // no answer, authority or additional records
         return questionEnd;
     }
 
     private static int QuestionEnd(ReadOnlySpan<byte> query)
     {
-        if (query.Length < HeaderSize + 5
+        if (query.Length < WireFormat.HeaderSize + 5
             || (BinaryPrimitives.ReadUInt16BigEndian(query[2..]) & ResponseBit) != 0
             || BinaryPrimitives.ReadUInt16BigEndian(query[4..]) != 1)
         {
             return -1;
         }
 
-        var offset = HeaderSize;
+        var offset = WireFormat.HeaderSize;
         while (offset < query.Length && query[offset] != 0)
         {
             var label = query[offset];

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using NationalDns.Core.Net;
 
 namespace NationalDns.Server.Admission;
 

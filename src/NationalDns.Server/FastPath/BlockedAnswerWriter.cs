@@ -16,8 +16,6 @@ namespace NationalDns.Server.FastPath;
 internal sealed class BlockedAnswerWriter
 {
     private const ushort TypeSoa = 6;
-    private const ushort TypeOpt = 41;
-    private const ushort ClassIn = 1;
 
     // "nationaldns.invalid." and "hostmaster." + a pointer to it, as BlockedResponses' SOA writes them.
     private static readonly byte[] SoaMaster = [11, .. "nationaldns"u8, 7, .. "invalid"u8, 0];
@@ -101,7 +99,7 @@ internal sealed class BlockedAnswerWriter
     {
         BinaryPrimitives.WriteUInt16BigEndian(output, (ushort)ownerPointer);
         BinaryPrimitives.WriteUInt16BigEndian(output[2..], type);
-        BinaryPrimitives.WriteUInt16BigEndian(output[4..], ClassIn);
+        BinaryPrimitives.WriteUInt16BigEndian(output[4..], WireFormat.ClassIn);
         BinaryPrimitives.WriteUInt32BigEndian(output[6..], _ttl);
         BinaryPrimitives.WriteUInt16BigEndian(output[10..], (ushort)dataLength);
         return 12;
@@ -139,7 +137,7 @@ internal sealed class BlockedAnswerWriter
         var payload = Math.Min(Math.Max(query.UdpPayloadSize, (ushort)512), Responses.MaxUdpPayload);
 
         output[0] = 0;
-        BinaryPrimitives.WriteUInt16BigEndian(output[1..], TypeOpt);
+        BinaryPrimitives.WriteUInt16BigEndian(output[1..], WireFormat.TypeOpt);
         BinaryPrimitives.WriteUInt16BigEndian(output[3..], payload);
         BinaryPrimitives.WriteUInt32BigEndian(output[5..], query.DnssecOk ? 0x8000u : 0u);
         BinaryPrimitives.WriteUInt16BigEndian(output[9..], (ushort)(4 + 2 + textLength));

@@ -13,8 +13,6 @@ namespace NationalDns.Server.FastPath;
 /// </summary>
 internal sealed class CachedAnswerWriter
 {
-    private const int HeaderSize = 12;
-    private const ushort ClassIn = 1;
     private const ushort RecursionDesiredBit = 0x0100;
     private const ushort CheckingDisabledBit = 0x0010;
 
@@ -26,7 +24,7 @@ internal sealed class CachedAnswerWriter
     public int TryWrite(ReadOnlySpan<byte> packet, in WireQuery query, ReadOnlySpan<char> name, RuleSet rules, in RuleContext context, Span<byte> output)
     {
         if (!_cache.IsEnabled
-            || !_cache.TryFind(new CacheLookup(name, query.QueryType, ClassIn, query.DnssecOk, query.CheckingDisabled), out var entry, out var age)
+            || !_cache.TryFind(new CacheLookup(name, query.QueryType, WireFormat.ClassIn, query.DnssecOk, query.CheckingDisabled), out var entry, out var age)
             || entry.WireAnswerFor(query.HasEdns) is not { } wire
             || wire.QuestionEnd != query.QuestionEnd
             || LeadsIntoBlockedName(wire, rules, context))
@@ -45,7 +43,7 @@ internal sealed class CachedAnswerWriter
         var flags = BinaryPrimitives.ReadUInt16BigEndian(output[2..]) & ~(RecursionDesiredBit | CheckingDisabledBit);
         flags |= (query.RecursionDesired ? RecursionDesiredBit : 0) | (query.CheckingDisabled ? CheckingDisabledBit : 0);
         BinaryPrimitives.WriteUInt16BigEndian(output[2..], (ushort)flags);
-        packet[HeaderSize..query.QuestionEnd].CopyTo(output[HeaderSize..]);
+        packet[WireFormat.HeaderSize..query.QuestionEnd].CopyTo(output[WireFormat.HeaderSize..]);
 
         var ttls = wire.Ttls;
         var offsets = wire.TtlOffsets;

@@ -13,9 +13,7 @@ namespace NationalDns.Server.FastPath;
 internal ref struct WireQuery
 {
     public const int MaxLabels = 128;
-    private const int HeaderSize = 12;
     private const int PlainUdpLimit = 512;
-    private const ushort OptType = 41;
     private const ushort NsidOption = 3;
     private const ushort CookieOption = 10;
     private const ushort PaddingOption = 12;
@@ -41,7 +39,7 @@ internal ref struct WireQuery
     public static bool TryParse(ReadOnlySpan<byte> packet, Span<char> name, Span<int> labelOffsets, out WireQuery query)
     {
         query = default;
-        if (packet.Length < HeaderSize + 5)
+        if (packet.Length < WireFormat.HeaderSize + 5)
         {
             return false;
         }
@@ -67,7 +65,7 @@ internal ref struct WireQuery
         query.RecursionDesired = (flags & 0x0100) != 0;
         query.CheckingDisabled = (flags & 0x0010) != 0;
 
-        var offset = HeaderSize;
+        var offset = WireFormat.HeaderSize;
         if (!TryReadName(packet, ref offset, name, labelOffsets, ref query))
         {
             return false;
@@ -156,7 +154,7 @@ internal ref struct WireQuery
     private static bool TryReadOpt(ReadOnlySpan<byte> packet, ref int offset, ref WireQuery query)
     {
         // Root owner, TYPE 41, CLASS = payload size, TTL = extended RCODE | version | DO+Z, RDLENGTH, options.
-        if (offset + 11 > packet.Length || packet[offset] != 0 || BinaryPrimitives.ReadUInt16BigEndian(packet[(offset + 1)..]) != OptType)
+        if (offset + 11 > packet.Length || packet[offset] != 0 || BinaryPrimitives.ReadUInt16BigEndian(packet[(offset + 1)..]) != WireFormat.TypeOpt)
         {
             return false;
         }

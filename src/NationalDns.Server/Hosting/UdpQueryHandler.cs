@@ -2,6 +2,7 @@ using ARSoft.Tools.Net.Dns;
 using Microsoft.Extensions.Logging;
 using NationalDns.Core.Pipeline;
 using NationalDns.Core.QueryLog;
+using NationalDns.Core.Resolution.Relay;
 using NationalDns.Server.Transport;
 
 namespace NationalDns.Server.Hosting;
@@ -17,6 +18,7 @@ namespace NationalDns.Server.Hosting;
 /// fit it goes out with TC=1 and no records but OPT, so the client asks again over TCP rather than use part of an
 /// RRset (RFC 2181 §9). If even that is too big, the answer echoes a query crafted to be echoed (several long
 /// questions, large EDNS options), and it loses its question and EDNS options too: no UDP answer exceeds the limit.
+/// A forwarded answer is composed from the upstream's octets by <see cref="RelayComposer"/>, which cuts by the same steps.
 /// </remarks>
 public sealed partial class UdpQueryHandler : IUdpQueryHandler
 {
@@ -73,6 +75,11 @@ public sealed partial class UdpQueryHandler : IUdpQueryHandler
         var limit = query.IsEDnsEnabled && response.IsEDnsEnabled
             ? Math.Clamp((int)query.EDnsOptions!.UdpPayloadSize, PlainUdpLimit, Responses.MaxUdpPayload)
             : PlainUdpLimit;
+        if (response is RelayedResponse { IsIntact: true } relayed)
+        {
+            return RelayComposer.Compose(relayed, limit);
+        }
+
         var bytes = MessageEncoder.Encode(response).ToArraySegment(false);
         if (bytes.Count <= limit)
         {

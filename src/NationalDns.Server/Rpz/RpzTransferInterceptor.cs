@@ -18,7 +18,6 @@ namespace NationalDns.Server.Rpz;
 /// </summary>
 public sealed partial class RpzTransferInterceptor : ITcpQueryInterceptor
 {
-    private const int HeaderSize = 12;
     private const ushort IxfrType = 251;
     private const ushort AxfrType = 252;
 
@@ -93,12 +92,12 @@ public sealed partial class RpzTransferInterceptor : ITcpQueryInterceptor
     // The QTYPE of a one-question message, or 0 when the header or name cannot be walked.
     private static ushort QuestionType(ReadOnlySpan<byte> message)
     {
-        if (message.Length < HeaderSize + 5 || BinaryPrimitives.ReadUInt16BigEndian(message[4..]) != 1)
+        if (message.Length < WireFormat.HeaderSize + 5 || BinaryPrimitives.ReadUInt16BigEndian(message[4..]) != 1)
         {
             return 0;
         }
 
-        var offset = HeaderSize;
+        var offset = WireFormat.HeaderSize;
         while (offset < message.Length && message[offset] != 0)
         {
             if (message[offset] > 63)

@@ -17,8 +17,6 @@ namespace NationalDns.Server.Rpz;
 /// </summary>
 public sealed partial class SignedQueryGate : IUdpQueryHandler
 {
-    private const int HeaderSize = 12;
-
     private readonly IUdpQueryHandler _inner;
     private readonly QueryDispatcher _dispatcher;
     private readonly string _zone;
@@ -50,7 +48,7 @@ public sealed partial class SignedQueryGate : IUdpQueryHandler
     {
         ArgumentNullException.ThrowIfNull(transport);
         ArgumentNullException.ThrowIfNull(datagram);
-        var isNotify = datagram.Length >= HeaderSize && (datagram[2] & 0xF8) == (int)OperationCode.Notify << 3;
+        var isNotify = datagram.Length >= WireFormat.HeaderSize && (datagram[2] & 0xF8) == (int)OperationCode.Notify << 3;
         if (!IsAboutZone(datagram, isNotify))
         {
             _inner.Handle(transport, datagram, client);
@@ -88,7 +86,7 @@ public sealed partial class SignedQueryGate : IUdpQueryHandler
 
     // A query (ARCOUNT > 0, as a TSIG RR needs) or NOTIFY whose single question is the zone's apex.
     private bool IsAboutZone(byte[] datagram, bool isNotify) =>
-        datagram.Length > HeaderSize
+        datagram.Length > WireFormat.HeaderSize
         && (datagram[2] & 0x80) == 0
         && (isNotify || datagram[11] != 0 || datagram[10] != 0)
         && WireSummary.TryReadQuery(datagram, out var name, out _, out _, out _, out _, out _)

@@ -1,8 +1,8 @@
-using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
-using System.Runtime.InteropServices;
 using ARSoft.Tools.Net.Dns;
+using NationalDns.Core.Net;
+using NationalDns.Core.Pipeline;
 
 namespace NationalDns.Server.Transport;
 
@@ -30,11 +30,6 @@ namespace NationalDns.Server.Transport;
 /// </remarks>
 public sealed class ClientEndPoint : IPEndPoint
 {
-    private const int IPv4PortOffset = 2;
-    private const int IPv4AddressOffset = 4;
-    private const int IPv6AddressOffset = 8;
-    private const int IPv6ScopeOffset = 24;
-    private const int DnsHeaderSize = 12;
 
     // Almost every endpoint never suppresses anything: no lock object per datagram, and the keyed list (which
     // doubles as its own lock) only exists once a keyed suppression is asked for.
@@ -117,7 +112,7 @@ public sealed class ClientEndPoint : IPEndPoint
     /// </summary>
     internal DnsReceivedRawPackage? TryCreateQuery(byte[] bufferWithLengthPrefix, IPEndPoint localEndPoint)
     {
-        if (bufferWithLengthPrefix.Length < DnsRawPackage.LENGTH_HEADER_LENGTH + DnsHeaderSize)
+        if (bufferWithLengthPrefix.Length < DnsRawPackage.LENGTH_HEADER_LENGTH + WireFormat.HeaderSize)
         {
             return null;
         }
@@ -141,28 +136,16 @@ public sealed class ClientEndPoint : IPEndPoint
     /// </summary>
     internal static ClientEndPoint FromSocketAddress(SocketAddress socketAddress)
     {
-        var bytes = socketAddress.Buffer.Span[..socketAddress.Size];
-        var port = BinaryPrimitives.ReadUInt16BigEndian(bytes[IPv4PortOffset..]);
-
-        if (socketAddress.Family == AddressFamily.InterNetwork)
-        {
-            return new ClientEndPoint(new IPAddress(bytes.Slice(IPv4AddressOffset, 4)), port);
-        }
-
-        if (socketAddress.Family != AddressFamily.InterNetworkV6)
+        Span<byte> address = stackalloc byte[16];
+        if (!ClientAddress.TryRead(socketAddress, address))
         {
             throw new ArgumentException($"Unsupported address family {socketAddress.Family}.", nameof(socketAddress));
         }
 
-        var address = bytes.Slice(IPv6AddressOffset, 16);
-        if (IsIPv4Mapped(address))
-        {
-            return new ClientEndPoint(new IPAddress(address[12..]), port);
-        }
-
-        // sin6_scope_id is in host byte order.
-        var scopeId = MemoryMarshal.Read<uint>(bytes[IPv6ScopeOffset..]);
-        return new ClientEndPoint(new IPAddress(address, scopeId), port);
+        var port = ClientAddress.Port(socketAddress);
+        return ClientAddress.IsIPv4(address)
+            ? new ClientEndPoint(new IPAddress(address[12..]), port)
+            : new ClientEndPoint(new IPAddress(address, ClientAddress.ScopeId(socketAddress)), port);
     }
 
     /// <summary>Maps an endpoint reported by a socket (e.g. a TCP peer) the same way.</summary>
@@ -172,6 +155,4 @@ public sealed class ClientEndPoint : IPEndPoint
         return new ClientEndPoint(address, endPoint.Port);
     }
 
-    private static bool IsIPv4Mapped(ReadOnlySpan<byte> ipv6Address) =>
-        ipv6Address[..10].IndexOfAnyExcept((byte)0) < 0 && ipv6Address[10] == 0xFF && ipv6Address[11] == 0xFF;
 }

@@ -78,21 +78,13 @@ public sealed class ClientGroups
             return null;
         }
 
-        // sockaddr_in: family, port, 4 address bytes; sockaddr_in6: family, port, flow info, 16 address bytes.
-        var bytes = client.Buffer.Span;
-        if (client.Family == AddressFamily.InterNetwork)
-        {
-            return Find(isV6: false, BinaryPrimitives.ReadUInt32BigEndian(bytes[4..]));
-        }
-
-        if (client.Family != AddressFamily.InterNetworkV6)
+        Span<byte> address = stackalloc byte[16];
+        if (!ClientAddress.TryRead(client, address))
         {
             return null;
         }
 
-        var address = bytes.Slice(8, 16);
-        var isMapped = address[..10].IndexOfAnyExcept((byte)0) < 0 && address[10] == 0xFF && address[11] == 0xFF;
-        return isMapped
+        return ClientAddress.IsIPv4(address)
             ? Find(isV6: false, BinaryPrimitives.ReadUInt32BigEndian(address[12..]))
             : Find(isV6: true, BinaryPrimitives.ReadUInt128BigEndian(address));
     }

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using NationalDns.Core.Pipeline;
 
 namespace NationalDns.Core.Resolution.Streams;
 
@@ -19,7 +20,6 @@ namespace NationalDns.Core.Resolution.Streams;
 internal sealed class DnsStreamConnection : IAsyncDisposable
 {
     private const int LengthPrefixSize = 2;
-    private const int HeaderSize = 12;
 
     private readonly Stream _stream;
     private readonly TimeSpan _idleTimeout;
@@ -74,7 +74,7 @@ internal sealed class DnsStreamConnection : IAsyncDisposable
     public async Task<byte[]> ExchangeAsync(ReadOnlyMemory<byte> query, Func<ReadOnlyMemory<byte>, bool> accepts, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(accepts);
-        if (query.Length is < HeaderSize or > ushort.MaxValue)
+        if (query.Length is < WireFormat.HeaderSize or > ushort.MaxValue)
         {
             throw new ArgumentException($"A DNS message has 12 to 65535 bytes, not {query.Length}.", nameof(query));
         }
@@ -200,7 +200,7 @@ internal sealed class DnsStreamConnection : IAsyncDisposable
                 }
 
                 var length = BinaryPrimitives.ReadUInt16BigEndian(prefix);
-                if (length < HeaderSize)
+                if (length < WireFormat.HeaderSize)
                 {
                     // A zero length ends the stream in some clients' eyes; anything short of a header is no DNS message.
                     Close(new DnsStreamClosedException($"The upstream sent a frame of {length} bytes, too short for a DNS message."), onlyIfIdle: false);

@@ -1,5 +1,6 @@
 using ARSoft.Tools.Net.Dns;
 using NationalDns.Core.Pipeline;
+using NationalDns.Core.Resolution.Relay;
 
 namespace NationalDns.Core.Resolution.Wire;
 
@@ -7,10 +8,11 @@ namespace NationalDns.Core.Resolution.Wire;
 /// Reads an accepted reply into the pipeline's message model: the RCODE (extended bits from OPT included), AA, AD, RA,
 /// the three sections without the upstream's OPT record, and the upstream's Extended DNS Errors (RFC 8914), which are
 /// about the answer and so are passed on. The rest of the upstream's OPT describes its EDNS conversation with us.
+/// The octets are kept beside (<see cref="UpstreamReply"/>): the client is sent those, not the records encoded again.
 /// </summary>
 internal static class ReplyDecoder
 {
-    public static bool TryDecode(byte[] reply, out UpstreamAnswer answer)
+    public static bool TryDecode(byte[] reply, UpstreamTarget upstream, out UpstreamAnswer answer)
     {
         DnsMessage message;
         try
@@ -33,7 +35,11 @@ internal static class ReplyDecoder
             message.AnswerRecords,
             message.AuthorityRecords,
             [.. message.AdditionalRecords.Where(r => r is not OptRecord)],
-            ExtendedErrors(message));
+            ExtendedErrors(message))
+        {
+            Upstream = upstream.Name,
+            Reply = UpstreamReply.TryRead(reply, out var octets) ? octets : null,
+        };
         return true;
     }
 

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using NationalDns.Core.Pipeline;
 
 namespace NationalDns.Core.Resolution.Wire;
 
@@ -35,13 +36,11 @@ internal enum ReplyMatch
 /// </summary>
 internal static class ReplyMatcher
 {
-    private const int HeaderSize = 12;
-
     public static ReplyMatch Check(ReadOnlySpan<byte> reply, UpstreamQuery query)
     {
         ArgumentNullException.ThrowIfNull(query);
         var sent = query.Bytes.Span[..query.QuestionEnd];
-        if (reply.Length < HeaderSize)
+        if (reply.Length < WireFormat.HeaderSize)
         {
             return ReplyMatch.Malformed;
         }
@@ -71,8 +70,8 @@ internal static class ReplyMatcher
             return ReplyMatch.Malformed;
         }
 
-        var echoed = reply[HeaderSize..sent.Length];
-        var asked = sent[HeaderSize..];
+        var echoed = reply[WireFormat.HeaderSize..sent.Length];
+        var asked = sent[WireFormat.HeaderSize..];
         if (echoed.SequenceEqual(asked))
         {
             return ReplyMatch.Accepted;

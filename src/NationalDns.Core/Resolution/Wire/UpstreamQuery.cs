@@ -14,7 +14,6 @@ internal sealed class UpstreamQuery
     /// <summary>The UDP payload we offer upstream (DNS Flag Day 2020): larger answers come back truncated and are fetched over TCP.</summary>
     internal const ushort EdnsPayload = 1232;
 
-    private const int HeaderSize = 12;
     private const int OptSize = 11;
     private const int MaxNameSize = 255;
 
@@ -62,7 +61,7 @@ internal sealed class UpstreamQuery
             plainName = null;
         }
 
-        var questionEnd = HeaderSize + nameLength + 4;
+        var questionEnd = WireFormat.HeaderSize + nameLength + 4;
         var bytes = new byte[questionEnd + OptSize];
         var span = bytes.AsSpan();
         random[..2].CopyTo(span);
@@ -70,7 +69,7 @@ internal sealed class UpstreamQuery
         span[3] = (byte)(flags.CheckingDisabled ? 0x10 : 0x00);               // CD
         BinaryPrimitives.WriteUInt16BigEndian(span[4..], 1);                  // QDCOUNT
         BinaryPrimitives.WriteUInt16BigEndian(span[10..], 1);                 // ARCOUNT: the OPT record
-        name[..nameLength].CopyTo(span[HeaderSize..]);
+        name[..nameLength].CopyTo(span[WireFormat.HeaderSize..]);
         BinaryPrimitives.WriteUInt16BigEndian(span[(questionEnd - 4)..], (ushort)question.RecordType);
         BinaryPrimitives.WriteUInt16BigEndian(span[(questionEnd - 2)..], (ushort)question.RecordClass);
 
@@ -88,15 +87,23 @@ internal sealed class UpstreamQuery
     /// question, and owner names written out with it or a suffix of it (most owner names are compression pointers to
     /// the question, so this is mostly one overwrite). Record data is never touched: a name there is the zone's, in
     /// the zone's case, and may be covered by a signature. The client must see its own case, never our randomisation.
+    /// A query sent in the client's own case gets its question back as sent, even from an upstream that answered over a
+    /// stream in another case (<see cref="ReplyMatch.CaseMismatch"/> is taken there): the question is relayed from these octets.
     /// </summary>
     public void RestoreCase(Span<byte> reply)
     {
-        if (_plainName is null || reply.Length < QuestionEnd)
+        if (reply.Length < QuestionEnd)
         {
             return;
         }
 
-        _plainName.CopyTo(reply[HeaderSize..]);
+        if (_plainName is null)
+        {
+            _bytes.AsSpan(WireFormat.HeaderSize, QuestionEnd - WireFormat.HeaderSize).CopyTo(reply[WireFormat.HeaderSize..]);
+            return;
+        }
+
+        _plainName.CopyTo(reply[WireFormat.HeaderSize..]);
         var records = BinaryPrimitives.ReadUInt16BigEndian(reply[6..]) + BinaryPrimitives.ReadUInt16BigEndian(reply[8..]) + BinaryPrimitives.ReadUInt16BigEndian(reply[10..]);
         var offset = QuestionEnd;
         for (var i = 0; i < records && offset < reply.Length; i++)
@@ -114,7 +121,7 @@ internal sealed class UpstreamQuery
     // An owner name whose labels, up to a pointer or the root, are the randomised name or one of its suffixes, octet for octet.
     private void RestoreOwner(Span<byte> reply, int owner)
     {
-        var sent = _bytes.AsSpan(HeaderSize, _plainName!.Length);
+        var sent = _bytes.AsSpan(WireFormat.HeaderSize, _plainName!.Length);
         for (var label = 0; label < sent.Length - 1; label += 1 + sent[label])
         {
             var suffix = sent[label..];

@@ -90,7 +90,7 @@ internal sealed partial class WireExchange : IDisposable
 
                     var reply = datagram.ToArray();
                     query.RestoreCase(reply);
-                    if (ReplyDecoder.TryDecode(reply, out var answer))
+                    if (ReplyDecoder.TryDecode(reply, server, out var answer))
                     {
                         return (false, answer);
                     }
@@ -132,7 +132,7 @@ internal sealed partial class WireExchange : IDisposable
         }
 
         query.RestoreCase(reply);
-        if (!ReplyDecoder.TryDecode(reply, out var answer))
+        if (!ReplyDecoder.TryDecode(reply, server, out var answer))
         {
             throw new InvalidDataException($"The upstream {server} sent a malformed reply over {Transport(server)}.");
         }

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using NationalDns.Core.Pipeline;
 
 namespace NationalDns.Core.Rpz.Tsig;
 
@@ -20,7 +21,6 @@ internal sealed record TsigRecord(byte[] KeyName, byte[] AlgorithmName, long Tim
 {
     public const ushort Type = 250;
     public const ushort ClassAny = 255;
-    private const int HeaderSize = 12;
 
     /// <summary>Where the record starts in the message it was read from: what the MAC covers ends there.</summary>
     public int Start { get; init; }
@@ -36,12 +36,12 @@ internal sealed record TsigRecord(byte[] KeyName, byte[] AlgorithmName, long Tim
     public static bool TryRead(ReadOnlySpan<byte> message, out TsigRecord? record)
     {
         record = null;
-        if (message.Length < HeaderSize)
+        if (message.Length < WireFormat.HeaderSize)
         {
             return false;
         }
 
-        var offset = HeaderSize;
+        var offset = WireFormat.HeaderSize;
         for (var q = BinaryPrimitives.ReadUInt16BigEndian(message[4..]); q > 0; q--)
         {
             if (!Pipeline.WireNames.TrySkip(message, ref offset) || (offset += 4) > message.Length)

@@ -4,6 +4,7 @@ using ARSoft.Tools.Net.Dns;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Net.Http.Headers;
 using NationalDns.Core.Pipeline;
+using NationalDns.Core.Resolution.Relay;
 using NationalDns.Server.Hosting;
 
 namespace NationalDns.Http.DnsOverHttps;
@@ -48,8 +49,13 @@ internal static class DnsQueryRequests
             return;
         }
 
-        await AnswerAsync(http, dispatcher, query, MessageType, response => MessageEncoder.Encode(response).ToArraySegment(false));
+        await AnswerAsync(http, dispatcher, query, MessageType, WireForm);
     }
+
+    // A forwarded answer goes out as the upstream's octets (RelayComposer), like a UDP one; anything else ARSoft encodes.
+    private static ArraySegment<byte> WireForm(DnsMessage response) => response is RelayedResponse { IsIntact: true } relayed
+        ? RelayComposer.Compose(relayed, ushort.MaxValue)
+        : MessageEncoder.Encode(response).ToArraySegment(false);
 
     /// <summary>
     /// The serving path of both forms: <paramref name="query"/> through the same <see cref="QueryDispatcher"/> as plain

@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.Extensions.Time.Testing;
+using NationalDns.Core.Net;
 using NationalDns.Server.Admission;
 
 namespace NationalDns.UnitTests.Server.Admission;

@@ -1,13 +1,21 @@
+using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 
-namespace NationalDns.Server.Admission;
+namespace NationalDns.Core.Net;
 
-/// <summary>Reads a client's address as 16 bytes (IPv4 as IPv4-mapped IPv6) without allocating.</summary>
+/// <summary>
+/// Reads a client's address as 16 bytes (IPv4 as IPv4-mapped IPv6) without allocating: the one reader of the raw
+/// socket addresses (<c>sockaddr_in</c>: family, port, 4 address bytes; <c>sockaddr_in6</c>: family, port, flow info,
+/// 16 address bytes, scope ID) that the receive loop hands on.
+/// </summary>
 internal static class ClientAddress
 {
+    private const int PortOffset = 2;
     private const int IPv4AddressOffset = 4;
     private const int IPv6AddressOffset = 8;
+    private const int IPv6ScopeOffset = 24;
 
     /// <summary>Fills <paramref name="mapped"/> (16 bytes) from a socket's raw sender address; false for other families.</summary>
     public static bool TryRead(SocketAddress address, Span<byte> mapped)
@@ -25,6 +33,12 @@ internal static class ClientAddress
                 return false;
         }
     }
+
+    /// <summary>The port of a raw socket address (the same place in both families).</summary>
+    public static ushort Port(SocketAddress address) => BinaryPrimitives.ReadUInt16BigEndian(address.Buffer.Span[PortOffset..]);
+
+    /// <summary>The scope ID of a raw IPv6 socket address (host byte order, as the kernel writes it).</summary>
+    public static uint ScopeId(SocketAddress address) => MemoryMarshal.Read<uint>(address.Buffer.Span[IPv6ScopeOffset..]);
 
     /// <summary>The same for an <see cref="IPAddress"/>.</summary>
     public static bool TryRead(IPAddress address, Span<byte> mapped)

@@ -1,0 +1,39 @@
+using ARSoft.Tools.Net.Dns;
+using NationalDns.Core.Pipeline;
+
+namespace NationalDns.Core.Resolution.Relay;
+
+/// <summary>
+/// A forwarded response that still knows the upstream's octets it was read from: the pipeline reads its records as it
+/// reads any response (policy, cache, query log), and the doors send <see cref="RelayComposer"/>'s composition of the
+/// octets instead of encoding the records again.
+/// </summary>
+internal sealed class RelayedResponse : DnsMessage
+{
+    /// <summary>A response to <paramref name="query"/> as <see cref="Responses.For"/> starts every one, for the upstream's <paramref name="reply"/>.</summary>
+    public RelayedResponse(DnsMessage query, UpstreamReply reply)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentNullException.ThrowIfNull(reply);
+        Reply = reply;
+        TransactionID = query.TransactionID;
+        IsQuery = false;
+        OperationCode = query.OperationCode;
+        IsRecursionDesired = query.IsRecursionDesired;
+        Questions.AddRange(query.Questions);
+        IsEDnsEnabled = query.IsEDnsEnabled;
+        Responses.Echo(query, this);
+    }
+
+    /// <summary>The upstream's reply, octet for octet.</summary>
+    public UpstreamReply Reply { get; }
+
+    /// <summary>
+    /// Whether the sections still hold what the reply holds, record for record: then the reply's octets say what the
+    /// records say. A response whose records were changed after forwarding is encoded from its records.
+    /// </summary>
+    public bool IsIntact =>
+        AnswerRecords.Count == Reply.AnswerCount
+        && AuthorityRecords.Count == Reply.AuthorityCount
+        && AdditionalRecords.Count - (IsEDnsEnabled ? 1 : 0) == Reply.AdditionalCount;
+}
