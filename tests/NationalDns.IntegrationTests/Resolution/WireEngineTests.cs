@@ -67,7 +67,11 @@ public sealed class WireEngineTests : UpstreamEngineContract
     public async Task Forged_replies_with_nothing_honest_after_them_fail_the_question_and_are_never_served()
     {
         await using var upstream = ForgingUpstream.Start();
-        upstream.Script = (query, _) => [.. s_forgeries.Values.Select(forgery => Reply.Forged(query, forgery)), Reply.Forged(query, reply => reply) with { FromOtherPort = true }];
+        // A reply in another letter case is a forgery only of a question 0x20 cased: the question asked again as the
+        // client wrote it compares as names do, without case (RFC 4343), so that forgery goes with the first question.
+        upstream.Script = (query, _) => [
+            .. s_forgeries.Where(f => f.Key != "the name in another letter case" || upstream.Queries.Count == 1).Select(f => Reply.Forged(query, f.Value)),
+            Reply.Forged(query, reply => reply) with { FromOtherPort = true }];
 
         await Assert.ThrowsAsync<UpstreamException>(() => ResolveAt(upstream, "only.forged.example", TimeSpan.FromMilliseconds(600)));
         Assert.True(upstream.Queries.Count >= 1);
@@ -120,6 +124,20 @@ public sealed class WireEngineTests : UpstreamEngineContract
         // Each of the first three questions was asked twice (mixed case, then plain); after that, once each, plainly.
         Assert.Equal(8, upstream.Queries.Count);
         Assert.All(upstream.Queries.Skip(6), query => Assert.Equal("lower.example", SentName(query)));
+    }
+
+    [Fact]
+    public async Task A_client_name_in_mixed_case_is_answered_by_an_upstream_that_lower_cases_it_once_asked_in_the_clients_case()
+    {
+        await using var upstream = ForgingUpstream.Start();
+        upstream.Script = (query, _) => [new Reply(Lowered(Reply.Honest(query).Bytes))];
+        var resolver = Resolver(TimeSpan.FromSeconds(5), upstream.EndPoint);
+
+        var answer = await resolver.ResolveAsync(Question("Mixed.Lower.Example", RecordType.A), Recursive, CancellationToken.None);
+
+        Assert.Equal(ForgingUpstream.HonestAddress, Assert.IsType<ARecord>(Assert.Single(answer.Answers)).Address);
+        Assert.Equal("Mixed.Lower.Example.", answer.Answers[0].Name.ToString());
+        Assert.Equal(["Mixed.Lower.Example"], upstream.Queries.Skip(1).Select(SentName)); // asked once more, as the client wrote it, and taken
     }
 
     [Fact]

@@ -77,11 +77,16 @@ internal static class ReplyMatcher
             return ReplyMatch.Accepted;
         }
 
-        // Type and class must be the same octets; only the name's letters may differ in case.
+        // Type and class must be the same octets; only the name's letters may differ in case. That difference matters
+        // only when 0x20 chose the case: a name sent as the client wrote it compares as DNS names do, without case
+        // (RFC 4343), so an upstream that lower-cases every name is answered, not asked again until the deadline.
         var nameLength = asked.Length - 4;
-        return echoed[nameLength..].SequenceEqual(asked[nameLength..]) && EqualIgnoringCase(echoed[..nameLength], asked[..nameLength])
-            ? ReplyMatch.CaseMismatch
-            : ReplyMatch.WrongQuestion;
+        if (!echoed[nameLength..].SequenceEqual(asked[nameLength..]) || !EqualIgnoringCase(echoed[..nameLength], asked[..nameLength]))
+        {
+            return ReplyMatch.WrongQuestion;
+        }
+
+        return query.HasMixedCase ? ReplyMatch.CaseMismatch : ReplyMatch.Accepted;
     }
 
     private static bool EqualIgnoringCase(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b)
