@@ -27,7 +27,7 @@ public sealed class FastPathEqualityTests(ITestOutputHelper output)
 {
     private const int DefaultCases = 3000;
 
-    private static readonly BlockingOptions Options = new()
+    internal static readonly BlockingOptions Options = new()
     {
         BlockTtl = TimeSpan.FromSeconds(77),
         BlockPageAddress = IPAddress.Parse("192.0.2.80"),
@@ -130,7 +130,7 @@ public sealed class FastPathEqualityTests(ITestOutputHelper output)
     }
 
     /// <summary>The rule clock's source: each case sets its moment, earlier or later than the last.</summary>
-    private sealed class SettableTime : TimeProvider
+    internal sealed class SettableTime : TimeProvider
     {
         public DateTimeOffset Now { get; set; }
 
@@ -138,7 +138,7 @@ public sealed class FastPathEqualityTests(ITestOutputHelper output)
     }
 
     /// <summary>Stands in for the cache and the upstream: an answer with a TXT record, which no policy answer has.</summary>
-    private sealed class UpstreamStandIn : IQueryStage
+    internal sealed class UpstreamStandIn : IQueryStage
     {
         public ValueTask<QueryResult> HandleAsync(QueryContext query, QueryHandler next, CancellationToken cancellationToken)
         {
