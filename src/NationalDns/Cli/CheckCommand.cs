@@ -3,6 +3,7 @@ using System.Globalization;
 using NationalDns.Configuration;
 using NationalDns.Core.Policy;
 using NationalDns.Core.Policy.Formats;
+using NationalDns.Core.Policy.Lists;
 using NationalDns.Core.Policy.Time;
 
 namespace NationalDns.Cli;

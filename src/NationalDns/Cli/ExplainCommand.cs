@@ -3,6 +3,7 @@ using ARSoft.Tools.Net.Dns;
 using NationalDns.Configuration;
 using NationalDns.Core.Pipeline;
 using NationalDns.Core.Policy;
+using NationalDns.Core.Policy.Lists;
 using NationalDns.Core.Policy.Time;
 
 namespace NationalDns.Cli;

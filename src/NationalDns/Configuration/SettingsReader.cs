@@ -6,6 +6,7 @@ using NationalDns.Core.Caching;
 using NationalDns.Core.Net;
 using NationalDns.Core.Policy;
 using NationalDns.Core.Policy.Formats;
+using NationalDns.Core.Policy.Lists;
 using NationalDns.Core.Resolution;
 using NationalDns.Server.Admission;
 using NationalDns.Server.Dnstap;

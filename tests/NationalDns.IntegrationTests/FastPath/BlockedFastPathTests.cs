@@ -5,6 +5,7 @@ using ARSoft.Tools.Net.Dns;
 using Microsoft.Extensions.Logging.Abstractions;
 using NationalDns.Core.Pipeline;
 using NationalDns.Core.Policy;
+using NationalDns.Core.Policy.Formats;
 using NationalDns.IntegrationTests.Support;
 using NationalDns.Server.FastPath;
 

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using NationalDns.Core.Pipeline;
 using NationalDns.Core.Policy;
 using NationalDns.Core.Policy.Formats;
+using NationalDns.Core.Policy.Lists;
 using NationalDns.Core.Rpz.Following;
 using NationalDns.Fuzz.FastPath;
 using NationalDns.Server.FastPath;

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using NationalDns.Core.Policy;
+using NationalDns.Core.Policy.Lists;
 
 namespace NationalDns.UnitTests.Policy;
 
