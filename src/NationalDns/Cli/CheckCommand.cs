@@ -17,7 +17,7 @@ internal static class CheckCommand
     {
         var paths = parse.GetValue<string[]>(CommandLine.Names.Paths) ?? [];
         var configuration = SettingsReader.Layer(Flags.Value(parse, CommandLine.Names.Config), Flags.ToConfiguration(parse));
-        var blocking = SettingsReader.ReadBlocking(configuration);
+        var blocking = BlockingSettings.Read(configuration);
         var snapshot = new BlocklistLoader(paths, blocking.DefaultAction, groups: PolicySettings.ReadGroups(configuration)).Load();
 
         var bad = 0;

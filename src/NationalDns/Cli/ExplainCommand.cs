@@ -27,7 +27,7 @@ internal static class ExplainCommand
 
         var configuration = SettingsReader.Layer(Flags.Value(parse, CommandLine.Names.Config), Flags.ToConfiguration(parse));
         var blocklists = SettingsReader.Blocklists(configuration) is { Count: > 0 } given ? given : ["blocklists"];
-        var blocking = SettingsReader.ReadBlocking(configuration) with { ListRoots = blocklists };
+        var blocking = BlockingSettings.Read(configuration) with { ListRoots = blocklists };
         var groups = PolicySettings.ReadGroups(configuration);
         var snapshot = new BlocklistLoader(blocklists, blocking.DefaultAction, groups: groups).Load();
 
