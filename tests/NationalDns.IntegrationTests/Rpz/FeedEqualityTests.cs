@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 using ARSoft.Tools.Net;
 using ARSoft.Tools.Net.Dns;
@@ -56,17 +55,15 @@ public sealed class FeedEqualityTests(ITestOutputHelper output)
             foreach (var name in Names)
             {
                 var type = Types[random.Next(Types.Length)];
-                {
-                    var query = new DnsMessage { IsRecursionDesired = true };
-                    query.Questions.Add(new DnsQuestion(DomainName.Parse(name), type, RecordClass.INet));
-                    var result = await pipeline.HandleAsync(new QueryContext(query, Client, TransportProtocol.Udp, 0), CancellationToken.None);
-                    var (trigger, said) = FeedSays(feed, name, type);
-                    var answered = Answered(result, name, notes);
-                    blocked += said != "forward" ? 1 : 0;
-                    Assert.True(
-                        said == answered,
-                        $"seed {seed} (NATIONALDNS_EQUALITY_SEED={seed}), case {i}: {name} {type} at {RuleDates.Format(moment.Now)}: the feed says {said} ({trigger ?? "no trigger"}), the server answers {answered}; rules:\n  {string.Join("\n  ", lines)}\n feed:\n  {string.Join("\n  ", feed.Select(r => r.ToString()))}");
-                }
+                var query = new DnsMessage { IsRecursionDesired = true };
+                query.Questions.Add(new DnsQuestion(DomainName.Parse(name), type, RecordClass.INet));
+                var result = await pipeline.HandleAsync(new QueryContext(query, Client, TransportProtocol.Udp, 0), CancellationToken.None);
+                var (trigger, said) = FeedSays(feed, name, type);
+                var answered = Answered(result, name, notes);
+                blocked += said != "forward" ? 1 : 0;
+                Assert.True(
+                    said == answered,
+                    $"seed {seed} (NATIONALDNS_EQUALITY_SEED={seed}), case {i}: {name} {type} at {RuleDates.Format(moment.Now)}: the feed says {said} ({trigger ?? "no trigger"}), the server answers {answered}; rules:\n  {string.Join("\n  ", lines)}\n feed:\n  {string.Join("\n  ", feed.Select(r => r.ToString()))}");
             }
         }
 
