@@ -2,6 +2,8 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using NationalDns.Core.Policy;
+using NationalDns.Core.Policy.Formats;
+using NationalDns.Core.Policy.Lists;
 
 // Memory and load time of a large list: N synthetic rules (default 1,000,000), built into a RuleSet from parsed rules and
 // loaded from a file through BlocklistLoader, as the server does at startup, then reloaded after a one-line edit. Prints

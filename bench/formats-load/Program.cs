@@ -4,6 +4,8 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using NationalDns.Core.Policy;
+using NationalDns.Core.Policy.Formats;
+using NationalDns.Core.Policy.Lists;
 
 var count = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 1_000_000;
 var folder = Directory.CreateTempSubdirectory("nationaldns-formats-load-").FullName;

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using NationalDns.Configuration;
 using NationalDns.Core.Policy;
+using NationalDns.Core.Policy.Lists;
 
 namespace NationalDns.Fuzz.Configuration;
 

@@ -1,5 +1,6 @@
 using System.Text;
 using NationalDns.Core.Policy;
+using NationalDns.Core.Policy.Formats;
 using NationalDns.Server.FastPath;
 
 namespace NationalDns.Fuzz.FastPath;

@@ -4,6 +4,7 @@ using ARSoft.Tools.Net;
 using ARSoft.Tools.Net.Dns;
 using NationalDns.Core.Caching;
 using NationalDns.Core.Policy;
+using NationalDns.Core.Policy.Formats;
 
 namespace NationalDns.Fuzz.FastPath;
 

@@ -1,4 +1,6 @@
 using NationalDns.Core.Policy;
+using NationalDns.Core.Policy.Formats;
+using NationalDns.Core.Policy.Lists;
 
 namespace NationalDns.Fuzz.Lists;
 

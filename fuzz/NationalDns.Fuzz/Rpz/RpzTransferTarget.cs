@@ -114,7 +114,7 @@ internal sealed class RpzTransferTarget : IFuzzTarget
 
     // The rules only: a record a zone file cannot hold is a problem when transferred and a comment in the cache file, so
     // the copy read back lacks it and numbers the records after it one lower.
-    private static string Describe(Core.Policy.ParsedList rules) => string.Join('\n', rules.Rules.Select(r => $"{r.Pattern} {r.Action}"));
+    private static string Describe(Core.Policy.Formats.ParsedList rules) => string.Join('\n', rules.Rules.Select(r => $"{r.Pattern} {r.Action}"));
 
     // What the follower holds before the incremental transfer: one rule, which a diff may delete.
     private static List<ZoneRecord> HeldRecords() =>

@@ -103,26 +103,10 @@ public sealed class RuleSet
     }
 
     /// <summary>
-    /// For every domain with rules, the rule that decides the domain itself and the one that decides the names below it,
-    /// for a client in no group at <paramref name="at"/> (either may be null; both null are skipped). This is what one
-    /// policy shared by every client, such as an RPZ feed, can say; group-scoped rules never decide here, and an important
-    /// rule's reach over more specific domains is not part of a domain's own decision.
+    /// Every domain that has a rule, whatever the rule's window and group, in no particular order. For a policy published
+    /// per domain, such as the RPZ feed, which asks <see cref="QueryPolicy"/> about each of them rather than deciding here.
     /// </summary>
-    public IEnumerable<(string Domain, BlockRule? Self, BlockRule? Below)> Decisions(DateTimeOffset at)
-    {
-        var context = new RuleContext(at);
-        foreach (var value in _index.Domains())
-        {
-            var self = _index.Decide(value, isBelow: false, context);
-            var below = _index.Decide(value, isBelow: true, context);
-            if (self >= 0 || below >= 0)
-            {
-                var selfRule = self >= 0 ? Rule(self) : null;
-                var belowRule = below >= 0 ? Rule(below) : null;
-                yield return ((selfRule ?? belowRule)!.Domain, selfRule, belowRule);
-            }
-        }
-    }
+    public IEnumerable<string> Domains() => _index.Domains().Select(_index.DomainOf);
 
     /// <summary>
     /// Every rule in the set, in no particular order (for reports such as <c>check --at</c> and zone publishing). It streams:

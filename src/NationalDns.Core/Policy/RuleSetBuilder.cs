@@ -1,3 +1,5 @@
+using NationalDns.Core.Policy.Formats;
+using NationalDns.Core.Policy.Lists;
 using NationalDns.Core.Policy.Store;
 
 namespace NationalDns.Core.Policy;

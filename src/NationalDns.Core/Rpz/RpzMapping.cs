@@ -38,22 +38,18 @@ public static class RpzMapping
         ArgumentNullException.ThrowIfNull(rules);
         var records = new List<RpzRecord>(rules.Count * 2 + rules.ExceptionCount * 2 + 8);
         var seen = new SeenKinds();
-        foreach (var (domain, self, below) in rules.Decisions(at))
+        var context = new RuleContext(at); // a client in no group: one feed serves every client of its consumer
+        foreach (var domain in rules.Domains())
         {
             if (domain == BlockRule.RootDomain)
             {
                 continue;
             }
 
-            if (self is not null)
-            {
-                AddPolicy(records, domain, isWildcard: false, self, blockPage, ref seen);
-            }
-
-            if (below is not null)
-            {
-                AddPolicy(records, domain, isWildcard: true, below, blockPage, ref seen);
-            }
+            // What the server answers for the domain itself and for any name below it that has no rules of its own ('*' is
+            // no name's label). The same function decides every query, so the feed cannot say what the server does not.
+            AddTrigger(records, domain, isWildcard: false, QueryPolicy.Decide(rules, domain, context), blockPage, ref seen);
+            AddTrigger(records, domain, isWildcard: true, QueryPolicy.Decide(rules, "*." + domain, context), blockPage, ref seen);
         }
 
         var (groupRules, nextChange) = rules.HasConditions ? Conditions(rules, at) : (0, null);
@@ -67,22 +63,26 @@ public static class RpzMapping
         return new RpzContent(records, nextChange);
     }
 
-    private static void AddPolicy(List<RpzRecord> records, string domain, bool isWildcard, BlockRule rule, IPAddress? blockPage, ref SeenKinds seen)
+    // A trigger is written where the deciding rule is the domain's own. A rule of a domain above decides there too, and its
+    // own wildcard trigger already says so: RPZ takes the exact name first, then the longest wildcard, which is the same
+    // rule, as a rule that wins over more of the name's domains wins over fewer of them.
+    private static void AddTrigger(List<RpzRecord> records, string domain, bool isWildcard, PolicyDecision decision, IPAddress? blockPage, ref SeenKinds seen)
     {
+        if (decision.Rule is not { } rule || rule.Domain != domain)
+        {
+            return;
+        }
+
         seen.Dated |= !rule.Window.IsAlways;
         var action = rule.Action;
-        var target = rule.IsException ? PassThru : action.Kind switch
+        var target = decision.Verdict switch
         {
-            BlockActionKind.NxDomain => NxDomain,
-            BlockActionKind.NoData => NoData,
-            BlockActionKind.Refused or BlockActionKind.ServFail => NxDomain,
-            BlockActionKind.Drop => Drop,
-            BlockActionKind.TcpOnly => TcpOnly,
-            BlockActionKind.Throttle => PassThru,
-            _ => null, // sinkhole, stub, forge: local data
+            PolicyVerdict.Exception => PassThru,
+            PolicyVerdict.Throttled => PassThru,
+            _ => Target(action.Kind),
         };
-        seen.Throttle |= !rule.IsException && action.Kind == BlockActionKind.Throttle;
-        seen.ResponseCode |= !rule.IsException && action.Kind is BlockActionKind.Refused or BlockActionKind.ServFail;
+        seen.Throttle |= decision.Verdict == PolicyVerdict.Throttled;
+        seen.ResponseCode |= decision.Verdict == PolicyVerdict.Blocked && action.Kind is BlockActionKind.Refused or BlockActionKind.ServFail;
         if (target is not null)
         {
             records.Add(new RpzRecord(domain, isWildcard, RecordType.CName, target));
@@ -107,6 +107,17 @@ public static class RpzMapping
             records.Add(new RpzRecord(domain, isWildcard, RecordType.CName, NoData)); // an address action with no address: NODATA, as served
         }
     }
+
+    // The policy of a blocking action, or null for the actions answered with local data (sinkhole, stub, forge).
+    private static string? Target(BlockActionKind kind) => kind switch
+    {
+        BlockActionKind.NxDomain => NxDomain,
+        BlockActionKind.NoData => NoData,
+        BlockActionKind.Refused or BlockActionKind.ServFail => NxDomain,
+        BlockActionKind.Drop => Drop,
+        BlockActionKind.TcpOnly => TcpOnly,
+        _ => null,
+    };
 
     // Group-scoped rules (left out, counted for the note) and the next window edge after the moment.
     private static (int GroupRules, DateTimeOffset? NextChange) Conditions(RuleSet rules, DateTimeOffset at)

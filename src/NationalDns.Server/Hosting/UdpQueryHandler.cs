@@ -37,9 +37,9 @@ public sealed partial class UdpQueryHandler : IUdpQueryHandler
         _time = time ?? TimeProvider.System;
     }
 
-    public void Handle(UdpTransport transport, byte[] datagram, ClientEndPoint client)
+    public void Handle(IUdpAnswerSender sender, byte[] datagram, ClientEndPoint client)
     {
-        ArgumentNullException.ThrowIfNull(transport);
+        ArgumentNullException.ThrowIfNull(sender);
         var received = _time.GetTimestamp();
         DnsMessage message;
         try
@@ -60,11 +60,11 @@ public sealed partial class UdpQueryHandler : IUdpQueryHandler
         var answer = _dispatcher.AnswerAsync(message, client, TransportProtocol.Udp);
         if (answer.IsCompletedSuccessfully)
         {
-            Send(transport, message, answer.Result, client);
+            Send(sender, message, answer.Result, client);
         }
         else
         {
-            SendWhenDone(transport, message, answer, client);
+            SendWhenDone(sender, message, answer, client);
         }
     }
 
@@ -121,13 +121,13 @@ public sealed partial class UdpQueryHandler : IUdpQueryHandler
         return MessageEncoder.Encode(response).ToArraySegment(false);
     }
 
-    private async void SendWhenDone(UdpTransport transport, DnsMessage query, ValueTask<DnsMessage?> answer, ClientEndPoint client)
+    private async void SendWhenDone(IUdpAnswerSender sender, DnsMessage query, ValueTask<DnsMessage?> answer, ClientEndPoint client)
     {
         // async void is safe here: AnswerAsync never throws (its last-resort catch answers SERVFAIL), nor does Send.
-        Send(transport, query, await answer, client);
+        Send(sender, query, await answer, client);
     }
 
-    private void Send(UdpTransport transport, DnsMessage query, DnsMessage? response, ClientEndPoint client)
+    private void Send(IUdpAnswerSender sender, DnsMessage query, DnsMessage? response, ClientEndPoint client)
     {
         if (response is null)
         {
@@ -136,7 +136,7 @@ public sealed partial class UdpQueryHandler : IUdpQueryHandler
 
         try
         {
-            transport.SendAnswer(Encode(query, response), client);
+            sender.SendAnswer(Encode(query, response), client);
         }
 #pragma warning disable CA1031 // An answer that cannot be encoded is one lost answer, never a lost server.
         catch (Exception e)

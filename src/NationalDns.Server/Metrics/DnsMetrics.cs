@@ -3,6 +3,7 @@ using ARSoft.Tools.Net.Dns;
 using NationalDns.Core.Caching;
 using NationalDns.Core.Pipeline;
 using NationalDns.Core.Policy;
+using NationalDns.Core.Policy.Lists;
 using Prometheus;
 
 namespace NationalDns.Server.Metrics;

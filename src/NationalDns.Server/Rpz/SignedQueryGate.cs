@@ -44,21 +44,21 @@ public sealed partial class SignedQueryGate : IUdpQueryHandler
         return query.Protocol == TransportProtocol.Udp && query.Query.TSigOptions is not null;
     }
 
-    public void Handle(UdpTransport transport, byte[] datagram, ClientEndPoint client)
+    public void Handle(IUdpAnswerSender sender, byte[] datagram, ClientEndPoint client)
     {
-        ArgumentNullException.ThrowIfNull(transport);
+        ArgumentNullException.ThrowIfNull(sender);
         ArgumentNullException.ThrowIfNull(datagram);
         var isNotify = datagram.Length >= WireFormat.HeaderSize && (datagram[2] & 0xF8) == (int)OperationCode.Notify << 3;
         if (!IsAboutZone(datagram, isNotify))
         {
-            _inner.Handle(transport, datagram, client);
+            _inner.Handle(sender, datagram, client);
             return;
         }
 
         var check = _verifier.VerifyRequest(datagram);
         if (check.Status == TsigStatus.NotSigned && !isNotify)
         {
-            _inner.Handle(transport, datagram, client);
+            _inner.Handle(sender, datagram, client);
             return;
         }
 
@@ -77,11 +77,11 @@ public sealed partial class SignedQueryGate : IUdpQueryHandler
         if (!check.IsValid)
         {
             Refused(_logger, message.OperationCode, _zone, client.Address, check.Reason);
-            transport.SendAnswer(TsigRefusals.Answer(message, check, _signer), client);
+            sender.SendAnswer(TsigRefusals.Answer(message, check, _signer), client);
             return;
         }
 
-        _ = AnswerSignedAsync(transport, message, check, client);
+        _ = AnswerSignedAsync(sender, message, check, client);
     }
 
     // A query (ARCOUNT > 0, as a TSIG RR needs) or NOTIFY whose single question is the zone's apex.
@@ -92,14 +92,14 @@ public sealed partial class SignedQueryGate : IUdpQueryHandler
         && WireSummary.TryReadQuery(datagram, out var name, out _, out _, out _, out _, out _)
         && string.Equals(name, _zone, StringComparison.OrdinalIgnoreCase);
 
-    private async Task AnswerSignedAsync(UdpTransport transport, DnsMessage query, TsigCheck check, ClientEndPoint client)
+    private async Task AnswerSignedAsync(IUdpAnswerSender sender, DnsMessage query, TsigCheck check, ClientEndPoint client)
     {
         try
         {
             if (await _dispatcher.AnswerAsync(query, client, TransportProtocol.Udp) is { } response)
             {
                 var unsigned = UdpQueryHandler.Encode(query, response);
-                transport.SendAnswer(_signer.ForAnswer(check.Mac).Sign(unsigned), client);
+                sender.SendAnswer(_signer.ForAnswer(check.Mac).Sign(unsigned), client);
             }
         }
 #pragma warning disable CA1031 // An answer that cannot be encoded is one lost answer, never a lost server.

@@ -6,6 +6,9 @@ namespace NationalDns.Server.Transport;
 /// </summary>
 public interface IUdpQueryHandler
 {
-    /// <summary>Handles one datagram from <paramref name="client"/>; must not throw and must not block.</summary>
-    void Handle(UdpTransport transport, byte[] datagram, ClientEndPoint client);
+    /// <summary>
+    /// Handles one datagram from <paramref name="client"/>, answering through <paramref name="sender"/>; must not throw and
+    /// must not block.
+    /// </summary>
+    void Handle(IUdpAnswerSender sender, byte[] datagram, ClientEndPoint client);
 }

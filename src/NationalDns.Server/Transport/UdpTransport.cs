@@ -24,7 +24,7 @@ namespace NationalDns.Server.Transport;
 /// <see cref="AcceptConnectionAsync"/> never throws: ARSoft runs it from an <c>async void</c> loop, where an
 /// exception would end the process.
 /// </remarks>
-public sealed partial class UdpTransport : IServerTransport
+public sealed partial class UdpTransport : IServerTransport, IUdpAnswerSender
 {
     private const int MaxDatagramSize = 65_535;
     private const int PendingLimit = 4096;

@@ -3,6 +3,7 @@ using System.Globalization;
 using NationalDns.Configuration;
 using NationalDns.Core.Policy;
 using NationalDns.Core.Policy.Formats;
+using NationalDns.Core.Policy.Lists;
 using NationalDns.Core.Policy.Time;
 
 namespace NationalDns.Cli;
@@ -16,8 +17,8 @@ internal static class CheckCommand
     {
         var paths = parse.GetValue<string[]>(CommandLine.Names.Paths) ?? [];
         var configuration = SettingsReader.Layer(Flags.Value(parse, CommandLine.Names.Config), Flags.ToConfiguration(parse));
-        var blocking = SettingsReader.ReadBlocking(configuration);
-        var snapshot = new BlocklistLoader(paths, blocking.DefaultAction, groups: PolicySettings.ReadGroups(configuration), maxListSize: SettingsReader.ReadMaxListSize(configuration)).Load();
+        var blocking = BlockingSettings.Read(configuration);
+        var snapshot = new BlocklistLoader(paths, blocking.DefaultAction, groups: PolicySettings.ReadGroups(configuration), maxListSize: BlockingSettings.ReadMaxListSize(configuration)).Load();
 
         var bad = 0;
         var unread = 0;

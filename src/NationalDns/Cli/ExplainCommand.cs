@@ -3,6 +3,7 @@ using ARSoft.Tools.Net.Dns;
 using NationalDns.Configuration;
 using NationalDns.Core.Pipeline;
 using NationalDns.Core.Policy;
+using NationalDns.Core.Policy.Lists;
 using NationalDns.Core.Policy.Time;
 
 namespace NationalDns.Cli;
@@ -29,9 +30,9 @@ internal static class ExplainCommand
 
         var configuration = SettingsReader.Layer(Flags.Value(parse, CommandLine.Names.Config), Flags.ToConfiguration(parse));
         var blocklists = SettingsReader.Blocklists(configuration) is { Count: > 0 } given ? given : ["blocklists"];
-        var blocking = SettingsReader.ReadBlocking(configuration) with { ListRoots = blocklists };
+        var blocking = BlockingSettings.Read(configuration) with { ListRoots = blocklists };
         var groups = PolicySettings.ReadGroups(configuration);
-        var snapshot = new BlocklistLoader(blocklists, blocking.DefaultAction, groups: groups, maxListSize: SettingsReader.ReadMaxListSize(configuration)).Load();
+        var snapshot = new BlocklistLoader(blocklists, blocking.DefaultAction, groups: groups, maxListSize: BlockingSettings.ReadMaxListSize(configuration)).Load();
         foreach (var failure in snapshot.Failures)
         {
             error.WriteLine($"nationaldns: {failure}");

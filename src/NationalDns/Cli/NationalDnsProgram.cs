@@ -1,6 +1,7 @@
 using System.CommandLine;
 using NationalDns.Configuration;
 using NationalDns.Core.Policy;
+using NationalDns.Core.Policy.Lists;
 using NationalDns.Server.Hosting;
 using NationalDns.Server.Tls;
 

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using NationalDns.Configuration;
 using NationalDns.Core.Policy;
 using NationalDns.Core.Policy.Behaviours;
+using NationalDns.Core.Policy.Lists;
 using NationalDns.Core.Policy.Time;
 using NationalDns.Core.Resolution;
 using NationalDns.Hosting;

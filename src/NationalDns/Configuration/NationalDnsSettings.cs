@@ -2,6 +2,7 @@ using System.Net;
 using NationalDns.Core.Caching;
 using NationalDns.Core.Policy;
 using NationalDns.Core.Policy.Groups;
+using NationalDns.Core.Policy.Lists;
 using NationalDns.Core.QueryLog;
 using NationalDns.Core.Resolution;
 using NationalDns.Core.Rpz.Tsig;

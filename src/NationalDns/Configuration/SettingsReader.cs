@@ -6,6 +6,7 @@ using NationalDns.Core.Caching;
 using NationalDns.Core.Net;
 using NationalDns.Core.Policy;
 using NationalDns.Core.Policy.Formats;
+using NationalDns.Core.Policy.Lists;
 using NationalDns.Core.Resolution;
 using NationalDns.Server.Admission;
 using NationalDns.Server.Dnstap;
@@ -67,7 +68,7 @@ public static class SettingsReader
             : listenTexts.Select(t => EndPoint(t, defaultPort: 53, "--listen")).ToArray();
 
         // Upstreams given by name are looked up as the server starts (UpstreamNames); here only their spelling is checked.
-        var specs = List(configuration, "Upstream").Select(Upstream).ToArray();
+        var specs = List(configuration, "Upstream").Select(UpstreamSettings.Spec).ToArray();
         var upstreams = specs.Length == 0
             ? systemResolvers().Select(UpstreamTarget.FromEndPoint).ToArray()
             : specs.Where(spec => spec.Address is not null).Select(spec => spec.ToTarget(spec.Address!)).ToArray();
@@ -90,7 +91,7 @@ public static class SettingsReader
         var key = RpzSettings.ReadKey(configuration, follower.Zone);
         var blockPage = Blank(configuration["BlockPage"]) is { } blockPageText ? EndPoint(blockPageText, defaultPort: 80, "--blockpage") : null;
         var blockPageHttps = Blank(configuration["BlockPageHttps"]) is { } httpsText ? EndPoint(httpsText, defaultPort: 443, "--blockpage-https") : null;
-        var blocking = ReadBlocking(configuration);
+        var blocking = BlockingSettings.Read(configuration);
         if ((blockPage ?? blockPageHttps) is { } page && !page.Address.Equals(IPAddress.Any) && !page.Address.Equals(IPAddress.IPv6Any))
         {
             // A bare "sinkhole" points browsers at the block page; a wildcard listen address names no address to point at.
@@ -111,12 +112,12 @@ public static class SettingsReader
                 TcpPerClient = ReadTcpPerClient(configuration),
                 ShutdownTimeout = Duration(configuration["ShutdownTimeout"], "--shutdown-timeout") ?? ServerOptions.DefaultShutdownTimeout,
             },
-            Upstream = ReadUpstream(configuration, upstreams, specs),
+            Upstream = UpstreamSettings.Read(configuration, upstreams, specs),
             UpstreamSpecs = specs,
             Blocklists = lists,
-            MaxListSize = ReadMaxListSize(configuration),
+            MaxListSize = BlockingSettings.ReadMaxListSize(configuration),
             Blocking = blocking with { ListRoots = lists },
-            Cache = ReadCache(configuration),
+            Cache = CacheSettings.Read(configuration),
             LogFile = Blank(configuration["LogFile"]),
             LogLevel = Level(configuration["LogLevel"]),
             Seed = Count(configuration["Seed"], "--seed", long.MaxValue),
@@ -124,7 +125,7 @@ public static class SettingsReader
             BlockPageHttps = blockPageHttps,
             At = PolicySettings.ReadAt(configuration),
             Groups = PolicySettings.ReadGroups(configuration),
-            Admission = ReadAdmission(configuration),
+            Admission = AdmissionSettings.Read(configuration),
             Http = Blank(configuration["Http"]) is { } http ? EndPoint(http, defaultPort: 8080, "--http") : null,
             ApiToken = ReadApiToken(configuration),
             Dnstap = Blank(configuration["Dnstap"]) is { } dnstap ? Dnstap(dnstap) : null,
@@ -153,14 +154,6 @@ public static class SettingsReader
         _ => throw new UsageException($"--tcp-per-client: must be 0 (no limit) to {TcpTransport.DefaultMaxConnections}, the TCP connections served at once"),
     };
 
-    /// <summary>The <c>--max-list-size</c> limit, for serve, check and explain alike.</summary>
-    internal static long ReadMaxListSize(IConfiguration configuration) => Blank(configuration["MaxListSize"]) switch
-    {
-        null => BlocklistLoader.DefaultMaxListSize,
-        var text when Sizes.TryParse(text, out var bytes) && bytes > 0 => bytes.Value,
-        var text => throw new UsageException($"--max-list-size: '{text}' is not a size (e.g. 100MB, 1GB, or bytes)"),
-    };
-
     // The zone alone publishes the policy; with a primary, it is the zone followed from there instead.
     private static (string? Zone, IPEndPoint? Primary, string? Cache) ReadFollower(IConfiguration configuration)
     {
@@ -178,36 +171,6 @@ public static class SettingsReader
         }
 
         return (zone, primary, cache);
-    }
-
-    private static AdmissionOptions ReadAdmission(IConfigurationRoot configuration)
-    {
-        var allow = List(configuration, "AllowClient");
-        var networks = new List<IpNetwork>();
-        foreach (var text in allow)
-        {
-            networks.Add(IpNetwork.TryParse(text, out var network, out var error) ? network : throw new UsageException($"--allow-client: {error}"));
-        }
-
-        var rate = Count(configuration["RateLimit"], "--rate-limit", int.MaxValue);
-        if (rate == 0)
-        {
-            throw new UsageException("--rate-limit: must be at least 1 query per second");
-        }
-
-        var action = Blank(configuration["RateLimitAction"])?.ToLowerInvariant() switch
-        {
-            null or "tc" => RateLimitAction.Truncate,
-            "drop" => RateLimitAction.Drop,
-            _ => throw new UsageException($"--rate-limit-action: '{configuration["RateLimitAction"]}' is not tc or drop"),
-        };
-
-        return new AdmissionOptions
-        {
-            AllowClients = networks.Count == 0 ? AdmissionOptions.DefaultAllowClients : networks,
-            RateLimit = (int?)rate,
-            RateLimitAction = action,
-        };
     }
 
     // The token file wins over a token given inline (config file or NATIONALDNS_API_TOKEN), which is handier for tests
@@ -232,110 +195,7 @@ public static class SettingsReader
         return Blank(configuration["ApiToken"]);
     }
 
-    private static UpstreamOptions ReadUpstream(IConfigurationRoot configuration, IReadOnlyList<UpstreamTarget> servers, IReadOnlyList<UpstreamSpec> specs)
-    {
-        var forwarder = ReadForwarder(configuration);
-        if (forwarder == ForwarderEngine.DnsClient && specs.FirstOrDefault(spec => spec.Protocol == UpstreamProtocol.Tls) is { } tls)
-        {
-            throw new UsageException($"--forwarder dnsclient cannot speak DNS over TLS to {tls.Host}; use the default wire engine");
-        }
-
-        var failures = Count(configuration["UpstreamFailures"], "--upstream-failures", int.MaxValue) ?? UpstreamOptions.DefaultFailuresBeforeUnhealthy;
-        if (failures < 1)
-        {
-            throw new UsageException("--upstream-failures: must be at least 1");
-        }
-
-        var probeName = Blank(configuration["UpstreamProbeName"]) ?? ".";
-        if (!ARSoft.Tools.Net.DomainName.TryParse(probeName, out _))
-        {
-            throw new UsageException($"--upstream-probe-name: '{probeName}' is not a domain name");
-        }
-
-        return new UpstreamOptions
-        {
-            Servers = servers,
-            Bootstrap = [.. List(configuration, "Bootstrap").Select(t => EndPoint(t, defaultPort: 53, "--bootstrap"))],
-            Timeout = Duration(configuration["UpstreamTimeout"], "--upstream-timeout") ?? UpstreamOptions.DefaultTimeout,
-            FailuresBeforeUnhealthy = (int)failures,
-            ProbeInterval = Duration(configuration["UpstreamProbeInterval"], "--upstream-probe-interval") ?? UpstreamOptions.DefaultProbeInterval,
-            ProbeName = probeName,
-            Forwarder = forwarder,
-            RandomiseCase = Switch(configuration["Upstream0x20"], "--upstream-0x20") ?? true,
-        };
-    }
-
-    private static ForwarderEngine ReadForwarder(IConfiguration configuration) => Blank(configuration["Forwarder"])?.ToLowerInvariant() switch
-    {
-        null or "wire" => ForwarderEngine.Wire,
-        "dnsclient" => ForwarderEngine.DnsClient,
-        var other => throw new UsageException($"--forwarder: '{other}' is not an engine; use wire or dnsclient"),
-    };
-
-    private static bool? Switch(string? text, string option) => Blank(text)?.ToLowerInvariant() switch
-    {
-        null => null,
-        "on" or "true" or "yes" => true,
-        "off" or "false" or "no" => false,
-        var other => throw new UsageException($"{option}: '{other}' is neither on nor off"),
-    };
-
-    /// <summary>The blocking part alone: <c>check</c> and <c>explain</c> need only this and the list paths.</summary>
-    public static BlockingOptions ReadBlocking(IConfiguration configuration)
-    {
-        ArgumentNullException.ThrowIfNull(configuration);
-        var options = new BlockingOptions();
-        if (Blank(configuration["Action"]) is { } actionText)
-        {
-            if (!BlockAction.TryParse(actionText, out var action, out var error))
-            {
-                throw new UsageException($"--action: {error}");
-            }
-
-            options = options with { DefaultAction = action };
-        }
-
-        if (Blank(configuration["BlockTtl"]) is { } ttlText)
-        {
-            if (!uint.TryParse(ttlText, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) || seconds > int.MaxValue)
-            {
-                throw new UsageException($"--block-ttl: '{ttlText}' is not a number of seconds");
-            }
-
-            options = options with { BlockTtl = TimeSpan.FromSeconds(seconds) };
-        }
-
-        if (Blank(configuration["EdeDetail"]) is { } detailText)
-        {
-            options = options with
-            {
-                EdeDetail = detailText.ToLowerInvariant() switch
-                {
-                    "path" => EdeDetail.Path,
-                    "rule" => EdeDetail.Rule,
-                    "none" => EdeDetail.None,
-                    _ => throw new UsageException($"--ede-detail: '{detailText}' is not path, rule or none"),
-                },
-            };
-        }
-
-        return options;
-    }
-
-    private static CacheOptions ReadCache(IConfiguration configuration)
-    {
-        var defaults = new CacheOptions();
-        var cache = new CacheOptions
-        {
-            MaxEntries = (int)(Count(configuration["CacheSize"], "--cache-size", int.MaxValue) ?? defaults.MaxEntries),
-            MinTtl = Seconds(configuration["CacheMinTtl"], "--cache-min-ttl") ?? defaults.MinTtl,
-            MaxTtl = Seconds(configuration["CacheMaxTtl"], "--cache-max-ttl") ?? defaults.MaxTtl,
-            NegativeMaxTtl = Seconds(configuration["CacheNegativeMaxTtl"], "--cache-negative-max-ttl") ?? defaults.NegativeMaxTtl,
-        };
-        return cache.Problems() is [var first, ..] ? throw new UsageException(first) : cache;
-    }
-
-    private static long? Count(string? text, string option, long max)
+    internal static long? Count(string? text, string option, long max)
     {
         if (Blank(text) is not { } value)
         {
@@ -347,7 +207,7 @@ public static class SettingsReader
             : throw new UsageException($"{option}: '{text}' is not a whole number");
     }
 
-    private static TimeSpan? Seconds(string? text, string option) =>
+    internal static TimeSpan? Seconds(string? text, string option) =>
         Count(text, option, int.MaxValue) is { } seconds ? TimeSpan.FromSeconds(seconds) : null;
 
     /// <summary>A list key from the highest layer that sets it, so a flag replaces a file's whole list instead of merging by index.</summary>
@@ -422,16 +282,13 @@ public static class SettingsReader
             : throw new UsageException($"Blocklist: unknown format '{formatText}' for '{path}' (expected one of: {ListFormats.Names}, or auto)");
     }
 
-    private static UpstreamSpec Upstream(string text) =>
-        UpstreamSpec.TryParse(text, out var spec, out var error) ? spec : throw new UsageException($"--upstream: {error}");
-
     private static DnstapTarget Dnstap(string text) =>
         DnstapTarget.TryParse(text, out var target, out var error) ? target : throw new UsageException($"--dnstap: {error}");
 
     internal static IPEndPoint EndPoint(string text, int defaultPort, string option) =>
         EndPoints.TryParse(text, defaultPort, out var endPoint, out var error) ? endPoint : throw new UsageException($"{option}: {error}");
 
-    private static TimeSpan? Duration(string? text, string option)
+    internal static TimeSpan? Duration(string? text, string option)
     {
         if (Blank(text) is null)
         {
@@ -458,7 +315,7 @@ public static class SettingsReader
         _ => throw new UsageException($"--log-level: '{text}' is not one of trace, debug, information, warning, error, fatal"),
     };
 
-    private static string? Blank(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
+    internal static string? Blank(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
 
     /// <summary>This machine's addresses, loopback always among them: what the loop check counts as here.</summary>
     internal static HashSet<IPAddress> LocalAddresses()

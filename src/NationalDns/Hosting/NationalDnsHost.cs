@@ -6,6 +6,7 @@ using NationalDns.Core.Caching;
 using NationalDns.Core.Pipeline;
 using NationalDns.Core.Policy;
 using NationalDns.Core.Policy.Behaviours;
+using NationalDns.Core.Policy.Lists;
 using NationalDns.Core.Policy.Time;
 using NationalDns.Core.QueryLog;
 using NationalDns.Core.QueryLog.Sqlite;

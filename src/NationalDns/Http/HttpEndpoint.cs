@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using NationalDns.Configuration;
 using NationalDns.Core.Policy;
+using NationalDns.Core.Policy.Lists;
 using NationalDns.Http.Queries;
 using NationalDns.Http.WebConsole;
 using NationalDns.Server.Hosting;

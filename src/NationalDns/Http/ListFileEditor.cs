@@ -1,6 +1,8 @@
 using System.Text;
 using NationalDns.Core.Policy;
+using NationalDns.Core.Policy.Formats;
 using NationalDns.Core.Policy.Groups;
+using NationalDns.Core.Policy.Lists;
 using NationalDns.Core.Policy.Time;
 
 namespace NationalDns.Http;

@@ -1,5 +1,6 @@
 using NationalDns.Core.Policy;
 using NationalDns.Core.Policy.Groups;
+using NationalDns.Core.Policy.Lists;
 using NationalDns.Core.Policy.Time;
 
 namespace NationalDns.Http;

@@ -3,6 +3,7 @@ using System.Text;
 using ARSoft.Tools.Net.Dns;
 using NationalDns.Core.Pipeline;
 using NationalDns.Core.Policy;
+using NationalDns.Core.Policy.Formats;
 using NationalDns.IntegrationTests.Support;
 using NationalDns.Server.FastPath;
 

@@ -4,6 +4,7 @@ using ARSoft.Tools.Net.Dns;
 using Microsoft.Extensions.Time.Testing;
 using NationalDns.Core.Pipeline;
 using NationalDns.Core.Policy;
+using NationalDns.Core.Policy.Formats;
 using NationalDns.Core.Policy.Groups;
 using NationalDns.Core.Policy.Time;
 using NationalDns.IntegrationTests.Support;

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Time.Testing;
 using NationalDns.Core.Caching;
 using NationalDns.Core.Pipeline;
 using NationalDns.Core.Policy;
+using NationalDns.Core.Policy.Formats;
 using NationalDns.Core.Policy.Groups;
 using NationalDns.Core.Policy.Time;
 using NationalDns.IntegrationTests.Support;

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
 using NationalDns.Core.Pipeline;
 using NationalDns.Core.Policy;
+using NationalDns.Core.Policy.Lists;
 using NationalDns.Http;
 using NationalDns.Server.Hosting;
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 using NationalDns.Core.Policy;
+using NationalDns.Core.Policy.Formats;
 using NationalDns.IntegrationTests.Support;
 
 namespace NationalDns.IntegrationTests.Packaging;

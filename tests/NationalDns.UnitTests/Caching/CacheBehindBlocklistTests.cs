@@ -18,14 +18,14 @@ public class CacheBehindBlocklistTests
     {
         var blocklist = new BlocklistStage(_rules, new BlockedResponses(new BlockingOptions()));
         var caching = new CachingStage(_cache);
-        Upstream = new FakeUpstream(q => Forwarded(
+        Upstream = new BelowCache(q => Forwarded(
             q,
             CName("www.example.org", 300, "edge.tracker.example"),
             A("edge.tracker.example", 300)));
         _chain = (query, ct) => blocklist.HandleAsync(query, (q, c) => caching.HandleAsync(q, Upstream.Handler, c), ct);
     }
 
-    private FakeUpstream Upstream { get; }
+    private BelowCache Upstream { get; }
 
     [Fact]
     public async Task A_name_cached_while_allowed_is_blocked_as_soon_as_a_rule_names_it()

@@ -9,7 +9,7 @@ namespace NationalDns.UnitTests.Caching;
 public class CacheEvictionTests
 {
     private readonly FakeTimeProvider _time = new();
-    private readonly FakeUpstream _upstream = new(q => Forwarded(q, A(q.Question.Name.ToString(), 300)));
+    private readonly BelowCache _upstream = new(q => Forwarded(q, A(q.Question.Name.ToString(), 300)));
 
     [Fact]
     public async Task Beyond_the_entry_bound_the_least_recently_used_entry_goes()
@@ -41,7 +41,7 @@ public class CacheEvictionTests
     [Fact]
     public async Task Expired_entry_makes_room_even_when_it_was_hit()
     {
-        var upstream = new FakeUpstream(q => Forwarded(q, A(q.Question.Name.ToString(), q.Question.Name.ToString() == "b.test." ? 10 : 300)));
+        var upstream = new BelowCache(q => Forwarded(q, A(q.Question.Name.ToString(), q.Question.Name.ToString() == "b.test." ? 10 : 300)));
         var stage = new CachingStage(new ResponseCache(new CacheOptions { MaxEntries = 3 }, _time));
         await Ask(stage, upstream, "a.test", "b.test", "c.test");
         await Ask(stage, upstream, "a.test", "b.test", "c.test");
@@ -82,7 +82,7 @@ public class CacheEvictionTests
     {
         var small = await BytesOfOneEntry();
         var cache = new ResponseCache(new CacheOptions(), _time);
-        var upstream = new FakeUpstream(q => Forwarded(q, [.. Enumerable.Range(1, 8).Select(i => A("a.test", 300, $"192.0.2.{i}"))]));
+        var upstream = new BelowCache(q => Forwarded(q, [.. Enumerable.Range(1, 8).Select(i => A("a.test", 300, $"192.0.2.{i}"))]));
 
         await new CachingStage(cache).HandleAsync(Query("a.test"), upstream.Handler, CancellationToken.None);
 
@@ -94,13 +94,13 @@ public class CacheEvictionTests
     private async Task<long> BytesOfOneEntry()
     {
         var cache = new ResponseCache(new CacheOptions(), _time);
-        await new CachingStage(cache).HandleAsync(Query("x.test"), new FakeUpstream(q => Forwarded(q, A("x.test", 300))).Handler, CancellationToken.None);
+        await new CachingStage(cache).HandleAsync(Query("x.test"), new BelowCache(q => Forwarded(q, A("x.test", 300))).Handler, CancellationToken.None);
         return cache.Counters.Bytes;
     }
 
     private Task Ask(CachingStage stage, params string[] names) => Ask(stage, _upstream, names);
 
-    private static async Task Ask(CachingStage stage, FakeUpstream upstream, params string[] names)
+    private static async Task Ask(CachingStage stage, BelowCache upstream, params string[] names)
     {
         foreach (var name in names)
         {
@@ -111,7 +111,7 @@ public class CacheEvictionTests
     /// <summary>Which of the names are answered from the cache, probed without storing anything new.</summary>
     private static async Task<string[]> Cached(CachingStage stage, params string[] names)
     {
-        var nothing = new FakeUpstream(q => new QueryResult(Responses.ServFail(q.Query), QueryOutcome.UpstreamFailed));
+        var nothing = new BelowCache(q => new QueryResult(Responses.ServFail(q.Query), QueryOutcome.UpstreamFailed));
         var cached = new List<string>();
         foreach (var name in names)
         {

@@ -191,14 +191,14 @@ public class CacheTtlTests
         Assert.Equal([1, 2], calls);
     }
 
-    private (CachingStage Stage, FakeUpstream Upstream) Setup(Func<QueryContext, QueryResult> answer, CacheOptions? options = null) =>
-        (new CachingStage(new ResponseCache(options ?? new CacheOptions(), _time)), new FakeUpstream(answer));
+    private (CachingStage Stage, BelowCache Upstream) Setup(Func<QueryContext, QueryResult> answer, CacheOptions? options = null) =>
+        (new CachingStage(new ResponseCache(options ?? new CacheOptions(), _time)), new BelowCache(answer));
 
-    private static async Task<QueryResult> Ask(CachingStage stage, FakeUpstream upstream) =>
+    private static async Task<QueryResult> Ask(CachingStage stage, BelowCache upstream) =>
         await stage.HandleAsync(Query("example.org"), upstream.Handler, CancellationToken.None);
 
     /// <summary>Stores an answer, then asks again at each second given (counted from the store): upstream calls after each.</summary>
-    private async Task<int[]> CallsAtSeconds(CachingStage stage, FakeUpstream upstream, params int[] seconds)
+    private async Task<int[]> CallsAtSeconds(CachingStage stage, BelowCache upstream, params int[] seconds)
     {
         var start = _time.GetUtcNow();
         await Ask(stage, upstream);

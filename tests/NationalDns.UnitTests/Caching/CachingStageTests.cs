@@ -16,7 +16,7 @@ public class CachingStageTests
     public async Task Hit_counts_the_TTL_down_by_the_seconds_elapsed()
     {
         var stage = Stage();
-        var upstream = new FakeUpstream(q => Forwarded(q, A("example.org", 300)));
+        var upstream = new BelowCache(q => Forwarded(q, A("example.org", 300)));
         await Ask(stage, Query("example.org"), upstream);
 
         _time.Advance(TimeSpan.FromSeconds(120.9));
@@ -32,7 +32,7 @@ public class CachingStageTests
     public async Task Expired_entry_is_a_miss_and_is_asked_upstream_again()
     {
         var stage = Stage();
-        var upstream = new FakeUpstream(q => Forwarded(q, A("example.org", 300)));
+        var upstream = new BelowCache(q => Forwarded(q, A("example.org", 300)));
         await Ask(stage, Query("example.org"), upstream);
 
         _time.Advance(TimeSpan.FromSeconds(299));
@@ -50,7 +50,7 @@ public class CachingStageTests
     {
         var stage = Stage();
         QueryResult? forwarded = null;
-        var upstream = new FakeUpstream(q => forwarded = Forwarded(q, A("example.org", 300)));
+        var upstream = new BelowCache(q => forwarded = Forwarded(q, A("example.org", 300)));
 
         var result = await Ask(stage, Query("example.org"), upstream);
 
@@ -61,7 +61,7 @@ public class CachingStageTests
     public async Task Hit_answers_with_each_clients_ID_question_case_and_EDNS()
     {
         var stage = Stage();
-        var upstream = new FakeUpstream(q => Forwarded(q, A("example.org", 300)));
+        var upstream = new BelowCache(q => Forwarded(q, A("example.org", 300)));
         await Ask(stage, Query("Example.ORG", id: 1), upstream);
 
         var plain = Queries.For(Queries.Message("eXAMPLE.org"));
@@ -83,7 +83,7 @@ public class CachingStageTests
         var stage = Stage();
         var authority = new NsRecord(DomainName.Parse("example.org"), 600, DomainName.Parse("ns.example.org"));
         var glue = A("ns.example.org", 600, "192.0.2.53");
-        var upstream = new FakeUpstream(q =>
+        var upstream = new BelowCache(q =>
         {
             var result = Forwarded(q, ReturnCode.NoError, [A("example.org", 300)], [authority], [glue]);
             result.Response!.IsAuthoritiveAnswer = true;
@@ -110,7 +110,7 @@ public class CachingStageTests
     public async Task Hits_never_change_the_records_already_handed_out()
     {
         var stage = Stage();
-        var upstream = new FakeUpstream(q => Forwarded(q, A("example.org", 300)));
+        var upstream = new BelowCache(q => Forwarded(q, A("example.org", 300)));
         var first = (await Ask(stage, Query("example.org"), upstream)).Response!;
 
         _time.Advance(TimeSpan.FromSeconds(120));
@@ -125,7 +125,7 @@ public class CachingStageTests
     public async Task DO_and_CD_answers_are_kept_apart_from_plain_ones()
     {
         var stage = Stage();
-        var upstream = new FakeUpstream(q => Forwarded(q, A("example.org", 300, q.Query.IsDnsSecOk ? "192.0.2.2" : q.Query.IsCheckingDisabled ? "192.0.2.3" : "192.0.2.1")));
+        var upstream = new BelowCache(q => Forwarded(q, A("example.org", 300, q.Query.IsDnsSecOk ? "192.0.2.2" : q.Query.IsCheckingDisabled ? "192.0.2.3" : "192.0.2.1")));
 
         await Ask(stage, Query("example.org"), upstream);
         await Ask(stage, Query("example.org", dnssecOk: true), upstream);
@@ -147,7 +147,7 @@ public class CachingStageTests
     public async Task Other_types_and_names_are_separate_entries()
     {
         var stage = Stage();
-        var upstream = new FakeUpstream(q => Forwarded(q, A(q.Question.Name.ToString(), 300)));
+        var upstream = new BelowCache(q => Forwarded(q, A(q.Question.Name.ToString(), 300)));
 
         await Ask(stage, Query("example.org"), upstream);
         await Ask(stage, Query("example.org", type: RecordType.Aaaa), upstream);
@@ -160,7 +160,7 @@ public class CachingStageTests
     public async Task RD_0_query_is_answered_from_the_cache_but_its_own_answer_is_not_kept()
     {
         var stage = Stage();
-        var upstream = new FakeUpstream(q => Forwarded(q, A("example.org", 300)));
+        var upstream = new BelowCache(q => Forwarded(q, A("example.org", 300)));
 
         await Ask(stage, Query("example.org", recursionDesired: false), upstream);
         await Ask(stage, Query("example.org", recursionDesired: false), upstream);
@@ -178,7 +178,7 @@ public class CachingStageTests
     public async Task Disabled_cache_passes_every_query_on()
     {
         var stage = Stage(new CacheOptions { MaxEntries = 0 });
-        var upstream = new FakeUpstream(q => Forwarded(q, A("example.org", 300)));
+        var upstream = new BelowCache(q => Forwarded(q, A("example.org", 300)));
 
         await Ask(stage, Query("example.org"), upstream);
         var second = await Ask(stage, Query("example.org"), upstream);
@@ -192,7 +192,7 @@ public class CachingStageTests
     {
         var cache = new ResponseCache(new CacheOptions(), _time);
         var stage = new CachingStage(cache);
-        var upstream = new FakeUpstream(q => Forwarded(q, A("example.org", 300)));
+        var upstream = new BelowCache(q => Forwarded(q, A("example.org", 300)));
 
         await Ask(stage, Query("example.org"), upstream);
         await Ask(stage, Query("example.org"), upstream);
@@ -214,7 +214,7 @@ public class CachingStageTests
 
     private CachingStage Stage(CacheOptions? options = null) => new(new ResponseCache(options ?? new CacheOptions(), _time));
 
-    private static async Task<QueryResult> Ask(CachingStage stage, QueryContext query, FakeUpstream upstream) =>
+    private static async Task<QueryResult> Ask(CachingStage stage, QueryContext query, BelowCache upstream) =>
         await stage.HandleAsync(query, upstream.Handler, CancellationToken.None);
 
     private static string Address(QueryResult result) => ((ARecord)Assert.Single(result.Response!.AnswerRecords)).Address.ToString();

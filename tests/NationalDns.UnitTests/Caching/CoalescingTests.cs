@@ -17,12 +17,12 @@ public class CoalescingTests
     [Fact]
     public async Task Fifty_identical_misses_ask_upstream_once_and_each_gets_its_own_ID_and_case()
     {
-        var upstream = new FakeUpstream(q => Forwarded(q, A("example.org", 300)), held: true);
+        var upstream = new BelowCache(q => Forwarded(q, A("example.org", 300)), held: true);
         var stage = new CachingStage(_cache);
 
         var queries = Enumerable.Range(1, 50).Select(i => Query(i % 2 == 0 ? "example.org" : "EXAMPLE.Org", id: (ushort)i)).ToList();
         var pending = queries.Select(q => stage.HandleAsync(q, upstream.Handler, CancellationToken.None).AsTask()).ToList();
-        Assert.True(await Eventually.Holds(() => _cache.Counters.Coalesced == 49, Deadline));
+        Assert.True(await Eventually.TrueAsync(() => _cache.Counters.Coalesced == 49, Deadline));
         upstream.Release();
         var results = await Task.WhenAll(pending);
 
@@ -36,12 +36,12 @@ public class CoalescingTests
     [Fact]
     public async Task Followers_of_a_leader_that_threw_get_SERVFAIL_instead_of_waiting()
     {
-        var upstream = new FakeUpstream(_ => throw new InvalidOperationException("broken stage"), held: true);
+        var upstream = new BelowCache(_ => throw new InvalidOperationException("broken stage"), held: true);
         var stage = new CachingStage(_cache);
 
         var leader = stage.HandleAsync(Query("example.org", id: 1), upstream.Handler, CancellationToken.None).AsTask();
         var followers = Enumerable.Range(2, 3).Select(i => stage.HandleAsync(Query("example.org", id: (ushort)i), upstream.Handler, CancellationToken.None).AsTask()).ToList();
-        Assert.True(await Eventually.Holds(() => _cache.Counters.Coalesced == 3, Deadline));
+        Assert.True(await Eventually.TrueAsync(() => _cache.Counters.Coalesced == 3, Deadline));
         upstream.Release();
 
         await Assert.ThrowsAsync<InvalidOperationException>(() => leader);
@@ -55,7 +55,7 @@ public class CoalescingTests
     public async Task Followers_of_an_upstream_failure_get_the_same_SERVFAIL_on_their_own_query()
     {
         var failure = new ExtendedDnsError(ExtendedDnsError.NoReachableAuthority, "no upstream answered within 2000 ms");
-        var upstream = new FakeUpstream(q => new QueryResult(Responses.ServFail(q.Query, failure), QueryOutcome.UpstreamFailed, Detail: failure.ExtraText), held: true);
+        var upstream = new BelowCache(q => new QueryResult(Responses.ServFail(q.Query, failure), QueryOutcome.UpstreamFailed, Detail: failure.ExtraText), held: true);
         var stage = new CachingStage(_cache);
 
         var results = await RunTogether(stage, upstream, "example.org", "Example.org", "EXAMPLE.ORG");
@@ -74,7 +74,7 @@ public class CoalescingTests
     [Fact]
     public async Task Followers_of_an_answer_that_is_not_kept_get_that_answer_on_their_own_query()
     {
-        var upstream = new FakeUpstream(q => Forwarded(q, ReturnCode.NxDomain, []), held: true);
+        var upstream = new BelowCache(q => Forwarded(q, ReturnCode.NxDomain, []), held: true);
         var stage = new CachingStage(_cache);
 
         var results = await RunTogether(stage, upstream, "nothing.example", "NOTHING.example");
@@ -89,16 +89,16 @@ public class CoalescingTests
     [Fact]
     public async Task When_the_leader_is_cancelled_a_follower_takes_over()
     {
-        var upstream = new FakeUpstream(q => Forwarded(q, A("example.org", 300)), held: true);
+        var upstream = new BelowCache(q => Forwarded(q, A("example.org", 300)), held: true);
         var stage = new CachingStage(_cache);
         using var leaderGone = new CancellationTokenSource();
 
         var leader = stage.HandleAsync(Query("example.org", id: 1), upstream.Handler, leaderGone.Token).AsTask();
         var followers = Enumerable.Range(2, 2).Select(i => stage.HandleAsync(Query("example.org", id: (ushort)i), upstream.Handler, CancellationToken.None).AsTask()).ToList();
-        Assert.True(await Eventually.Holds(() => _cache.Counters.Coalesced == 2, Deadline));
+        Assert.True(await Eventually.TrueAsync(() => _cache.Counters.Coalesced == 2, Deadline));
         await leaderGone.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => leader);
-        Assert.True(await Eventually.Holds(() => upstream.Calls == 2, Deadline));
+        Assert.True(await Eventually.TrueAsync(() => upstream.Calls == 2, Deadline));
         upstream.Release();
 
         var results = await Task.WhenAll(followers);
@@ -110,7 +110,7 @@ public class CoalescingTests
     [Fact]
     public async Task A_cancelled_follower_stops_waiting_without_disturbing_the_others()
     {
-        var upstream = new FakeUpstream(q => Forwarded(q, A("example.org", 300)), held: true);
+        var upstream = new BelowCache(q => Forwarded(q, A("example.org", 300)), held: true);
         var stage = new CachingStage(_cache);
         using var followerGone = new CancellationTokenSource();
 
@@ -126,10 +126,10 @@ public class CoalescingTests
     }
 
     /// <summary>Starts one query per name (IDs 1, 2, ...) while the upstream is held, then lets it answer.</summary>
-    private async Task<QueryResult[]> RunTogether(CachingStage stage, FakeUpstream upstream, params string[] names)
+    private async Task<QueryResult[]> RunTogether(CachingStage stage, BelowCache upstream, params string[] names)
     {
         var pending = names.Select((name, i) => stage.HandleAsync(Query(name, id: (ushort)(i + 1)), upstream.Handler, CancellationToken.None).AsTask()).ToList();
-        Assert.True(await Eventually.Holds(() => _cache.Counters.Coalesced == names.Length - 1, Deadline));
+        Assert.True(await Eventually.TrueAsync(() => _cache.Counters.Coalesced == names.Length - 1, Deadline));
         upstream.Release();
         return await Task.WhenAll(pending);
     }

@@ -2,6 +2,7 @@ using System.Net;
 using NationalDns.Cli;
 using NationalDns.Configuration;
 using NationalDns.Core.Policy;
+using NationalDns.Core.Policy.Lists;
 using NationalDns.Server.Transport;
 
 namespace NationalDns.UnitTests.Configuration;

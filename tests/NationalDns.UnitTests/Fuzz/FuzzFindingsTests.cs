@@ -5,6 +5,7 @@ using ARSoft.Tools.Net.Dns;
 using NationalDns.Core.Pipeline;
 using NationalDns.Core.Policy;
 using NationalDns.Core.Policy.Formats;
+using NationalDns.Core.Policy.Lists;
 using NationalDns.Core.Rpz.Following;
 using NationalDns.Fuzz.FastPath;
 using NationalDns.Server.FastPath;

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using NationalDns.Core.Policy;
+using NationalDns.Core.Policy.Formats;
 
 namespace NationalDns.UnitTests.Policy;
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using NationalDns.Core.Policy;
+using NationalDns.Core.Policy.Lists;
 
 namespace NationalDns.UnitTests.Policy;
 
@@ -31,7 +32,7 @@ public sealed class BlocklistWatcherTests : IDisposable
             _dir.Write("lists/a.txt", "a.example", "b.example");
             var sinceEdit = Stopwatch.StartNew();
 
-            Assert.True(await Eventually.Holds(() => holder.Current.Blocks("b.example"), TimeSpan.FromSeconds(2)));
+            Assert.True(await Eventually.TrueAsync(() => holder.Current.Blocks("b.example"), TimeSpan.FromSeconds(2)));
             Assert.InRange(sinceEdit.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(2));
         }
         finally
@@ -186,7 +187,7 @@ public sealed class BlocklistWatcherTests : IDisposable
         await watcher.StartAsync(CancellationToken.None);
         try
         {
-            Assert.True(await Eventually.Holds(
+            Assert.True(await Eventually.TrueAsync(
                 () =>
                 {
                     _time.Advance(interval);

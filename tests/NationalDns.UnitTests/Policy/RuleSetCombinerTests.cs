@@ -1,4 +1,5 @@
 using NationalDns.Core.Policy;
+using NationalDns.Core.Policy.Formats;
 
 namespace NationalDns.UnitTests.Policy;
 

@@ -54,7 +54,7 @@ public sealed class UpstreamNameRefresherTests
         Assert.Empty(_lookups);
         _clock.Fake.Advance(TimeSpan.FromSeconds(1));
 
-        Assert.True(await Eventually.Holds(() => pool.Stats[0].EndPoint.Address.Equals(Second), Patience));
+        Assert.True(await Eventually.TrueAsync(() => pool.Stats[0].EndPoint.Address.Equals(Second), Patience));
         Assert.Equal(["Upstream upstream.test moved to 192.0.2.2 (was 192.0.2.1); looking it up again in 120 s"], _logger.At(LogLevel.Information));
         Assert.Equal([_start + TimeSpan.FromSeconds(60)], _lookups);
     }
@@ -64,14 +64,14 @@ public sealed class UpstreamNameRefresherTests
     {
         await using var pool = Pool(firstTtl: TimeSpan.FromSeconds(60));
         _clock.Fake.Advance(TimeSpan.FromSeconds(60));
-        Assert.True(await Eventually.Holds(() => _clock.TimersCreated(TimeSpan.FromSeconds(120)) == 1, Patience));
+        Assert.True(await Eventually.TrueAsync(() => _clock.TimersCreated(TimeSpan.FromSeconds(120)) == 1, Patience));
 
         _answer = new HostLookupResult([Third], TimeSpan.FromSeconds(30), null);
         _clock.Fake.Advance(TimeSpan.FromSeconds(119));
         Assert.Single(_lookups);
         _clock.Fake.Advance(TimeSpan.FromSeconds(1));
 
-        Assert.True(await Eventually.Holds(() => pool.Stats[0].EndPoint.Address.Equals(Third), Patience));
+        Assert.True(await Eventually.TrueAsync(() => pool.Stats[0].EndPoint.Address.Equals(Third), Patience));
         Assert.Equal([_start + TimeSpan.FromSeconds(60), _start + TimeSpan.FromSeconds(180)], _lookups);
     }
 
@@ -84,7 +84,7 @@ public sealed class UpstreamNameRefresherTests
 
         _clock.Fake.Advance(TimeSpan.FromSeconds(30));
 
-        Assert.True(await Eventually.Holds(() => pool.Stats[0].EndPoint.Address.Equals(Second), Patience));
+        Assert.True(await Eventually.TrueAsync(() => pool.Stats[0].EndPoint.Address.Equals(Second), Patience));
         Assert.Equal(before with { EndPoint = new IPEndPoint(Second, 5300) }, pool.Stats[0]);
     }
 
@@ -94,10 +94,10 @@ public sealed class UpstreamNameRefresherTests
         await using var pool = Pool(firstTtl: TimeSpan.FromSeconds(30));
         var held = _held = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var inFlight = pool.ResolveAsync(Question, Recursive, CancellationToken.None);
-        Assert.True(await Eventually.Holds(() => _asked.Count == 1, Patience));
+        Assert.True(await Eventually.TrueAsync(() => _asked.Count == 1, Patience));
 
         _clock.Fake.Advance(TimeSpan.FromSeconds(30));
-        Assert.True(await Eventually.Holds(() => pool.Stats[0].EndPoint.Address.Equals(Second), Patience));
+        Assert.True(await Eventually.TrueAsync(() => pool.Stats[0].EndPoint.Address.Equals(Second), Patience));
         _held = null;
         held.SetResult();
 
@@ -115,14 +115,14 @@ public sealed class UpstreamNameRefresherTests
         await using var pool = Pool(firstTtl: TimeSpan.FromSeconds(300));
 
         _clock.Fake.Advance(TimeSpan.FromSeconds(300));
-        Assert.True(await Eventually.Holds(() => _clock.TimersCreated(UpstreamNameLookup.MinimumTtl) == 1, Patience));
+        Assert.True(await Eventually.TrueAsync(() => _clock.TimersCreated(UpstreamNameLookup.MinimumTtl) == 1, Patience));
 
         Assert.Equal(First, pool.Stats[0].EndPoint.Address);
         Assert.Equal(["Looking up upstream upstream.test again failed: timed out; keeping 192.0.2.1, trying again in 30 s"], _logger.At(LogLevel.Warning));
 
         _answer = new HostLookupResult([Second], TimeSpan.FromSeconds(120), null);
         _clock.Fake.Advance(UpstreamNameLookup.MinimumTtl);
-        Assert.True(await Eventually.Holds(() => pool.Stats[0].EndPoint.Address.Equals(Second), Patience));
+        Assert.True(await Eventually.TrueAsync(() => pool.Stats[0].EndPoint.Address.Equals(Second), Patience));
     }
 
     [Fact]
@@ -133,7 +133,7 @@ public sealed class UpstreamNameRefresherTests
 
         _clock.Fake.Advance(TimeSpan.FromSeconds(30));
 
-        Assert.True(await Eventually.Holds(() => _logger.At(LogLevel.Warning).Any(), Patience));
+        Assert.True(await Eventually.TrueAsync(() => _logger.At(LogLevel.Warning).Any(), Patience));
         Assert.Equal(First, pool.Stats[0].EndPoint.Address);
         Assert.Equal(
             ["Looking up upstream upstream.test again failed: every address found is this server's own listen address; keeping 192.0.2.1, trying again in 30 s"],

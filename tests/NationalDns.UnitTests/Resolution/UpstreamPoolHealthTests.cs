@@ -49,7 +49,7 @@ public sealed class UpstreamPoolHealthTests
         _upstreams.Answer(A, TimeSpan.FromMilliseconds(4));
         await AdvanceOnceProbeIsDueAsync(1);
 
-        Assert.True(await Eventually.Holds(() => pool.Stats[0].IsHealthy, Patience));
+        Assert.True(await Eventually.TrueAsync(() => pool.Stats[0].IsHealthy, Patience));
         var probe = Assert.Single(_upstreams.Probes);
         Assert.Equal(A, probe.Server);
         Assert.Equal(new DnsQuestion(DomainName.Root, RecordType.Ns, RecordClass.INet).ToString(), probe.Question.ToString());
@@ -68,7 +68,7 @@ public sealed class UpstreamPoolHealthTests
         await using var pool = await PoolWithUnhealthyAAsync();
         _upstreams.Answer(A, TimeSpan.FromMilliseconds(4));
         await AdvanceOnceProbeIsDueAsync(1);
-        Assert.True(await Eventually.Holds(() => pool.Stats[0].IsHealthy, Patience));
+        Assert.True(await Eventually.TrueAsync(() => pool.Stats[0].IsHealthy, Patience));
 
         _clock.Fake.Advance(ProbeInterval * 3);
 
@@ -85,7 +85,7 @@ public sealed class UpstreamPoolHealthTests
         await AdvanceOnceProbeIsDueAsync(1);
         await AdvanceOnceProbeIsDueAsync(2);
 
-        Assert.True(await Eventually.Holds(() => _upstreams.Probes.Count == 2, Patience));
+        Assert.True(await Eventually.TrueAsync(() => _upstreams.Probes.Count == 2, Patience));
         Assert.All(_upstreams.Probes, probe => Assert.Equal(A, probe.Server));
         Assert.False(pool.Stats[0].IsHealthy);
         Assert.Empty(_logger.At(LogLevel.Information));
@@ -123,7 +123,7 @@ public sealed class UpstreamPoolHealthTests
     {
         _upstreams.Answer(B, TimeSpan.FromMilliseconds(10));
         var pool = await PoolWithUnhealthyAAsync();
-        Assert.True(await Eventually.Holds(() => _clock.TimersCreated(ProbeInterval) == 1, Patience));
+        Assert.True(await Eventually.TrueAsync(() => _clock.TimersCreated(ProbeInterval) == 1, Patience));
 
         await pool.DisposeAsync();
         _clock.Fake.Advance(ProbeInterval * 2);
@@ -154,7 +154,7 @@ public sealed class UpstreamPoolHealthTests
     /// <summary>Waits until the prober waits for its <paramref name="round"/>th round, then moves the clock to it.</summary>
     private async Task AdvanceOnceProbeIsDueAsync(int round)
     {
-        Assert.True(await Eventually.Holds(() => _clock.TimersCreated(ProbeInterval) >= round, Patience));
+        Assert.True(await Eventually.TrueAsync(() => _clock.TimersCreated(ProbeInterval) >= round, Patience));
         _clock.Fake.Advance(ProbeInterval);
     }
 }

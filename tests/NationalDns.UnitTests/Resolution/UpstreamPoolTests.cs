@@ -311,7 +311,7 @@ public sealed class UpstreamPoolTests
     /// <summary>Waits until the <paramref name="calls"/>th attempt has been made, then moves the clock on.</summary>
     private async Task AdvanceOnceAskedAsync(int calls, TimeSpan by)
     {
-        Assert.True(await Eventually.Holds(() => _upstreams.Calls.Count >= calls, Patience));
+        Assert.True(await Eventually.TrueAsync(() => _upstreams.Calls.Count >= calls, Patience));
         _clock.Fake.Advance(by);
     }
 }

@@ -138,6 +138,17 @@ public class RpzMappingTests
     }
 
     [Fact]
+    public void An_important_block_above_a_plain_exception_is_what_the_exceptions_names_get()
+    {
+        var rules = FormatLists.Build(FormatLists.Parse("||tracker.test^$important\n@@||cdn.tracker.test^\n@@||keep.tracker.test^$important\n", ListFormat.Adblock));
+
+        var records = RpzMapping.Build(rules, s_now, blockPage: null).Records.Where(r => !r.IsApex).Select(r => r.ToString()).Order(StringComparer.Ordinal);
+
+        // cdn.tracker.test is answered NXDOMAIN, as *.tracker.test says; no passthru trigger for it.
+        Assert.Equal(["*.keep.tracker.test CNAME rpz-passthru.", "*.tracker.test CNAME .", "keep.tracker.test CNAME rpz-passthru.", "tracker.test CNAME ."], records);
+    }
+
+    [Fact]
     public void Owner_names_are_the_triggers_under_the_origin()
     {
         var shape = new RpzZoneShape("rpz.nationaldns.", TimeSpan.FromSeconds(60));

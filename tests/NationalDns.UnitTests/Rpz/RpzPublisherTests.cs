@@ -38,7 +38,7 @@ public sealed class RpzPublisherTests : IDisposable
 
         _holder.Publish(Lists.Set("whatsapp.com"));
 
-        Assert.True(await Eventually.Holds(() => _publisher.Current.Serial != first, TimeSpan.FromSeconds(5)));
+        Assert.True(await Eventually.TrueAsync(() => _publisher.Current.Serial != first, TimeSpan.FromSeconds(5)));
         Assert.Equal(["*.whatsapp.com CNAME .", "whatsapp.com CNAME ."], Triggers());
         Assert.Equal(first.Add(1), _publisher.Current.Serial);
         Assert.Equal(2, _publisher.History.Since(first)?.Single().Added.Count);
@@ -69,10 +69,10 @@ public sealed class RpzPublisherTests : IDisposable
         Assert.Empty(Triggers());
 
         _time.Advance(TimeSpan.FromMinutes(59));
-        Assert.False(await Eventually.Holds(() => _publisher.Current.Serial != before, TimeSpan.FromMilliseconds(200)));
+        Assert.False(await Eventually.TrueAsync(() => _publisher.Current.Serial != before, TimeSpan.FromMilliseconds(200)));
 
         _time.Advance(TimeSpan.FromMinutes(1));
-        Assert.True(await Eventually.Holds(() => _publisher.Current.Serial != before, TimeSpan.FromSeconds(5)));
+        Assert.True(await Eventually.TrueAsync(() => _publisher.Current.Serial != before, TimeSpan.FromSeconds(5)));
         Assert.Equal(["*.later.example CNAME .", "later.example CNAME ."], Triggers());
         Assert.Equal(SerialNumber.FromTime(_time.GetUtcNow()), _publisher.Current.Serial); // an hour later the clock is ahead of serial + 1
         await _publisher.StopAsync(CancellationToken.None);

@@ -1,3 +1,4 @@
+using NationalDns.Core.Policy.Lists;
 using NationalDns.Core.Policy.Store;
 
 namespace NationalDns.Core.Policy.Formats;

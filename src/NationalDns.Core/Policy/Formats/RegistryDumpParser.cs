@@ -1,5 +1,6 @@
 using System.Text;
 
+using NationalDns.Core.Policy.Lists;
 using NationalDns.Core.Policy.Store;
 
 namespace NationalDns.Core.Policy.Formats;

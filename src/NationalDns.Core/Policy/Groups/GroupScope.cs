@@ -1,3 +1,6 @@
+using NationalDns.Core.Policy.Formats;
+using NationalDns.Core.Policy.Lists;
+
 namespace NationalDns.Core.Policy.Groups;
 
 /// <summary>

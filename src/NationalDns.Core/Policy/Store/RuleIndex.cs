@@ -129,6 +129,9 @@ internal sealed class RuleIndex
         }
     }
 
+    /// <summary>The domain of a found slot.</summary>
+    public string DomainOf(int value) => Encoding.ASCII.GetString(Name(First(value)));
+
     /// <summary>Every indexed rule (replaced duplicates are not), slot by slot.</summary>
     public IEnumerable<int> All()
     {

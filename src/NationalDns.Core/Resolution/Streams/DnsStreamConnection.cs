@@ -170,11 +170,14 @@ internal sealed class DnsStreamConnection : IAsyncDisposable
                 return; // Cancelled, or the connection broke, while this query waited for its turn.
             }
 
+            // Marked before the call: the bytes may reach the upstream, and the upstream may answer or close, before the
+            // call returns, and a query the upstream may have acted on must not be sent again.
+            waiter.Written = true;
+
             // Not cancellable: a frame cut short would put the stream out of step for every other query on it. A write
             // that never ends is ended by the idle timeout once its caller has given up, or by disposal.
             await _stream.WriteAsync(frame, CancellationToken.None);
             await _stream.FlushAsync(CancellationToken.None);
-            waiter.Written = true;
         }
         catch (Exception e)
         {
@@ -312,7 +315,7 @@ internal sealed class DnsStreamConnection : IAsyncDisposable
         // Completed off the reader loop's thread, so a caller's continuation never holds up the next reply.
         public TaskCompletionSource<byte[]> Reply { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        /// <summary>The whole frame went to the stream.</summary>
+        /// <summary>The frame was handed to the stream: some or all of it may have gone out.</summary>
         public bool Written
         {
             get => _written;

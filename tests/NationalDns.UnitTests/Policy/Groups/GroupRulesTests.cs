@@ -1,6 +1,7 @@
 using System.Net;
 using NationalDns.Core.Policy;
 using NationalDns.Core.Policy.Groups;
+using NationalDns.Core.Policy.Lists;
 
 namespace NationalDns.UnitTests.Policy.Groups;
 

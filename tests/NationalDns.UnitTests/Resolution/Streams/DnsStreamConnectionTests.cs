@@ -68,7 +68,7 @@ public sealed class DnsStreamConnectionTests : IAsyncLifetime
             "another question" => ReplyTo(Query(1, "forged.example")), // the caller's check rejects it
             _ => query, // the right ID and question, but QR=0
         });
-        Assert.True(await Eventually.Holds(() => _connection.MismatchedReplies == 1, s_deadline));
+        Assert.True(await Eventually.TrueAsync(() => _connection.MismatchedReplies == 1, s_deadline));
         Assert.False(exchange.IsCompleted);
 
         await _server.ReplyAsync(ReplyTo(query));
@@ -97,7 +97,7 @@ public sealed class DnsStreamConnectionTests : IAsyncLifetime
 
         Assert.Equal(ReplyTo(queries[0]), await first);
         Assert.Equal(ReplyTo(queries[2]), await third);
-        Assert.True(await Eventually.Holds(() => _connection.MismatchedReplies == 1, s_deadline));
+        Assert.True(await Eventually.TrueAsync(() => _connection.MismatchedReplies == 1, s_deadline));
         Assert.True(_connection.IsOpen);
     }
 

@@ -69,6 +69,24 @@ public sealed class DnsStreamPoolTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_query_the_upstream_read_before_its_write_returned_is_not_sent_again_when_the_upstream_closes()
+    {
+        var connector = new DnsStreamConnector();
+        await using var pool = new DnsStreamPool(async (target, ct) => new WritesReturnOnlyAtDispose(await connector.ConnectAsync(target, ct)));
+        var query = Query(1, "lost.example");
+        var exchange = pool.ExchangeAsync(_upstream.Target, query, Answers(query), _patience.Token);
+        var server = await _upstream.NextConnectionAsync();
+        Assert.Equal(query, await server.ReadQueryAsync());
+
+        // The bytes are out, but the write call has not returned: the query may have been acted on all the same.
+        server.Dispose();
+
+        var failure = await Assert.ThrowsAsync<DnsStreamClosedException>(() => exchange);
+        Assert.False(failure.CanRetry);
+        Assert.Equal(1, _upstream.Accepted);
+    }
+
+    [Fact]
     public async Task A_query_the_upstream_drops_by_closing_a_reused_idle_connection_is_sent_again_on_a_new_one()
     {
         var first = await AnsweredOnANewConnectionAsync(Query(1, "a.example"));
@@ -182,4 +200,47 @@ public sealed class DnsStreamPoolTests : IAsyncLifetime
     }
 
     private Task<byte[]> Exchange(byte[] query) => _pool.ExchangeAsync(_upstream.Target, query, Answers(query), _patience.Token);
+
+    /// <summary>A stream whose writes reach the peer at once but return to the writer only when the stream is disposed.</summary>
+    private sealed class WritesReturnOnlyAtDispose(Stream inner) : Stream
+    {
+        private readonly TaskCompletionSource _disposed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => true;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            await inner.WriteAsync(buffer, cancellationToken);
+            await _disposed.Task;
+        }
+
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => inner.ReadAsync(buffer, cancellationToken);
+
+        public override Task FlushAsync(CancellationToken cancellationToken) => inner.FlushAsync(cancellationToken);
+
+        public override void Flush() => inner.Flush();
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            _disposed.TrySetResult();
+            inner.Dispose();
+            base.Dispose(disposing);
+        }
+    }
 }

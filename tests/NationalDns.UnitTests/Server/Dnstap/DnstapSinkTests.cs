@@ -70,14 +70,14 @@ public sealed class DnstapSinkTests : IDisposable
         using var sink = Sink();
         await sink.StartAsync(CancellationToken.None);
         await sink.WriteAsync([Entries.For("before")], CancellationToken.None);
-        Assert.True(await Eventually.Holds(() => first.DataFrames.Count == 2, Deadline), "the first collector got the entry");
+        Assert.True(await Eventually.TrueAsync(() => first.DataFrames.Count == 2, Deadline), "the first collector got the entry");
 
         await first.DisposeAsync();
-        Assert.True(await Eventually.Holds(() => !sink.IsConnected, Deadline), "the sink saw the collector go");
+        Assert.True(await Eventually.TrueAsync(() => !sink.IsConnected, Deadline), "the sink saw the collector go");
         await sink.WriteAsync([Entries.For("while-down")], CancellationToken.None);
 
         await using var second = FakeCollector.Start(SocketPath);
-        Assert.True(await Eventually.Holds(() => sink.IsConnected, Deadline), "the sink reconnected");
+        Assert.True(await Eventually.TrueAsync(() => sink.IsConnected, Deadline), "the sink reconnected");
         await sink.WriteAsync([Entries.For("after")], CancellationToken.None);
         await sink.StopAsync(CancellationToken.None);
 

@@ -3,10 +3,11 @@ using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using System.Net.Sockets;
 using NationalDns.Core.Policy.Formats;
+using NationalDns.Core.Policy.Lists;
 using NationalDns.Core.Policy.Store;
 using NationalDns.Core.Policy.Time;
 
-namespace NationalDns.Core.Policy;
+namespace NationalDns.Core.Policy.Formats;
 
 /// <summary>
 /// Turns decoded lines of one file into rules: <c>name [action]</c>, <c>*.name [action]</c>, <c>@@name</c>,

@@ -1,4 +1,6 @@
-namespace NationalDns.Core.Policy;
+using NationalDns.Core.Policy.Formats;
+
+namespace NationalDns.Core.Policy.Lists;
 
 /// <summary>How one list file loaded.</summary>
 /// <param name="DisplayPath">The file as messages name it (<c>blocklists/national.txt</c>).</param>

@@ -1,7 +1,8 @@
 using System.Text;
 using NationalDns.Core.Policy;
+using NationalDns.Core.Policy.Formats;
 
-namespace NationalDns.UnitTests.Policy;
+namespace NationalDns.UnitTests.Support;
 
 /// <summary>Tiny builders for list text in tests.</summary>
 internal static class Lists

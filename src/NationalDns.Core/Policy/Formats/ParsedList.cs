@@ -1,7 +1,8 @@
 using NationalDns.Core.Policy.Formats;
+using NationalDns.Core.Policy.Lists;
 using NationalDns.Core.Policy.Store;
 
-namespace NationalDns.Core.Policy;
+namespace NationalDns.Core.Policy.Formats;
 
 /// <summary>
 /// One list file after parsing: its rules in line order and the lines that could not be used. The rules are held packed

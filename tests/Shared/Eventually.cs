@@ -1,6 +1,9 @@
-namespace NationalDns.IntegrationTests.Support;
+namespace NationalDns.TestSupport;
 
-/// <summary>Polls a condition until it holds or a deadline passes. Tests never sleep for a fixed time.</summary>
+/// <summary>
+/// Polls a condition until it holds or a deadline passes, for what a test waits on outside its fake clock (sockets,
+/// files, other threads). Tests never sleep for a fixed time.
+/// </summary>
 internal static class Eventually
 {
     public static async Task<bool> TrueAsync(Func<Task<bool>> condition, TimeSpan? within = null, TimeSpan? every = null)

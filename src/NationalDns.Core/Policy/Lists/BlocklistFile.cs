@@ -1,4 +1,4 @@
-namespace NationalDns.Core.Policy;
+namespace NationalDns.Core.Policy.Lists;
 
 /// <summary>One list file found under a configured path: where it is, and how messages name it.</summary>
 /// <param name="FullPath">The path to open (may be a symbolic link to the file).</param>

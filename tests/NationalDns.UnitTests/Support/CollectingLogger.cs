@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
-namespace NationalDns.UnitTests.Policy;
+namespace NationalDns.UnitTests.Support;
 
 /// <summary>Keeps every log event in memory so a test can assert on level and rendered text.</summary>
 internal sealed class CollectingLogger<T> : ILogger<T>

@@ -1,4 +1,4 @@
-namespace NationalDns.Core.Policy;
+namespace NationalDns.Core.Policy.Lists;
 
 /// <summary>A bad or suspicious list line, printed as <c>file:line: reason</c>.</summary>
 public sealed record ListProblem(RuleSource Source, string Reason)

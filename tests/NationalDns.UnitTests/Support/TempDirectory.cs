@@ -1,4 +1,4 @@
-namespace NationalDns.UnitTests.Policy;
+namespace NationalDns.UnitTests.Support;
 
 /// <summary>A fresh folder under the system temp path, deleted with everything in it on dispose.</summary>
 internal sealed class TempDirectory : IDisposable

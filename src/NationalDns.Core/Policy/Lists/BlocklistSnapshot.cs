@@ -1,4 +1,4 @@
-namespace NationalDns.Core.Policy;
+namespace NationalDns.Core.Policy.Lists;
 
 /// <summary>Everything one load or reload produced: the rule set to serve and a report on every file.</summary>
 /// <param name="Rules">The compiled rule set.</param>

@@ -1,4 +1,4 @@
-namespace NationalDns.Core.Policy;
+namespace NationalDns.Core.Policy.Lists;
 
 /// <summary>A configured blocklist is missing or unreadable at startup; the message is one line fit for the console.</summary>
 public sealed class BlocklistException : Exception

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace NationalDns.Core.Policy;
+namespace NationalDns.Core.Policy.Lists;
 
 /// <summary>
 /// Hot reload: polls the lists (every 200 ms by default), publishes a changed rule set to the holder and logs what

@@ -6,14 +6,14 @@ namespace NationalDns.UnitTests.Caching;
 /// The rest of the pipeline below the cache: counts its calls (thread-safe) and answers with <c>answer</c>, optionally
 /// holding every call until <see cref="Release"/> so that concurrent misses can pile up behind the first.
 /// </summary>
-internal sealed class FakeUpstream
+internal sealed class BelowCache
 {
     private readonly Func<QueryContext, QueryResult> _answer;
     private readonly TaskCompletionSource _gate = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly bool _held;
     private int _calls;
 
-    public FakeUpstream(Func<QueryContext, QueryResult> answer, bool held = false)
+    public BelowCache(Func<QueryContext, QueryResult> answer, bool held = false)
     {
         _answer = answer;
         _held = held;

@@ -1,4 +1,4 @@
-namespace NationalDns.Core.Policy;
+namespace NationalDns.Core.Policy.Lists;
 
 /// <summary>What one reload changed, summed up for a single log line by <see cref="ToString"/>.</summary>
 /// <param name="RulesAdded">Rules in re-read or new files that were not there before (pattern and action).</param>

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace NationalDns.Core.Policy;
+namespace NationalDns.Core.Policy.Lists;
 
 /// <summary>
 /// Tells a list file from everything else a folder can hold. Only a regular file, or a link that ends at one, is a list:

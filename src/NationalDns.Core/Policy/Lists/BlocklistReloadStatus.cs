@@ -1,4 +1,4 @@
-namespace NationalDns.Core.Policy;
+namespace NationalDns.Core.Policy.Lists;
 
 /// <summary>
 /// When the lists were last (re)loaded and whether that went well, for metrics. A load "fails" when a configured

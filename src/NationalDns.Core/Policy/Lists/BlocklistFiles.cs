@@ -1,4 +1,4 @@
-namespace NationalDns.Core.Policy;
+namespace NationalDns.Core.Policy.Lists;
 
 /// <summary>
 /// Expands a configured blocklist path: a file is itself; a folder is every regular file under it, recursively,

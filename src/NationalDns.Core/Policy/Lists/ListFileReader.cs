@@ -1,6 +1,7 @@
+using NationalDns.Core.Policy.Formats;
 using NationalDns.Core.Policy.Groups;
 
-namespace NationalDns.Core.Policy;
+namespace NationalDns.Core.Policy.Lists;
 
 /// <summary>Reads and parses one list file, and tells whether the file held still while it was read.</summary>
 internal sealed class ListFileReader(Func<string, byte[]> readAllBytes, BlockAction defaultAction, GroupScope? groupScope = null)

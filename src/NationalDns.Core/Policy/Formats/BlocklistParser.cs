@@ -1,7 +1,8 @@
 using NationalDns.Core.Policy.Formats;
+using NationalDns.Core.Policy.Lists;
 using NationalDns.Core.Policy.Store;
 
-namespace NationalDns.Core.Policy;
+namespace NationalDns.Core.Policy.Formats;
 
 /// <summary>
 /// Reads one list file in any of the <see cref="ListFormat"/>s: the format is recognised by content

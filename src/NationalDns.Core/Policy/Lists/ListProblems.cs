@@ -1,4 +1,4 @@
-namespace NationalDns.Core.Policy;
+namespace NationalDns.Core.Policy.Lists;
 
 /// <summary>
 /// The bad lines of one file as a parser finds them. Memory follows the rules, not the file: a file of random bytes

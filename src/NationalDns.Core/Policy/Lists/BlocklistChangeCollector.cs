@@ -1,6 +1,7 @@
+using NationalDns.Core.Policy.Formats;
 using NationalDns.Core.Policy.Store;
 
-namespace NationalDns.Core.Policy;
+namespace NationalDns.Core.Policy.Lists;
 
 /// <summary>Gathers what a reload does, file by file, into a <see cref="BlocklistChange"/>.</summary>
 internal sealed class BlocklistChangeCollector

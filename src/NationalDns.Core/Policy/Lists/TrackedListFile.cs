@@ -1,4 +1,6 @@
-namespace NationalDns.Core.Policy;
+using NationalDns.Core.Policy.Formats;
+
+namespace NationalDns.Core.Policy.Lists;
 
 /// <summary>What the loader remembers about one list file between polls, and how it catches up with the disk.</summary>
 internal sealed class TrackedListFile(BlocklistFile file)

@@ -1,7 +1,7 @@
 using NationalDns.Core.Policy.Formats;
 using NationalDns.Core.Policy.Groups;
 
-namespace NationalDns.Core.Policy;
+namespace NationalDns.Core.Policy.Lists;
 
 /// <summary>
 /// Loads the configured lists and reloads them when they change. <see cref="Load"/> fails fast; <see cref="Reload"/>

@@ -2,7 +2,7 @@ using System.Reflection;
 using ARSoft.Tools.Net;
 using ARSoft.Tools.Net.Dns;
 
-namespace NationalDns.UnitTests.Resolution;
+namespace NationalDns.UnitTests.Support;
 
 /// <summary>The RDATA octets ARSoft writes for a record, for byte-exact assertions.</summary>
 /// <remarks>
