@@ -46,7 +46,7 @@ internal static class CheckCommand
             output.WriteLine($"{warning.Source}: warning: {warning.Reason}");
         }
 
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"total: {Plural(snapshot.RuleCount, "rule")}, {Plural(snapshot.ExceptionCount, "exception")} in {Plural(snapshot.FilesInForce - unread, "file")}{NotInForce(snapshot)}; {Plural(bad, "bad line")}, {Plural(snapshot.Warnings.Count, "warning")}{(unread > 0 ? $", {Plural(unread, "file")} not read" : string.Empty)}"));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"total: {Plural(snapshot.RuleCount, "rule")}, {Plural(snapshot.ExceptionCount, "exception")} in {Plural(snapshot.FilesInForce, "file")}{NotInForce(snapshot)}; {Plural(bad, "bad line")}, {Plural(snapshot.Warnings.Count, "warning")}{(unread > 0 ? $", {Plural(unread, "file")} not read" : string.Empty)}"));
         if (PolicySettings.ReadAt(configuration) is { } at)
         {
             output.WriteLine(InForce(snapshot.Rules, at));
@@ -69,7 +69,7 @@ internal static class CheckCommand
 
     // Files read whose rules are not in force (an undefined group's); files not read are counted apart.
     private static string NotInForce(BlocklistSnapshot snapshot) =>
-        snapshot.Files.Count - snapshot.FilesInForce is > 0 and var idle ? $" and {idle} not in force" : string.Empty;
+        snapshot.Files.Count(f => f.UndefinedGroup is not null) is > 0 and var idle ? $" and {idle} not in force" : string.Empty;
 
     private static string Plural(int count, string noun) => string.Create(CultureInfo.InvariantCulture, $"{count} {noun}{(count == 1 ? string.Empty : "s")}");
 }

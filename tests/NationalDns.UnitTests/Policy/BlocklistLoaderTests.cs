@@ -46,6 +46,22 @@ public sealed class BlocklistLoaderTests : IDisposable
     }
 
     [Fact]
+    public void A_file_refused_for_its_size_before_it_was_ever_read_is_no_list_in_force()
+    {
+        _dir.Write("lists/a.txt", "a.example");
+        _dir.Write("lists/big.txt", [.. Enumerable.Range(0, 100_000).Select(i => $"n{i}.example")]);
+        var both = new BlocklistLoader([_dir.Path("lists")], BlockAction.NxDomain, maxListSize: 1 << 20);
+        var onlyBig = new BlocklistLoader([_dir.Path("lists/big.txt")], BlockAction.NxDomain, maxListSize: 1 << 20);
+
+        var withA = both.Load();
+        var without = onlyBig.Load();
+
+        Assert.Equal((1, false), (withA.FilesInForce, both.HasNoListInForce));
+        Assert.Equal((0, true), (without.FilesInForce, onlyBig.HasNoListInForce)); // every name would be forwarded: loud
+        Assert.Null(Assert.Single(without.Files).NotInForce); // its read error says why, not a group
+    }
+
+    [Fact]
     public void A_file_of_random_bytes_keeps_its_first_thousand_bad_lines_and_counts_the_rest()
     {
         var random = new Random(13);

@@ -11,6 +11,7 @@ namespace NationalDns.Core.Policy.Lists;
 /// <param name="Format">The format the file was read as.</param>
 /// <param name="Skipped">Entries that carry no DNS rule (<see cref="ParsedList.Skipped"/>).</param>
 /// <param name="UndefinedGroup">For a file under <c>groups/NAME/</c> with no group NAME defined: NAME; its rules (counted above) are not in force.</param>
+/// <param name="NeverRead">Refused or unreadable since it was first seen: it has no rules, not even last good ones.</param>
 public sealed record BlocklistFileReport(
     string DisplayPath,
     int RuleCount,
@@ -19,10 +20,11 @@ public sealed record BlocklistFileReport(
     string? ReadError = null,
     Formats.ListFormat Format = Formats.ListFormat.Native,
     int Skipped = 0,
-    string? UndefinedGroup = null)
+    string? UndefinedGroup = null,
+    bool NeverRead = false)
 {
-    /// <summary>Whether the file's rules are in force (false for a file of an undefined group).</summary>
-    public bool InForce => UndefinedGroup is null;
+    /// <summary>Whether the file's rules are in force (false for a file of an undefined group, or one never read).</summary>
+    public bool InForce => UndefinedGroup is null && !NeverRead;
 
     /// <summary>Why the file's rules are not in force, or null when they are.</summary>
     public string? NotInForce => UndefinedGroup is { } name ? $"group '{name}' is not defined (--group {name}=CIDR... puts it in force)" : null;

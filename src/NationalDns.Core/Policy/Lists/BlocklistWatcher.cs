@@ -48,7 +48,7 @@ public sealed partial class BlocklistWatcher : BackgroundService
     {
         var initial = _loader.Current ?? throw new InvalidOperationException("Load the blocklists before starting the watcher.");
         Log.Loaded(_logger, initial.RuleCount, initial.ExceptionCount, initial.FilesInForce, initial.FilesInForce == 1 ? "file" : "files");
-        foreach (var file in initial.Files.Where(f => !f.InForce))
+        foreach (var file in initial.Files.Where(f => f.NotInForce is not null))
         {
             Log.NotInForce(_logger, file.DisplayPath, file.NotInForce!);
         }

@@ -87,7 +87,7 @@ internal sealed class TrackedListFile(BlocklistFile file)
         var parsed = Parsed ?? ParsedList.Empty(File.DisplayPath);
         return parsed.UndefinedGroup is { } group
             ? new BlocklistFileReport(File.DisplayPath, parsed.HeldBlocks, parsed.HeldExceptions, parsed.Problems, ReadError, parsed.Format, parsed.Skipped, group)
-            : new BlocklistFileReport(File.DisplayPath, parsed.BlockCount, parsed.ExceptionCount, parsed.Problems, ReadError, parsed.Format, parsed.Skipped);
+            : new BlocklistFileReport(File.DisplayPath, parsed.BlockCount, parsed.ExceptionCount, parsed.Problems, ReadError, parsed.Format, parsed.Skipped, NeverRead: Parsed is null);
     }
 
     // The last good rules stay; only a new or different error is news.
