@@ -174,6 +174,7 @@ public sealed class QueryLogApiTests : IAsyncLifetime
         Assert.Equal("127.0.0.1", root.GetProperty("topClients")[0].GetProperty("client").GetString());
         Assert.Equal(2, root.GetProperty("rules")[0].GetProperty("hits").GetInt32());
         Assert.Equal(0, root.GetProperty("dropped").GetInt64());
+        Assert.Equal(0, root.GetProperty("refusalLinesDropped").GetInt64());
         Assert.Equal(HttpStatusCode.BadRequest, (await _http.GetAsync(new Uri("/api/stats?window=5m", UriKind.Relative))).StatusCode);
     }
 

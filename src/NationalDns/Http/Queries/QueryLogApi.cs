@@ -18,6 +18,7 @@ internal static class QueryLogApi
         var reader = dns.GetRequiredService<IQueryLogReader>();
         var recent = dns.GetRequiredService<RecentQueries>();
         var capture = dns.GetRequiredService<QueryCapture>();
+        var refusals = dns.GetRequiredService<RefusalLogWriter>();
         var time = dns.GetRequiredService<TimeProvider>();
         var streamOptions = dns.GetService<QueryStreamOptions>() ?? QueryStreamOptions.Default;
 
@@ -62,7 +63,7 @@ internal static class QueryLogApi
                 read++;
             }
 
-            return Results.Json(stats.Report(capture.Dropped, truncated: read >= QueryLogScan.MaxEntries), QueryLogJson.Options);
+            return Results.Json(stats.Report(capture.Dropped, refusals.LostWith(capture), truncated: read >= QueryLogScan.MaxEntries), QueryLogJson.Options);
         });
 
         api.MapGet("/clients", async (CancellationToken ct) =>

@@ -50,7 +50,7 @@ internal sealed class QueryStats(StatsWindow window, DateTimeOffset start)
     }
 
     /// <summary>The report, in the shape <c>/api/stats</c> sends.</summary>
-    public object Report(long dropped, bool truncated) => new
+    public object Report(long dropped, long refusalLinesDropped, bool truncated) => new
     {
         window = window.Name,
         from = start,
@@ -66,6 +66,7 @@ internal sealed class QueryStats(StatsWindow window, DateTimeOffset start)
         rules = _rules.OrderByDescending(r => r.Value.Hits).ThenBy(r => r.Key, StringComparer.Ordinal)
             .Select(r => new { rule = r.Key, source = r.Value.Source, action = r.Value.Action, hits = r.Value.Hits }),
         dropped,
+        refusalLinesDropped,
         scanned = _total,
         truncated,
     };

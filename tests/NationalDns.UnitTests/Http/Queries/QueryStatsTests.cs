@@ -38,7 +38,7 @@ public sealed class QueryStatsTests
         stats.Add(Entry(4, Now.AddMinutes(-2), "a.test", QueryLogOutcomes.Cached));
         stats.Add(Entry(5, Now.AddMinutes(-3), "b.test", QueryLogOutcomes.Forwarded));
 
-        var report = System.Text.Json.JsonSerializer.SerializeToElement(stats.Report(dropped: 7, truncated: false), QueryLogJson.Options);
+        var report = System.Text.Json.JsonSerializer.SerializeToElement(stats.Report(dropped: 7, refusalLinesDropped: 3, truncated: false), QueryLogJson.Options);
 
         Assert.Equal(5, report.GetProperty("total").GetInt32());
         Assert.Equal(2, report.GetProperty("byOutcome").GetProperty("blocked").GetInt32());
@@ -58,6 +58,7 @@ public sealed class QueryStatsTests
         Assert.Equal("lists/national.txt:3", rule.GetProperty("source").GetString());
         Assert.Equal(2, rule.GetProperty("hits").GetInt32());
         Assert.Equal(7, report.GetProperty("dropped").GetInt64());
+        Assert.Equal(3, report.GetProperty("refusalLinesDropped").GetInt64());
     }
 
     [Fact]
