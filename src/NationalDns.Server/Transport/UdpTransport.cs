@@ -132,7 +132,8 @@ public sealed partial class UdpTransport : IUdpAnswerSender, IDisposable
     /// <summary>Graceful shutdown: new datagrams are ignored, while answers to queries already taken are still sent.</summary>
     public void StopReceiving() => _ignoring = true;
 
-    private void EnsureReceiving()
+    /// <summary>Starts the receive thread (once, however often it is called); call after <see cref="Bind"/>.</summary>
+    public void Start()
     {
         if (Interlocked.Exchange(ref _receiving, 1) == 0)
         {
@@ -177,9 +178,6 @@ public sealed partial class UdpTransport : IUdpAnswerSender, IDisposable
             Handle(length);
         }
     }
-
-    /// <summary>Starts the receive thread; call after <see cref="Bind"/>.</summary>
-    public void Start() => EnsureReceiving();
 
     /// <summary>
     /// Sends an encoded answer, synchronously on purpose: one async operation puts a .NET socket into non-blocking
