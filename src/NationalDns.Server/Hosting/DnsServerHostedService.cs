@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using ARSoft.Tools.Net.Dns;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using NationalDns.Server.FastPath;
 using NationalDns.Server.Tls;
 using NationalDns.Server.Transport;
@@ -26,14 +27,14 @@ public sealed partial class DnsServerHostedService : IHostedService, IDisposable
     private readonly ServerOptions _options;
     private readonly QueryDispatcher _dispatcher;
     private readonly IUdpFastPath? _fastPath;
-    private readonly IUdpQueryHandler? _udpHandler;
+    private readonly IUdpQueryHandler _udpHandler;
     private readonly ITcpQueryInterceptor? _tcpInterceptor;
     private readonly ILogger<DnsServerHostedService> _logger;
     private readonly List<DnsServer> _servers = [];
     private readonly List<IPEndPoint> _bound = [];
     private readonly List<IPEndPoint> _boundTls = [];
     private readonly TlsStreams? _tls;
-    private readonly List<IServerTransport> _transports = [];
+    private readonly List<TcpTransport> _tcpTransports = [];
     private readonly List<UdpTransport> _udpTransports = [];
     private readonly CancellationTokenSource _stopping = new();
     private readonly int _udpThreads;
@@ -52,7 +53,9 @@ public sealed partial class DnsServerHostedService : IHostedService, IDisposable
         _udpThreads = OperatingSystem.IsLinux() ? options.Threads : 1;
         _dispatcher = dispatcher;
         _fastPath = fastPath;
-        _udpHandler = udpHandler;
+        // The host always registers its handler (with the RPZ signing gate when configured); the plain full path
+        // serves a service built without one.
+        _udpHandler = udpHandler ?? new UdpQueryHandler(dispatcher, NullLogger<UdpQueryHandler>.Instance);
         _logger = logger;
     }
 
@@ -110,17 +113,14 @@ public sealed partial class DnsServerHostedService : IHostedService, IDisposable
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         IsListening = false;
-        foreach (var transport in _transports)
+        foreach (var udp in _udpTransports)
         {
-            switch (transport)
-            {
-                case UdpTransport udp:
-                    udp.StopReceiving();
-                    break;
-                case TcpTransport tcp:
-                    tcp.StopAccepting();
-                    break;
-            }
+            udp.StopReceiving();
+        }
+
+        foreach (var tcp in _tcpTransports)
+        {
+            tcp.StopAccepting();
         }
 
         var inFlight = _dispatcher.InFlight.Count;
@@ -132,7 +132,7 @@ public sealed partial class DnsServerHostedService : IHostedService, IDisposable
                 DrainTimedOut(_logger, _dispatcher.InFlight.Count);
             }
 
-            // The pipeline has returned; ARSoft still encodes and sends each answer. Give those sends a moment.
+            // The pipeline has returned; the answers are still being encoded and sent. Give those sends a moment.
             await Task.Delay(s_answerSendGrace, CancellationToken.None);
         }
 
@@ -159,20 +159,14 @@ public sealed partial class DnsServerHostedService : IHostedService, IDisposable
                 // quietly taking half of the UDP clients (same-user SO_REUSEPORT sockets would let it join the group).
                 tcp = new TcpTransport(new IPEndPoint(endPoint.Address, port), _options.TcpIdleTimeout, perClient: _options.TcpPerClient) { Interceptor = _tcpInterceptor };
                 tcp.Bind();
-                // With a handler, UDP answers without ARSoft's loop; ARSoft's server then serves TCP alone.
-                var server = _udpHandler is null
-                    ? new DnsServer([.. udp.Select(u => new PreboundTransport(u)), new PreboundTransport(tcp)])
-                    : new DnsServer(new PreboundTransport(tcp));
-                _transports.AddRange(udp);
-                _transports.Add(tcp);
+                // UDP answers from its own receive threads; ARSoft's server serves TCP alone.
+                var server = new DnsServer(new PreboundTransport(tcp));
+                _tcpTransports.Add(tcp);
                 _udpTransports.AddRange(udp);
                 server.QueryReceived += _dispatcher.OnQueryReceivedAsync;
                 server.ExceptionThrown += OnServerException;
                 server.Start();
-                if (_udpHandler is not null)
-                {
-                    udp.ForEach(u => u.Start());
-                }
+                udp.ForEach(u => u.Start());
 
                 return (server, new IPEndPoint(endPoint.Address, port));
             }
@@ -205,7 +199,7 @@ public sealed partial class DnsServerHostedService : IHostedService, IDisposable
         }
 
         var server = new DnsServer(new PreboundTransport(tls));
-        _transports.Add(tls);
+        _tcpTransports.Add(tls);
         _servers.Add(server);
         server.QueryReceived += _dispatcher.OnQueryReceivedAsync;
         server.ExceptionThrown += OnServerException;
@@ -221,7 +215,7 @@ public sealed partial class DnsServerHostedService : IHostedService, IDisposable
         var port = endPoint.Port;
         for (var i = 0; i < _udpThreads; i++)
         {
-            var udp = new UdpTransport(new IPEndPoint(endPoint.Address, port), fastPath: _fastPath, handler: _udpHandler) { ReusePort = _udpThreads > 1 };
+            var udp = new UdpTransport(new IPEndPoint(endPoint.Address, port), _udpHandler, fastPath: _fastPath) { ReusePort = _udpThreads > 1 };
             bound.Add(udp);
             udp.Bind();
             port = udp.BoundEndPoint.Port;
@@ -259,13 +253,18 @@ public sealed partial class DnsServerHostedService : IHostedService, IDisposable
             }
         }
 
-        foreach (var transport in _transports)
+        foreach (var udp in _udpTransports)
         {
-            transport.Close();
+            udp.Close();
+        }
+
+        foreach (var tcp in _tcpTransports)
+        {
+            tcp.Close();
         }
 
         _servers.Clear();
-        _transports.Clear();
+        _tcpTransports.Clear();
         _udpTransports.Clear();
     }
 

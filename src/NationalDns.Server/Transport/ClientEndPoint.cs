@@ -7,34 +7,28 @@ using NationalDns.Core.Pipeline;
 namespace NationalDns.Server.Transport;
 
 /// <summary>
-/// The remote endpoint that <see cref="UdpTransport"/> and <see cref="TcpTransport"/> connections expose as
-/// <c>IServerConnection.RemoteEndPoint</c>. ARSoft's <c>DnsServer</c> passes this very object on as
-/// <c>QueryReceivedEventArgs.RemoteEndpoint</c>, so a query handler can reach back into the transport through it.
+/// The client of one query: what <see cref="UdpTransport"/> hands its query handler with each datagram, and what
+/// <see cref="TcpTransport"/> connections expose as <c>IServerConnection.RemoteEndPoint</c>. ARSoft's
+/// <c>DnsServer</c> passes this very object on as <c>QueryReceivedEventArgs.RemoteEndpoint</c>, so a TCP query
+/// handler can reach back into the connection through it.
 /// </summary>
 /// <remarks>
 /// <para>
-/// <b>Suppressing an answer.</b> ARSoft always sends something for a parsed query (a handler that sets no response
-/// gets SERVFAIL). To send nothing at all (the <c>drop</c> action, or a packet that is itself a response, QR=1),
-/// the handler casts <c>e.RemoteEndpoint</c> to <see cref="ClientEndPoint"/>, calls <see cref="SuppressAnswer"/> or
-/// <see cref="SuppressNextAnswer"/>, and sets any response. The connection's <c>SendAsync</c> then writes nothing
-/// for that one answer and reports success.
-/// </para>
-/// <para>
-/// Over UDP every datagram gets its own <see cref="ClientEndPoint"/>, so both methods are exact. Over TCP one
-/// endpoint serves every query of the connection and ARSoft answers pipelined queries concurrently, so an unkeyed
-/// <see cref="SuppressNextAnswer"/> may swallow the answer of a neighbouring query that happens to be sent first.
-/// <see cref="SuppressAnswer"/> is keyed by transaction ID and is exact on both transports (RFC 7766 §6.2.1.1
-/// requires distinct IDs for queries in flight on one connection); prefer it.
+/// <b>Suppressing an answer over TCP.</b> ARSoft always sends something for a parsed query (a handler that sets no
+/// response gets SERVFAIL). To send nothing at all (the <c>drop</c> action, or a packet that is itself a response,
+/// QR=1), the handler casts <c>e.RemoteEndpoint</c> to <see cref="ClientEndPoint"/>, calls
+/// <see cref="SuppressAnswer"/> with the query's transaction ID, and sets any response; the connection then writes
+/// nothing for that one answer. It is keyed by ID because one endpoint serves every query of a connection and
+/// ARSoft answers pipelined queries concurrently (RFC 7766 §6.2.1.1 requires distinct IDs for queries in flight on
+/// one connection). Over UDP nothing needs suppressing: the handler simply sends nothing.
 /// </para>
 /// <para>All members are thread-safe.</para>
 /// </remarks>
 public sealed class ClientEndPoint : IPEndPoint
 {
-
-    // Almost every endpoint never suppresses anything: no lock object per datagram, and the keyed list (which
-    // doubles as its own lock) only exists once a keyed suppression is asked for.
-    private int _unkeyed;
-    private List<ushort>? _keyed;
+    // Almost every endpoint never suppresses anything: the list (which doubles as its own lock) only exists once a
+    // suppression is asked for.
+    private List<ushort>? _suppressedIds;
 
     /// <summary>Creates an endpoint for a client at <paramref name="address"/>:<paramref name="port"/>.</summary>
     public ClientEndPoint(IPAddress address, int port)
@@ -43,67 +37,40 @@ public sealed class ClientEndPoint : IPEndPoint
     }
 
     /// <summary>
-    /// Sends nothing for the next answer that goes to this endpoint, whatever its transaction ID.
-    /// Exact over UDP; over TCP prefer <see cref="SuppressAnswer"/> (see the type's remarks).
-    /// </summary>
-    public void SuppressNextAnswer() => Interlocked.Increment(ref _unkeyed);
-
-    /// <summary>
     /// Sends nothing for the next answer to this endpoint that carries <paramref name="transactionId"/>: pass the
     /// query's ID (<c>e.Query.TransactionID</c>); responses built with <c>CreateResponseInstance</c> keep it.
     /// </summary>
     public void SuppressAnswer(ushort transactionId)
     {
-        var keyed = Volatile.Read(ref _keyed);
-        if (keyed is null)
+        var suppressed = Volatile.Read(ref _suppressedIds);
+        if (suppressed is null)
         {
             var created = new List<ushort>();
-            keyed = Interlocked.CompareExchange(ref _keyed, created, null) ?? created;
+            suppressed = Interlocked.CompareExchange(ref _suppressedIds, created, null) ?? created;
         }
 
-        lock (keyed)
+        lock (suppressed)
         {
-            keyed.Add(transactionId);
+            suppressed.Add(transactionId);
         }
-    }
-
-    /// <summary>Consumes one unkeyed suppression; true means the caller must not send the answer.</summary>
-    internal bool TryConsumeSuppression()
-    {
-        var pending = Volatile.Read(ref _unkeyed);
-        while (pending > 0)
-        {
-            var seen = Interlocked.CompareExchange(ref _unkeyed, pending - 1, pending);
-            if (seen == pending)
-            {
-                return true;
-            }
-
-            pending = seen;
-        }
-
-        return false;
     }
 
     /// <summary>
-    /// Consumes the suppression for an answer with <paramref name="answerId"/>: a keyed one for that ID first,
-    /// otherwise an unkeyed one. True means the caller must not send the answer.
+    /// Consumes the suppression for an answer with <paramref name="answerId"/>. True means the caller must not send
+    /// the answer.
     /// </summary>
     internal bool TryConsumeSuppression(ushort answerId)
     {
-        var keyed = Volatile.Read(ref _keyed);
-        if (keyed is not null)
+        var suppressed = Volatile.Read(ref _suppressedIds);
+        if (suppressed is null)
         {
-            lock (keyed)
-            {
-                if (keyed.Remove(answerId))
-                {
-                    return true;
-                }
-            }
+            return false;
         }
 
-        return TryConsumeSuppression();
+        lock (suppressed)
+        {
+            return suppressed.Remove(answerId);
+        }
     }
 
     /// <summary>
@@ -130,7 +97,7 @@ public sealed class ClientEndPoint : IPEndPoint
     }
 
     /// <summary>
-    /// Reads a client endpoint out of a socket address filled in by <c>ReceiveFromAsync</c>, without the
+    /// Reads a client endpoint out of a socket address filled in by <c>ReceiveFrom</c>, without the
     /// intermediate <see cref="IPEndPoint"/> that <see cref="IPEndPoint.Create"/> would allocate. IPv4 clients
     /// of a dual-mode socket arrive as <c>::ffff:a.b.c.d</c> and are reported as plain IPv4, as logs expect.
     /// </summary>

@@ -1,8 +1,5 @@
-using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
-using System.Threading.Channels;
-using ARSoft.Tools.Net.Dns;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using NationalDns.Server.FastPath;
@@ -10,33 +7,24 @@ using NationalDns.Server.FastPath;
 namespace NationalDns.Server.Transport;
 
 /// <summary>
-/// UDP transport for ARSoft's <see cref="DnsServer"/>, replacing ARSoft's own <c>UdpServerTransport</c>, which
-/// receives into a 512-byte buffer (larger queries are dropped unanswered) and never reveals the port it bound.
+/// The UDP listener: one socket and one receive thread that hands each datagram to the fast path (blocked names,
+/// cache hits), then to the <see cref="IUdpQueryHandler"/>, which answers through <see cref="SendAnswer"/>.
+/// ARSoft's server is not involved: its own <c>UdpServerTransport</c> receives into a 512-byte buffer (larger
+/// queries are dropped unanswered), never reveals the port it bound, and costs thread-pool hops per datagram.
 /// </summary>
 /// <remarks>
-/// One socket and one receive thread, dual-mode when bound to <c>[::]</c>; several transports may share a port
-/// (<see cref="ReusePort"/>). Datagrams of up to 65,535 bytes are received into one reused buffer, the transport's
-/// own, as is its answer buffer, so transports sharing a port share no buffer; the only per-datagram buffer this
-/// transport allocates is the exact-size copy that <see cref="DnsReceivedRawPackage"/> owns (ARSoft's constructor
-/// then copies it once more to read the ID).
-/// Each datagram becomes a one-shot connection whose <see cref="IServerConnection.RemoteEndPoint"/> is a fresh
-/// <see cref="ClientEndPoint"/>. Answers above 512 bytes are truncated by ARSoft to the client's EDNS size with TC=1.
-/// <see cref="AcceptConnectionAsync"/> never throws: ARSoft runs it from an <c>async void</c> loop, where an
-/// exception would end the process.
+/// Dual-mode when bound to <c>[::]</c>; several transports may share a port (<see cref="ReusePort"/>). Datagrams of
+/// up to 65,535 bytes are received into one reused buffer, the transport's own, as is its answer buffer, so
+/// transports sharing a port share no buffer. Each datagram comes with a fresh <see cref="ClientEndPoint"/>.
 /// </remarks>
-public sealed partial class UdpTransport : IServerTransport, IUdpAnswerSender
+public sealed partial class UdpTransport : IUdpAnswerSender, IDisposable
 {
     private const int MaxDatagramSize = 65_535;
-    private const int PendingLimit = 4096;
     private const int ReceiveBufferBytes = 4 * 1024 * 1024;
-    private const int LengthPrefixSize = DnsRawPackage.LENGTH_HEADER_LENGTH;
 
     // SOL_SOCKET and SO_REUSEPORT as Linux numbers them; .NET has no name for the option, so it goes through raw.
     private const int SolSocket = 1;
     private const int SoReusePort = 15;
-
-    private static readonly Task<bool> s_true = Task.FromResult(true);
-    private static readonly Task<bool> s_false = Task.FromResult(false);
 
     private readonly IPEndPoint _bindEndPoint;
     private readonly Socket _socket;
@@ -44,11 +32,7 @@ public sealed partial class UdpTransport : IServerTransport, IUdpAnswerSender
     private readonly byte[] _receiveBuffer = GC.AllocateUninitializedArray<byte>(MaxDatagramSize);
     private readonly SocketAddress _sender;
     private readonly IUdpFastPath? _fastPath;
-    private readonly IUdpQueryHandler? _handler;
-
-    // Datagrams waiting for ARSoft's loop. Bounded: under overload the excess is dropped, not queued without limit.
-    private readonly Channel<UdpConnection> _pending = Channel.CreateBounded<UdpConnection>(
-        new BoundedChannelOptions(PendingLimit) { FullMode = BoundedChannelFullMode.DropWrite, SingleWriter = true });
+    private readonly IUdpQueryHandler _handler;
     private readonly byte[]? _answerBuffer;
     private IPEndPoint? _boundEndPoint;
     private int _receiving;
@@ -58,12 +42,13 @@ public sealed partial class UdpTransport : IServerTransport, IUdpAnswerSender
 
     /// <summary>Creates the transport; nothing is bound until <see cref="Bind"/>.</summary>
     /// <param name="bindEndPoint">Where to listen; port 0 picks a free port (see <see cref="BoundEndPoint"/>).</param>
+    /// <param name="handler">Takes every datagram the fast path does not answer.</param>
     /// <param name="logger">Receives diagnostics about socket errors; optional.</param>
     /// <param name="fastPath">Answers some datagrams inside the receive loop (blocked names, cache hits).</param>
-    /// <param name="handler">Takes every other datagram; without one they go to ARSoft's server through <see cref="AcceptConnectionAsync"/>.</param>
-    public UdpTransport(IPEndPoint bindEndPoint, ILogger<UdpTransport>? logger = null, IUdpFastPath? fastPath = null, IUdpQueryHandler? handler = null)
+    public UdpTransport(IPEndPoint bindEndPoint, IUdpQueryHandler handler, ILogger<UdpTransport>? logger = null, IUdpFastPath? fastPath = null)
     {
         ArgumentNullException.ThrowIfNull(bindEndPoint);
+        ArgumentNullException.ThrowIfNull(handler);
         _bindEndPoint = bindEndPoint;
         _fastPath = fastPath;
         _handler = handler;
@@ -102,18 +87,6 @@ public sealed partial class UdpTransport : IServerTransport, IUdpAnswerSender
     /// <summary>Datagrams received so far, answered or not; read from any thread.</summary>
     public long DatagramsReceived => Volatile.Read(ref _received);
 
-    /// <inheritdoc />
-    public ushort DefaultAllowedResponseSize => 512;
-
-    /// <inheritdoc />
-    public bool SupportsMultipleResponses => false;
-
-    /// <inheritdoc />
-    public bool AllowTruncatedResponses => true;
-
-    /// <inheritdoc />
-    public TransportProtocol TransportProtocol => TransportProtocol.Udp;
-
     /// <summary>Binds the socket.</summary>
     /// <exception cref="SocketException">The port is taken (<see cref="SocketError.AddressAlreadyInUse"/>) or the address is unusable.</exception>
     public void Bind()
@@ -146,7 +119,7 @@ public sealed partial class UdpTransport : IServerTransport, IUdpAnswerSender
         _socket.SetRawSocketOption(SolSocket, SoReusePort, BitConverter.GetBytes(1));
     }
 
-    /// <summary>Closes the socket; a pending or later accept returns null once its token is cancelled.</summary>
+    /// <summary>Closes the socket and ends the receive thread.</summary>
     public void Close()
     {
         _closed = true;
@@ -159,37 +132,8 @@ public sealed partial class UdpTransport : IServerTransport, IUdpAnswerSender
     /// <summary>Graceful shutdown: new datagrams are ignored, while answers to queries already taken are still sent.</summary>
     public void StopReceiving() => _ignoring = true;
 
-    /// <summary>
-    /// Waits for the next datagram that needs ARSoft. Datagrams are received on a dedicated thread, which answers
-    /// what the fast path can (blocked names) itself and queues the rest here. Returns null (ARSoft then simply asks
-    /// again) when the token is cancelled; after <see cref="Close"/> it waits for the token instead of returning at
-    /// once, so ARSoft's loop cannot spin.
-    /// </summary>
-    public async Task<IServerConnection?> AcceptConnectionAsync(CancellationToken token = default)
-    {
-        if (_closed)
-        {
-            await WaitForCancellationAsync(token);
-            return null;
-        }
-
-        EnsureReceiving();
-        try
-        {
-            return await _pending.Reader.ReadAsync(token);
-        }
-        catch (OperationCanceledException)
-        {
-            return null;
-        }
-        catch (ChannelClosedException)
-        {
-            await WaitForCancellationAsync(token);
-            return null;
-        }
-    }
-
-    private void EnsureReceiving()
+    /// <summary>Starts the receive thread (once, however often it is called); call after <see cref="Bind"/>.</summary>
+    public void Start()
     {
         if (Interlocked.Exchange(ref _receiving, 1) == 0)
         {
@@ -231,32 +175,16 @@ public sealed partial class UdpTransport : IServerTransport, IUdpAnswerSender
                 continue;
             }
 
-            if (_handler is not null)
-            {
-                Handle(length);
-            }
-            else if (CreateConnection(length) is { } connection && !_pending.Writer.TryWrite(connection))
-            {
-                // Overloaded: the queue to ARSoft is full, so this datagram is dropped as a full socket buffer would drop it.
-                Log.QueueFull(_logger, _boundEndPoint);
-            }
+            Handle(length);
         }
-
-        _pending.Writer.TryComplete();
     }
 
-    /// <summary>Starts receiving without ARSoft: for a transport given a <see cref="IUdpQueryHandler"/>.</summary>
-    public void Start()
-    {
-        if (_handler is null)
-        {
-            throw new InvalidOperationException("Without a query handler the transport is started by ARSoft's server.");
-        }
-
-        EnsureReceiving();
-    }
-
-    /// <summary>Sends an encoded answer, synchronously (see <see cref="SendAnswerAsync"/> for why).</summary>
+    /// <summary>
+    /// Sends an encoded answer, synchronously on purpose: one async operation puts a .NET socket into non-blocking
+    /// mode for good, after which the receive thread's blocking recvfrom runs through the epoll thread and the thread
+    /// pool (measured: ~10x the CPU per query at 10k qps). A UDP send does not wait for the peer, so it costs the
+    /// caller nothing to do it inline.
+    /// </summary>
     public void SendAnswer(ReadOnlySpan<byte> answer, ClientEndPoint client)
     {
         ArgumentNullException.ThrowIfNull(client);
@@ -275,7 +203,7 @@ public sealed partial class UdpTransport : IServerTransport, IUdpAnswerSender
         var client = ClientEndPoint.FromSocketAddress(_sender);
         try
         {
-            _handler!.Handle(this, _receiveBuffer.AsSpan(0, length).ToArray(), client);
+            _handler.Handle(this, _receiveBuffer.AsSpan(0, length).ToArray(), client);
         }
 #pragma warning disable CA1031 // The receive loop must outlive any bug in what it calls.
         catch (Exception e)
@@ -320,82 +248,6 @@ public sealed partial class UdpTransport : IServerTransport, IUdpAnswerSender
         return answered != IUdpFastPath.NotHandled;
     }
 
-    // Synchronous on purpose: one async operation puts a .NET socket into non-blocking mode for good, after which
-    // the receive thread's blocking recvfrom runs through the epoll thread and the thread pool (measured: ~10x the
-    // CPU per query at 10k qps). A UDP send does not wait for the peer, so it costs the caller nothing to do it inline.
-    internal Task<bool> SendAnswerAsync(DnsRawPackage answer, ClientEndPoint client, CancellationToken token)
-    {
-        var message = answer.ToArraySegment(false);
-        if (client.TryConsumeSuppression(BinaryPrimitives.ReadUInt16BigEndian(message)))
-        {
-            return s_true;
-        }
-
-        try
-        {
-            return _socket.SendTo(message.AsSpan(), SocketFlags.None, client) == message.Count ? s_true : s_false;
-        }
-        catch (Exception e) when (e is SocketException or ObjectDisposedException)
-        {
-            Log.SendFailed(_logger, client, e.Message);
-            return s_false;
-        }
-    }
-
-    private UdpConnection? CreateConnection(int length)
-    {
-        var client = ClientEndPoint.FromSocketAddress(_sender);
-        var buffer = GC.AllocateUninitializedArray<byte>(length + LengthPrefixSize);
-        BinaryPrimitives.WriteUInt16BigEndian(buffer, (ushort)length);
-        _receiveBuffer.AsSpan(0, length).CopyTo(buffer.AsSpan(LengthPrefixSize));
-
-        var query = client.TryCreateQuery(buffer, BoundEndPoint);
-        if (query is null)
-        {
-            Log.MalformedDatagram(_logger, client, length);
-            return null;
-        }
-
-        return new UdpConnection(this, query, client);
-    }
-
-    private static async Task WaitForCancellationAsync(CancellationToken token)
-    {
-        try
-        {
-            await Task.Delay(Timeout.Infinite, token);
-        }
-        catch (OperationCanceledException)
-        {
-        }
-    }
-
-    /// <summary>One datagram: read once, answered at most once, nothing to dispose (the socket is shared).</summary>
-    private sealed class UdpConnection(UdpTransport transport, DnsReceivedRawPackage query, ClientEndPoint client) : IServerConnection
-    {
-        private DnsReceivedRawPackage? _query = query;
-
-        public IServerTransport Transport => transport;
-
-        public IPEndPoint RemoteEndPoint => client;
-
-        public IPEndPoint LocalEndPoint => transport.BoundEndPoint;
-
-        public bool CanRead => Volatile.Read(ref _query) is not null;
-
-        public Task<bool> InitializeAsync(CancellationToken token = default) => s_true;
-
-        public Task<DnsReceivedRawPackage?> ReceiveAsync(CancellationToken token = default) =>
-            Task.FromResult(Interlocked.Exchange(ref _query, null));
-
-        public Task<bool> SendAsync(DnsRawPackage package, CancellationToken token = default) =>
-            transport.SendAnswerAsync(package, client, token);
-
-        public void Dispose()
-        {
-        }
-    }
-
     private static partial class Log
     {
         [LoggerMessage(Level = LogLevel.Debug, Message = "UDP receive on {EndPoint} failed: {Error}")]
@@ -404,16 +256,10 @@ public sealed partial class UdpTransport : IServerTransport, IUdpAnswerSender
         [LoggerMessage(Level = LogLevel.Debug, Message = "UDP answer to {Client} not sent: {Error}")]
         public static partial void SendFailed(ILogger logger, IPEndPoint client, string error);
 
-        [LoggerMessage(Level = LogLevel.Debug, Message = "UDP queue on {EndPoint} is full; a query was dropped")]
-        public static partial void QueueFull(ILogger logger, IPEndPoint? endPoint);
-
         [LoggerMessage(Level = LogLevel.Error, Message = "The UDP fast path failed; the query takes the full path")]
         public static partial void FastPathFailed(ILogger logger, Exception exception);
 
         [LoggerMessage(Level = LogLevel.Error, Message = "Handling a datagram from {Client} failed; it goes unanswered")]
         public static partial void HandlerFailed(ILogger logger, Exception exception, IPEndPoint client);
-
-        [LoggerMessage(Level = LogLevel.Debug, Message = "Ignored malformed {Length}-byte datagram from {Client}")]
-        public static partial void MalformedDatagram(ILogger logger, IPEndPoint client, int length);
     }
 }

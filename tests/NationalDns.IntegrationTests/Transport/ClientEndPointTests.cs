@@ -56,41 +56,15 @@ public sealed class ClientEndPointTests
     }
 
     [Fact]
-    public void Unkeyed_suppression_swallows_exactly_one_answer_whatever_its_id()
-    {
-        var client = new ClientEndPoint(IPAddress.Loopback, 1053);
-
-        client.SuppressNextAnswer();
-
-        Assert.True(client.TryConsumeSuppression(answerId: 42));
-        Assert.False(client.TryConsumeSuppression(answerId: 42));
-        Assert.False(client.TryConsumeSuppression());
-    }
-
-    [Fact]
-    public void Keyed_suppression_swallows_only_the_answer_with_its_id()
+    public void Suppression_swallows_only_the_answer_with_its_id()
     {
         var client = new ClientEndPoint(IPAddress.Loopback, 1053);
 
         client.SuppressAnswer(7);
 
         Assert.False(client.TryConsumeSuppression(answerId: 8));
-        Assert.False(client.TryConsumeSuppression());
         Assert.True(client.TryConsumeSuppression(answerId: 7));
         Assert.False(client.TryConsumeSuppression(answerId: 7));
-    }
-
-    [Fact]
-    public void Parameterless_consume_takes_only_unkeyed_suppressions()
-    {
-        var client = new ClientEndPoint(IPAddress.Loopback, 1053);
-
-        client.SuppressAnswer(7);
-        client.SuppressNextAnswer();
-
-        Assert.True(client.TryConsumeSuppression());
-        Assert.False(client.TryConsumeSuppression());
-        Assert.True(client.TryConsumeSuppression(answerId: 7));
     }
 
     [Fact]
@@ -99,17 +73,7 @@ public sealed class ClientEndPointTests
         const int Count = 10_000;
         var client = new ClientEndPoint(IPAddress.Loopback, 1053);
 
-        Parallel.For(0, Count, i =>
-        {
-            if (i % 2 == 0)
-            {
-                client.SuppressNextAnswer();
-            }
-            else
-            {
-                client.SuppressAnswer((ushort)i);
-            }
-        });
+        Parallel.For(0, Count, i => client.SuppressAnswer((ushort)i));
         var consumed = 0;
         Parallel.For(0, Count, i =>
         {

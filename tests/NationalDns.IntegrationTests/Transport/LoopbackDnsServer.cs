@@ -2,30 +2,36 @@ using System.Collections.Concurrent;
 using System.Net;
 using ARSoft.Tools.Net;
 using ARSoft.Tools.Net.Dns;
+using Microsoft.Extensions.Logging.Abstractions;
+using NationalDns.Core.Pipeline;
+using NationalDns.Server.Hosting;
 using NationalDns.Server.Transport;
 
 namespace NationalDns.IntegrationTests.Transport;
 
 /// <summary>
-/// A real ARSoft <see cref="DnsServer"/> on our transports. It answers <c>A 192.0.2.1</c> for any name,
-/// 40 A records for <see cref="BigName"/>, and sends nothing for <see cref="DropName"/> (unkeyed suppression)
-/// and <see cref="DropByIdName"/> (suppression keyed by transaction ID).
+/// Our transports serving as the server wires them: TCP through a real ARSoft <see cref="DnsServer"/>, UDP through
+/// the real <see cref="UdpQueryHandler"/> over a one-stage pipeline. Both answer <c>A 192.0.2.1</c> for any name,
+/// 40 A records for <see cref="BigName"/>, and nothing for <see cref="DropName"/> (over TCP by suppressing the
+/// answer keyed by transaction ID).
 /// </summary>
 internal sealed class LoopbackDnsServer : IDisposable
 {
     public const string DropName = "drop.test";
-    public const string DropByIdName = "drop-by-id.test";
     public const string BigName = "big.test";
     public const int BigAnswerCount = 40;
     public static readonly IPAddress Answer = IPAddress.Parse("192.0.2.1");
 
     private readonly DnsServer _server;
 
-    public LoopbackDnsServer(UdpTransport udp, TcpTransport tcp)
+    private LoopbackDnsServer(IPAddress address, TcpTransport tcp)
     {
-        Udp = udp;
+        var dispatcher = new QueryDispatcher(new QueryPipeline([new AnswerStage(this)]), TimeProvider.System, NullLogger<QueryDispatcher>.Instance);
+        Udp = new UdpTransport(new IPEndPoint(address, 0), new UdpQueryHandler(dispatcher, NullLogger<UdpQueryHandler>.Instance));
         Tcp = tcp;
-        _server = new DnsServer(udp, tcp);
+        Udp.Bind();
+        Udp.Start();
+        _server = new DnsServer(tcp);
         _server.QueryReceived += OnQueryReceivedAsync;
         _server.ExceptionThrown += (_, e) =>
         {
@@ -54,11 +60,12 @@ internal sealed class LoopbackDnsServer : IDisposable
         int maxTcpConnections = TcpTransport.DefaultMaxConnections,
         int tcpPerClient = TcpConnectionTable.DefaultPerClient) =>
         new(
-            new UdpTransport(new IPEndPoint(address, 0)),
+            address,
             new TcpTransport(new IPEndPoint(address, 0), tcpIdleTimeout ?? TcpTransport.DefaultIdleTimeout, maxTcpConnections, tcpPerClient));
 
     public void Dispose()
     {
+        Udp.Close();
         try
         {
             _server.Stop();
@@ -66,7 +73,6 @@ internal sealed class LoopbackDnsServer : IDisposable
         catch (AggregateException e) when (e.InnerExceptions.All(inner => inner is TaskCanceledException))
         {
             // ARSoft's Stop() throws when a transport loop had not started yet, and then skips Close().
-            Udp.Close();
             Tcp.Close();
         }
     }
@@ -74,14 +80,27 @@ internal sealed class LoopbackDnsServer : IDisposable
     private Task OnQueryReceivedAsync(object sender, QueryReceivedEventArgs e)
     {
         var query = (DnsMessage)e.Query;
+        var response = Respond(query, e.RemoteEndpoint);
+        if (response is null)
+        {
+            ((ClientEndPoint)e.RemoteEndpoint).SuppressAnswer(query.TransactionID);
+            response = query.CreateResponseInstance();
+        }
+
+        e.Response = response;
+        return Task.CompletedTask;
+    }
+
+    // The one answer of both transports: null means send nothing.
+    private DnsMessage? Respond(DnsMessage query, IPEndPoint client)
+    {
         var response = query.CreateResponseInstance();
-        Clients.Enqueue(e.RemoteEndpoint);
+        Clients.Enqueue(client);
 
         if (query.Questions.Count != 1)
         {
             response.ReturnCode = ReturnCode.FormatError;
-            e.Response = response;
-            return Task.CompletedTask;
+            return response;
         }
 
         var name = query.Questions[0].Name;
@@ -89,11 +108,7 @@ internal sealed class LoopbackDnsServer : IDisposable
 
         if (name.Equals(DomainName.Parse(DropName)))
         {
-            ((ClientEndPoint)e.RemoteEndpoint).SuppressNextAnswer();
-        }
-        else if (name.Equals(DomainName.Parse(DropByIdName)))
-        {
-            ((ClientEndPoint)e.RemoteEndpoint).SuppressAnswer(query.TransactionID);
+            return null;
         }
 
         var count = name.Equals(DomainName.Parse(BigName)) ? BigAnswerCount : 1;
@@ -104,7 +119,14 @@ internal sealed class LoopbackDnsServer : IDisposable
         }
 
         response.ReturnCode = ReturnCode.NoError;
-        e.Response = response;
-        return Task.CompletedTask;
+        return response;
+    }
+
+    private sealed class AnswerStage(LoopbackDnsServer server) : IQueryStage
+    {
+        public ValueTask<QueryResult> HandleAsync(QueryContext query, QueryHandler next, CancellationToken cancellationToken) =>
+            ValueTask.FromResult(server.Respond(query.Query, query.Client) is { } response
+                ? new QueryResult(response, QueryOutcome.Forwarded)
+                : new QueryResult(null, QueryOutcome.Dropped));
     }
 }

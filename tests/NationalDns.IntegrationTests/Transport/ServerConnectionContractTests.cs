@@ -1,54 +1,14 @@
 using System.Net;
-using System.Net.Sockets;
 using ARSoft.Tools.Net.Dns;
 using NationalDns.Server.Transport;
 
 namespace NationalDns.IntegrationTests.Transport;
 
-/// <summary>Drives the transports directly, the way ARSoft's DnsServer does, to pin down the connection contract.</summary>
+/// <summary>Drives the TCP transport directly, the way ARSoft's DnsServer does, to pin down the connection contract.</summary>
 public sealed class ServerConnectionContractTests
 {
     private static readonly TimeSpan s_deadline = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan s_silence = TimeSpan.FromMilliseconds(300);
-
-    [Fact]
-    public async Task Udp_connection_yields_its_datagram_once_and_answers_to_the_sender()
-    {
-        using var transport = new UdpTransport(new IPEndPoint(IPAddress.Loopback, 0));
-        transport.Bind();
-        using var client = new UdpProbe(transport.BoundEndPoint);
-
-        client.Send(DnsWire.Query(21, "once.test"));
-        using var connection = await transport.AcceptWithinDeadlineAsync();
-        var canReadBefore = connection.CanRead;
-        var query = await connection.ReceiveAsync();
-        var again = await connection.ReceiveAsync();
-        var sent = await connection.SendAsync(query!);
-        var echoed = await client.ReceiveAsync(s_deadline);
-
-        Assert.True(canReadBefore);
-        Assert.Equal<ushort?>(21, query?.MessageIdentification.TransactionID);
-        Assert.False(connection.CanRead);
-        Assert.Null(again);
-        Assert.True(sent);
-        Assert.Equal<ushort?>(21, echoed?.TransactionID);
-        Assert.Equal(client.LocalEndPoint, connection.RemoteEndPoint);
-    }
-
-    [Fact]
-    public async Task Udp_send_after_Close_returns_false_instead_of_throwing()
-    {
-        var transport = new UdpTransport(new IPEndPoint(IPAddress.Loopback, 0));
-        transport.Bind();
-        using var client = new UdpProbe(transport.BoundEndPoint);
-        client.Send(DnsWire.Query(22, "late.test"));
-        using var connection = await transport.AcceptWithinDeadlineAsync();
-        var query = await connection.ReceiveAsync();
-
-        transport.Close();
-
-        Assert.False(await connection.SendAsync(query!));
-    }
 
     [Fact]
     public async Task Tcp_connection_ignores_Dispose_while_it_is_still_being_read()

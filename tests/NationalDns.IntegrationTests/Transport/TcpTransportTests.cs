@@ -71,7 +71,7 @@ public sealed class TcpTransportTests : IDisposable
         static bool IsDropped(int id) => id % 3 == 0;
         using var client = await TcpProbe.ConnectAsync(_server.Tcp.BoundEndPoint);
         await client.SendAsync(Frames(Enumerable.Range(0, Queries).Select(id =>
-            DnsWire.Query((ushort)id, IsDropped(id) ? LoopbackDnsServer.DropByIdName : $"q{id}.test"))));
+            DnsWire.Query((ushort)id, IsDropped(id) ? LoopbackDnsServer.DropName : $"q{id}.test"))));
 
         var seen = new HashSet<ushort>();
         for (var i = 0; i < Queries - (Queries / 3); i++)

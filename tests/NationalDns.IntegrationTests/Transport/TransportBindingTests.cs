@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using ARSoft.Tools.Net.Dns;
 using NationalDns.Server.Transport;
 
 namespace NationalDns.IntegrationTests.Transport;
@@ -14,10 +13,10 @@ public sealed class TransportBindingTests
     public void Binding_a_second_transport_to_a_taken_port_throws_AddressAlreadyInUse(string protocol)
     {
         using var first = Create(protocol, new IPEndPoint(IPAddress.Loopback, 0));
-        first.Bind();
+        Bind(first);
         using var second = Create(protocol, BoundEndPoint(first));
 
-        var error = Assert.Throws<SocketException>(second.Bind);
+        var error = Assert.Throws<SocketException>(() => Bind(second));
 
         Assert.Equal(SocketError.AddressAlreadyInUse, error.SocketErrorCode);
     }
@@ -31,11 +30,10 @@ public sealed class TransportBindingTests
         Assert.Throws<InvalidOperationException>(() => BoundEndPoint(transport));
     }
 
-    [Theory]
-    [MemberData(nameof(Protocols))]
-    public async Task Accept_after_Close_waits_for_cancellation_instead_of_spinning(string protocol)
+    [Fact]
+    public async Task Tcp_accept_after_Close_waits_for_cancellation_instead_of_spinning()
     {
-        using var transport = Create(protocol, new IPEndPoint(IPAddress.Loopback, 0));
+        using var transport = new TcpTransport(new IPEndPoint(IPAddress.Loopback, 0));
         transport.Bind();
         transport.Close();
         using var stop = new CancellationTokenSource();
@@ -89,13 +87,25 @@ public sealed class TransportBindingTests
         Assert.Contains(server.Clients, client => client.Equals(udp.LocalEndPoint));
     }
 
-    private static IServerTransport Create(string protocol, IPEndPoint endPoint) => protocol switch
+    private static IDisposable Create(string protocol, IPEndPoint endPoint) => protocol switch
     {
-        "udp" => new UdpTransport(endPoint),
+        "udp" => new UdpTransport(endPoint, new RecordingUdpHandler()),
         _ => new TcpTransport(endPoint),
     };
 
-    private static IPEndPoint BoundEndPoint(IServerTransport transport) => transport switch
+    private static void Bind(IDisposable transport)
+    {
+        if (transport is UdpTransport udp)
+        {
+            udp.Bind();
+        }
+        else
+        {
+            ((TcpTransport)transport).Bind();
+        }
+    }
+
+    private static IPEndPoint BoundEndPoint(IDisposable transport) => transport switch
     {
         UdpTransport udp => udp.BoundEndPoint,
         _ => ((TcpTransport)transport).BoundEndPoint,
