@@ -19,8 +19,10 @@ namespace NationalDns.Server.Hosting;
 /// </summary>
 public sealed partial class DnsServerHostedService : IHostedService, IDisposable
 {
-    // With port 0 the UDP and TCP ports are picked separately; retry a few times if TCP finds its port taken.
-    private const int EphemeralPortAttempts = 5;
+    // With port 0 the kernel picks the UDP port and TCP must get the same number, which a client connection's local
+    // port (or one in TIME_WAIT) may hold: on a host that has just opened thousands of TCP connections, five picks in a
+    // row were all taken. A bind costs microseconds; try many.
+    private const int EphemeralPortAttempts = 64;
 
     private static readonly TimeSpan s_answerSendGrace = TimeSpan.FromMilliseconds(100);
 
