@@ -36,11 +36,7 @@ command -v dnsperf >/dev/null && command -v unbound >/dev/null && command -v ope
   die "needs dnsperf (2.10 or later for -m dot/doh), unbound and openssl"
 { dnsperf -h 2>&1 || true; } | grep -q 'dot or doh' || die "this dnsperf has no -m dot/doh (needs 2.10 or later)"
 
-if [ -z "${SKIP_BUILD:-}" ] || [ ! -f "$WORK/publish/nationaldns.dll" ]; then
-  log "building Release -> $WORK/publish (log: $WORK/log/build.log)"
-  dotnet publish "$REPO_DIR/src/NationalDns" -c Release -o "$WORK/publish" --artifacts-path "$WORK/artifacts" --nologo \
-    > "$WORK/log/build.log" 2>&1 || { tail -n 20 "$WORK/log/build.log" >&2; die "build failed"; }
-fi
+ensure_build
 
 # --- the list, the queries and the certificate both servers share
 awk -v n="$N" 'BEGIN { print "# bench/encrypted.sh"; for (i = 0; i < n; i++) printf "blocked%d.example\n", i }' > "$dir/blocklist.txt"

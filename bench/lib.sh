@@ -42,6 +42,21 @@ ensure_packages() {
 }
 
 # True if something already listens on UDP or TCP 127.0.0.1:$1 (or on all addresses).
+# The Release build in $WORK/publish: made unless SKIP_BUILD is set and one is already there.
+ensure_build() {
+  [ -n "${SKIP_BUILD:-}" ] && [ -f "$WORK/publish/nationaldns.dll" ] && return 0
+  log "building Release -> $WORK/publish (log: $WORK/log/build.log)"
+  dotnet publish "$REPO_DIR/src/NationalDns" -c Release -o "$WORK/publish" --artifacts-path "$WORK/artifacts" --nologo \
+    > "$WORK/log/build.log" 2>&1 || { tail -n 20 "$WORK/log/build.log" >&2; die "build failed"; }
+}
+
+# nsd's zone (made again when its config is for another port) and the N-name list with its queries, when missing.
+ensure_data() {
+  [ -f "$WORK/zone/test.zone" ] && [ -f "$WORK/conf/nsd.conf" ] && grep -q "@$PORT_UPSTREAM\$" "$WORK/conf/nsd.conf" ||
+    "$BENCH_DIR/gen-zone.sh"
+  [ -f "$WORK/lists/$N/blocklist.txt" ] && [ -f "$WORK/queries/blocked-$N.txt" ] || "$BENCH_DIR/gen-blocklist.sh" "$N"
+}
+
 port_busy() { ss -Hlnu "sport = :$1" | grep -q . || ss -Hlnt "sport = :$1" | grep -q .; }
 
 # dig once against 127.0.0.1:$1 for name $2 type $3 (default A); prints the status word or nothing.

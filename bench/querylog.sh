@@ -25,13 +25,8 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 ensure_packages
-if [ -z "${SKIP_BUILD:-}" ] || [ ! -f "$WORK/publish/nationaldns.dll" ]; then
-  log "building Release -> $WORK/publish (log: $WORK/log/build.log)"
-  dotnet publish "$REPO_DIR/src/NationalDns" -c Release -o "$WORK/publish" --artifacts-path "$WORK/artifacts" --nologo \
-    > "$WORK/log/build.log" 2>&1 || { tail -n 20 "$WORK/log/build.log" >&2; die "build failed"; }
-fi
-[ -f "$WORK/zone/test.zone" ] && [ -f "$WORK/conf/nsd.conf" ] || "$BENCH_DIR/gen-zone.sh"
-[ -f "$WORK/lists/$N/blocklist.txt" ] && [ -f "$WORK/queries/blocked-$N.txt" ] || "$BENCH_DIR/gen-blocklist.sh" "$N"
+ensure_build
+ensure_data
 probe=$(cat "$WORK/lists/$N/probe")
 
 for port in "$PORT_UPSTREAM" "$PORT_NATIONALDNS" "$PORT_HTTP"; do

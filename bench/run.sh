@@ -35,14 +35,9 @@ fits() { [ $(( $(date +%s) + $1 + 15 )) -le "$deadline" ]; }
 
 ensure_packages
 
-if [ -z "${SKIP_BUILD:-}" ] || [ ! -f "$WORK/publish/nationaldns.dll" ]; then
-  log "building Release -> $WORK/publish (log: $WORK/log/build.log)"
-  dotnet publish "$REPO_DIR/src/NationalDns" -c Release -o "$WORK/publish" --artifacts-path "$WORK/artifacts" --nologo \
-    > "$WORK/log/build.log" 2>&1 || { tail -n 20 "$WORK/log/build.log" >&2; die "build failed"; }
-fi
+ensure_build
 
-[ -f "$WORK/zone/test.zone" ] && [ -f "$WORK/conf/nsd.conf" ] || "$BENCH_DIR/gen-zone.sh"
-[ -f "$WORK/lists/$N/blocklist.txt" ] && [ -f "$WORK/queries/blocked-$N.txt" ] || "$BENCH_DIR/gen-blocklist.sh" "$N"
+ensure_data
 
 {
   echo "meta n=$N reps=$REPS secs=$SECS warm_secs=$WARM_SECS lat_reps=$LAT_REPS lat_secs=$LAT_SECS lat_rate=$LAT_RATE lat_rate_c=$LAT_RATE_C nd_log_level=$ND_LOG_LEVEL threads=${THREADS:-1} nd_args=${ND_ARGS:-none}"

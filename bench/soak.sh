@@ -67,14 +67,8 @@ for port in "$PORT_UPSTREAM" "$PORT_NATIONALDNS" "$PORT_HTTP"; do
   port_busy "$port" && die "127.0.0.1:$port is already in use: $(ss -Hlnup "sport = :$port" | head -1)"
 done
 
-if [ -z "${SKIP_BUILD:-}" ] || [ ! -f "$WORK/publish/nationaldns.dll" ]; then
-  log "building Release -> $WORK/publish (log: $WORK/log/build.log)"
-  dotnet publish "$REPO_DIR/src/NationalDns" -c Release -o "$WORK/publish" --artifacts-path "$WORK/artifacts" --nologo \
-    > "$WORK/log/build.log" 2>&1 || { tail -n 20 "$WORK/log/build.log" >&2; die "build failed"; }
-fi
-[ -f "$WORK/zone/test.zone" ] && [ -f "$WORK/conf/nsd.conf" ] && grep -q "@$PORT_UPSTREAM\$" "$WORK/conf/nsd.conf" ||
-  "$BENCH_DIR/gen-zone.sh"
-[ -f "$WORK/lists/$N/blocklist.txt" ] && [ -f "$WORK/queries/blocked-$N.txt" ] || "$BENCH_DIR/gen-blocklist.sh" "$N"
+ensure_build
+ensure_data
 
 # The server reads a folder: the generated list, and a small list the editor rewrites.
 LISTS=$WORK/soak/lists
