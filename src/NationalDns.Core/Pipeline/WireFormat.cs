@@ -6,6 +6,30 @@ internal static class WireFormat
     /// <summary>The header: ID, flags and the four section counts (RFC 1035 §4.1.1).</summary>
     public const int HeaderSize = 12;
 
+    /// <summary>The header's flag bits (RFC 1035 §4.1.1, RFC 4035 §3.2 for AD and CD): QR.</summary>
+    public const ushort ResponseBit = 0x8000;
+
+    /// <summary>The four OPCODE bits.</summary>
+    public const ushort OpcodeMask = 0x7800;
+
+    /// <summary>AA.</summary>
+    public const ushort AuthoritativeBit = 0x0400;
+
+    /// <summary>TC.</summary>
+    public const ushort TruncatedBit = 0x0200;
+
+    /// <summary>RD.</summary>
+    public const ushort RecursionDesiredBit = 0x0100;
+
+    /// <summary>RA.</summary>
+    public const ushort RecursionAvailableBit = 0x0080;
+
+    /// <summary>AD.</summary>
+    public const ushort AuthenticDataBit = 0x0020;
+
+    /// <summary>CD.</summary>
+    public const ushort CheckingDisabledBit = 0x0010;
+
     /// <summary>The OPT pseudo-record's type (RFC 6891).</summary>
     public const ushort TypeOpt = 41;
 

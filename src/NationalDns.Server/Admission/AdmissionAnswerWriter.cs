@@ -11,18 +11,13 @@ namespace NationalDns.Server.Admission;
 /// </summary>
 internal static class AdmissionAnswerWriter
 {
-    private const ushort ResponseBit = 0x8000;
-    private const ushort OpcodeMask = 0x7800;
-    private const ushort TruncatedBit = 0x0200;
-    private const ushort RecursionDesiredBit = 0x0100;
-    private const ushort RecursionAvailableBit = 0x0080;
     private const ushort RefusedCode = 5;
 
     /// <summary>The REFUSED answer's length, or 0 when nothing should be sent.</summary>
     public static int WriteRefused(ReadOnlySpan<byte> query, Span<byte> answer) => Write(query, answer, RefusedCode);
 
     /// <summary>The TC=1 answer's length, or 0 when nothing should be sent.</summary>
-    public static int WriteTruncated(ReadOnlySpan<byte> query, Span<byte> answer) => Write(query, answer, TruncatedBit);
+    public static int WriteTruncated(ReadOnlySpan<byte> query, Span<byte> answer) => Write(query, answer, WireFormat.TruncatedBit);
 
     private static int Write(ReadOnlySpan<byte> query, Span<byte> answer, ushort extraFlags)
     {
@@ -34,7 +29,7 @@ internal static class AdmissionAnswerWriter
 
         query[..questionEnd].CopyTo(answer);
         var flags = BinaryPrimitives.ReadUInt16BigEndian(query[2..]);
-        var answerFlags = ResponseBit | (flags & (OpcodeMask | RecursionDesiredBit)) | RecursionAvailableBit | extraFlags;
+        var answerFlags = WireFormat.ResponseBit | (flags & (WireFormat.OpcodeMask | WireFormat.RecursionDesiredBit)) | WireFormat.RecursionAvailableBit | extraFlags;
         BinaryPrimitives.WriteUInt16BigEndian(answer[2..], (ushort)answerFlags);
         answer[6..WireFormat.HeaderSize].Clear(); // no answer, authority or additional records
         return questionEnd;
@@ -43,7 +38,7 @@ internal static class AdmissionAnswerWriter
     private static int QuestionEnd(ReadOnlySpan<byte> query)
     {
         if (query.Length < WireFormat.HeaderSize + 5
-            || (BinaryPrimitives.ReadUInt16BigEndian(query[2..]) & ResponseBit) != 0
+            || (BinaryPrimitives.ReadUInt16BigEndian(query[2..]) & WireFormat.ResponseBit) != 0
             || BinaryPrimitives.ReadUInt16BigEndian(query[4..]) != 1)
         {
             return -1;

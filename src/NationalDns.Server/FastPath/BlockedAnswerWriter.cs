@@ -56,8 +56,9 @@ internal sealed class BlockedAnswerWriter
             _ => throw new InvalidOperationException($"no answer is written for {action.Kind}"),
         };
 
-        var truncated = action.Kind == BlockActionKind.TcpOnly ? 0x0200 : 0;
-        var flags = 0x8000 | 0x0080 | code | truncated | (authoritative ? 0x0400 : 0) | (query.RecursionDesired ? 0x0100 : 0) | (query.CheckingDisabled ? 0x0010 : 0);
+        var truncated = action.Kind == BlockActionKind.TcpOnly ? WireFormat.TruncatedBit : 0;
+        var flags = WireFormat.ResponseBit | WireFormat.RecursionAvailableBit | code | truncated | (authoritative ? WireFormat.AuthoritativeBit : 0)
+            | (query.RecursionDesired ? WireFormat.RecursionDesiredBit : 0) | (query.CheckingDisabled ? WireFormat.CheckingDisabledBit : 0);
         BinaryPrimitives.WriteUInt16BigEndian(output, query.Id);
         BinaryPrimitives.WriteUInt16BigEndian(output[2..], (ushort)flags);
         BinaryPrimitives.WriteUInt16BigEndian(output[4..], 1);

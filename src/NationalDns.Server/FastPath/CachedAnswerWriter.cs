@@ -13,9 +13,6 @@ namespace NationalDns.Server.FastPath;
 /// </summary>
 internal sealed class CachedAnswerWriter
 {
-    private const ushort RecursionDesiredBit = 0x0100;
-    private const ushort CheckingDisabledBit = 0x0010;
-
     private readonly ResponseCache _cache;
 
     public CachedAnswerWriter(ResponseCache cache) => _cache = cache;
@@ -40,8 +37,8 @@ internal sealed class CachedAnswerWriter
 
         wire.Bytes.CopyTo(output);
         BinaryPrimitives.WriteUInt16BigEndian(output, query.Id);
-        var flags = BinaryPrimitives.ReadUInt16BigEndian(output[2..]) & ~(RecursionDesiredBit | CheckingDisabledBit);
-        flags |= (query.RecursionDesired ? RecursionDesiredBit : 0) | (query.CheckingDisabled ? CheckingDisabledBit : 0);
+        var flags = BinaryPrimitives.ReadUInt16BigEndian(output[2..]) & ~(WireFormat.RecursionDesiredBit | WireFormat.CheckingDisabledBit);
+        flags |= (query.RecursionDesired ? WireFormat.RecursionDesiredBit : 0) | (query.CheckingDisabled ? WireFormat.CheckingDisabledBit : 0);
         BinaryPrimitives.WriteUInt16BigEndian(output[2..], (ushort)flags);
         packet[WireFormat.HeaderSize..query.QuestionEnd].CopyTo(output[WireFormat.HeaderSize..]);
 

@@ -45,7 +45,7 @@ internal ref struct WireQuery
         }
 
         var flags = BinaryPrimitives.ReadUInt16BigEndian(packet[2..]);
-        var isResponse = (flags & 0x8000) != 0;
+        var isResponse = (flags & WireFormat.ResponseBit) != 0;
         var opcode = (flags >> 11) & 0xF;
         if (isResponse || opcode != 0
             || BinaryPrimitives.ReadUInt16BigEndian(packet[4..]) != 1

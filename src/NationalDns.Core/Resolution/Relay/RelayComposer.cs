@@ -19,7 +19,6 @@ namespace NationalDns.Core.Resolution.Relay;
 internal static class RelayComposer
 {
     private const int OptSize = 11;
-    private const int TruncatedBit = 0x0200;
 
     /// <summary>The response's octets, no longer than <paramref name="limit"/> when they can be cut to fit.</summary>
     public static byte[] Compose(RelayedResponse response, int limit)
@@ -64,7 +63,7 @@ internal static class RelayComposer
         var bytes = new byte[size];
         var span = bytes.AsSpan();
         BinaryPrimitives.WriteUInt16BigEndian(span, response.TransactionID);
-        BinaryPrimitives.WriteUInt16BigEndian(span[2..], (ushort)(Flags(response) | (records ? 0 : TruncatedBit)));
+        BinaryPrimitives.WriteUInt16BigEndian(span[2..], (ushort)(Flags(response) | (records ? 0 : WireFormat.TruncatedBit)));
         BinaryPrimitives.WriteUInt16BigEndian(span[4..], (ushort)(question ? 1 : 0));
         BinaryPrimitives.WriteUInt16BigEndian(span[6..], records ? reply.AnswerCount : (ushort)0);
         BinaryPrimitives.WriteUInt16BigEndian(span[8..], records ? reply.AuthorityCount : (ushort)0);
@@ -96,13 +95,13 @@ internal static class RelayComposer
 
     // QR, opcode, AA, RD, RA, AD, CD and the low four bits of the RCODE, from the response's own header.
     private static int Flags(RelayedResponse response) =>
-        0x8000
+        WireFormat.ResponseBit
         | (((int)response.OperationCode & 0x0F) << 11)
-        | (response.IsAuthoritiveAnswer ? 0x0400 : 0)
-        | (response.IsRecursionDesired ? 0x0100 : 0)
-        | (response.IsRecursionAllowed ? 0x0080 : 0)
-        | (response.IsAuthenticData ? 0x0020 : 0)
-        | (response.IsCheckingDisabled ? 0x0010 : 0)
+        | (response.IsAuthoritiveAnswer ? WireFormat.AuthoritativeBit : 0)
+        | (response.IsRecursionDesired ? WireFormat.RecursionDesiredBit : 0)
+        | (response.IsRecursionAllowed ? WireFormat.RecursionAvailableBit : 0)
+        | (response.IsAuthenticData ? WireFormat.AuthenticDataBit : 0)
+        | (response.IsCheckingDisabled ? WireFormat.CheckingDisabledBit : 0)
         | ((int)response.ReturnCode & 0x0F);
 
     private static void WriteOpt(RelayedResponse response, byte[]? errors, Span<byte> opt)
