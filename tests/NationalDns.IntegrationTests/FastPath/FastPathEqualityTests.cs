@@ -113,7 +113,9 @@ public sealed class FastPathEqualityTests(ITestOutputHelper output)
         }
 
         output.WriteLine($"seed {seed}: {count * 4} queries, {fastAnswers} answered by the fast path, in {watch.Elapsed.TotalSeconds:0.0} s");
-        Assert.True(fastAnswers > count, $"seed {seed}: only {fastAnswers} of {count * 4} queries reached the fast path; the generator no longer tests it");
+        // About 26 % of the generated queries reach the fast path (1,022-1,140 of 4,000 over six seeds); a quarter was too
+        // close to that for 1,000 cases. A fifth still catches a generator that stopped testing it.
+        Assert.True(fastAnswers > count * 4 / 5, $"seed {seed}: only {fastAnswers} of {count * 4} queries reached the fast path; the generator no longer tests it");
     }
 
     // Anything but the stand-in upstream's answer came from policy (or validation, which the fast path must leave alone too).
