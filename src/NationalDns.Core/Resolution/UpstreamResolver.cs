@@ -49,7 +49,7 @@ public sealed class UpstreamResolver : IUpstreamResolver, IAsyncDisposable, IDis
         else
         {
             _streams = new DnsStreamPool(new DnsStreamConnector(options.TlsTrustAnchors).ConnectAsync, timeProvider);
-            _wire = new WireExchange(options.RandomiseCase, _streams, logger, meters);
+            _wire = new WireExchange(options.RandomiseCase, _streams, new UdpSocketPool(timeProvider), logger, meters);
             exchange = _wire.AskAsync;
         }
 

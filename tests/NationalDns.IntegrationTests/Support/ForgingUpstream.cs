@@ -20,6 +20,7 @@ public sealed class ForgingUpstream : IAsyncDisposable
     private readonly TcpListener _tcp;
     private readonly CancellationTokenSource _stop = new();
     private readonly ConcurrentQueue<byte[]> _queries = new();
+    private readonly ConcurrentQueue<int> _sourcePorts = new();
     private readonly List<Task> _loops = [];
 
     private ForgingUpstream(Socket udp, TcpListener tcp)
@@ -38,6 +39,9 @@ public sealed class ForgingUpstream : IAsyncDisposable
 
     /// <summary>Every query received, as bytes.</summary>
     public IReadOnlyList<byte[]> Queries => [.. _queries];
+
+    /// <summary>The source port of every UDP query received, in order.</summary>
+    public IReadOnlyList<int> SourcePorts => [.. _sourcePorts];
 
     public static ForgingUpstream Start()
     {
@@ -90,6 +94,7 @@ public sealed class ForgingUpstream : IAsyncDisposable
         {
             var received = await _udp.ReceiveFromAsync(buffer, SocketFlags.None, new IPEndPoint(IPAddress.Any, 0), _stop.Token);
             var query = buffer.AsSpan(0, received.ReceivedBytes).ToArray();
+            _sourcePorts.Enqueue(((IPEndPoint)received.RemoteEndPoint).Port);
             _queries.Enqueue(query);
             foreach (var reply in Script(query, false))
             {

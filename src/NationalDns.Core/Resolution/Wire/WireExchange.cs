@@ -1,6 +1,4 @@
-using System.Buffers;
 using System.Net;
-using System.Net.Sockets;
 using ARSoft.Tools.Net.Dns;
 using Microsoft.Extensions.Logging;
 using NationalDns.Core.Resolution.Streams;
@@ -8,8 +6,9 @@ using NationalDns.Core.Resolution.Streams;
 namespace NationalDns.Core.Resolution.Wire;
 
 /// <summary>
-/// NationalDns's own exchange with an upstream, the default forwarding engine: one query over UDP from a fresh socket
-/// on a random port, connected to the upstream so that the kernel delivers nothing from any other address or port;
+/// NationalDns's own exchange with an upstream, the default forwarding engine: one query over UDP from a socket on a
+/// random port, connected to the upstream so that the kernel delivers nothing from any other address or port, and
+/// carrying no other query while this one is out (<see cref="UdpSocketPool"/> lends it and retires it after a few uses);
 /// a fresh random ID and, with 0x20, randomised letter case; the client's RD, CD and DO bits. A datagram that is not
 /// the reply to that very query (<see cref="ReplyMatcher"/>) is counted and ignored, and the socket keeps listening
 /// until the attempt's deadline, so a forged datagram can neither win nor fail the query (RFC 5452). A truncated reply
@@ -17,26 +16,29 @@ namespace NationalDns.Core.Resolution.Wire;
 /// </summary>
 internal sealed partial class WireExchange : IDisposable
 {
-    // Replies come back in at most EdnsPayload octets over UDP. A buffer per query in flight for its whole round trip:
-    // small, so the shared pool keeps enough of them (64 KB ones ran out at a few hundred in flight, and every query then
-    // allocated one). A datagram that fills it may have been cut short by the kernel, so it is fetched over TCP instead.
-    private const int ReceiveBufferSize = 4096;
-
     private readonly CaseEcho _caseEcho;
     private readonly IStreamExchange _streams;
     private readonly ILogger _logger;
     private readonly UpstreamMeters? _meters;
+    private readonly UdpSocketPool _sockets;
     private readonly RandomBytes _random = new();
+    private long _mismatched;
 
-    public WireExchange(bool randomiseCase, IStreamExchange streams, ILogger logger, UpstreamMeters? meters = null)
+    /// <summary>An exchange that sends its UDP queries from <paramref name="sockets"/>, and closes them when it is disposed.</summary>
+    public WireExchange(bool randomiseCase, IStreamExchange streams, UdpSocketPool sockets, ILogger logger, UpstreamMeters? meters = null)
     {
         ArgumentNullException.ThrowIfNull(streams);
+        ArgumentNullException.ThrowIfNull(sockets);
         ArgumentNullException.ThrowIfNull(logger);
         _caseEcho = new CaseEcho(randomiseCase);
         _streams = streams;
+        _sockets = sockets;
         _logger = logger;
         _meters = meters;
     }
+
+    /// <summary>Datagrams and frames ignored so far because they were not the reply to their query.</summary>
+    public long MismatchedReplies => Interlocked.Read(ref _mismatched);
 
     /// <summary>Asks <paramref name="server"/> one question. Matches <see cref="UpstreamExchange"/>.</summary>
     public async Task<UpstreamAnswer> AskAsync(UpstreamTarget server, DnsQuestion question, UpstreamRequestFlags flags, CancellationToken cancellationToken)
@@ -62,19 +64,17 @@ internal sealed partial class WireExchange : IDisposable
     private async Task<(bool Truncated, UpstreamAnswer? Answer)> AskUdpAsync(
         UpstreamTarget server, UpstreamQuery query, DnsQuestion question, UpstreamRequestFlags flags, CancellationToken cancellationToken)
     {
-        using var socket = new Socket(server.EndPoint.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
-
-        // Connecting binds a random ephemeral port (Linux picks it at random from the local port range) and makes the
-        // kernel drop datagrams from any other address or port: the source check of RFC 5452 §9.1, done where it is cheapest.
-        socket.Connect(server.EndPoint);
-        await socket.SendAsync(query.Bytes, SocketFlags.None, cancellationToken);
-        var buffer = ArrayPool<byte>.Shared.Rent(ReceiveBufferSize);
+        var socket = _sockets.Rent(server.EndPoint);
+        var answered = false;
         try
         {
+            socket.BeginQuery();
+            await socket.SendAsync(query.Bytes, cancellationToken);
             while (true)
             {
-                var length = await socket.ReceiveAsync(buffer.AsMemory(0, ReceiveBufferSize), SocketFlags.None, cancellationToken);
-                var datagram = buffer.AsSpan(0, length);
+                // Whatever arrives now is checked against this query alone: the socket carries no other.
+                var length = await socket.ReceiveAsync(cancellationToken);
+                var datagram = socket.Buffer.AsSpan(0, length);
                 var match = ReplyMatcher.Check(datagram, query);
                 if (match == ReplyMatch.Accepted)
                 {
@@ -83,8 +83,9 @@ internal sealed partial class WireExchange : IDisposable
                         _caseEcho.Echoed(server.EndPoint);
                     }
 
-                    if (IsTruncated(datagram) || length == ReceiveBufferSize)
+                    if (IsTruncated(datagram) || length == UpstreamSocket.ReceiveBufferSize)
                     {
+                        answered = true;
                         return (true, null);
                     }
 
@@ -92,6 +93,7 @@ internal sealed partial class WireExchange : IDisposable
                     query.RestoreCase(reply);
                     if (ReplyDecoder.TryDecode(reply, server, out var answer))
                     {
+                        answered = true;
                         return (false, answer);
                     }
                 }
@@ -103,13 +105,14 @@ internal sealed partial class WireExchange : IDisposable
                     // will not come from an upstream that lower-cases names; the forger's datagram changes nothing.
                     NoteCaseMismatch(server);
                     query = UpstreamQuery.Create(question, flags, randomiseCase: false, _random);
-                    await socket.SendAsync(query.Bytes, SocketFlags.None, cancellationToken);
+                    await socket.SendAsync(query.Bytes, cancellationToken);
                 }
             }
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            // A socket whose query timed out, was cancelled or failed is closed: its reply may still be on the way.
+            _sockets.Return(socket, reusable: answered);
         }
     }
 
@@ -165,10 +168,15 @@ internal sealed partial class WireExchange : IDisposable
         }
     }
 
-    public void Dispose() => _random.Dispose();
+    public void Dispose()
+    {
+        _sockets.Dispose();
+        _random.Dispose();
+    }
 
     private void Mismatched(UpstreamTarget server, DnsQuestion question, ReplyMatch match)
     {
+        Interlocked.Increment(ref _mismatched);
         _meters?.RecordMismatch(server, match);
 
         // A flood of forged datagrams must not become a flood of strings built for a log level that is off.
