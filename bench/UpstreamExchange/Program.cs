@@ -15,6 +15,14 @@ if (args is ["upstream", var portText])
     return 0;
 }
 
+// --inline-completions: set DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 from here, before the first socket, to see
+// whether the runtime reads it late enough for a program to set it for itself.
+if (args.Contains("--inline-completions"))
+{
+    Environment.SetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", "1");
+    args = [.. args.Where(arg => arg != "--inline-completions")];
+}
+
 var questions = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 200_000;
 var inFlight = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 32;
 
@@ -32,13 +40,14 @@ try
     self.Refresh();
     var cpuBefore = self.TotalProcessorTime;
     var clock = Stopwatch.StartNew();
-    var failures = await RunAsync(resolver, names, flags, questions, inFlight);
+    var (failures, onSocketThread) = await RunAsync(resolver, names, flags, questions, inFlight);
     clock.Stop();
     self.Refresh();
     var cpu = self.TotalProcessorTime - cpuBefore;
     Console.WriteLine(
         $"{questions} questions, {inFlight} in flight: {cpu.TotalMicroseconds / questions:0.0} µs CPU per question, " +
-        $"{questions / clock.Elapsed.TotalSeconds:0} per second, {failures} failed, inline completions {Environment.GetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS") ?? "0"}");
+        $"{questions / clock.Elapsed.TotalSeconds:0} per second, {failures} failed, " +
+        $"{100.0 * onSocketThread / questions:0}% of answers continued on the runtime's socket (epoll) thread");
     return 0;
 }
 finally
@@ -46,10 +55,11 @@ finally
     upstream.Kill();
 }
 
-static async Task<int> RunAsync(UpstreamResolver resolver, DomainName[] names, UpstreamRequestFlags flags, int questions, int inFlight)
+static async Task<(int Failures, int OnSocketThread)> RunAsync(UpstreamResolver resolver, DomainName[] names, UpstreamRequestFlags flags, int questions, int inFlight)
 {
     var next = -1;
     var failures = 0;
+    var onSocketThread = 0;
     await Task.WhenAll(Enumerable.Range(0, inFlight).Select(_ => Task.Run(async () =>
     {
         int i;
@@ -58,6 +68,10 @@ static async Task<int> RunAsync(UpstreamResolver resolver, DomainName[] names, U
             try
             {
                 await resolver.ResolveAsync(new DnsQuestion(names[i % names.Length], RecordType.A, RecordClass.INet), flags, CancellationToken.None);
+                if (Thread.CurrentThread.Name == ".NET Sockets")
+                {
+                    Interlocked.Increment(ref onSocketThread);
+                }
             }
             catch (UpstreamException)
             {
@@ -65,7 +79,7 @@ static async Task<int> RunAsync(UpstreamResolver resolver, DomainName[] names, U
             }
         }
     })));
-    return failures;
+    return (failures, onSocketThread);
 }
 
 static void ServeUpstream(int port)

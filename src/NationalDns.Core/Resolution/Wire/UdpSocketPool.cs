@@ -17,7 +17,7 @@ namespace NationalDns.Core.Resolution.Wire;
 /// At most <see cref="DefaultSocketsPerUpstream"/> sockets per upstream are kept; a query that finds them all busy
 /// gets a socket of its own, closed after it. Idle sockets past their lifetime are closed by a sweep every lifetime,
 /// so a quiet server holds none, and an upstream that moved to another address (an upstream given by host name and
-/// looked up again) loses its sockets within a lifetime of its last query. A socket whose query failed or was
+/// looked up again) loses its sockets within two lifetimes. A socket whose query failed or was
 /// cancelled is closed rather than kept.
 /// </para>
 /// </remarks>
