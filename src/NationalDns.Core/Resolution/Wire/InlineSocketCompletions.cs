@@ -8,7 +8,7 @@ namespace NationalDns.Core.Resolution.Wire;
 /// <remarks>
 /// <para>
 /// A forwarded query's upstream reply then goes through the rest of the pipeline and out to the client with no thread
-/// hop: ~25 % less CPU per question in bench/UpstreamExchange (docs/benchmarks.md). The runtime reads the variable
+/// hop: 8–27 % less CPU per question in bench/UpstreamExchange (docs/benchmarks.md). The runtime reads the variable
 /// once, when the first socket is registered with its epoll, and through the process's managed environment, so setting
 /// it at the top of Program.cs is early enough; the runtime then runs one epoll thread per core instead of one.
 /// </para>
