@@ -54,9 +54,6 @@ internal sealed class UpstreamSocket : IDisposable
     /// <summary>Queries sent from this socket so far (a question asked again in plain case counts once).</summary>
     public int Uses { get; private set; }
 
-    /// <summary>The local port, which is what a spoofer would have to guess.</summary>
-    public int LocalPort => ((IPEndPoint)_socket.LocalEndPoint!).Port;
-
     /// <summary>The datagram last received, valid until the next receive.</summary>
     public byte[] Buffer { get; } = new byte[ReceiveBufferSize];
 
