@@ -1,43 +1,37 @@
 using ARSoft.Tools.Net.Dns;
 using NationalDns.Core.Pipeline;
+using NationalDns.Core.Resolution.Relay;
 
 namespace NationalDns.Core.Caching;
 
 /// <summary>
-/// One stored upstream answer: its response code, AA and AD bits and the three sections (without OPT), as received.
-/// The stored records are never modified; a hit gets copies whose TTLs are counted down by the entry's age.
+/// One stored upstream answer: the upstream's octets (header, question and every record but OPT, as received), where
+/// each record's TTL sits, the response code, AA and AD, and the names its CNAME chain leads through. Every hit, by
+/// the pipeline or by the UDP fast path, is composed from the octets by <see cref="RelayComposer"/>, with the client's
+/// ID, flags, question case and EDNS and every TTL counted down by the entry's age. The octets are never modified.
 /// </summary>
 internal sealed class CacheEntry
 {
-    private readonly DnsRecordBase[] _answers;
-    private readonly DnsRecordBase[] _authorities;
-    private readonly DnsRecordBase[] _additionals;
-
-    // The sections as served at one age; every hit within that second shares them, so a busy name costs one set of
-    // copies per second rather than one per hit. Records are never mutated, so sharing them between responses is safe.
-    private volatile AgedRecords? _aged;
+    private readonly UpstreamReply _reply;
+    private readonly ushort[] _ttlOffsets;
 
     // The clock's second chance: set by a hit, cleared by the sweep. Written only when it changes, to keep hits from
     // bouncing the cache line between cores.
     private volatile bool _referenced;
 
-    // Made on the first fast-path hit of each kind; a race makes one twice, harmlessly. Unusable ones keep a marker.
-    private volatile object? _plainWire;
-    private volatile object? _ednsWire;
-
-    public CacheEntry(CacheKey key, DnsMessage upstream, int lifetimeSeconds, long storedAt, long expiresAt)
+    public CacheEntry(CacheKey key, CachedReply reply, int lifetimeSeconds, long storedAt, long expiresAt)
     {
         Key = key;
-        ReturnCode = upstream.ReturnCode;
-        IsAuthoritative = upstream.IsAuthoritiveAnswer;
-        IsAuthenticData = upstream.IsAuthenticData;
-        _answers = [.. upstream.AnswerRecords];
-        _authorities = [.. upstream.AuthorityRecords];
-        _additionals = [.. upstream.AdditionalRecords.Where(r => r is not OptRecord)];
+        ReturnCode = reply.ReturnCode;
+        IsAuthoritative = reply.IsAuthoritative;
+        IsAuthenticData = reply.IsAuthenticData;
+        ChainTargets = reply.ChainTargets;
+        _reply = reply.Octets;
+        _ttlOffsets = reply.Octets.TtlOffsets();
         LifetimeSeconds = lifetimeSeconds;
         StoredAt = storedAt;
         ExpiresAt = expiresAt;
-        Bytes = EntrySize.Estimate(_answers, _authorities, _additionals);
+        Bytes = EntrySize.Estimate(key, _reply.Bytes.Length, _ttlOffsets.Length, ChainTargets);
     }
 
     public CacheKey Key { get; }
@@ -47,6 +41,15 @@ internal sealed class CacheEntry
     public bool IsAuthoritative { get; }
 
     public bool IsAuthenticData { get; }
+
+    /// <summary>Where the question ends: a client's question must end there too to be written in its place.</summary>
+    public int QuestionEnd => _reply.QuestionEnd;
+
+    /// <summary>
+    /// The names the answer's CNAME chain leads through (normalised as rules are), so a hit can check them against the
+    /// rules of the moment: a rule added after the answer was cached must still cut the chain.
+    /// </summary>
+    public string[] ChainTargets { get; }
 
     /// <summary>How long the entry lives, in whole seconds, after clamping.</summary>
     public int LifetimeSeconds { get; }
@@ -63,13 +66,6 @@ internal sealed class CacheEntry
     public int Slot { get; set; } = -1;
 
     public bool IsExpired(long now) => now >= ExpiresAt;
-
-    /// <summary>The answer as bytes for the UDP fast path, for a client with or without EDNS; null when it cannot be served that way.</summary>
-    public WireAnswer? WireAnswerFor(bool edns) => edns
-        ? (_ednsWire ??= (object?)WireAnswer.TryCreate(this, edns: true) ?? NoWireAnswer) as WireAnswer
-        : (_plainWire ??= (object?)WireAnswer.TryCreate(this, edns: false) ?? NoWireAnswer) as WireAnswer;
-
-    private static readonly object NoWireAnswer = new();
 
     public void MarkUsed()
     {
@@ -92,48 +88,42 @@ internal sealed class CacheEntry
     }
 
     /// <summary>
+    /// Writes the answer for a query read straight from a datagram (opcode QUERY) into <paramref name="output"/>,
+    /// cut to <paramref name="limit"/> as every UDP answer is: its length, or -1 when it does not fit there.
+    /// </summary>
+    public int Write(in CachedQuery query, ReadOnlySpan<byte> question, int ageSeconds, int limit, Span<byte> output)
+    {
+        var flags = RelayHeader.FlagsOf(0, IsAuthoritative, query.RecursionDesired, recursionAvailable: true, IsAuthenticData, query.CheckingDisabled, (ushort)ReturnCode);
+        var header = new RelayHeader(query.Id, flags, (ushort)ReturnCode, query.Edns, query.PayloadSize, query.DnssecOk);
+        return RelayComposer.Compose(_reply, header, question, Countdown(ageSeconds), limit, output);
+    }
+
+    /// <summary>
     /// The answer for <paramref name="query"/> (its ID, question case, RD, CD and EDNS) with the stored code, flags and
-    /// sections, every TTL counted down by <paramref name="ageSeconds"/>.
+    /// records, every TTL counted down by <paramref name="ageSeconds"/>. The doors send it composed from the octets; its
+    /// records, for the readers that need them (the policy's CNAME check, the query log, DoH's max-age, the TCP
+    /// encoder), are parsed from those same octets.
     /// </summary>
     public DnsMessage CreateResponse(DnsMessage query, int ageSeconds)
     {
-        var aged = _aged;
-        if (aged is null || aged.Age != ageSeconds)
-        {
-            aged = new AgedRecords(ageSeconds, Age(_answers, ageSeconds), Age(_authorities, ageSeconds), Age(_additionals, ageSeconds));
-            _aged = aged;
-        }
-
-        var response = Responses.For(query);
+        var response = new RelayedResponse(query, _reply) { QuestionOctets = QuestionOctets.Of(query, _reply.QuestionEnd), Countdown = Countdown(ageSeconds) };
         response.ReturnCode = ReturnCode;
         response.IsAuthoritiveAnswer = IsAuthoritative;
         response.IsAuthenticData = IsAuthenticData;
-        response.AnswerRecords.AddRange(aged.Answers);
-        response.AuthorityRecords.AddRange(aged.Authorities);
-        response.AdditionalRecords.AddRange(aged.Additionals);
-        return response;
-    }
 
-    // No record is served with a TTL that outlives the entry itself: with a MaxTtl clamp downstream caches then expire
-    // together with this one, and a negative answer's SOA counts down from min(TTL, MINIMUM) as RFC 2308 §5 asks.
-    // The array itself is returned when nothing changes (an entry younger than a second, the usual case for a new name).
-    private DnsRecordBase[] Age(DnsRecordBase[] records, int ageSeconds)
-    {
-        DnsRecordBase[]? aged = null;
-        for (var i = 0; i < records.Length; i++)
+        var parsed = DnsMessage.Parse(RelayComposer.Compose(response, ushort.MaxValue));
+        response.AnswerRecords.AddRange(parsed.AnswerRecords);
+        response.AuthorityRecords.AddRange(parsed.AuthorityRecords);
+        foreach (var record in parsed.AdditionalRecords)
         {
-            var record = records[i];
-            var ttl = Math.Max(0, Math.Min(CacheTtlPolicy.Ttl(record), LifetimeSeconds) - ageSeconds);
-            var copy = RecordTtl.WithTtl(record, ttl);
-            if (!ReferenceEquals(copy, record))
+            if (record is not OptRecord)
             {
-                aged ??= (DnsRecordBase[])records.Clone();
-                aged[i] = copy;
+                response.AdditionalRecords.Add(record);
             }
         }
 
-        return aged ?? records;
+        return response;
     }
 
-    private sealed record AgedRecords(int Age, DnsRecordBase[] Answers, DnsRecordBase[] Authorities, DnsRecordBase[] Additionals);
+    private TtlCountdown Countdown(int ageSeconds) => new(_ttlOffsets, LifetimeSeconds, ageSeconds);
 }

@@ -102,7 +102,8 @@ public sealed class ResponseCache
 
     /// <summary>
     /// Keeps the upstream's answer under <paramref name="key"/> when its response code and TTLs allow, evicting
-    /// least recently used entries to stay within both bounds. Returns the stored entry, or null when it is not cacheable.
+    /// least recently used entries to stay within both bounds. A relayed answer is kept as the upstream's octets, as they
+    /// came (<see cref="CachedReply"/>). Returns the stored entry, or null when it is not cacheable.
     /// </summary>
     internal CacheEntry? TryStore(in CacheKey key, DnsMessage upstream)
     {
@@ -117,8 +118,13 @@ public sealed class ResponseCache
             return null;
         }
 
+        if (CachedReply.From(upstream) is not { } reply)
+        {
+            return null;
+        }
+
         var now = _time.GetTimestamp();
-        var entry = new CacheEntry(key, upstream, lifetime, now, now + (lifetime * _time.TimestampFrequency));
+        var entry = new CacheEntry(key, reply, lifetime, now, now + (lifetime * _time.TimestampFrequency));
         if (entry.Bytes > _maxBytes)
         {
             return null;

@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using NationalDns.Core.Caching;
 using NationalDns.Core.Pipeline;
 using NationalDns.Core.Policy;
@@ -6,10 +5,10 @@ using NationalDns.Core.Policy;
 namespace NationalDns.Server.FastPath;
 
 /// <summary>
-/// Answers a plain UDP query from the response cache as bytes: the entry's <see cref="WireAnswer"/> copied and patched
-/// for this query (ID, RD and CD, the question as the client wrote it, TTLs counted down, the EDNS payload size).
-/// The answer is the one the caching stage would give; whatever would need more than a patch (truncation, a CNAME
-/// chain into a name blocked since the answer was cached) is left to the full path.
+/// Answers a plain UDP query from the response cache as bytes: the entry's octets composed for this query by the same
+/// function the pipeline's doors use (ID, RD and CD, the question as the client wrote it, TTLs counted down, the EDNS
+/// payload size, cut to what the client takes). A CNAME chain into a name blocked since the answer was cached is left
+/// to the full path, which answers it as the rule says.
 /// </summary>
 internal sealed class CachedAnswerWriter
 {
@@ -22,46 +21,28 @@ internal sealed class CachedAnswerWriter
     {
         if (!_cache.IsEnabled
             || !_cache.TryFind(new CacheLookup(name, query.QueryType, WireFormat.ClassIn, query.DnssecOk, query.CheckingDisabled), out var entry, out var age)
-            || entry.WireAnswerFor(query.HasEdns) is not { } wire
-            || wire.QuestionEnd != query.QuestionEnd
-            || LeadsIntoBlockedName(wire, rules, context))
+            || entry.QuestionEnd != query.QuestionEnd
+            || LeadsIntoBlockedName(entry, rules, context))
         {
             return IUdpFastPath.NotHandled;
         }
 
-        var length = wire.Bytes.Length;
-        if (length > query.AnswerSizeLimit || length > output.Length)
+        var limit = query.AnswerSizeLimit;
+        var client = new CachedQuery(query.Id, query.RecursionDesired, query.CheckingDisabled, query.HasEdns, (ushort)limit, query.DnssecOk);
+        var length = entry.Write(client, packet[WireFormat.HeaderSize..query.QuestionEnd], age, limit, output);
+        if (length < 0)
         {
             return IUdpFastPath.NotHandled;
-        }
-
-        wire.Bytes.CopyTo(output);
-        BinaryPrimitives.WriteUInt16BigEndian(output, query.Id);
-        var flags = BinaryPrimitives.ReadUInt16BigEndian(output[2..]) & ~(WireFormat.RecursionDesiredBit | WireFormat.CheckingDisabledBit);
-        flags |= (query.RecursionDesired ? WireFormat.RecursionDesiredBit : 0) | (query.CheckingDisabled ? WireFormat.CheckingDisabledBit : 0);
-        BinaryPrimitives.WriteUInt16BigEndian(output[2..], (ushort)flags);
-        packet[WireFormat.HeaderSize..query.QuestionEnd].CopyTo(output[WireFormat.HeaderSize..]);
-
-        var ttls = wire.Ttls;
-        var offsets = wire.TtlOffsets;
-        for (var i = 0; i < offsets.Length; i++)
-        {
-            BinaryPrimitives.WriteUInt32BigEndian(output[offsets[i]..], (uint)Math.Max(0L, ttls[i] - (long)age));
-        }
-
-        if (wire.PayloadSizeOffset >= 0)
-        {
-            BinaryPrimitives.WriteUInt16BigEndian(output[wire.PayloadSizeOffset..], (ushort)query.AnswerSizeLimit);
         }
 
         _cache.Counters.CountHit();
         return length;
     }
 
-    // The pipeline's own chain check (RuleSet.MatchChainTarget), on the targets the template recorded.
-    private static bool LeadsIntoBlockedName(WireAnswer wire, RuleSet rules, in RuleContext context)
+    // The pipeline's own chain check (RuleSet.MatchChainTarget), on the targets the entry recorded.
+    private static bool LeadsIntoBlockedName(CacheEntry entry, RuleSet rules, in RuleContext context)
     {
-        foreach (var target in wire.ChainTargets)
+        foreach (var target in entry.ChainTargets)
         {
             if (rules.MatchChainTarget(target, context) is not null)
             {

@@ -2,6 +2,7 @@ using System.Net;
 using ARSoft.Tools.Net.Dns;
 using Microsoft.Extensions.Logging;
 using NationalDns.Core.Pipeline;
+using NationalDns.Core.Resolution.Relay;
 using NationalDns.Server.Metrics;
 using NationalDns.Server.Transport;
 
@@ -45,6 +46,13 @@ public sealed partial class QueryDispatcher
         }
         else
         {
+            // ARSoft encodes every answer it sends; a forwarded or cached one goes out as composed from the upstream's
+            // octets instead, as over UDP and HTTPS.
+            if (response is RelayedResponse { IsIntact: true } relayed && e.RemoteEndpoint is ClientEndPoint endPoint)
+            {
+                endPoint.ReplaceAnswer(response.TransactionID, RelayComposer.Compose(relayed, ushort.MaxValue));
+            }
+
             e.Response = response;
         }
     }

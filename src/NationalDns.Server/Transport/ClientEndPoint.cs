@@ -22,13 +22,17 @@ namespace NationalDns.Server.Transport;
 /// ARSoft answers pipelined queries concurrently (RFC 7766 §6.2.1.1 requires distinct IDs for queries in flight on
 /// one connection). Over UDP nothing needs suppressing: the handler simply sends nothing.
 /// </para>
+/// <para>
+/// <b>Replacing an answer over TCP.</b> In the same way the handler may give the octets to send in place of ARSoft's
+/// encoding (<see cref="ReplaceAnswer"/>): a forwarded or cached answer then goes out as the upstream wrote it.
+/// </para>
 /// <para>All members are thread-safe.</para>
 /// </remarks>
 public sealed class ClientEndPoint : IPEndPoint
 {
-    // Almost every endpoint never suppresses anything: the list (which doubles as its own lock) only exists once a
-    // suppression is asked for.
-    private List<ushort>? _suppressedIds;
+    // Almost every endpoint never suppresses or replaces anything: the list (which doubles as its own lock) only exists
+    // once one is asked for. A null replacement is a suppression.
+    private List<(ushort Id, byte[]? Octets)>? _overrides;
 
     /// <summary>Creates an endpoint for a client at <paramref name="address"/>:<paramref name="port"/>.</summary>
     public ClientEndPoint(IPAddress address, int port)
@@ -40,36 +44,53 @@ public sealed class ClientEndPoint : IPEndPoint
     /// Sends nothing for the next answer to this endpoint that carries <paramref name="transactionId"/>: pass the
     /// query's ID (<c>e.Query.TransactionID</c>); responses built with <c>CreateResponseInstance</c> keep it.
     /// </summary>
-    public void SuppressAnswer(ushort transactionId)
-    {
-        var suppressed = Volatile.Read(ref _suppressedIds);
-        if (suppressed is null)
-        {
-            var created = new List<ushort>();
-            suppressed = Interlocked.CompareExchange(ref _suppressedIds, created, null) ?? created;
-        }
-
-        lock (suppressed)
-        {
-            suppressed.Add(transactionId);
-        }
-    }
+    public void SuppressAnswer(ushort transactionId) => Override(transactionId, null);
 
     /// <summary>
-    /// Consumes the suppression for an answer with <paramref name="answerId"/>. True means the caller must not send
-    /// the answer.
+    /// Sends <paramref name="octets"/> instead of ARSoft's encoding of the next answer to this endpoint that carries
+    /// <paramref name="transactionId"/>: how a TCP answer goes out as <c>RelayComposer</c> composed it.
     /// </summary>
-    internal bool TryConsumeSuppression(ushort answerId)
+    internal void ReplaceAnswer(ushort transactionId, byte[] octets) => Override(transactionId, octets);
+
+    /// <summary>
+    /// Consumes what was asked for an answer with <paramref name="answerId"/>: true with null octets means the caller
+    /// must not send the answer, true with octets that it sends those instead.
+    /// </summary>
+    internal bool TryTakeOverride(ushort answerId, out byte[]? octets)
     {
-        var suppressed = Volatile.Read(ref _suppressedIds);
-        if (suppressed is null)
+        octets = null;
+        var overrides = Volatile.Read(ref _overrides);
+        if (overrides is null)
         {
             return false;
         }
 
-        lock (suppressed)
+        lock (overrides)
         {
-            return suppressed.Remove(answerId);
+            var index = overrides.FindIndex(o => o.Id == answerId);
+            if (index < 0)
+            {
+                return false;
+            }
+
+            octets = overrides[index].Octets;
+            overrides.RemoveAt(index);
+            return true;
+        }
+    }
+
+    private void Override(ushort transactionId, byte[]? octets)
+    {
+        var overrides = Volatile.Read(ref _overrides);
+        if (overrides is null)
+        {
+            var created = new List<(ushort, byte[]?)>();
+            overrides = Interlocked.CompareExchange(ref _overrides, created, null) ?? created;
+        }
+
+        lock (overrides)
+        {
+            overrides.Add((transactionId, octets));
         }
     }
 

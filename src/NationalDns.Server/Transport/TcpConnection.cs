@@ -131,12 +131,25 @@ internal sealed class TcpConnection : IServerConnection, ITcpTableEntry
         {
             var frame = package.ToArraySegment(true);
             var answerId = BinaryPrimitives.ReadUInt16BigEndian(frame.AsSpan(LengthPrefixSize));
-            return _remote.TryConsumeSuppression(answerId) || await WriteAsync(frame);
+            if (_remote.TryTakeOverride(answerId, out var octets))
+            {
+                return octets is null || await WriteAsync(Framed(octets));
+            }
+
+            return await WriteAsync(frame);
         }
         finally
         {
             AnswerDone();
         }
+    }
+
+    private static ArraySegment<byte> Framed(byte[] message)
+    {
+        var frame = new byte[LengthPrefixSize + message.Length];
+        BinaryPrimitives.WriteUInt16BigEndian(frame, (ushort)message.Length);
+        message.CopyTo(frame, LengthPrefixSize);
+        return frame;
     }
 
     /// <summary>

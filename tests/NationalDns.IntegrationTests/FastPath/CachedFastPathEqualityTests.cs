@@ -8,6 +8,7 @@ using NationalDns.Core.Pipeline;
 using NationalDns.Core.Policy;
 using NationalDns.Core.Policy.Behaviours;
 using NationalDns.Core.Policy.Time;
+using NationalDns.Core.Resolution.Relay;
 using NationalDns.Server.FastPath;
 using NationalDns.Server.Hosting;
 using Xunit.Abstractions;
@@ -17,7 +18,9 @@ namespace NationalDns.IntegrationTests.FastPath;
 /// <summary>
 /// A cache hit the UDP fast path writes (<see cref="CachedAnswerWriter"/>) must be, byte for byte, what the pipeline's
 /// caching stage answers and ARSoft encodes, for generated queries (letter case, type, EDNS size, DO, CD, RD) at generated
-/// ages, under generated rules that may cut a cached CNAME chain. Seeded like <see cref="FastPathEqualityTests"/>.
+/// ages, under generated rules that may cut a cached CNAME chain. Half the upstream's answers come as a relayed reply
+/// (its octets, OPT last, as the wire engine hands them over), half as records only (as the DnsClient engine does), so
+/// both ways an entry is filled are served. Seeded like <see cref="FastPathEqualityTests"/>.
 /// </summary>
 public sealed class CachedFastPathEqualityTests(ITestOutputHelper output)
 {
@@ -130,7 +133,27 @@ public sealed class CachedFastPathEqualityTests(ITestOutputHelper output)
                     break;
             }
 
-            return ValueTask.FromResult(new QueryResult(response, QueryOutcome.Forwarded));
+            return ValueTask.FromResult(new QueryResult(random.Next(2) == 0 ? Relayed(query.Query, response) : response, QueryOutcome.Forwarded));
+        }
+
+        // The same answer as the wire engine hands it over: the upstream's octets (the client's question, an OPT record
+        // last, as NSD and Unbound write it) beside the records read from them.
+        private static RelayedResponse Relayed(DnsMessage query, DnsMessage answer)
+        {
+            var reply = new DnsMessage { IsQuery = false, TransactionID = 0x5A5A, IsRecursionDesired = true, IsRecursionAllowed = true, ReturnCode = answer.ReturnCode };
+            reply.Questions.Add(query.Questions[0]);
+            reply.AnswerRecords.AddRange(answer.AnswerRecords);
+            reply.AuthorityRecords.AddRange(answer.AuthorityRecords);
+            reply.AdditionalRecords.AddRange(answer.AdditionalRecords.Where(r => r is not OptRecord));
+            byte[] bytes = [.. MessageEncoder.Encode(reply).ToArraySegment(false), 0, 0, 41, 0x04, 0xD0, 0, 0, 0, 0, 0, 0];
+            bytes[11]++; // ARCOUNT: the OPT record
+            Assert.True(UpstreamReply.TryRead(bytes, out var octets));
+
+            var relayed = new RelayedResponse(query, octets) { ReturnCode = answer.ReturnCode };
+            relayed.AnswerRecords.AddRange(answer.AnswerRecords);
+            relayed.AuthorityRecords.AddRange(answer.AuthorityRecords);
+            relayed.AdditionalRecords.AddRange(reply.AdditionalRecords);
+            return relayed;
         }
 
         private static SoaRecord Soa(int minimum) =>

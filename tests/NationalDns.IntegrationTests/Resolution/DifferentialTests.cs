@@ -65,6 +65,39 @@ public sealed class DifferentialTests : IClassFixture<NsdFixture>
         Assert.Equal(Records(direct).Select(r => r with { Ttl = Math.Min(r.Ttl, 300) - 100 }), Records(cached));
     }
 
+    [InstalledFact(NsdServer.Binary, NsdServer.Package)]
+    public async Task Octets_above_0x7F_in_TXT_strings_survive_a_cache_hit_unchanged()
+    {
+        // The cache keeps the upstream's octets, so a hit, answered by the UDP fast path or by the pipeline over UDP or
+        // TCP, sends "caf\195\169" and "\255\128" as NSD wrote them (ARSoft's parser would have made each such octet a '?').
+        var clock = new FakeTimeProvider();
+        await using var server = await NsdFixture.StartServerAsync(_fixture.Nsd.EndPoint, clock);
+        var query = new QueryBuilder { Name = "highbit.diff.test", Type = 16, EdnsUdpSize = 1232 }.Build();
+        var direct = WireReply.Read((await DnsTestClient.UdpBytesAsync(_fixture.Nsd.EndPoint, query))!);
+        var miss = WireReply.Read((await DnsTestClient.UdpBytesAsync(server.EndPoint, query))!);
+
+        clock.Advance(TimeSpan.FromSeconds(10));
+        var fastHit = WireReply.Read((await DnsTestClient.UdpBytesAsync(server.EndPoint, query))!);
+        var pipelineHit = WireReply.Read((await DnsTestClient.UdpBytesAsync(server.EndPoint, WithUnknownOption(query)))!);
+        var tcpHit = WireReply.Read((await DnsTestClient.TcpBytesAsync(server.EndPoint, [query]))[0]);
+
+        var sent = Assert.Single(direct.Answers);
+        Assert.Contains("636166C3A9", sent.Data, StringComparison.Ordinal);
+        Assert.Equal([sent], miss.Answers);
+        Assert.Equal([sent with { Ttl = sent.Ttl - 10 }], fastHit.Answers);     // counted down: from the cache
+        Assert.Equal([sent with { Ttl = sent.Ttl - 10 }], pipelineHit.Answers);
+        Assert.Equal([sent with { Ttl = sent.Ttl - 10 }], tcpHit.Answers);
+    }
+
+    // The query with an EDNS option the UDP fast path leaves to the pipeline (an unassigned code, no data).
+    private static byte[] WithUnknownOption(byte[] query)
+    {
+        byte[] bytes = [.. query, 0xFD, 0xE9, 0, 0];
+        bytes[^6] = 0;
+        bytes[^5] = 4; // the OPT record's RDLENGTH, last in the query
+        return bytes;
+    }
+
     [Fact]
     public async Task A_name_in_RDATA_keeps_its_letter_case_whatever_case_the_client_asked_in()
     {

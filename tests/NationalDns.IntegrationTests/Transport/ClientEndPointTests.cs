@@ -62,9 +62,26 @@ public sealed class ClientEndPointTests
 
         client.SuppressAnswer(7);
 
-        Assert.False(client.TryConsumeSuppression(answerId: 8));
-        Assert.True(client.TryConsumeSuppression(answerId: 7));
-        Assert.False(client.TryConsumeSuppression(answerId: 7));
+        Assert.False(client.TryTakeOverride(answerId: 8, out _));
+        Assert.True(client.TryTakeOverride(answerId: 7, out var octets));
+        Assert.Null(octets);
+        Assert.False(client.TryTakeOverride(answerId: 7, out _));
+    }
+
+    [Fact]
+    public void A_replacement_is_taken_once_by_the_answer_with_its_id()
+    {
+        var client = new ClientEndPoint(IPAddress.Loopback, 1053);
+
+        client.ReplaceAnswer(7, [1, 2, 3]);
+        client.SuppressAnswer(9);
+
+        Assert.False(client.TryTakeOverride(answerId: 8, out _));
+        Assert.True(client.TryTakeOverride(answerId: 7, out var octets));
+        Assert.Equal([1, 2, 3], octets);
+        Assert.False(client.TryTakeOverride(answerId: 7, out _));
+        Assert.True(client.TryTakeOverride(answerId: 9, out var suppressed));
+        Assert.Null(suppressed);
     }
 
     [Fact]
@@ -77,13 +94,13 @@ public sealed class ClientEndPointTests
         var consumed = 0;
         Parallel.For(0, Count, i =>
         {
-            if (client.TryConsumeSuppression((ushort)i))
+            if (client.TryTakeOverride((ushort)i, out _))
             {
                 Interlocked.Increment(ref consumed);
             }
         });
 
         Assert.Equal(Count, consumed);
-        Assert.False(client.TryConsumeSuppression(answerId: 1));
+        Assert.False(client.TryTakeOverride(answerId: 1, out _));
     }
 }

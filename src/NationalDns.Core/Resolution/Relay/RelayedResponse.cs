@@ -28,6 +28,12 @@ internal sealed class RelayedResponse : DnsMessage
     /// <summary>The upstream's reply, octet for octet.</summary>
     public UpstreamReply Reply { get; }
 
+    /// <summary>The client's question octets, for a reply whose question is in another client's letter case (a cached one); empty for the reply's own.</summary>
+    public ReadOnlyMemory<byte> QuestionOctets { get; init; }
+
+    /// <summary>How the records' TTLs are written: as sent for a forwarded answer, counted down for a cached one.</summary>
+    public TtlCountdown Countdown { get; init; }
+
     /// <summary>
     /// Whether the sections still hold what the reply holds, record for record: then the reply's octets say what the
     /// records say. A response whose records were changed after forwarding is encoded from its records.

@@ -107,6 +107,38 @@ internal sealed class UpstreamReply
         return true;
     }
 
+    /// <summary>
+    /// The reply as a cache keeps it: without the upstream's OPT record and its options, which describe the upstream's
+    /// conversation with us. Itself when there is no OPT; otherwise a copy, so the whole reply need not be kept.
+    /// </summary>
+    public UpstreamReply WithoutOpt()
+    {
+        if (OptStart == Bytes.Length && ExtendedErrorOptions is null)
+        {
+            return this;
+        }
+
+        var bytes = Bytes.AsSpan(0, OptStart).ToArray();
+        BinaryPrimitives.WriteUInt16BigEndian(bytes.AsSpan(10), (ushort)AdditionalCount);
+        return new UpstreamReply(bytes, QuestionEnd, RecordsEnd, bytes.Length, null);
+    }
+
+    /// <summary>Where each record's TTL sits, in order (the OPT record's field is not a TTL and is left out).</summary>
+    public ushort[] TtlOffsets()
+    {
+        var span = Bytes.AsSpan(0, OptStart);
+        var offsets = new ushort[AnswerCount + AuthorityCount + AdditionalCount];
+        var offset = QuestionEnd;
+        for (var i = 0; i < offsets.Length; i++)
+        {
+            WireNames.TrySkip(span, ref offset); // TryRead has checked every record's bounds
+            offsets[i] = (ushort)(offset + 4);
+            offset += 10 + BinaryPrimitives.ReadUInt16BigEndian(span[(offset + 8)..]);
+        }
+
+        return offsets;
+    }
+
     private static bool TrySkipRecord(ReadOnlySpan<byte> message, ref int offset, out ushort type)
     {
         type = 0;
