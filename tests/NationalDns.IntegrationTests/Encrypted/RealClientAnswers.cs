@@ -24,6 +24,10 @@ internal static class RealClientAnswers
         Assert.Contains(session, blocked.Output, StringComparison.Ordinal);
         Assert.True(allowed.ExitCode == 0, allowed.Output);
         Assert.Contains("status: NOERROR", allowed.Output, StringComparison.Ordinal);
-        Assert.Matches(@"(?m)^a\.test\.\s+(300|299)\s+IN\s+A\s+192\.0\.2\.1$", allowed.Output);
+        // The upstream's TTL is 300; the fixture's server may have cached the answer earlier in the run, so it may have
+        // counted down by however long the machine took since, never up.
+        var record = System.Text.RegularExpressions.Regex.Match(allowed.Output, @"(?m)^a\.test\.\s+(\d+)\s+IN\s+A\s+192\.0\.2\.1$");
+        Assert.True(record.Success, allowed.Output);
+        Assert.InRange(int.Parse(record.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), 0, 300);
     }
 }
