@@ -45,7 +45,7 @@ try
         {
             GC.Collect();
             var parseCpu = Cpu();
-            GC.KeepAlive(BlocklistParser.Parse(bytes, path, BlockAction.NxDomain));
+            GC.KeepAlive(BlocklistParser.Parse(new MemoryStream(bytes, writable: false), path, BlockAction.NxDomain));
             parseCpu = Cpu() - parseCpu;
 
             snapshot = null;

@@ -17,7 +17,8 @@ internal sealed class RpzTransferTarget : IFuzzTarget
 {
     private const string Zone = "rpz.example";
     private const string DisplayPath = "rpz:rpz.example";
-    private readonly string _cacheFile = Path.Combine(Path.GetTempPath(), $"nationaldns-fuzz-{Environment.ProcessId}.zone");
+    // One file per harness, not per process: the unit tests replay findings and the corpus from two classes at once.
+    private readonly string _cacheFile = Path.Combine(Path.GetTempPath(), $"nationaldns-fuzz-{Environment.ProcessId}-{Guid.NewGuid():N}.zone");
 
     public string Name => "rpz-transfer";
 

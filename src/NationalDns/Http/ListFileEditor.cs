@@ -62,8 +62,11 @@ internal sealed class ListFileEditor(IReadOnlyList<string> configuredPaths, Bloc
     }
 
     /// <summary>The rules one file holds now, as read from disk.</summary>
-    public static IReadOnlyList<BlockRule> RulesIn(BlocklistFile file, BlockAction defaultAction) =>
-        BlocklistParser.Parse(File.ReadAllBytes(file.FullPath), file.DisplayPath, defaultAction).Rules;
+    public static IReadOnlyList<BlockRule> RulesIn(BlocklistFile file, BlockAction defaultAction)
+    {
+        using var stream = File.OpenRead(file.FullPath);
+        return BlocklistParser.Parse(stream, file.DisplayPath, defaultAction).Rules;
+    }
 
     /// <summary>Appends <paramref name="line"/> unless the file already has a rule with the same pattern; false if it does.</summary>
     public async Task<bool> AddAsync(BlocklistFile file, string pattern, string line, CancellationToken cancellationToken)

@@ -330,7 +330,7 @@ public sealed class BlocklistLoaderTests : IDisposable
         Assert.Throws<InvalidOperationException>(() => Loader(_dir.Path("lists")).Reload());
     }
 
-    private BlocklistLoader Loader(params string[] paths) => new(paths, BlockAction.NxDomain, _reader.ReadAllBytes);
+    private BlocklistLoader Loader(params string[] paths) => new(paths, BlockAction.NxDomain, _reader.OpenRead);
 
     /// <summary>Polls until a reload reports a change; a change needs at most three polls to settle.</summary>
     private static BlocklistReload Settle(BlocklistLoader loader)

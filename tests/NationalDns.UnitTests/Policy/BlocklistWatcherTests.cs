@@ -175,7 +175,7 @@ public sealed class BlocklistWatcherTests : IDisposable
 
     private (BlocklistLoader Loader, RuleSetHolder Holder) Load()
     {
-        var loader = new BlocklistLoader([_dir.Path("lists")], BlockAction.NxDomain, _reader.ReadAllBytes);
+        var loader = new BlocklistLoader([_dir.Path("lists")], BlockAction.NxDomain, _reader.OpenRead);
         return (loader, new RuleSetHolder(loader.Load().Rules));
     }
 

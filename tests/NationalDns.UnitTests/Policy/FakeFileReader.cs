@@ -7,14 +7,14 @@ internal sealed class FakeFileReader
 {
     private readonly ConcurrentDictionary<string, Exception> _failures = new(StringComparer.Ordinal);
 
-    /// <summary>Runs once, inside the next read, after the bytes were taken: a writer racing the reader.</summary>
+    /// <summary>Runs once, inside the next open, after the bytes were taken: a writer racing the reader.</summary>
     public Action<string>? DuringNextRead { get; set; }
 
     public void Fail(string path, Exception error) => _failures[path] = error;
 
     public void Heal(string path) => _failures.TryRemove(path, out _);
 
-    public byte[] ReadAllBytes(string path)
+    public Stream OpenRead(string path)
     {
         if (_failures.TryGetValue(path, out var error))
         {
@@ -25,6 +25,6 @@ internal sealed class FakeFileReader
         var hook = DuringNextRead;
         DuringNextRead = null;
         hook?.Invoke(path);
-        return bytes;
+        return new MemoryStream(bytes, writable: false);
     }
 }

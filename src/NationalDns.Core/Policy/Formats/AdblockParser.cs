@@ -12,39 +12,26 @@ namespace NationalDns.Core.Policy.Formats;
 /// patterns, <c>|name</c> exact matches) are bad lines, because loading them without their modifier would block
 /// something else than the list says.
 /// </summary>
-internal sealed class AdblockParser
+internal sealed class AdblockParser : Utf8ListParser
 {
     private const string ImportantModifier = "important";
 
     private readonly ListCollector _list;
     private readonly BlockAction _action;
 
-    private AdblockParser(string displayPath, BlockAction action, RuleStore rules)
+    public AdblockParser(string displayPath, BlockAction action, RuleStore rules)
     {
         _list = new ListCollector(displayPath, rules);
         _action = action;
     }
 
-    public static ParsedList Parse(ReadOnlySpan<byte> content, string displayPath, BlockAction defaultAction)
+    public override void Reject(int number, string reason) => _list.Reject(number, reason);
+
+    public override ParsedList Finish() => _list.ToParsedList(ListFormat.Adblock);
+
+    protected override void Read(string line, int number)
     {
-        var parser = new AdblockParser(displayPath, defaultAction, RuleStore.For(content));
-        var lines = new ListLines(TextEncodings.WithoutUtf8Bom(content));
-        while (lines.TryNext(out var bytes))
-        {
-            if (!Utf8Text.TryDecode(bytes, out var line, out var error))
-            {
-                parser._list.Reject(lines.Number, error!);
-                continue;
-            }
-
-            parser.ParseLine(line.Trim(), lines.Number);
-        }
-
-        return parser._list.ToParsedList(ListFormat.Adblock);
-    }
-
-    private void ParseLine(string line, int number)
-    {
+        line = line.Trim();
         if (line.Length == 0 || line[0] == '!' || line.StartsWith("[Adblock", StringComparison.OrdinalIgnoreCase))
         {
             return;

@@ -11,9 +11,10 @@ namespace NationalDns.Core.Policy.Formats;
 
 /// <summary>
 /// Turns decoded lines of one file into rules: <c>name [action]</c>, <c>*.name [action]</c>, <c>@@name</c>,
-/// and hosts-file lines (<c>0.0.0.0 name name…</c>). Collects rules and problems in line order.
+/// and hosts-file lines (<c>0.0.0.0 name name…</c>). Collects rules and problems in line order. A native list whose
+/// every rule is a hosts line is a hosts file, and <see cref="Finish"/> says so (<c>check</c> prints it).
 /// </summary>
-internal sealed class BlocklistLineParser(string displayPath, BlockAction defaultAction, RuleStore rules, bool hostsOnly = false)
+internal sealed class BlocklistLineParser(string displayPath, BlockAction defaultAction, RuleStore rules, bool hostsOnly = false) : Utf8ListParser
 {
     private const string ExceptionPrefix = "@@";
     private const string WildcardPrefix = "*.";
@@ -35,7 +36,7 @@ internal sealed class BlocklistLineParser(string displayPath, BlockAction defaul
 
     public int OtherRuleLines { get; private set; }
 
-    public void Parse(string line, int lineNumber)
+    protected override void Read(string line, int lineNumber)
     {
         var words = WithoutComment(line, out _basis).Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
         if (words.Length == 0)
@@ -59,9 +60,10 @@ internal sealed class BlocklistLineParser(string displayPath, BlockAction defaul
         }
     }
 
-    public void Reject(int lineNumber, string reason) => _problems.Add(lineNumber, reason);
+    public override void Reject(int number, string reason) => _problems.Add(number, reason);
 
-    public ParsedList ToParsedList(ListFormat format = ListFormat.Native) => new(displayPath, _rules, _problems.ToList()) { Format = format };
+    public override ParsedList Finish() =>
+        new(displayPath, _rules, _problems.ToList()) { Format = hostsOnly || (HostsLines > 0 && OtherRuleLines == 0) ? ListFormat.Hosts : ListFormat.Native };
 
     private void ParseRuleLine(string[] words, int lineNumber)
     {

@@ -1,4 +1,3 @@
-using NationalDns.Core.Policy.Formats;
 using NationalDns.Core.Policy.Lists;
 using NationalDns.Core.Policy.Store;
 
@@ -6,23 +5,27 @@ namespace NationalDns.Core.Policy.Formats;
 
 /// <summary>
 /// Reads one list file in any of the <see cref="ListFormat"/>s: the format is recognised by content
-/// (<see cref="FormatDetector"/>) unless one is forced. A bad line becomes a <see cref="ListProblem"/> and is skipped;
-/// the rest of the file still loads. A file that cannot be read as its format at all (wrong encoding, a forced format
-/// the content contradicts) gets a <see cref="ParsedList.FileProblem"/> and no rules.
+/// (<see cref="FormatDetector"/>, from the file's first 64 KB) unless one is forced. A bad line becomes a
+/// <see cref="ListProblem"/> and is skipped; the rest of the file still loads. A file that cannot be read as its format at
+/// all (wrong encoding, a forced format the content contradicts) gets a <see cref="ParsedList.FileProblem"/> and no rules.
+/// The file is read as a stream, a line at a time (<see cref="StreamLines"/>), so what a load holds follows the rules
+/// the file has, never its bytes: a 50 MB file of garbage costs a 64 KB buffer and its first bad lines.
 /// </summary>
 public static class BlocklistParser
 {
-    /// <summary>Parses a whole file. <paramref name="displayPath"/> is what problems and rule sources show.</summary>
-    /// <param name="content">The file's bytes.</param>
+    /// <summary>Parses a file as it streams in. <paramref name="displayPath"/> is what problems and rule sources show.</summary>
+    /// <param name="content">The file, read from where it stands to its end; its length, when it has one, sizes the rule store.</param>
     /// <param name="displayPath">The file as messages name it.</param>
     /// <param name="defaultAction">The action of rules that name none (plain names, hosts lines, Adblock blocks, registry entries).</param>
     /// <param name="format">The forced format, or null to recognise it by content.</param>
-    public static ParsedList Parse(ReadOnlySpan<byte> content, string displayPath, BlockAction defaultAction, ListFormat? format = null)
+    public static ParsedList Parse(Stream content, string displayPath, BlockAction defaultAction, ListFormat? format = null)
     {
+        ArgumentNullException.ThrowIfNull(content);
         ArgumentNullException.ThrowIfNull(displayPath);
         ArgumentNullException.ThrowIfNull(defaultAction);
 
-        var detected = FormatDetector.Detect(content);
+        var lines = new StreamLines(content);
+        var detected = FormatDetector.Detect(lines.Prefix, lines.PrefixIsWhole);
         if (format is { } forced && detected.IsPositive && !Fits(forced, detected.Format))
         {
             var problem = new ListProblem(
@@ -31,38 +34,39 @@ public static class BlocklistParser
             return new ParsedList(displayPath, [], []) { Format = forced, FileProblem = problem };
         }
 
-        return (format ?? detected.Format) switch
+        var rules = new RuleStore();
+        IListFormatParser parser = (format ?? detected.Format) switch
         {
-            ListFormat.Adblock => AdblockParser.Parse(content, displayPath, defaultAction),
-            ListFormat.Rpz => RpzParser.Parse(content, displayPath),
-            ListFormat.RegistryDump => RegistryDumpParser.Parse(content, displayPath, defaultAction),
-            ListFormat.Hosts when format is not null => ParseNative(content, displayPath, defaultAction, hostsOnly: true),
-            _ => ParseNative(content, displayPath, defaultAction, hostsOnly: false),
+            ListFormat.Adblock => new AdblockParser(displayPath, defaultAction, rules),
+            ListFormat.Rpz => new RpzParser(displayPath, rules),
+            ListFormat.RegistryDump => new RegistryDumpParser(displayPath, defaultAction, rules),
+            ListFormat.Hosts when format is not null => new BlocklistLineParser(displayPath, defaultAction, rules, hostsOnly: true),
+            _ => new BlocklistLineParser(displayPath, defaultAction, rules),
         };
+        var sizing = new StoreSizing(rules, content.CanSeek ? content.Length - content.Position : 0);
+        while (lines.TryNext(out var line))
+        {
+            if (lines.LineTooLong)
+            {
+                parser.Reject(lines.Number, $"line longer than {StreamLines.MaxLineLength >> 20} MB; skipped");
+                continue;
+            }
+
+            parser.Read(line, lines.Number);
+            sizing.Read(lines.Position);
+        }
+
+        return parser.Finish();
+    }
+
+    /// <summary>Parses a file held whole in memory (a line from the API, a test's list).</summary>
+    public static ParsedList Parse(ReadOnlySpan<byte> content, string displayPath, BlockAction defaultAction, ListFormat? format = null)
+    {
+        using var stream = new MemoryStream(content.ToArray(), writable: false);
+        return Parse(stream, displayPath, defaultAction, format);
     }
 
     // A native list may hold hosts lines, so "native" content fits a forced hosts list and the other way round.
     private static bool Fits(ListFormat forced, ListFormat detected) =>
         forced == detected || (forced is ListFormat.Native or ListFormat.Hosts && detected is ListFormat.Native or ListFormat.Hosts);
-
-    private static ParsedList ParseNative(ReadOnlySpan<byte> content, string displayPath, BlockAction defaultAction, bool hostsOnly)
-    {
-        var parser = new BlocklistLineParser(displayPath, defaultAction, RuleStore.For(content), hostsOnly);
-        var lines = new ListLines(TextEncodings.WithoutUtf8Bom(content));
-        while (lines.TryNext(out var line))
-        {
-            // Each line is checked on its own so one bad byte costs one line, not the file.
-            if (!Utf8Text.TryDecode(line, out var text, out var error))
-            {
-                parser.Reject(lines.Number, error!);
-                continue;
-            }
-
-            parser.Parse(text, lines.Number);
-        }
-
-        // A native list whose every rule is a hosts line is a hosts file; check says so.
-        var isHosts = hostsOnly || (parser.HostsLines > 0 && parser.OtherRuleLines == 0);
-        return parser.ToParsedList(isHosts ? ListFormat.Hosts : ListFormat.Native);
-    }
 }

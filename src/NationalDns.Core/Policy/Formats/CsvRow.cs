@@ -6,6 +6,9 @@ namespace NationalDns.Core.Policy.Formats;
 /// </summary>
 internal static class CsvRow
 {
+    // One message per field number, made once: a file of garbage has an open quote on row after row.
+    private static readonly string[] OpenQuote = [.. Enumerable.Range(1, 16).Select(OpenQuoteIn)];
+
     /// <summary>
     /// Fills <paramref name="fields"/> with up to its length of field ranges (a quoted field's range is inside its quotes)
     /// and sets <paramref name="count"/> to how many were filled. Fails only on a quote that is never closed.
@@ -23,7 +26,7 @@ internal static class CsvRow
                 var close = ClosingQuote(row, start);
                 if (close < 0)
                 {
-                    error = $"field {count + 1} opens a quote that is never closed";
+                    error = count < OpenQuote.Length ? OpenQuote[count] : OpenQuoteIn(count + 1);
                     return false;
                 }
 
@@ -76,4 +79,6 @@ internal static class CsvRow
 
         return -1;
     }
+
+    private static string OpenQuoteIn(int field) => $"field {field} opens a quote that is never closed";
 }

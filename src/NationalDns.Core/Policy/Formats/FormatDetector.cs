@@ -18,15 +18,18 @@ internal readonly record struct Detection(ListFormat Format, int Line, string? E
 /// <c>[Adblock</c> header; a zone file's <c>$ORIGIN</c>/<c>$TTL</c> or a record of type SOA, NS, CNAME, A or AAAA.
 /// Anything else is the native format (which reads hosts lines too, and Adblock's <c>||name^</c>, so an Adblock line after
 /// native ones does not make the file Adblock). Looks at most at the first
-/// <see cref="SampleLines"/> lines that are not blank or comments, so a million-line file costs nothing extra.
+/// <see cref="SampleLines"/> lines that are not blank or comments, and only within the file's first bytes (the prefix
+/// <see cref="StreamLines"/> reads first, 64 KB), so neither a million-line file nor a file of comments costs anything extra.
 /// </summary>
 internal static class FormatDetector
 {
     public const int SampleLines = 200;
 
-    public static Detection Detect(ReadOnlySpan<byte> content)
+    /// <summary>Recognises the format from <paramref name="prefix"/>, the file's first bytes; unless it is the whole file, its last line, cut short, is not looked at.</summary>
+    public static Detection Detect(ReadOnlySpan<byte> prefix, bool isWholeFile = true)
     {
-        var lines = new ListLines(TextEncodings.WithoutUtf8Bom(content));
+        var lastLineFeed = isWholeFile ? prefix.Length - 1 : prefix.LastIndexOf((byte)'\n');
+        var lines = new ListLines(TextEncodings.WithoutUtf8Bom(prefix[..(lastLineFeed + 1)]));
         var looked = 0;
         var sawNative = false;
         while (looked < SampleLines && lines.TryNext(out var raw))

@@ -12,15 +12,21 @@ namespace NationalDns.Core.Policy.Formats;
 /// is a quote); fields past the sixth are ignored. The domain field may list several names separated by <c>|</c> or
 /// <c>,</c>; <c>*.name</c> is a wildcard. Each name becomes a block rule with the default action whose
 /// <see cref="RuleSource.Basis"/> is "decision NUMBER of DATE (ORGANISATION)". Rows with only IPs or URLs block nothing
-/// at DNS level: they are counted as skipped, not reported. A file that is not Windows-1251 is refused as a whole.
+/// at DNS level: they are counted as skipped, not reported. A file that is not Windows-1251 is refused as a whole
+/// (<see cref="Windows1251Check"/>), its rules dropped once the last line shows it.
 /// Rows are split on their bytes and only the fields a rule needs are decoded, so a million rows load quickly.
 /// </summary>
-internal sealed class RegistryDumpParser
+internal sealed class RegistryDumpParser : IListFormatParser
 {
     private const int FieldCount = 6;
 
+    // A file of garbage is nearly all short rows: one message per field count, not one string per row.
+    private static readonly string[] ShortRow = [.. Enumerable.Range(0, FieldCount).Select(count =>
+        $"expected {FieldCount} ';'-separated fields (IPs;domains;URLs;organisation;number;date), got {count}")];
+
     private readonly ListCollector _list;
     private readonly BlockAction _action;
+    private readonly Windows1251Check _encoding = new();
 
     // Organisations repeat across most of the registry, and one decision often covers a run of rows: decode each
     // organisation and build each basis once per run of equal ones.
@@ -30,47 +36,42 @@ internal sealed class RegistryDumpParser
     private string _lastBasis = string.Empty;
     private Range? _lastOwnBasis;
 
-    private RegistryDumpParser(string displayPath, BlockAction action, RuleStore rules)
+    public RegistryDumpParser(string displayPath, BlockAction action, RuleStore rules)
     {
         _list = new ListCollector(displayPath, rules);
         _action = action;
     }
 
-    public static ParsedList Parse(ReadOnlySpan<byte> content, string displayPath, BlockAction defaultAction)
+    public void Read(ReadOnlySpan<byte> row, int number)
     {
-        var parser = new RegistryDumpParser(displayPath, defaultAction, new RuleStore(content.Count((byte)'\n') + 1, content.Length / 4));
-        var list = parser._list;
-        if (TextEncodings.NotWindows1251(content) is { } wrong)
+        _encoding.Read(row, number);
+        if (row.Trim(" \t"u8).IsEmpty || (number == 1 && row.StartsWith("Updated:"u8)))
         {
-            return list.ToParsedList(ListFormat.RegistryDump, new ListProblem(list.Source(wrong.Line), wrong.Reason));
+            return;
         }
 
-        var lines = new ListLines(content);
         Span<Range> fields = stackalloc Range[FieldCount];
-        while (lines.TryNext(out var row))
+        if (!CsvRow.TrySplit(row, (byte)';', fields, out var count, out var rowError))
         {
-            if (row.Trim(" \t"u8).IsEmpty || (lines.Number == 1 && row.StartsWith("Updated:"u8)))
-            {
-                continue;
-            }
-
-            if (!CsvRow.TrySplit(row, (byte)';', fields, out var count, out var rowError))
-            {
-                list.Reject(lines.Number, rowError);
-                continue;
-            }
-
-            if (count < FieldCount)
-            {
-                list.Reject(lines.Number, $"expected {FieldCount} ';'-separated fields (IPs;domains;URLs;organisation;number;date), got {count}");
-                continue;
-            }
-
-            parser.AddRow(row, fields, lines.Number);
+            _list.Reject(number, rowError);
+            return;
         }
 
-        return list.ToParsedList(ListFormat.RegistryDump);
+        if (count < FieldCount)
+        {
+            _list.Reject(number, ShortRow[count]);
+            return;
+        }
+
+        AddRow(row, fields, number);
     }
+
+    public void Reject(int number, string reason) => _list.Reject(number, reason);
+
+    /// <summary>The rules, or none with the reason when the file turned out not to be Windows-1251.</summary>
+    public ParsedList Finish() => _encoding.Verdict() is { } wrong
+        ? new ParsedList(_list.DisplayPath, [], []) { Format = ListFormat.RegistryDump, FileProblem = new ListProblem(_list.Source(wrong.Line), wrong.Reason) }
+        : _list.ToParsedList(ListFormat.RegistryDump);
 
     private void AddRow(ReadOnlySpan<byte> row, ReadOnlySpan<Range> fields, int line)
     {

@@ -14,7 +14,7 @@ namespace NationalDns.Core.Policy.Formats;
 /// not rules. Triggers on addresses (<c>rpz-ip</c>, <c>rpz-nsip</c>, <c>rpz-nsdname</c>, <c>rpz-client-ip</c>), CNAME
 /// rewrites to another name and other local-data types are bad lines: NationalDns matches query names only.
 /// </summary>
-internal sealed class RpzParser
+internal sealed class RpzParser : Utf8ListParser
 {
     private static readonly string[] UnsupportedTriggers = ["rpz-ip", "rpz-nsip", "rpz-nsdname", "rpz-client-ip"];
 
@@ -25,32 +25,30 @@ internal sealed class RpzParser
     private readonly Dictionary<(string Domain, bool IsWildcard), int> _sinkholes = [];
 
     // A zone file is read line by line; transferred records arrive parsed, so there is no zone reader for them.
-    private RpzParser(string displayPath, RuleStore rules, bool readsZoneFile = true)
+    public RpzParser(string displayPath, RuleStore rules, bool readsZoneFile = true)
     {
         _list = new ListCollector(displayPath, rules);
         _zone = readsZoneFile ? new ZoneFileReader(_list) : null;
     }
 
-    public static ParsedList Parse(ReadOnlySpan<byte> content, string displayPath)
+    /// <summary>A zone file's bytes as rules, for callers that hold one whole (tests, small feeds).</summary>
+    public static ParsedList Parse(ReadOnlySpan<byte> content, string displayPath) =>
+        BlocklistParser.Parse(content, displayPath, BlockAction.NxDomain, ListFormat.Rpz);
+
+    public override void Reject(int number, string reason) => _list.Reject(number, reason);
+
+    public override ParsedList Finish()
     {
-        var parser = new RpzParser(displayPath, RuleStore.For(content));
-        var lines = new ListLines(TextEncodings.WithoutUtf8Bom(content));
-        while (lines.TryNext(out var bytes))
+        _zone?.Finish();
+        return _list.ToParsedList(ListFormat.Rpz);
+    }
+
+    protected override void Read(string line, int number)
+    {
+        if (_zone!.Read(line, number) is { } record)
         {
-            if (!Utf8Text.TryDecode(bytes, out var line, out var error))
-            {
-                parser._list.Reject(lines.Number, error!);
-                continue;
-            }
-
-            if (parser._zone!.Read(line, lines.Number) is { } record)
-            {
-                parser.Apply(record, parser._zone.Apex ?? string.Empty);
-            }
+            Apply(record, _zone.Apex ?? string.Empty);
         }
-
-        parser._zone!.Finish();
-        return parser._list.ToParsedList(ListFormat.Rpz);
     }
 
     /// <summary>

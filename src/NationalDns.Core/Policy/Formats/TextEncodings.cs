@@ -1,12 +1,10 @@
 using System.Text;
-using System.Text.Unicode;
 
 namespace NationalDns.Core.Policy.Formats;
 
 /// <summary>
 /// Tells a file's encoding apart from the one its format requires, so a wrong one is reported instead of decoded into
-/// nonsense. The tests are cheap and whole-file: UTF-8 validation is vectorised, and Cyrillic text in Windows-1251 is
-/// practically never valid UTF-8 (its letters are 0xC0-0xFF, which UTF-8 only allows as lead bytes of a sequence).
+/// nonsense (<see cref="Windows1251Check"/> for the registry dump, <see cref="InvalidUtf8Reason"/> for the UTF-8 formats).
 /// </summary>
 internal static class TextEncodings
 {
@@ -19,29 +17,6 @@ internal static class TextEncodings
     public static bool HasUtf8Bom(ReadOnlySpan<byte> content) => content.StartsWith(Utf8Bom);
 
     public static ReadOnlySpan<byte> WithoutUtf8Bom(ReadOnlySpan<byte> content) => HasUtf8Bom(content) ? content[Utf8Bom.Length..] : content;
-
-    /// <summary>
-    /// Why a file that must be Windows-1251 is not, with the line that shows it, or null when it may be: a NUL byte means
-    /// UTF-16 or a binary file; a UTF-8 byte-order mark, or non-ASCII text that is entirely valid UTF-8, means UTF-8.
-    /// (Windows-1251 itself cannot be validated: every byte but 0x98 is a character, so pure ASCII passes too.)
-    /// </summary>
-    public static (int Line, string Reason)? NotWindows1251(ReadOnlySpan<byte> content)
-    {
-        var nul = content.IndexOf((byte)0);
-        if (nul >= 0)
-        {
-            return (LineOf(content, nul), "the file holds NUL bytes (UTF-16 or not text); a registry dump is Windows-1251 text");
-        }
-
-        var firstNonAscii = content.IndexOfAnyExceptInRange((byte)0, (byte)0x7F);
-        if (HasUtf8Bom(content) || (firstNonAscii >= 0 && Utf8.IsValid(content)))
-        {
-            return (LineOf(content, Math.Max(firstNonAscii, 0)),
-                "the file is UTF-8, but a registry dump is Windows-1251; convert it back (iconv -f UTF-8 -t WINDOWS-1251) or fetch the original");
-        }
-
-        return null;
-    }
 
     /// <summary>
     /// The reason for a line that is not UTF-8. When every non-ASCII byte is a Windows-1251 Cyrillic letter, it says so and
@@ -86,6 +61,4 @@ internal static class TextEncodings
 
         return lower + upper >= 2 && lower >= upper;
     }
-
-    private static int LineOf(ReadOnlySpan<byte> content, int offset) => content[..offset].Count((byte)'\n') + 1;
 }

@@ -12,6 +12,12 @@ namespace NationalDns.Core.Policy.Formats;
 /// </summary>
 internal sealed class ZoneFileReader(ListCollector list)
 {
+    /// <summary>
+    /// The most words a record held open by '(' may gather: an SOA has 7, a policy record 3. An unclosed '(' in a large
+    /// file would otherwise keep every word after it, and the memory would follow the file's bytes, not its rules.
+    /// </summary>
+    public const int MaxRecordWords = 1024;
+
     private readonly List<string> _pending = [];
     private int _pendingLine;
     private bool _pendingStartsWithOwner;
@@ -67,6 +73,14 @@ internal sealed class ZoneFileReader(ListCollector list)
             {
                 _pending.Add(Common(bare) ?? bare.ToString());
             }
+        }
+
+        if (_pending.Count > MaxRecordWords)
+        {
+            _depth = 0;
+            _pending.Clear();
+            list.Reject(_pendingLine, $"record runs past {MaxRecordWords} words; is a '(' never closed?");
+            return null;
         }
 
         if (_depth < 0)

@@ -28,16 +28,16 @@ public sealed class BlocklistLoader
 
     /// <param name="paths">Files or folders, in load order; <c>FORMAT:PATH</c> forces a format (<see cref="ListSource.Parse"/>).</param>
     /// <param name="defaultAction">The action for rules that name none.</param>
-    /// <param name="readAllBytes">Reads a whole file; <see cref="File.ReadAllBytes(string)"/> unless a test needs otherwise.</param>
+    /// <param name="openRead">Opens a file to read it from start to end (the parsers stream it); a <see cref="FileStream"/> unless a test needs otherwise.</param>
     /// <param name="groups">The defined client groups, which <c>group=</c> and <c>groups/NAME/</c> folders must name.</param>
     /// <param name="maxListSize">A file larger than this many bytes is refused with an error, not read; the others still load.</param>
-    public BlocklistLoader(IReadOnlyList<string> paths, BlockAction defaultAction, Func<string, byte[]>? readAllBytes = null, ClientGroups? groups = null, long maxListSize = DefaultMaxListSize)
+    public BlocklistLoader(IReadOnlyList<string> paths, BlockAction defaultAction, Func<string, Stream>? openRead = null, ClientGroups? groups = null, long maxListSize = DefaultMaxListSize)
     {
         ArgumentNullException.ThrowIfNull(paths);
         ArgumentNullException.ThrowIfNull(defaultAction);
         _sources = [.. paths.Select(ListSource.Parse)];
         _paths = [.. _sources.Select(s => s.Path)];
-        _reader = new ListFileReader(readAllBytes ?? File.ReadAllBytes, defaultAction, new GroupScope(groups ?? ClientGroups.None)) { MaxSize = maxListSize };
+        _reader = new ListFileReader(openRead ?? ListFileReader.OpenRead, defaultAction, new GroupScope(groups ?? ClientGroups.None)) { MaxSize = maxListSize };
         _pathErrors = new string?[_paths.Count];
         _pathMisses = new int[_paths.Count];
     }

@@ -3,8 +3,11 @@ using NationalDns.Core.Policy.Groups;
 
 namespace NationalDns.Core.Policy.Lists;
 
-/// <summary>Reads and parses one list file, and tells whether the file held still while it was read.</summary>
-internal sealed class ListFileReader(Func<string, byte[]> readAllBytes, BlockAction defaultAction, GroupScope? groupScope = null)
+/// <summary>
+/// Reads and parses one list file, and tells whether the file held still while it was read. The file streams through the
+/// parser (<see cref="BlocklistParser.Parse(Stream, string, BlockAction, ListFormat?)"/>): it is never in memory whole.
+/// </summary>
+internal sealed class ListFileReader(Func<string, Stream> openRead, BlockAction defaultAction, GroupScope? groupScope = null)
 {
     /// <summary>Files larger than this many bytes are refused before they are opened.</summary>
     public long MaxSize { get; init; } = BlocklistLoader.DefaultMaxListSize;
@@ -15,7 +18,6 @@ internal sealed class ListFileReader(Func<string, byte[]> readAllBytes, BlockAct
     /// </summary>
     public ReadError? TryRead(BlocklistFile file, out FileSignature? readUnder, out ParsedList parsed)
     {
-        byte[] bytes;
         try
         {
             var before = FileSignature.Of(file.FullPath);
@@ -26,7 +28,11 @@ internal sealed class ListFileReader(Func<string, byte[]> readAllBytes, BlockAct
                 return new ReadError($"blocklist '{file.DisplayPath}' is {Megabytes(length)}, over --max-list-size ({Megabytes(MaxSize)}); not loaded", TooLarge: true);
             }
 
-            bytes = readAllBytes(file.FullPath);
+            using (var stream = openRead(file.FullPath))
+            {
+                parsed = BlocklistParser.Parse(stream, file.DisplayPath, defaultAction, file.Format);
+            }
+
             var after = FileSignature.Of(file.FullPath);
             if (before is null || after is null)
             {
@@ -42,7 +48,6 @@ internal sealed class ListFileReader(Func<string, byte[]> readAllBytes, BlockAct
             return new ReadError(CannotRead(file, ex));
         }
 
-        parsed = BlocklistParser.Parse(bytes, file.DisplayPath, defaultAction, file.Format);
         if (parsed.FileProblem is { } unusable)
         {
             // Wrong encoding or the wrong format: as unusable as an unreadable file, so it is treated as one
@@ -56,6 +61,10 @@ internal sealed class ListFileReader(Func<string, byte[]> readAllBytes, BlockAct
     }
 
     private static string Megabytes(long bytes) => bytes >= 1 << 20 ? $"{bytes / (1 << 20)} MB" : $"{bytes} bytes";
+
+    /// <summary>Opens a list for reading from start to end; its own buffer does the buffering.</summary>
+    public static Stream OpenRead(string path) =>
+        new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0, FileOptions.SequentialScan);
 
     public static string CannotRead(BlocklistFile file, Exception ex) => $"cannot read blocklist '{file.DisplayPath}': {ex.Message}";
 }

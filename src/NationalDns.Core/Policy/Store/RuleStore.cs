@@ -34,10 +34,10 @@ internal sealed class RuleStore : IReadOnlyList<BlockRule>
         _names = new byte[Math.Max(expectedNameBytes, 64)];
     }
 
-    /// <summary>A store sized for a list file: about one rule a line, and names no longer than the file.</summary>
-    public static RuleStore For(ReadOnlySpan<byte> content) => new(content.Count((byte)'\n') + 1, content.Length);
-
     public int Count { get; private set; }
+
+    /// <summary>How many bytes the names of the rules added so far take.</summary>
+    public int NameBytes => _namesLength;
 
     public int ExceptionCount { get; private set; }
 
@@ -108,6 +108,24 @@ internal sealed class RuleStore : IReadOnlyList<BlockRule>
         _rules[index] = new PackedRule(_namesLength, line, IndexOf(action), FileIndex(file), (byte)domain.Length, flags);
         _namesLength += domain.Length;
         ExceptionCount += (flags & RuleFlags.Exception) != 0 ? 1 : 0;
+    }
+
+    /// <summary>
+    /// Makes room for <paramref name="rules"/> rules with <paramref name="nameBytes"/> bytes of names in all, for a parser
+    /// that can foresee the size of its file: growing once to it costs less than doubling toward it.
+    /// </summary>
+    public void EnsureCapacity(int rules, int nameBytes)
+    {
+        ThrowIfSealed();
+        if (rules > _rules.Length)
+        {
+            Array.Resize(ref _rules, rules);
+        }
+
+        if (nameBytes > _names.Length)
+        {
+            Array.Resize(ref _names, nameBytes);
+        }
     }
 
     /// <summary>Changes one rule's action (an RPZ owner's A and AAAA records merge into one sinkhole).</summary>
