@@ -1,5 +1,6 @@
 using System.Net;
 using ARSoft.Tools.Net.Dns;
+using Microsoft.Extensions.DependencyInjection;
 using NationalDns.IntegrationTests.Support;
 using NationalDns.Server.Hosting;
 
@@ -14,7 +15,8 @@ public sealed class MetricsEndpointTests
     public async Task Metrics_count_fast_path_and_pipeline_answers_by_protocol_and_outcome()
     {
         await using var upstream = await FakeUpstream.StartAsync();
-        await using var server = await TestServer.StartAsync(upstream, "blocked.test\nsilent.test drop\n", WithHttp);
+        // On a fake clock no upstream timeout can pass, so a slow machine cannot add an attempt to the counts.
+        await using var server = await TestServer.StartAsync(upstream, "blocked.test\nsilent.test drop\n", WithHttp, s => s.AddSingleton<TimeProvider>(new FakeClock()));
         using var http = new HttpClient { BaseAddress = server.HttpBase };
 
         // UDP: two blocked (fast path), one dropped (fast path), one forwarded, then the same name from the cache (fast path).
