@@ -51,6 +51,17 @@ public sealed class MetricsEndpointTests
     }
 
     [Fact]
+    public async Task The_start_up_line_names_the_whole_endpoint_and_who_may_change_rules()
+    {
+        await using var upstream = await FakeUpstream.StartAsync();
+        await using var server = await TestServer.StartAsync(upstream, "blocked.test\n", WithHttp);
+
+        var line = Assert.Single(server.Log.Events, e => e.MessageTemplate.Text.StartsWith("HTTP endpoint on", StringComparison.Ordinal)).RenderMessage();
+
+        Assert.Equal($"HTTP endpoint on {server.HttpBase!.ToString().TrimEnd('/')}: console /, /metrics /healthz /readyz, /api; rule changes from this machine without a token (no --api-token-file, --http on loopback)", line.Replace("\"", string.Empty, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Throttled_queries_have_an_outcome_of_their_own_not_forwarded()
     {
         await using var upstream = await FakeUpstream.StartAsync();
