@@ -1,23 +1,21 @@
-using NationalDns.Core.Policy.Formats;
-
 namespace NationalDns.Core.Policy;
 
 /// <summary>
 /// The text of EDE 16 (Censored) in a blocked answer, as <c>--ede-detail</c> asks: by default the name, the rule and its
-/// file relative to the configured list path (<c>web.whatsapp.com blocked by rule whatsapp.com (national.txt:21)</c>), so
-/// no client learns where the server keeps its files. <see cref="BlockedResponses"/> and the UDP fast path's writer both
+/// file relative to the configured list path (<c>web.whatsapp.com blocked by rule whatsapp.com (national.txt:21)</c>,
+/// named by <see cref="ClientVisibleSource"/>), so no client learns where the server keeps its files. <see cref="BlockedResponses"/> and the UDP fast path's writer both
 /// take their text from here.
 /// </summary>
 public sealed class CensoredText
 {
     private readonly EdeDetail _detail;
-    private readonly string[] _roots;
+    private readonly ClientVisibleSource _source;
 
     public CensoredText(BlockingOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         _detail = options.EdeDetail;
-        _roots = [.. options.ListRoots.Select(r => ListSource.Parse(r).Path.TrimEnd('/', System.IO.Path.DirectorySeparatorChar))];
+        _source = new ClientVisibleSource(options.ListRoots);
     }
 
     /// <summary>Whether there is any text (false for <see cref="EdeDetail.None"/>).</summary>
@@ -29,7 +27,7 @@ public sealed class CensoredText
         ArgumentNullException.ThrowIfNull(rule);
         return _detail switch
         {
-            EdeDetail.Path => $" blocked by rule {rule.Pattern} ({Relative(rule.Source)})",
+            EdeDetail.Path => $" blocked by rule {rule.Pattern} ({_source.Name(rule.Source)})",
             EdeDetail.Rule => $" blocked by rule {rule.Pattern}",
             _ => string.Empty,
         };
@@ -37,24 +35,4 @@ public sealed class CensoredText
 
     /// <summary>The whole text for <paramref name="name"/> (normalised) blocked by <paramref name="rule"/>.</summary>
     public string For(BlockRule rule, string name) => HasText ? name + Tail(rule) : string.Empty;
-
-    // A file under a configured folder is named from inside it, a configured file by its name; a source that is no file
-    // (a group's regime, a followed zone) stays as it is.
-    private string Relative(RuleSource source)
-    {
-        foreach (var root in _roots)
-        {
-            if (source.File == root)
-            {
-                return $"{System.IO.Path.GetFileName(root)}:{source.Line}";
-            }
-
-            if (source.File.Length > root.Length + 1 && source.File.StartsWith(root, StringComparison.Ordinal) && source.File[root.Length] is '/' or '\\')
-            {
-                return $"{source.File[(root.Length + 1)..]}:{source.Line}";
-            }
-        }
-
-        return source.ToString();
-    }
 }

@@ -15,20 +15,24 @@ internal static class BlockPageContent
 {
     public const int UnavailableForLegalReasons = 451;
 
-    /// <summary>The page for <paramref name="hostHeader"/> as <paramref name="client"/> sees it: its group's rules, at the rule clock's now.</summary>
-    public static BlockPageResponse For(string? hostHeader, QueryPolicy policy, IPAddress? client)
+    /// <summary>
+    /// The page for <paramref name="hostHeader"/> as <paramref name="client"/> sees it: its group's rules, at the rule
+    /// clock's now; the rule's file named as <paramref name="sources"/> names it for clients.
+    /// </summary>
+    public static BlockPageResponse For(string? hostHeader, QueryPolicy policy, ClientVisibleSource sources, IPAddress? client)
     {
         ArgumentNullException.ThrowIfNull(policy);
+        ArgumentNullException.ThrowIfNull(sources);
         var host = StripPort(hostHeader ?? string.Empty);
         if (DomainNames.TryNormalize(host, out var name, out _) && policy.Decide(name, client) is { Verdict: PolicyVerdict.Blocked, Rule: { } rule })
         {
-            return new BlockPageResponse(UnavailableForLegalReasons, Blocked(name, rule), name, rule);
+            return new BlockPageResponse(UnavailableForLegalReasons, Blocked(name, rule, sources.Name(rule.Source)), name, rule);
         }
 
         return new BlockPageResponse(200, Generic(host), host, null);
     }
 
-    private static string Blocked(string name, BlockRule rule)
+    private static string Blocked(string name, BlockRule rule, string source)
     {
         var basis = string.IsNullOrWhiteSpace(rule.Source.Basis) ? "none given in the list" : rule.Source.Basis;
         return Page(
@@ -36,7 +40,7 @@ internal static class BlockPageContent
             $"""
             <p id="domain">Access to <strong>{Encode(name)}</strong> is restricted.</p>
             <p id="rule">Blocked by rule <code>{Encode(rule.Pattern)}</code> with action <code>{Encode(rule.Action.ToString())}</code>.</p>
-            <p id="source">Listed at <code>{Encode(rule.Source.ToString())}</code>.</p>
+            <p id="source">Listed at <code>{Encode(source)}</code>.</p>
             <p id="basis">Legal basis: {Encode(basis)}</p>
             """);
     }

@@ -19,14 +19,17 @@ namespace NationalDns.Server.BlockPage;
 internal sealed partial class BlockPageServer : IWebSite
 {
     private readonly QueryPolicy _policy;
+    private readonly ClientVisibleSource _sources;
     private readonly ILogger<BlockPageServer> _logger;
     private readonly BlockPageCertificates? _certificates;
     private readonly bool _hasHttp;
 
-    public BlockPageServer(BlockPageOptions options, QueryPolicy policy, ILogger<BlockPageServer> logger, BlockPageCertificates? certificates = null)
+    public BlockPageServer(BlockPageOptions options, QueryPolicy policy, BlockingOptions blocking, ILogger<BlockPageServer> logger, BlockPageCertificates? certificates = null)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(blocking);
         _policy = policy;
+        _sources = new ClientVisibleSource(blocking.ListRoots);
         _logger = logger;
         _certificates = certificates;
         List<WebListener> listeners = [];
@@ -79,7 +82,7 @@ internal sealed partial class BlockPageServer : IWebSite
     private async Task ServeAsync(HttpContext context)
     {
         var ip = context.Connection.RemoteIpAddress is { } remote ? (remote.IsIPv4MappedToIPv6 ? remote.MapToIPv4() : remote) : null;
-        var page = BlockPageContent.For(context.Request.Host.Value, _policy, ip);
+        var page = BlockPageContent.For(context.Request.Host.Value, _policy, _sources, ip);
         var client = ip is null ? "unknown" : EndPoints.Format(new IPEndPoint(ip, context.Connection.RemotePort));
         if (page.Rule is { } rule)
         {

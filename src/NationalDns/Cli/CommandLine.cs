@@ -108,7 +108,7 @@ internal static class CommandLine
         command.Options.Add(MaxListSizeOption());
         command.Options.Add(new Option<string>(Names.BlockTtl) { Description = "TTL and SOA minimum of blocked answers, in seconds (default 60)." });
         command.Options.Add(new Option<string>(Names.EdeDetail) { Description = "What the Extended DNS Error text of a blocked answer names: path (default: the rule and its file, relative to the list folder), rule (the rule only) or none (no text)." });
-        command.Options.Add(new Option<string>(Names.Config) { Description = $"JSON file with the same settings; each key is an option's name in PascalCase: {string.Join(", ", Names.ConfigurationKeys.Values)}. Options given on the command line win." });
+        command.Options.Add(new Option<string>(Names.Config) { Description = $"JSON file with the same settings; each key is an option's name in PascalCase: {string.Join(", ", Names.ConfigurationKeys.Values)}; and ApiToken, the API token itself, which has no flag so that it never shows in a process list. Options given on the command line win." });
         AddTimeAndPlaceOptions(command);
     }
 

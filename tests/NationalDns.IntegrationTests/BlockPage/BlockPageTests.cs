@@ -33,7 +33,7 @@ public sealed class BlockPageTests
     private static string EndPoints(TestServer server) => NationalDns.Server.Hosting.EndPoints.Format(PageEndPoint(server));
 
     [Fact]
-    public async Task A_blocked_host_gets_451_with_the_domain_rule_source_and_basis()
+    public async Task A_blocked_host_gets_451_with_the_domain_rule_basis_and_source_named_from_inside_the_list_folder()
     {
         await using var upstream = await FakeUpstream.StartAsync();
         await using var server = await StartAsync(upstream);
@@ -43,7 +43,8 @@ public sealed class BlockPageTests
         Assert.Equal((HttpStatusCode)451, status);
         Assert.Contains("<title>Access to page.example is restricted</title>", html, StringComparison.Ordinal);
         Assert.Contains("Blocked by rule <code>page.example</code> with action <code>sinkhole</code>.", html, StringComparison.Ordinal);
-        Assert.Contains($"Listed at <code>{server.ListFile}:7</code>.", html, StringComparison.Ordinal);
+        Assert.Contains("Listed at <code>national.txt:7</code>.", html, StringComparison.Ordinal); // as the EDE names it
+        Assert.DoesNotContain(server.ListDirectory, html, StringComparison.Ordinal); // never the server's own paths
         Assert.Contains("Legal basis: none given in the list", html, StringComparison.Ordinal);
     }
 
@@ -97,12 +98,12 @@ public sealed class BlockPageTests
         var rules = builder.Build();
 
         var policy = new QueryPolicy(new RuleSetHolder(rules));
-        var page = BlockPageContent.For("evil.example", policy, client: null);
+        var page = BlockPageContent.For("evil.example", policy, new ClientVisibleSource([]), client: null);
 
         Assert.Contains("Legal basis: &lt;script&gt;alert(1)&lt;/script&gt; &amp; decision 27-31-2020/", page.Html, StringComparison.Ordinal);
         Assert.Contains("<code>lists/&lt;b&gt;.txt:3</code>", page.Html, StringComparison.Ordinal);
         Assert.DoesNotContain("<script>", page.Html, StringComparison.Ordinal);
-        Assert.Contains("No rule blocks <strong>&lt;img&gt;</strong>", BlockPageContent.For("<img>", policy, client: null).Html, StringComparison.Ordinal);
+        Assert.Contains("No rule blocks <strong>&lt;img&gt;</strong>", BlockPageContent.For("<img>", policy, new ClientVisibleSource([]), client: null).Html, StringComparison.Ordinal);
     }
 
     [Fact]

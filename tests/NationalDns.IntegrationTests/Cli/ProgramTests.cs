@@ -63,6 +63,15 @@ public sealed class ProgramTests : IDisposable
     }
 
     [Fact]
+    public async Task A_missing_relative_list_says_which_folder_it_was_looked_for_in()
+    {
+        var (code, _, error) = await RunAsync("--listen", "127.0.0.1:0", "--upstream", "127.0.0.1:5300", "--blocklist", "no-such-lists");
+
+        Assert.Equal(2, code);
+        Assert.Equal($"nationaldns: blocklist 'no-such-lists' not found in {Directory.GetCurrentDirectory()} (a relative path is read from the folder the server is started in)\n", error);
+    }
+
+    [Fact]
     public async Task A_missing_config_file_is_one_line_and_exit_code_2()
     {
         var (code, _, error) = await RunAsync("--config", Path.Combine(_sandbox.Directory, "absent.json"));

@@ -1,5 +1,6 @@
 using System.Net;
 using ARSoft.Tools.Net.Dns;
+using Microsoft.Extensions.DependencyInjection;
 using NationalDns.IntegrationTests.Support;
 using NationalDns.Server.Hosting;
 
@@ -14,7 +15,8 @@ public sealed class MetricsEndpointTests
     public async Task Metrics_count_fast_path_and_pipeline_answers_by_protocol_and_outcome()
     {
         await using var upstream = await FakeUpstream.StartAsync();
-        await using var server = await TestServer.StartAsync(upstream, "blocked.test\nsilent.test drop\n", WithHttp);
+        // On a fake clock no upstream timeout can pass, so a slow machine cannot add an attempt to the counts.
+        await using var server = await TestServer.StartAsync(upstream, "blocked.test\nsilent.test drop\n", WithHttp, s => s.AddSingleton<TimeProvider>(new FakeClock()));
         using var http = new HttpClient { BaseAddress = server.HttpBase };
 
         // UDP: two blocked (fast path), one dropped (fast path), one forwarded, then the same name from the cache (fast path).
@@ -46,6 +48,17 @@ public sealed class MetricsEndpointTests
         Assert.Contains("nationaldns_last_reload_success 1", lines);
         Assert.Contains($"nationaldns_upstream_duration_seconds_count{{upstream=\"{upstream.EndPoint}\"}} 1", lines);
         Assert.Contains("# TYPE nationaldns_upstream_duration_seconds histogram", lines);
+    }
+
+    [Fact]
+    public async Task The_start_up_line_names_the_whole_endpoint_and_who_may_change_rules()
+    {
+        await using var upstream = await FakeUpstream.StartAsync();
+        await using var server = await TestServer.StartAsync(upstream, "blocked.test\n", WithHttp);
+
+        var line = Assert.Single(server.Log.Events, e => e.MessageTemplate.Text.StartsWith("HTTP endpoint on", StringComparison.Ordinal)).RenderMessage();
+
+        Assert.Equal($"HTTP endpoint on {server.HttpBase!.ToString().TrimEnd('/')}: console /, /metrics /healthz /readyz, /api; rule changes from this machine without a token (no --api-token-file, --http on loopback)", line.Replace("\"", string.Empty, StringComparison.Ordinal));
     }
 
     [Fact]

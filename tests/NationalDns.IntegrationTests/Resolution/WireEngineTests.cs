@@ -53,6 +53,18 @@ public sealed class WireEngineTests : UpstreamEngineContract
     }
 
     [Fact]
+    public async Task A_port_with_nothing_listening_fails_without_waiting_for_the_timeout()
+    {
+        // The fake clock never moves, so only the refusal (ICMP port unreachable) can end the question.
+        var clock = new FakeClock();
+        var resolver = Resolver(TimeSpan.FromSeconds(30), clock, new IPEndPoint(IPAddress.Loopback, FreePort.ForUdpAndTcp(IPAddress.Loopback)));
+
+        var asking = resolver.ResolveAsync(Question("a.test", RecordType.A), Recursive, CancellationToken.None);
+
+        await Assert.ThrowsAsync<UpstreamException>(() => asking.WaitAsync(TimeSpan.FromSeconds(10)));
+    }
+
+    [Fact]
     public async Task A_reply_from_another_port_is_never_taken()
     {
         await using var upstream = ForgingUpstream.Start();

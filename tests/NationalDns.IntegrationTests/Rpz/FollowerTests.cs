@@ -70,9 +70,8 @@ public sealed class FollowerTests
         Assert.Equal(OperationCode.Notify, answer.OperationCode);
         Assert.False(answer.IsQuery);
         Assert.Equal($"{Zone}.", Assert.Single(answer.Questions).Name.ToString());
-        var started = DateTime.UtcNow;
+        // The zone's refresh is an hour away (its SOA), so only the NOTIFY can bring the change within the poll's 5 s.
         Assert.True(await Eventually.TrueAsync(() => server.BlocksAsync("a.test")));
-        Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(3));
         Assert.True(await server.ForwardsAsync("gone.example")); // deleted from the zone
         Assert.True(await server.BlocksAsync("kept.example"));
         Assert.Equal(["AXFR", "IXFR 1"], primary.Requests);

@@ -37,10 +37,9 @@ public sealed class PrimaryAndFollowerTests : IDisposable
         Assert.False(await IsCensoredAsync(follower.EndPoint, "signal.org"));
 
         await File.AppendAllTextAsync(list, "signal.org\n");
-        var edited = DateTime.UtcNow;
 
+        // The published zone's refresh is a minute (RpzZoneShape.Refresh): within the poll's 10 s only the NOTIFY brings it.
         Require(await Eventually.TrueAsync(() => IsCensoredAsync(follower.EndPoint, "signal.org"), TimeSpan.FromSeconds(10)), follower);
-        Assert.InRange(DateTime.UtcNow - edited, TimeSpan.Zero, TimeSpan.FromSeconds(5));
         Assert.True(await IsCensoredAsync(follower.EndPoint, "www.signal.org"));
         Assert.True(await IsCensoredAsync(primary.EndPoint, "signal.org"));
     }

@@ -119,6 +119,21 @@ public sealed class RpzFeedTests
     }
 
     [Fact]
+    public async Task A_list_rule_covering_the_feeds_own_zone_does_not_hide_it_over_UDP_or_TCP()
+    {
+        // The fast path answers blocked names before the pipeline; the zone's own names are the zone's, on both transports.
+        await using var upstream = await FakeUpstream.StartAsync();
+        await using var server = await TestServer.StartAsync(upstream, Zone + "\n", Feed());
+
+        var udp = await DnsTestClient.UdpAsync(server.EndPoint, QueryBuilder.For(Zone, SoaType));
+        var tcp = await DnsTestClient.TcpAsync(server.EndPoint, QueryBuilder.For(Zone, SoaType));
+
+        Assert.Equal((ReturnCode.NoError, true), (udp!.ReturnCode, udp.IsAuthoritiveAnswer));
+        Assert.Equal(udp.AnswerRecords.Single().ToString(), tcp.AnswerRecords.Single().ToString());
+        Assert.StartsWith(Zone + ". ", udp.AnswerRecords.Single().ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_zones_soa_comes_from_the_zone_never_from_upstream_and_its_names_only_by_transfer()
     {
         await using var upstream = await FakeUpstream.StartAsync();

@@ -209,17 +209,29 @@ public sealed class ForwardingTests : IAsyncLifetime
     [Fact]
     public async Task A_thousand_pipelined_TCP_queries_are_answered_as_each_completes_and_none_is_lost()
     {
-        // The first query waits for an upstream that never answers (SERVFAIL after the timeout); the 999 blocked names
-        // behind it must not wait for it.
-        var queries = Enumerable.Range(0, 1000)
-            .Select(i => new QueryBuilder { Id = (ushort)i, Name = i == 0 ? FakeZone.SilentName : $"n{i}.blocked.example" }.Build());
+        // The first query waits for an upstream that never answers; the 999 blocked names behind it must not wait for
+        // it. On a fake clock its timeout cannot pass before they are all read, however slow the machine: only then is
+        // the clock moved, and its SERVFAIL comes last.
+        var clock = new FakeClock();
+        await using var server = await TestServer.StartAsync(_upstream, "blocked.example\n", overrides: services => services.AddSingleton<TimeProvider>(clock));
+        using var client = await Transport.TcpProbe.ConnectAsync(server.EndPoint);
+        await client.SendAsync([.. Enumerable.Range(0, 1000).SelectMany(i => Transport.DnsWire.Frame(
+            new QueryBuilder { Id = (ushort)i, Name = i == 0 ? FakeZone.SilentName : $"n{i}.blocked.example" }.Build()))]);
 
-        var answers = await DnsTestClient.TcpAsync(_server.EndPoint, queries, TimeSpan.FromSeconds(20));
+        var blocked = new List<DnsMessage?>();
+        for (var i = 0; i < 999; i++)
+        {
+            blocked.Add(await client.ReadAnswerAsync(TimeSpan.FromSeconds(20)));
+        }
 
-        Assert.Equal(Enumerable.Range(0, 1000), answers.Select(a => (int)a.TransactionID).Order());
-        Assert.Equal(0, answers[^1].TransactionID);
-        Assert.Equal(ReturnCode.ServerFailure, answers[^1].ReturnCode);
-        Assert.All(answers.SkipLast(1), a => Assert.Equal(ReturnCode.NxDomain, a.ReturnCode));
+        var timeout = TimeSpan.FromMilliseconds(800); // TestServer's upstream timeout; the first attempt may use all of it
+        await clock.WaitForTimerAsync(timeout);
+        clock.Advance(timeout);
+        var last = await client.ReadAnswerAsync(TimeSpan.FromSeconds(20));
+
+        Assert.All(blocked, a => Assert.Equal(ReturnCode.NxDomain, a?.ReturnCode));
+        Assert.Equal(Enumerable.Range(1, 999), blocked.Select(a => (int)a!.TransactionID).Order());
+        Assert.Equal<(int, ReturnCode?)>((0, ReturnCode.ServerFailure), (last?.TransactionID ?? -1, last?.ReturnCode));
     }
 
     [Fact]

@@ -53,6 +53,9 @@ public sealed class FakeUpstream : IAsyncDisposable
         set => Volatile.Write(ref _delayTicks, value.Ticks);
     }
 
+    /// <summary>While set, every answer waits for this task to end before it is sent: an upstream as slow as the test needs.</summary>
+    public Task? HeldUntil { get; set; }
+
     /// <summary>
     /// While true, every query is recorded but left unanswered, as <see cref="FakeZone.SilentName"/> always is: an
     /// upstream that is up but does not answer. Queries held meanwhile stay unanswered after it is set back to false.
@@ -133,6 +136,11 @@ public sealed class FakeUpstream : IAsyncDisposable
         if (Delay > TimeSpan.Zero)
         {
             await Task.WhenAny(Task.Delay(Delay), _stopping.Task);
+        }
+
+        if (HeldUntil is { } release)
+        {
+            await Task.WhenAny(release, _stopping.Task);
         }
 
         if (response is null)

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using NationalDns.IntegrationTests.Support;
 
@@ -11,12 +10,10 @@ public sealed class TcpConnectionLifetimeTests
     {
         var idleTimeout = TimeSpan.FromMilliseconds(200);
         using var server = LoopbackDnsServer.Start(IPAddress.Loopback, tcpIdleTimeout: idleTimeout);
-        var sinceConnecting = Stopwatch.StartNew();
         using var client = await TcpProbe.ConnectAsync(server.Tcp.BoundEndPoint);
 
+        // That it is closed, through the real server; when, to the millisecond, is TcpIdleTimeoutTests' on a fake clock.
         Assert.True(await client.WaitForCloseAsync(), "the server kept an idle connection open");
-        // The clock starts at accept, after the connect began; runtime timers tick coarsely, hence the slack.
-        Assert.True(sinceConnecting.Elapsed >= idleTimeout - TimeSpan.FromMilliseconds(20), $"closed after {sinceConnecting.Elapsed}");
         Assert.True(await Eventually.TrueAsync(() => server.Tcp.OpenConnections == 0));
     }
 

@@ -114,6 +114,16 @@ public class SettingsReaderTests
     }
 
     [Theory]
+    [InlineData("trace", Serilog.Events.LogEventLevel.Verbose)]
+    [InlineData("verbose", Serilog.Events.LogEventLevel.Verbose)]
+    [InlineData("Debug", Serilog.Events.LogEventLevel.Debug)]
+    [InlineData("warning", Serilog.Events.LogEventLevel.Warning)]
+    public void Log_levels_are_read_as_the_README_and_help_name_them(string text, Serilog.Events.LogEventLevel expected)
+    {
+        Assert.Equal(expected, Read(new() { ["LogLevel"] = text }).LogLevel);
+    }
+
+    [Theory]
     [InlineData("127.0.0.1:1053", "127.0.0.1:1053")]
     [InlineData("0.0.0.0:1053", "127.0.0.1:1053")]
     [InlineData("[::]:1053", "[::1]:1053")]
