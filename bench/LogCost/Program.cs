@@ -17,7 +17,8 @@ using Serilog.Extensions.Logging;
 // rule of a million-rule list as in bench/ workload a, pushed through the path the fast path's events take in the server:
 // QueryCapture -> QueryLogWriter (entries, RecentQueries) -> RefusalLogWriter -> Serilog's real sinks, console or
 // --log-file, as configured by the server (NationalDnsHost.ConfigureLogging). stdout is the console log: send it to a
-// file or /dev/null. Prints CPU µs and bytes allocated per event, over every thread of the process, and the share of
+// file or /dev/null. Modes: console (default), file (console and --log-file), warning (no refusal events), events
+// (refusal events built, no sink), mel (as events, through Microsoft.Extensions.Logging). Prints CPU µs and bytes allocated per event, over every thread of the process, and the share of
 // the serving side (filling the ring) measured on its own.
 var count = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 1_000_000;
 var mode = args.Length > 1 ? args[1] : "console";
@@ -46,10 +47,14 @@ for (var i = 0; i < Rules; i++)
 var clients = Enumerable.Range(0, 8).Select(i => new IPEndPoint(IPAddress.Loopback, 40000 + i).Serialize()).ToArray();
 
 var monitor = new LogQueueMonitor();
-var serilog = NationalDnsHost.ConfigureLogging(new LoggerConfiguration(), settings, monitor).CreateLogger();
+// "events": the events are built and go nowhere (no sink), to tell building them from writing them.
+var serilog = mode is "events" or "mel"
+    ? new LoggerConfiguration().MinimumLevel.Information().CreateLogger()
+    : NationalDnsHost.ConfigureLogging(new LoggerConfiguration(), settings, monitor).CreateLogger();
 using var factory = new SerilogLoggerFactory(serilog, dispose: true);
 var capture = new QueryCapture(TimeProvider.System);
-var refusals = new RefusalLogWriter(factory.CreateLogger<OutcomeLoggingStage>());
+// As the host makes it (NationalDnsHost.Build); "mel": through the logging abstraction instead.
+var refusals = mode == "mel" ? new RefusalLogWriter(factory.CreateLogger<OutcomeLoggingStage>()) : new RefusalLogWriter(new SerilogRefusalEvents(serilog));
 var writer = new QueryLogWriter(capture, new RecentQueries(), [], TimeProvider.System, NullLogger<QueryLogWriter>.Instance, refusals);
 var order = new Random(42);
 

@@ -41,6 +41,7 @@ internal static class NationalDnsHost
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
         builder.Services.AddSerilog(logger, dispose: false);
+        builder.Services.AddSingleton<IRefusalEvents>(new SerilogRefusalEvents(logger)); // one per blocked query: built without the abstraction
         builder.Services.AddSingleton(logQueues);
         builder.Services.AddHostedService<LogDropReporter>();
         builder.Services.AddNationalDns(settings, loader, initial);
