@@ -14,6 +14,14 @@ public static partial class RefusalLog
     /// <summary>The Group property of a client in no group.</summary>
     public const string NoGroup = "-";
 
+    // The events' templates, for the logger methods below and for a writer that builds the same events itself
+    // (the host's, straight into Serilog: NationalDns.Hosting.SerilogRefusalEvents).
+    internal const string RefusedWithoutBasisTemplate = "Refused {QueryName} {QueryType} from {Client} over {Transport}: {Action} by {Rule} ({Source}) in {ElapsedMs} ms (group {Group})";
+    internal const string RefusedWithBasisTemplate = "Refused {QueryName} {QueryType} from {Client} over {Transport}: {Action} by {Rule} ({Source}; {Basis}) in {ElapsedMs} ms (group {Group})";
+    internal const string RefusedViaCnameWithoutBasisTemplate = "Refused {QueryName} {QueryType} from {Client} over {Transport} via CNAME {BlockedName}: {Action} by {Rule} ({Source}) in {ElapsedMs} ms (group {Group})";
+    internal const string RefusedViaCnameWithBasisTemplate = "Refused {QueryName} {QueryType} from {Client} over {Transport} via CNAME {BlockedName}: {Action} by {Rule} ({Source}; {Basis}) in {ElapsedMs} ms (group {Group})";
+    internal const string ThrottledTemplate = "Throttled {QueryName} {QueryType} from {Client} over {Transport}: {Action} by {Rule} ({Source}), delay {DelayMs} ms, dropped {Dropped}, query {Sequence} of the rule, in {ElapsedMs} ms (group {Group})";
+
     /// <summary>
     /// True for the verdicts that get an event here: a blocked or dropped query, and a throttled one, when a rule
     /// decided. The one test, for the writer that logs them and for the capture that counts them when it drops them.
@@ -47,19 +55,19 @@ public static partial class RefusalLog
         }
     }
 
-    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Refused {QueryName} {QueryType} from {Client} over {Transport}: {Action} by {Rule} ({Source}) in {ElapsedMs} ms (group {Group})")]
+    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = RefusedWithoutBasisTemplate)]
     private static partial void RefusedWithoutBasis(ILogger logger, string queryName, string queryType, string client, string transport, string action, string rule, string source, double elapsedMs, string group);
 
-    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Refused {QueryName} {QueryType} from {Client} over {Transport}: {Action} by {Rule} ({Source}; {Basis}) in {ElapsedMs} ms (group {Group})")]
+    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = RefusedWithBasisTemplate)]
     private static partial void RefusedWithBasis(ILogger logger, string queryName, string queryType, string client, string transport, string action, string rule, string source, string basis, double elapsedMs, string group);
 
-    [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "Refused {QueryName} {QueryType} from {Client} over {Transport} via CNAME {BlockedName}: {Action} by {Rule} ({Source}) in {ElapsedMs} ms (group {Group})")]
+    [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = RefusedViaCnameWithoutBasisTemplate)]
     private static partial void RefusedViaCnameWithoutBasis(ILogger logger, string queryName, string queryType, string client, string transport, string blockedName, string action, string rule, string source, double elapsedMs, string group);
 
-    [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "Refused {QueryName} {QueryType} from {Client} over {Transport} via CNAME {BlockedName}: {Action} by {Rule} ({Source}; {Basis}) in {ElapsedMs} ms (group {Group})")]
+    [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = RefusedViaCnameWithBasisTemplate)]
     private static partial void RefusedViaCnameWithBasis(ILogger logger, string queryName, string queryType, string client, string transport, string blockedName, string action, string rule, string source, string basis, double elapsedMs, string group);
 
     /// <summary>A <c>throttle</c> decision: the delay applied before forwarding, or that the query was dropped.</summary>
-    [LoggerMessage(EventId = 5, Level = LogLevel.Information, Message = "Throttled {QueryName} {QueryType} from {Client} over {Transport}: {Action} by {Rule} ({Source}), delay {DelayMs} ms, dropped {Dropped}, query {Sequence} of the rule, in {ElapsedMs} ms (group {Group})")]
+    [LoggerMessage(EventId = 5, Level = LogLevel.Information, Message = ThrottledTemplate)]
     public static partial void Throttled(ILogger logger, string queryName, string queryType, string client, string transport, string action, string rule, string source, double delayMs, bool dropped, long sequence, double elapsedMs, string group);
 }

@@ -8,7 +8,7 @@ namespace NationalDns.Core.QueryLog;
 /// <summary>
 /// The texts a query log entry repeats from one query to the next: a client's address, a rule's action and
 /// <c>file:line</c>. Made once and reused, so an entry costs its name and itself, not a handful of
-/// formatted strings. Owned by the log's one writer thread; each table starts over when it grows past
+/// formatted strings; a rule's action is kept apart from the rule, since a list's rules share it. Owned by the log's one writer thread; each table starts over when it grows past
 /// <see cref="MaxEach"/>, so a scan from many addresses cannot make it grow without end.
 /// </summary>
 internal sealed class EntryTexts
@@ -17,6 +17,7 @@ internal sealed class EntryTexts
 
     private readonly Dictionary<UInt128, string> _clients = [];
     private readonly Dictionary<BlockRule, (string Action, string Source)> _rules = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<BlockAction, string> _actions = new(ReferenceEqualityComparer.Instance);
 
     /// <summary>Addresses kept now (at most <see cref="MaxEach"/>).</summary>
     public int ClientCount => _clients.Count;
@@ -43,11 +44,24 @@ internal sealed class EntryTexts
         if (!_rules.TryGetValue(rule, out var texts))
         {
             Bound(_rules);
-            texts = (rule.Action.ToString(), rule.Source.ToString());
+            texts = (Action(rule.Action), rule.Source.ToString());
             _rules[rule] = texts;
         }
 
         return texts;
+    }
+
+    // A list's rules share their action: with a million rules the rule table misses, and this one still hits.
+    private string Action(BlockAction action)
+    {
+        if (!_actions.TryGetValue(action, out var text))
+        {
+            Bound(_actions);
+            text = action.ToString();
+            _actions[action] = text;
+        }
+
+        return text;
     }
 
     private string Address(ReadOnlySpan<byte> octets)

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -20,16 +19,22 @@ public sealed class RefusalLogWriter : BackgroundService
     public const int DefaultCapacity = 65_536;
 
     private readonly Channel<Refusal> _queue;
-    private readonly ILogger _logger;
+    private readonly IRefusalEvents _events;
     private long _dropped;
 
     /// <summary>
     /// Creates the writer. The events keep the pipeline stage's category, so a filter on it still applies to them.
     /// </summary>
     public RefusalLogWriter(ILogger<OutcomeLoggingStage> logger, int capacity = DefaultCapacity)
+        : this(new LoggerRefusalEvents(logger ?? throw new ArgumentNullException(nameof(logger))), capacity)
     {
-        ArgumentNullException.ThrowIfNull(logger);
-        _logger = logger;
+    }
+
+    /// <summary>Creates the writer with <paramref name="events"/> making and writing each event.</summary>
+    public RefusalLogWriter(IRefusalEvents events, int capacity = DefaultCapacity)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        _events = events;
         _queue = Channel.CreateBounded<Refusal>(new BoundedChannelOptions(capacity)
         {
             FullMode = BoundedChannelFullMode.Wait, // with TryWrite: a full queue refuses the event, and it is counted
@@ -39,7 +44,7 @@ public sealed class RefusalLogWriter : BackgroundService
     }
 
     /// <summary>False when the log level leaves refusals out (<c>--log-level warning</c>): nothing is queued then.</summary>
-    public bool IsEnabled => _logger.IsEnabled(LogLevel.Information);
+    public bool IsEnabled => _events.IsEnabled;
 
     /// <summary>Refusal events lost because this queue was full, since start.</summary>
     public long Dropped => Interlocked.Read(ref _dropped);
@@ -90,31 +95,7 @@ public sealed class RefusalLogWriter : BackgroundService
         Flush();
     }
 
-    private void Write(Refusal refusal)
-    {
-        var entry = refusal.Entry;
-        var client = ClientText(entry);
-        var group = entry.Group ?? RefusalLog.NoGroup;
-        var (action, rule, source) = (entry.Action ?? string.Empty, entry.Rule ?? string.Empty, entry.Source ?? string.Empty);
-        if (refusal.Throttle is { } throttle)
-        {
-            var delay = Math.Round(throttle.Delay.TotalMilliseconds, 3);
-            RefusalLog.Throttled(_logger, entry.Name, entry.Type, client, entry.Transport, action, rule, source, delay, throttle.Dropped, throttle.Sequence, entry.LatencyMs, group);
-        }
-        else if (entry.BlockedName is { } blockedName)
-        {
-            RefusalLog.RefusedViaCname(_logger, entry.Name, entry.Type, client, entry.Transport, blockedName, action, rule, source, entry.LatencyMs, group, entry.Basis);
-        }
-        else
-        {
-            RefusalLog.Refused(_logger, entry.Name, entry.Type, client, entry.Transport, action, rule, source, entry.LatencyMs, group, entry.Basis);
-        }
-    }
-
-    // address:port, an IPv6 address in brackets, as an endpoint is written.
-    private static string ClientText(QueryLogEntry entry) => entry.Client.Contains(':', StringComparison.Ordinal)
-        ? string.Create(CultureInfo.InvariantCulture, $"[{entry.Client}]:{entry.ClientPort}")
-        : string.Create(CultureInfo.InvariantCulture, $"{entry.Client}:{entry.ClientPort}");
+    private void Write(Refusal refusal) => _events.Write(refusal.Entry, refusal.Throttle);
 
     private readonly record struct Refusal(QueryLogEntry Entry, ThrottleDecision? Throttle);
 }

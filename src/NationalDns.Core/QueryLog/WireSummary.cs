@@ -111,7 +111,18 @@ internal static class WireSummary
     private static bool TryReadName(ReadOnlySpan<byte> message, ref int offset, out string name)
     {
         var text = new StringBuilder(64);
-        var read = WireNames.TryRead(message, ref offset, label => text.Append(text.Length > 0 ? "." : string.Empty).Append(Encoding.Latin1.GetString(label)));
+        var read = WireNames.TryRead(message, ref offset, label =>
+        {
+            if (text.Length > 0)
+            {
+                text.Append('.');
+            }
+
+            foreach (var octet in label)
+            {
+                text.Append((char)octet); // Latin-1, octet for character, without a string per label
+            }
+        });
         name = !read ? string.Empty : text.Length == 0 ? "." : text.ToString();
         return read;
     }

@@ -10,11 +10,13 @@ namespace NationalDns.Hosting;
 /// The <c>--log-file</c> format: one JSON object per line in the compact layout (<c>@t</c>, <c>@m</c>, <c>@l</c> unless
 /// Information, <c>@x</c>, then the event's properties), with <c>@m</c> rendered as the console renders it: string values
 /// as they are, not in quotes (<c>Refused web.whatsapp.com A from …</c>), so the log reads like the console.
+/// One instance formats on one thread at a time (its sink's writer): it reuses one buffer for the message.
 /// </summary>
 internal sealed class LogFileFormatter : ITextFormatter
 {
     private static readonly JsonValueFormatter Values = new(typeTagName: "$type");
     private readonly MessageTemplateTextFormatter _message = new("{Message:lj}", CultureInfo.InvariantCulture);
+    private readonly System.Text.StringBuilder _rendered = new(256);
 
     public void Format(LogEvent logEvent, TextWriter output)
     {
@@ -23,11 +25,13 @@ internal sealed class LogFileFormatter : ITextFormatter
         output.Write("{\"@t\":\"");
         output.Write(logEvent.Timestamp.UtcDateTime.ToString("O", CultureInfo.InvariantCulture));
         output.Write("\",\"@m\":");
-        using (var message = new StringWriter(CultureInfo.InvariantCulture))
+        _rendered.Clear();
+        using (var message = new StringWriter(_rendered, CultureInfo.InvariantCulture))
         {
             _message.Format(logEvent, message);
-            JsonValueFormatter.WriteQuotedJsonString(message.ToString(), output);
         }
+
+        JsonValueFormatter.WriteQuotedJsonString(_rendered.ToString(), output);
 
         if (logEvent.Level != LogEventLevel.Information)
         {

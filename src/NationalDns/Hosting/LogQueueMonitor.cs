@@ -23,6 +23,18 @@ internal sealed class LogQueueMonitor : IAsyncLogEventSinkMonitor
         }
     }
 
+    /// <summary>Events waiting in the asynchronous sinks' queues now.</summary>
+    public long Pending
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _queues.Sum(q => (long)q.Count);
+            }
+        }
+    }
+
     public void StartMonitoring(IAsyncLogEventSinkInspector inspector)
     {
         lock (_gate)

@@ -33,11 +33,15 @@ internal static class NationalDnsHost
     // Logging never slows serving: sinks run behind a bounded queue, and when it is full events are dropped, never queries.
     private const int LogQueueSize = 10_000;
 
+    // The console's line; StartupFailure's event is left out of it (the exit path has put that line on stderr already).
+    private const string ConsoleTemplate = "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj}{NewLine}{Exception}";
+
     public static IHost Build(NationalDnsSettings settings, BlocklistLoader loader, BlocklistSnapshot initial, Serilog.ILogger logger, LogQueueMonitor logQueues, Action<IServiceCollection>? overrides = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
         builder.Services.AddSerilog(logger, dispose: false);
+        builder.Services.AddSingleton<IRefusalEvents>(new SerilogRefusalEvents(logger)); // one per blocked query: built without the abstraction
         builder.Services.AddSingleton(logQueues);
         builder.Services.AddHostedService<LogDropReporter>();
         builder.Services.AddNationalDns(settings, loader, initial);
@@ -199,17 +203,28 @@ internal static class NationalDnsHost
             .MinimumLevel.Is(settings.LogLevel)
             .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
             .Filter.ByExcluding(IsHostStartFailure) // the one-line start-up error says it (StartupFailure)
-            .Enrich.FromLogContext()
-            .WriteTo.Async(
+            .Enrich.FromLogContext();
+        if ((Console.IsOutputRedirected || Console.IsErrorRedirected) && ConsoleLineFormatter.Find(ConsoleTemplate) is { } plain)
+        {
+            // Plain text, as Serilog's console sink writes when either stream is redirected, but a batch per write
+            // (a service manager's pipe, a file, `| grep`: where every refusal line goes at high rates).
+            configuration.WriteTo.Sink(new BatchedTextSink(plain, LogOutput.StandardOutput(), queueSize, logQueues, include: e => !StartupFailure.IsOne(e)));
+        }
+        else
+        {
+            // A terminal: Serilog's console sink, for its colours.
+            configuration.WriteTo.Async(
                 a => a.Logger(console => console
                     .Filter.ByExcluding(StartupFailure.IsOne) // the console has it on stderr already, from the exit path
-                    .WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj}{NewLine}{Exception}")),
+                    .WriteTo.Console(outputTemplate: ConsoleTemplate)),
                 queueSize,
                 blockWhenFull: false,
                 monitor: logQueues);
+        }
+
         if (settings.LogFile is { } file)
         {
-            configuration.WriteTo.Async(a => a.File(new LogFileFormatter(), file), queueSize, blockWhenFull: false, monitor: logQueues);
+            configuration.WriteTo.Sink(new BatchedTextSink(new LogFileFormatter(), LogOutput.File(file), queueSize, logQueues));
         }
 
         return configuration;

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using NationalDns.Core.Pipeline;
 using NationalDns.Core.QueryLog;
 using NationalDns.Core.QueryLog.Sqlite;
 using NationalDns.Server.Dnstap;
@@ -47,7 +48,9 @@ internal static class QueryLogWiring
 
         // The refusal events are written from the entries the writer drains, on a thread of their own; started before the
         // writer, so stopped after its last batch, whose refusals still reach the log.
-        services.AddSingleton<RefusalLogWriter>();
+        services.AddSingleton(sp => sp.GetService<IRefusalEvents>() is { } events
+            ? new RefusalLogWriter(events)
+            : new RefusalLogWriter(sp.GetRequiredService<ILogger<OutcomeLoggingStage>>()));
         services.AddHostedService(sp => sp.GetRequiredService<RefusalLogWriter>());
 
         services.AddSingleton(sp =>

@@ -46,4 +46,16 @@ public sealed class EntryTextsTests
 
         Assert.True(_texts.ClientCount <= EntryTexts.MaxEach, $"{_texts.ClientCount} addresses kept");
     }
+
+    [Fact]
+    public void Rules_of_a_list_share_one_action_text_however_many_rules_there_are()
+    {
+        var first = _texts.Rule(new BlockRule("r0.example", false, false, BlockAction.NxDomain, new RuleSource("national.txt", 1))).Action;
+        for (var i = 1; i <= 2 * EntryTexts.MaxEach; i++) // past the rule table's bound: it starts over, the action's stays
+        {
+            var (action, source) = _texts.Rule(new BlockRule($"r{i}.example", false, false, BlockAction.NxDomain, new RuleSource("national.txt", i + 1)));
+            Assert.Same(first, action);
+            Assert.Equal($"national.txt:{i + 1}", source);
+        }
+    }
 }
