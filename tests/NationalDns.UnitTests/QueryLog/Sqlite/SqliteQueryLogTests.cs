@@ -256,6 +256,23 @@ public sealed class SqliteQueryLogTests : IDisposable
     }
 
     [Fact]
+    public async Task The_writers_page_cache_stays_within_its_bound_as_the_file_grows_past_it()
+    {
+        // Every entry a new long name (a names row and two index entries more), so the file outgrows the bound quickly.
+        // With 64 MB, the writer's cache grew with the file, which the soak took for a leak.
+        const int Bound = 16 << 20;
+        using var log = Open();
+        var id = 0L;
+        while (FileBytes() < Bound + (Bound / 2))
+        {
+            await WriteAsync(log, Enumerable.Range(0, 10_000).Select(_ => ++id).Select(i => Entry(i, $"host-{i}.a-long-label-to-fill-pages-sooner.cdn-{i % 97}.example", client: $"198.51.{i % 200}.{i % 250}")));
+            log.Flush();
+        }
+
+        Assert.InRange(log.CacheBytes, Bound / 2, Bound + (Bound / 10)); // used, and within the bound (page headers aside)
+    }
+
+    [Fact]
     public async Task When_no_file_can_be_opened_reads_fall_back_to_memory()
     {
         var blocked = Path.Combine(_folder.Path, "not-a-folder");
@@ -270,6 +287,8 @@ public sealed class SqliteQueryLogTests : IDisposable
         Assert.Equal([1L], (await AllAsync(log)).Select(e => e.Id));
         Assert.NotEmpty(_logger.At(LogLevel.Error));
     }
+
+    private long FileBytes() => new FileInfo(_folder.Database).Length + (File.Exists(_folder.Database + "-wal") ? new FileInfo(_folder.Database + "-wal").Length : 0);
 
     private long RowsInFile()
     {
