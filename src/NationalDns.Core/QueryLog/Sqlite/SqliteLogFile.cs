@@ -116,6 +116,11 @@ internal sealed partial class SqliteLogFile : IDisposable
             Close();
             Replace();
         }
+        catch
+        {
+            _rows.Forget(); // rolled back: values it added are not in the file
+            throw;
+        }
     }
 
     public void Dispose()

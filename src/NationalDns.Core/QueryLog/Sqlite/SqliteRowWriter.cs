@@ -55,10 +55,7 @@ internal sealed class SqliteRowWriter : IDisposable
         if (_dataVersion.First() is { } version && version != _seenVersion)
         {
             _seenVersion = version;
-            _texts.Forget();
-            _clients.Forget();
-            _names.Forget();
-            _rules.Forget();
+            Forget();
         }
 
         var earliest = long.MaxValue;
@@ -78,6 +75,15 @@ internal sealed class SqliteRowWriter : IDisposable
         _batch.Execute();
         _lowerEarliest.Bind(1, earliest);
         _lowerEarliest.Execute();
+    }
+
+    /// <summary>Drops the ids kept in memory: after a failed commit, those added in it are gone from the file.</summary>
+    public void Forget()
+    {
+        _texts.Forget();
+        _clients.Forget();
+        _names.Forget();
+        _rules.Forget();
     }
 
     public void Dispose()

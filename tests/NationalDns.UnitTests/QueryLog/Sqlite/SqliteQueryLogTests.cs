@@ -211,6 +211,21 @@ public sealed class SqliteQueryLogTests : IDisposable
     }
 
     [Fact]
+    public async Task A_name_first_seen_in_a_commit_that_failed_is_written_again_with_the_next()
+    {
+        using var log = Open();
+        await WriteAsync(log, [Entry(1)]);
+        log.Flush();
+
+        await WriteAsync(log, [Entry(1, "fresh.test", client: "192.0.2.99")]);
+        Assert.Throws<SqliteException>(log.Flush); // the same id again: the commit fails and is rolled back
+        await WriteAsync(log, [Entry(2, "fresh.test", client: "192.0.2.99")]);
+
+        var entries = await AllAsync(log);
+        Assert.Equal([(2L, "fresh.test", "192.0.2.99"), (1L, "a.test", "192.0.2.1")], entries.Select(e => (e.Id, e.Name, e.Client)));
+    }
+
+    [Fact]
     public async Task A_time_range_finds_exactly_the_entries_in_it_when_times_and_ids_disagree()
     {
         // Ids follow the order entries were recorded, times the order queries arrived: a slow answer is recorded late
