@@ -37,8 +37,8 @@ public sealed class SqliteQueryLogServerTests : IAsyncLifetime
 
         Assert.IsType<SqliteQueryLog>(server.Services.GetRequiredService<IQueryLogReader>());
         Assert.True(await Eventually.TrueAsync(() => Rows("SELECT count(*) FROM queries") == 3), $"{Rows("SELECT count(*) FROM queries")} rows");
-        Assert.Equal(1, Rows("SELECT count(*) FROM queries WHERE name = 'www.blocked.example' AND outcome = 'blocked' AND rule = 'blocked.example' AND rcode = 'NXDOMAIN'"));
-        Assert.Equal(1, Rows("SELECT count(*) FROM queries WHERE name = 'b.test' AND transport = 'tcp' AND client = '127.0.0.1'"));
+        Assert.Equal(1, Rows("SELECT count(*) FROM entries WHERE name = 'www.blocked.example' AND outcome = 'blocked' AND rule = 'blocked.example' AND rcode = 'NXDOMAIN'"));
+        Assert.Equal(1, Rows("SELECT count(*) FROM entries WHERE name = 'b.test' AND transport = 'tcp' AND client = '127.0.0.1'"));
     }
 
     [Fact]

@@ -5,21 +5,22 @@ using Microsoft.Extensions.Logging;
 namespace NationalDns.Core.QueryLog.Sqlite;
 
 /// <summary>
-/// The query log's file: <c>querylog.db</c> in WAL mode, opened (or created, or migrated) with the one writer
-/// connection and its prepared insert. A file that cannot be opened or read, at start or later, is moved aside as
+/// The query log's file: <c>querylog.db</c> in WAL mode, opened (or created) with the one writer connection and its
+/// prepared statements (<see cref="SqliteRowWriter"/>); a file of an earlier version's format is moved aside with a
+/// warning as <c>querylog.db.v2-TIME</c>. A file that cannot be opened or read, at start or later, is moved aside as
 /// <c>querylog.db.corrupt-TIME</c> and a new one started: a broken log never stops the DNS server. Used by one thread
 /// at a time (<see cref="SqliteQueryLog"/>'s flush).
 /// </summary>
 internal sealed partial class SqliteLogFile : IDisposable
 {
-    // Pages kept in memory by the writer: the client and name indexes take keys in no order, and a commit rewrites
-    // every index page it touches; with their hot pages cached, a commit reads far less back (64 MB: 41k -> 60k entries/s).
-    private const int CacheKibibytes = 64 * 1024;
+    // Pages kept in memory by the writer. With rows and index entries of small integers 16 MB holds the hot pages: 64 MB
+    // cost no less CPU per entry (bench/QueryLogFile), and it filled as the file grew, which a soak took for a leak.
+    internal const int CacheKibibytes = 16 * 1024;
 
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private SqliteConnection? _connection;
-    private SqliteCommand? _insert;
+    private SqliteRowWriter? _rows;
 
     private SqliteLogFile(string path, TimeProvider time, ILogger logger)
     {
@@ -36,6 +37,21 @@ internal sealed partial class SqliteLogFile : IDisposable
 
     /// <summary>False when no file could be opened at all; the log then lives in memory only.</summary>
     public bool IsAvailable => _connection is not null;
+
+    /// <summary>Bytes of the file's pages the writer's connection holds in memory (SQLite's page cache), at most <see cref="CacheKibibytes"/>.</summary>
+    public long CacheBytes
+    {
+        get
+        {
+            if (_connection?.Handle is not { } handle)
+            {
+                return 0;
+            }
+
+            SQLitePCL.raw.sqlite3_db_status(handle, SQLitePCL.raw.SQLITE_DBSTATUS_CACHE_USED, out var used, out _, 0);
+            return used;
+        }
+    }
 
     /// <summary>Opens (or creates) the file; moves aside one that is corrupt or unreadable and starts a new one.</summary>
     public static SqliteLogFile Open(string path, TimeProvider time, ILogger logger)
@@ -83,21 +99,15 @@ internal sealed partial class SqliteLogFile : IDisposable
     /// <summary>Inserts <paramref name="entries"/> in one transaction; if the file has gone bad, they are lost and a new file started.</summary>
     public void Insert(IReadOnlyList<QueryLogEntry> entries)
     {
-        if (_connection is null || _insert is null || entries.Count == 0)
+        if (_connection is null || _rows is null || entries.Count == 0)
         {
             return;
         }
 
         try
         {
-            using var transaction = _connection.BeginTransaction();
-            _insert.Transaction = transaction;
-            foreach (var entry in entries)
-            {
-                SqliteRows.Bind(_insert, entry);
-                _insert.ExecuteNonQuery();
-            }
-
+            using var transaction = _connection.BeginTransaction(); // BEGIN IMMEDIATE: the write lock first
+            _rows.Write(entries);
             transaction.Commit();
         }
         catch (SqliteException e) when (IsBroken(e))
@@ -105,6 +115,11 @@ internal sealed partial class SqliteLogFile : IDisposable
             FileBroken(_logger, e, Path);
             Close();
             Replace();
+        }
+        catch
+        {
+            _rows.Forget(); // rolled back: values it added are not in the file
+            throw;
         }
     }
 
@@ -152,11 +167,20 @@ internal sealed partial class SqliteLogFile : IDisposable
             var connection = Connect(Path);
             try
             {
-                SqliteSchema.Migrate(connection);
+                if (SqliteSchema.Prepare(connection) == SqliteSchema.FileSchema.Older)
+                {
+                    // An earlier version's file: its rows stay readable there with sqlite3; this server starts a new one.
+                    var version = SqliteSchema.Scalar(connection, "PRAGMA user_version");
+                    connection.Dispose();
+                    SqliteConnection.ClearAllPools();
+                    OlderSchema(_logger, Path, version, MoveAside("v" + version));
+                    connection = Connect(Path);
+                    SqliteSchema.Prepare(connection);
+                }
+
                 SqliteSchema.Execute(connection, $"PRAGMA cache_size = -{CacheKibibytes}");
                 LastId = Convert.ToInt64(SqliteSchema.Scalar(connection, "SELECT coalesce(max(id), 0) FROM queries"), CultureInfo.InvariantCulture);
-                _insert = SqliteRows.Insert(connection);
-                _insert.Prepare();
+                _rows = new SqliteRowWriter(connection);
                 _connection = connection;
                 return null;
             }
@@ -168,16 +192,16 @@ internal sealed partial class SqliteLogFile : IDisposable
         }
         catch (Exception e) when (e is SqliteException or InvalidDataException or IOException or UnauthorizedAccessException)
         {
-            _insert?.Dispose();
-            _insert = null;
+            _rows?.Dispose();
+            _rows = null;
             return e;
         }
     }
 
-    // querylog.db → querylog.db.corrupt-20260211T100000Z, with its -wal and -shm alongside, so nothing of it is lost.
-    private string MoveAside()
+    // querylog.db → querylog.db.corrupt-20260211T100000Z (or .v2-…), with its -wal and -shm alongside, so nothing of it is lost.
+    private string MoveAside(string why = "corrupt")
     {
-        var aside = $"{Path}.corrupt-{_time.GetUtcNow():yyyyMMdd'T'HHmmss'Z'}";
+        var aside = $"{Path}.{why}-{_time.GetUtcNow():yyyyMMdd'T'HHmmss'Z'}";
         File.Move(Path, aside, overwrite: true);
         foreach (var suffix in new[] { "-wal", "-shm" })
         {
@@ -192,8 +216,8 @@ internal sealed partial class SqliteLogFile : IDisposable
 
     private void Close()
     {
-        _insert?.Dispose();
-        _insert = null;
+        _rows?.Dispose();
+        _rows = null;
         _connection?.Dispose();
         _connection = null;
     }
@@ -208,4 +232,7 @@ internal sealed partial class SqliteLogFile : IDisposable
 
     [LoggerMessage(EventId = 162, Level = LogLevel.Error, Message = "Query log: cannot open {Path}; the log is kept in memory only")]
     private static partial void Unavailable(ILogger logger, Exception exception, string path);
+
+    [LoggerMessage(EventId = 167, Level = LogLevel.Warning, Message = "Query log: {Path} is of an earlier version's format ({Version}); moved aside to {Aside}, where sqlite3 still reads it; starting a new one")]
+    private static partial void OlderSchema(ILogger logger, string path, object? version, string aside);
 }

@@ -48,6 +48,9 @@ public sealed partial class SqliteQueryLog : BackgroundService, IQueryLogSink, I
     /// <summary>False when no file could be opened at all; the log then lives in memory only.</summary>
     public bool IsAvailable => _file.IsAvailable;
 
+    /// <summary>Bytes of the file's pages the writer holds in memory (SQLite's page cache), at most 16 MB.</summary>
+    internal long CacheBytes => _file.CacheBytes;
+
     /// <summary>Entries dropped because the disk fell too far behind (<see cref="MaxQueued"/>), since start.</summary>
     public long Dropped => Interlocked.Read(ref _dropped);
 

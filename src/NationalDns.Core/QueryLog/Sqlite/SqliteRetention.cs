@@ -9,7 +9,8 @@ namespace NationalDns.Core.QueryLog.Sqlite;
 /// Keeps the query log within its retention and size, oldest entries first: a pass at start and then every
 /// <see cref="Interval"/> deletes entries older than the retention, then, while the file is larger than the maximum,
 /// the oldest chunk, giving the space back with <c>incremental_vacuum</c> and a WAL checkpoint. Deletes go in small
-/// transactions on a connection of its own, so the writer is never held up for long.
+/// transactions on a connection of its own, so the writer is never held up for long; the clients, names and rules that
+/// only deleted rows used go with them.
 /// </summary>
 public sealed partial class SqliteRetention : BackgroundService
 {
@@ -18,6 +19,9 @@ public sealed partial class SqliteRetention : BackgroundService
 
     // Rows per delete transaction: a few milliseconds of lock each, well inside the writer's 20 ms rhythm.
     private const int ChunkRows = 5000;
+
+    // The lookup tables whose values go with the last row that uses them, and that row's column (each has an index).
+    private static readonly (string Table, string Column)[] Lookups = [("clients", "client_id"), ("names", "name_id"), ("rules", "rule_id")];
 
     private readonly SqliteQueryLog _log;
     private readonly QueryLogOptions _options;
@@ -102,14 +106,24 @@ public sealed partial class SqliteRetention : BackgroundService
         }
     }
 
-    // Up to `rows` of the oldest entries from before `cutoff`, in transactions of ChunkRows each.
+    // Up to `rows` of the oldest entries from before `cutoff`, in transactions of ChunkRows each, with the clients,
+    // names and rules that no row uses any more. Rows before `cutoff` lie at or below the last commit whose earliest
+    // time is before it (batches), so the search never reads the rows that stay.
     private static long DeleteOldest(SqliteConnection connection, long rows, long cutoff)
     {
         long total = 0;
         while (total < rows)
         {
             var chunk = Math.Min(ChunkRows, rows - total);
-            var deleted = Execute(connection, "DELETE FROM queries WHERE id IN (SELECT id FROM queries WHERE time < $cutoff ORDER BY id LIMIT $rows)", ("$cutoff", cutoff), ("$rows", chunk));
+            using var transaction = connection.BeginTransaction();
+            var (deleted, used) = DeleteChunk(connection, transaction, chunk, cutoff);
+            foreach (var (table, column) in Lookups)
+            {
+                Execute(connection, transaction, $"DELETE FROM {table} WHERE id IN (SELECT value FROM json_each($ids)) AND NOT EXISTS (SELECT 1 FROM queries WHERE {column} = {table}.id)", ("$ids", used[column]));
+            }
+
+            Execute(connection, transaction, "DELETE FROM batches WHERE last_id < (SELECT coalesce(min(id), 9223372036854775807) FROM queries)");
+            transaction.Commit();
             total += deleted;
             if (deleted < chunk)
             {
@@ -118,6 +132,41 @@ public sealed partial class SqliteRetention : BackgroundService
         }
 
         return total;
+    }
+
+    // Deletes the chunk; returns how many rows went and, per lookup column, the ids they used (a JSON array each).
+    private static (int Deleted, Dictionary<string, string> Used) DeleteChunk(SqliteConnection connection, SqliteTransaction transaction, long chunk, long cutoff)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = """
+            DELETE FROM queries WHERE id IN (
+                SELECT id FROM queries
+                WHERE id <= coalesce((SELECT last_id FROM batches WHERE earliest < $cutoff ORDER BY earliest DESC, first_id DESC LIMIT 1), 0)
+                    AND time < $cutoff
+                ORDER BY id LIMIT $rows)
+            RETURNING client_id, name_id, rule_id
+            """;
+        command.Parameters.AddWithValue("$cutoff", cutoff);
+        command.Parameters.AddWithValue("$rows", chunk);
+        var used = Lookups.ToDictionary(l => l.Column, _ => new HashSet<long>());
+        var deleted = 0;
+        using (var reader = command.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                deleted++;
+                for (var i = 0; i < Lookups.Length; i++)
+                {
+                    if (!reader.IsDBNull(i))
+                    {
+                        used[Lookups[i].Column].Add(reader.GetInt64(i));
+                    }
+                }
+            }
+        }
+
+        return (deleted, used.ToDictionary(u => u.Key, u => "[" + string.Join(',', u.Value) + "]"));
     }
 
     // The deleted pages go back to the file system: freed from the database, then the WAL copied back and truncated.
@@ -133,9 +182,10 @@ public sealed partial class SqliteRetention : BackgroundService
     private static long Long(SqliteConnection connection, string sql) =>
         Convert.ToInt64(SqliteSchema.Scalar(connection, sql), CultureInfo.InvariantCulture);
 
-    private static int Execute(SqliteConnection connection, string sql, params (string Name, long Value)[] parameters)
+    private static int Execute(SqliteConnection connection, SqliteTransaction transaction, string sql, params (string Name, object Value)[] parameters)
     {
         using var command = connection.CreateCommand();
+        command.Transaction = transaction;
         command.CommandText = sql;
         foreach (var (name, value) in parameters)
         {

@@ -142,7 +142,7 @@ public sealed class SqliteQueryLogTests : IDisposable
         await connection.OpenAsync();
 
         Assert.Equal("wal", Scalar(connection, "PRAGMA journal_mode"));
-        Assert.Equal(2L, Scalar(connection, "PRAGMA user_version"));
+        Assert.Equal(3L, Scalar(connection, "PRAGMA user_version"));
         Assert.Equal(2L, Scalar(connection, "PRAGMA auto_vacuum")); // incremental
     }
 
@@ -164,27 +164,94 @@ public sealed class SqliteQueryLogTests : IDisposable
     }
 
     [Fact]
-    public async Task A_file_of_the_first_schema_gains_the_upstream_column_and_keeps_its_rows()
+    public async Task A_file_of_an_earlier_schema_is_moved_aside_with_a_warning_and_a_new_one_started()
     {
-        using (var first = Open())
+        await using (var old = new SqliteConnection($"Data Source={_folder.Database};Pooling=false"))
         {
-            await WriteAsync(first, [Entry(1)]);
+            // What version 2 wrote: one wide row of strings per query.
+            await old.OpenAsync();
+            Scalar(old, "CREATE TABLE queries (id INTEGER PRIMARY KEY, time INTEGER NOT NULL, client TEXT NOT NULL, name TEXT NOT NULL, name_reversed TEXT NOT NULL, upstream TEXT)");
+            Scalar(old, "INSERT INTO queries VALUES (41, 0, '192.0.2.1', 'old.test', 'tset.dlo.', NULL)");
+            Scalar(old, "PRAGMA user_version = 2");
         }
 
-        await using (var connection = new SqliteConnection($"Data Source={_folder.Database};Pooling=false"))
-        {
-            await connection.OpenAsync();
-            Scalar(connection, "ALTER TABLE queries DROP COLUMN upstream"); // what the first schema's file looked like
-            Scalar(connection, "PRAGMA user_version = 1");
-        }
-
+        _time.SetUtcNow(DateTimeOffset.Parse("2026-02-12T09:30:05Z", System.Globalization.CultureInfo.InvariantCulture));
         using var log = Open();
-        await WriteAsync(log, [Entry(2)]);
+        await WriteAsync(log, [Entry(1)]);
+
+        var aside = Path.Combine(_folder.Path, "querylog.db.v2-20260212T093005Z");
+        await using (var moved = new SqliteConnection($"Data Source={aside};Mode=ReadOnly;Pooling=false"))
+        {
+            await moved.OpenAsync();
+            Assert.Equal("old.test", Scalar(moved, "SELECT name FROM queries WHERE id = 41"));
+        }
+
+        Assert.True(log.IsAvailable);
+        Assert.Equal(0, log.LastId);
+        Assert.Equal([1L], (await AllAsync(log)).Select(e => e.Id));
+        Assert.Contains(_logger.At(LogLevel.Warning), m => m.Contains(_folder.Database, StringComparison.Ordinal) && m.Contains(aside, StringComparison.Ordinal));
+        Assert.Empty(_logger.At(LogLevel.Error));
+        Assert.Empty(Directory.GetFiles(_folder.Path, "querylog.db.corrupt-*"));
+    }
+
+    [Fact]
+    public async Task Repeated_strings_are_stored_once_and_rows_hold_their_ids()
+    {
+        using var log = Open();
+        await WriteAsync(log, Enumerable.Range(1, 300).Select(i => Entry(i, i % 2 == 0 ? "www.blocked.example" : "a.test", client: $"192.0.2.{i % 3}", outcome: i % 2 == 0 ? QueryLogOutcomes.Blocked : QueryLogOutcomes.Forwarded, rule: i % 2 == 0 ? "blocked.example" : null)));
+        log.Flush();
+
+        await using var connection = new SqliteConnection($"Data Source={_folder.Database};Mode=ReadOnly;Pooling=false");
+        await connection.OpenAsync();
+        Assert.Equal(300L, Scalar(connection, "SELECT count(*) FROM queries"));
+        Assert.Equal(2L, Scalar(connection, "SELECT count(*) FROM names"));
+        Assert.Equal(3L, Scalar(connection, "SELECT count(*) FROM clients"));
+        Assert.Equal(1L, Scalar(connection, "SELECT count(*) FROM rules"));
+        Assert.Equal(150L, Scalar(connection, "SELECT count(*) FROM entries WHERE rule = 'blocked.example' AND source = 'national.txt:1' AND outcome = 'blocked'"));
+    }
+
+    [Fact]
+    public async Task A_name_first_seen_in_a_commit_that_failed_is_written_again_with_the_next()
+    {
+        using var log = Open();
+        await WriteAsync(log, [Entry(1)]);
+        log.Flush();
+
+        await WriteAsync(log, [Entry(1, "fresh.test", client: "192.0.2.99")]);
+        Assert.Throws<SqliteException>(log.Flush); // the same id again: the commit fails and is rolled back
+        await WriteAsync(log, [Entry(2, "fresh.test", client: "192.0.2.99")]);
 
         var entries = await AllAsync(log);
-        Assert.Equal([2L, 1], entries.Select(e => e.Id));
-        Assert.Equal(["tls://192.0.2.53:853@dns.example", null], entries.Select(e => e.Upstream));
-        Assert.Empty(Directory.GetFiles(_folder.Path, "querylog.db.corrupt-*"));
+        Assert.Equal([(2L, "fresh.test", "192.0.2.99"), (1L, "a.test", "192.0.2.1")], entries.Select(e => (e.Id, e.Name, e.Client)));
+    }
+
+    [Fact]
+    public async Task A_time_range_finds_exactly_the_entries_in_it_when_times_and_ids_disagree()
+    {
+        // Ids follow the order entries were recorded, times the order queries arrived: a slow answer is recorded late
+        // with an early time. Each flush below is one commit, so the ranges span commits whose times overlap.
+        using var log = Open();
+        var random = new Random(7);
+        var entries = Enumerable.Range(1, 200).Select(i => Entry(i, time: Start.AddSeconds(i + random.Next(-30, 30)))).ToList();
+        foreach (var commit in entries.Chunk(25))
+        {
+            await WriteAsync(log, commit);
+            log.Flush();
+        }
+
+        var memory = new RecentQueries(1000);
+        memory.Add(entries);
+        for (var from = -40; from < 260; from += 13)
+        {
+            foreach (var length in new[] { 1, 10, 45, 300 })
+            {
+                var filter = new QueryFilter(From: Start.AddSeconds(from), Until: Start.AddSeconds(from + length));
+                var expected = (await AllAsync(memory, filter)).Select(e => e.Id);
+                Assert.Equal(expected, (await AllAsync(log, filter)).Select(e => e.Id));
+                Assert.Equal((await AllAsync(memory, filter with { Until = null })).Select(e => e.Id), (await AllAsync(log, filter with { Until = null })).Select(e => e.Id));
+                Assert.Equal((await AllAsync(memory, filter with { From = null })).Select(e => e.Id), (await AllAsync(log, filter with { From = null })).Select(e => e.Id));
+            }
+        }
     }
 
     [Fact]
@@ -204,6 +271,23 @@ public sealed class SqliteQueryLogTests : IDisposable
     }
 
     [Fact]
+    public async Task The_writers_page_cache_stays_within_its_bound_as_the_file_grows_past_it()
+    {
+        // Every entry a new long name (a names row and two index entries more), so the file outgrows the bound quickly.
+        // With 64 MB, the writer's cache grew with the file, which the soak took for a leak.
+        const int Bound = 16 << 20;
+        using var log = Open();
+        var id = 0L;
+        while (FileBytes() < Bound + (Bound / 2))
+        {
+            await WriteAsync(log, Enumerable.Range(0, 10_000).Select(_ => ++id).Select(i => Entry(i, $"host-{i}.a-long-label-to-fill-pages-sooner.cdn-{i % 97}.example", client: $"198.51.{i % 200}.{i % 250}")));
+            log.Flush();
+        }
+
+        Assert.InRange(log.CacheBytes, Bound / 2, Bound + (Bound / 10)); // used, and within the bound (page headers aside)
+    }
+
+    [Fact]
     public async Task When_no_file_can_be_opened_reads_fall_back_to_memory()
     {
         var blocked = Path.Combine(_folder.Path, "not-a-folder");
@@ -218,6 +302,8 @@ public sealed class SqliteQueryLogTests : IDisposable
         Assert.Equal([1L], (await AllAsync(log)).Select(e => e.Id));
         Assert.NotEmpty(_logger.At(LogLevel.Error));
     }
+
+    private long FileBytes() => new FileInfo(_folder.Database).Length + (File.Exists(_folder.Database + "-wal") ? new FileInfo(_folder.Database + "-wal").Length : 0);
 
     private long RowsInFile()
     {

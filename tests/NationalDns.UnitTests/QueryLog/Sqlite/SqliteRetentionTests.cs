@@ -67,6 +67,45 @@ public sealed class SqliteRetentionTests : IDisposable
         Assert.Equal(20, (await AllAsync(log)).Count);
     }
 
+    [Fact]
+    public async Task Clients_names_and_rules_only_deleted_entries_used_go_with_them_and_come_back_when_seen_again()
+    {
+        using var log = Open();
+        await WriteAsync(log, [
+            Entry(1, "old.test", client: "192.0.2.1", outcome: QueryLogOutcomes.Blocked, rule: "old.test", time: Start),
+            Entry(2, "both.test", client: "192.0.2.2", time: Start),
+            Entry(3, "both.test", client: "192.0.2.2", time: Start.AddDays(8)),
+            Entry(4, "new.test", client: "192.0.2.3", outcome: QueryLogOutcomes.Blocked, rule: "new.test", time: Start.AddDays(8))]);
+        log.Flush(); // the writer has ids for old.test, 192.0.2.1 and its rule now
+        _time.SetUtcNow(Start.AddDays(8));
+
+        Assert.Equal((2L, 0L), Retention(log, TimeSpan.FromDays(7)).Prune());
+
+        Assert.Equal(["both.test", "new.test"], Column("SELECT name FROM names ORDER BY name"));
+        Assert.Equal(["192.0.2.2", "192.0.2.3"], Column("SELECT address FROM clients ORDER BY address"));
+        Assert.Equal(["new.test"], Column("SELECT pattern FROM rules"));
+
+        await WriteAsync(log, [Entry(5, "old.test", client: "192.0.2.1", outcome: QueryLogOutcomes.Blocked, rule: "old.test", time: Start.AddDays(8))]);
+        var again = (await AllAsync(log))[0];
+        Assert.Equal((5L, "old.test", "192.0.2.1", "old.test", "national.txt:1"), (again.Id, again.Name, again.Client, again.Rule, again.Source));
+    }
+
+    private List<string> Column(string sql)
+    {
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={_folder.Database};Mode=ReadOnly;Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        using var reader = command.ExecuteReader();
+        var values = new List<string>();
+        while (reader.Read())
+        {
+            values.Add(reader.GetString(0));
+        }
+
+        return values;
+    }
+
     private SqliteQueryLog Open() => SqliteQueryLog.Open(_folder.Database, new RecentQueries(10), _time, NullLogger<SqliteQueryLog>.Instance);
 
     private SqliteRetention Retention(SqliteQueryLog log, TimeSpan retention, long maxSize = QueryLogOptions.DefaultMaxSize) =>
