@@ -16,7 +16,7 @@ public static class QueryLogMetrics
         var factory = Prometheus.Metrics.WithCustomRegistry(registry);
         var dropped = factory.CreateCounter("nationaldns_query_log_dropped_total", "Query log events lost because the capture ring was full (the queries were still answered).");
         var written = factory.CreateCounter("nationaldns_query_log_written_total", "Query log entries written (to memory and every sink) since start.");
-        var fileDropped = file is null ? null : factory.CreateCounter("nationaldns_query_log_file_dropped_total", "Query log entries that never reached the SQLite file because the disk fell behind.");
+        var fileDropped = file is null ? null : factory.CreateCounter("nationaldns_query_log_file_dropped_total", "Query log entries that never reached the SQLite file because its writer fell behind (a slow disk, or every core busy serving: the writer runs at a lower priority).");
         var refusalsDropped = factory.CreateCounter(
             "nationaldns_refusal_log_dropped_total",
             "Refusal and throttle log events lost before reaching the log's sinks: with their query log event when the capture ring was full, or because the refusal log's own queue was full (the queries were still answered).");

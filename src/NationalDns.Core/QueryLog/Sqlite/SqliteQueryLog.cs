@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using NationalDns.Core.Threading;
 
 namespace NationalDns.Core.QueryLog.Sqlite;
 
@@ -19,6 +20,8 @@ public sealed partial class SqliteQueryLog : BackgroundService, IQueryLogSink, I
 
     /// <summary>Entries queued at most: four seconds at 50k a second; beyond, entries are dropped and counted.</summary>
     public const int MaxQueued = 200_000;
+
+    private static readonly TimeSpan DropReportInterval = TimeSpan.FromMinutes(1);
 
     private readonly SqliteLogFile _file;
     private readonly RecentQueries _fallback;
@@ -141,19 +144,50 @@ public sealed partial class SqliteQueryLog : BackgroundService, IQueryLogSink, I
         base.Dispose();
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    /// <summary>
+    /// Commits on a thread of its own at a lowered priority (<see cref="BackgroundPriority"/>): when serving needs every
+    /// core the kernel gives it them, the queue fills and entries are dropped and counted (<see cref="Dropped"/>) instead
+    /// of queries being answered more slowly; with spare CPU the file keeps up as before.
+    /// </summary>
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        new Thread(() =>
+        {
+            try
+            {
+                BackgroundPriority.LowerCurrentThread();
+                CommitUntilStopped(stoppingToken);
+                stopped.SetResult();
+            }
+#pragma warning disable CA1031 // Whatever ends the thread is the hosted service's failure to report, not a crash.
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                stopped.SetException(e);
+            }
+        })
+        { IsBackground = true, Name = "query log file" }.Start();
+        return stopped.Task;
+    }
+
+    private void CommitUntilStopped(CancellationToken stoppingToken)
     {
         var reported = 0L;
+        var reportedAt = 0L;
         using var timer = new PeriodicTimer(FlushInterval, _time);
         try
         {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
+            while (timer.WaitForNextTickAsync(stoppingToken).AsTask().GetAwaiter().GetResult())
             {
                 FlushSafely();
-                if (Dropped > reported)
+
+                // Overload lasts: one warning a minute at most says so, with every entry counted.
+                if (Dropped > reported && (reported == 0 || _time.GetElapsedTime(reportedAt) >= DropReportInterval))
                 {
                     QueueFull(_logger, Dropped - reported, Path);
                     reported = Dropped;
+                    reportedAt = _time.GetTimestamp();
                 }
             }
         }
@@ -178,7 +212,7 @@ public sealed partial class SqliteQueryLog : BackgroundService, IQueryLogSink, I
         }
     }
 
-    [LoggerMessage(EventId = 163, Level = LogLevel.Warning, Message = "Query log: the disk fell behind; {Count} entries were dropped before reaching {Path}")]
+    [LoggerMessage(EventId = 163, Level = LogLevel.Warning, Message = "Query log: the file's writer fell behind (a slow disk, or every core busy serving); {Count} entries were dropped before reaching {Path}")]
     private static partial void QueueFull(ILogger logger, long count, string path);
 
     [LoggerMessage(EventId = 164, Level = LogLevel.Warning, Message = "Query log: entries could not be written to {Path}")]

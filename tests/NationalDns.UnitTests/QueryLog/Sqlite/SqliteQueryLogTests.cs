@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using NationalDns.Core.QueryLog;
 using NationalDns.Core.QueryLog.Sqlite;
+using NationalDns.Core.Threading;
 using NationalDns.UnitTests.Policy;
 using static NationalDns.UnitTests.QueryLog.Sqlite.SomeEntries;
 
@@ -301,6 +302,70 @@ public sealed class SqliteQueryLogTests : IDisposable
         Assert.False(log.IsAvailable);
         Assert.Equal([1L], (await AllAsync(log)).Select(e => e.Id));
         Assert.NotEmpty(_logger.At(LogLevel.Error));
+    }
+
+    [Fact]
+    public async Task The_file_is_written_by_a_thread_of_its_own_at_a_lower_priority_than_serving()
+    {
+        using var log = Open();
+        await log.StartAsync(CancellationToken.None);
+        await WriteAsync(log, [Entry(1), Entry(2)]);
+
+        // Each look moves the fake clock one flush on: the writer's timer fires whenever it is waiting.
+        Assert.True(await Eventually.TrueAsync(() =>
+        {
+            _time.Advance(SqliteQueryLog.FlushInterval);
+            return RowsInFile() == 2;
+        }, TimeSpan.FromSeconds(10)));
+        Assert.Equal(BackgroundPriority.Nice, NiceOfThread("query log file"));
+
+        await log.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task Entries_dropped_while_the_writer_is_behind_are_warned_of_at_most_once_a_minute_with_their_count()
+    {
+        using var log = SqliteQueryLog.Open(_folder.Database, new RecentQueries(10), _time, _logger, maxQueued: 3);
+        await log.StartAsync(CancellationToken.None);
+        string[] Warnings() => [.. _logger.At(LogLevel.Warning).Where(m => m.Contains("dropped before reaching", StringComparison.Ordinal))];
+        async Task FlushesUntil(Func<bool> done)
+        {
+            Assert.True(await Eventually.TrueAsync(() =>
+            {
+                _time.Advance(SqliteQueryLog.FlushInterval);
+                return done();
+            }, TimeSpan.FromSeconds(10)));
+        }
+
+        await WriteAsync(log, [Entry(1), Entry(2)]);
+        await WriteAsync(log, [Entry(3), Entry(4)]); // over the limit: dropped
+        await FlushesUntil(() => Warnings().Length == 1);
+        Assert.StartsWith("Query log: the file's writer fell behind (a slow disk, or every core busy serving); 2 entries were dropped", Warnings()[0], StringComparison.Ordinal);
+
+        var rows = RowsInFile();
+        await WriteAsync(log, [Entry(5), Entry(6), Entry(7), Entry(8)]); // dropped again, within the same minute
+        await FlushesUntil(() => log.Dropped == 6);
+        Assert.Single(Warnings());
+
+        await FlushesUntil(() => Warnings().Length == 2); // once the minute is over
+        Assert.Contains("; 4 entries were dropped", Warnings()[1], StringComparison.Ordinal);
+        Assert.Equal(rows, RowsInFile());
+        await log.StopAsync(CancellationToken.None);
+    }
+
+    // A thread's nice value from /proc (field 19 of its stat), found by the name the runtime gave the kernel.
+    private static int? NiceOfThread(string name)
+    {
+        foreach (var task in Directory.GetDirectories("/proc/self/task"))
+        {
+            if (File.ReadAllText(Path.Combine(task, "comm")).TrimEnd('\n') == name)
+            {
+                var stat = File.ReadAllText(Path.Combine(task, "stat"));
+                return int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[16], System.Globalization.CultureInfo.InvariantCulture);
+            }
+        }
+
+        return null;
     }
 
     private long FileBytes() => new FileInfo(_folder.Database).Length + (File.Exists(_folder.Database + "-wal") ? new FileInfo(_folder.Database + "-wal").Length : 0);
