@@ -61,11 +61,12 @@ internal sealed class ListFileEditor(IReadOnlyList<string> configuredPaths, Bloc
         return parsed.Rules[0];
     }
 
-    /// <summary>The rules one file holds now, as read from disk.</summary>
+    /// <summary>The rules one file holds now, as read from disk, in the format the loader reads it in (forced or recognised).</summary>
     public static IReadOnlyList<BlockRule> RulesIn(BlocklistFile file, BlockAction defaultAction)
     {
+        ArgumentNullException.ThrowIfNull(file);
         using var stream = File.OpenRead(file.FullPath);
-        return BlocklistParser.Parse(stream, file.DisplayPath, defaultAction).Rules;
+        return BlocklistParser.Parse(stream, file.DisplayPath, defaultAction, file.Format).Rules;
     }
 
     /// <summary>Appends <paramref name="line"/> unless the file already has a rule with the same pattern; false if it does.</summary>
