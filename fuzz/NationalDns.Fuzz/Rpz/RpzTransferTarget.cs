@@ -107,8 +107,22 @@ internal sealed class RpzTransferTarget : IFuzzTarget
         ListInvariants.Check(rules, DisplayPath, copy.Records.Count + 1);
 
         ZoneCacheFile.Write(_cacheFile, copy, "fuzz");
-        var reread = ZoneCacheFile.TryRead(_cacheFile, Zone, out var problem)
-            ?? throw new InvariantViolationException($"the zone cache file written for serial {copy.Soa.Serial} cannot be read back: {problem}");
+        ZoneCopy? reread;
+        string? problem;
+        try
+        {
+            reread = ZoneCacheFile.TryRead(_cacheFile, Zone, out problem);
+        }
+        finally
+        {
+            File.Delete(_cacheFile); // read back at once: nothing is left in the temporary folder, however many inputs run
+        }
+
+        if (reread is null)
+        {
+            throw new InvariantViolationException($"the zone cache file written for serial {copy.Soa.Serial} cannot be read back: {problem}");
+        }
+
         var (before, after) = (Describe(rules), Describe(reread.ToRules(DisplayPath)));
         InvariantViolationException.ThrowUnless(before == after, $"the rules change through the cache file:\n--- transferred\n{before}\n--- reread\n{after}");
     }
