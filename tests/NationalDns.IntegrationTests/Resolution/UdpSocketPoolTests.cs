@@ -74,8 +74,13 @@ public sealed class UdpSocketPoolTests : IAsyncLifetime
         using var sockets = new UdpSocketPool(_clock, lifetime: Lifetime);
         using var exchange = Exchange(sockets);
 
+        // Opened half a lifetime after the pool, the socket is only half a lifetime old at the pool's sweep and still
+        // idle a full lifetime after it opened: the lending itself must refuse it, the sweep has not closed it.
+        _clock.Advance(Lifetime / 2);
         await AssertHonestAsync(exchange, "first.example");
-        _clock.Advance(Lifetime);
+        _clock.Advance(Lifetime / 2);
+        Assert.Equal(1, sockets.IdleSockets);
+        _clock.Advance(Lifetime / 2);
         await AssertHonestAsync(exchange, "second.example");
 
         Assert.Equal(2, sockets.SocketsOpened);
