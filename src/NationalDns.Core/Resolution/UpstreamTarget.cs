@@ -35,7 +35,7 @@ public sealed record UpstreamTarget(IPEndPoint EndPoint, UpstreamProtocol Protoc
     }
 
     /// <summary><see cref="ToString"/>, made once: the name answers and logs give the upstream.</summary>
-    public string Name => _name ??= ToString();
+    public string Name => _name ??= Describe();
 
     /// <summary>A plain DNS upstream at <paramref name="endPoint"/>.</summary>
     public static implicit operator UpstreamTarget(IPEndPoint endPoint) => FromEndPoint(endPoint);
@@ -51,13 +51,10 @@ public sealed record UpstreamTarget(IPEndPoint EndPoint, UpstreamProtocol Protoc
     /// As the upstream is written on the command line: <c>192.0.2.1:53</c>, <c>[2001:db8::1]:53</c>,
     /// <c>tls://9.9.9.9:853@dns.quad9.net</c>; a name given by the user comes first, with the address it stands for.
     /// </summary>
-    public override string ToString()
-    {
-        if (_name is not null)
-        {
-            return _name;
-        }
+    public override string ToString() => Name;
 
+    private string Describe()
+    {
         var address = EndPoint.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{EndPoint.Address}]:{EndPoint.Port}" : $"{EndPoint.Address}:{EndPoint.Port}";
         var where = HostName is null ? address : $"{HostName} ({address})";
         return Protocol switch
