@@ -142,7 +142,8 @@ internal sealed class UdpSocketPool : IDisposable
         ArgumentNullException.ThrowIfNull(socket);
         if (socket.IsPooled)
         {
-            var keep = reusable && socket.Uses < _usesPerSocket && !IsExpired(socket, _timeProvider.GetTimestamp());
+            // Counted as it comes back, rather than left to each borrower to remember.
+            var keep = reusable && socket.CountQuery() < _usesPerSocket && !IsExpired(socket, _timeProvider.GetTimestamp());
             lock (_lock)
             {
                 if (!_disposed)

@@ -20,6 +20,7 @@ internal sealed class UpstreamSocket : IDisposable
     public const int ReceiveBufferSize = 4096;
 
     private readonly Socket _socket;
+    private int _queries;
 
     public UpstreamSocket(IPEndPoint upstream, long openedAt, bool pooled)
     {
@@ -51,14 +52,11 @@ internal sealed class UpstreamSocket : IDisposable
     /// <summary>False for a socket opened because the pool was full: it serves one query and is closed.</summary>
     public bool IsPooled { get; }
 
-    /// <summary>Queries sent from this socket so far (a question asked again in plain case counts once).</summary>
-    public int Uses { get; private set; }
-
     /// <summary>The datagram last received, valid until the next receive.</summary>
     public byte[] Buffer { get; } = new byte[ReceiveBufferSize];
 
-    /// <summary>Counts the start of a query on this socket.</summary>
-    public void BeginQuery() => Uses++;
+    /// <summary>Counts a query that ended on this socket (a question asked again in plain case counts once); returns the queries counted so far.</summary>
+    public int CountQuery() => ++_queries;
 
     public ValueTask<int> SendAsync(ReadOnlyMemory<byte> datagram, CancellationToken cancellationToken) =>
         _socket.SendAsync(datagram, SocketFlags.None, cancellationToken);

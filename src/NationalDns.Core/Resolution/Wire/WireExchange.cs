@@ -68,7 +68,6 @@ internal sealed partial class WireExchange : IDisposable
         var answered = false;
         try
         {
-            socket.BeginQuery();
             await socket.SendAsync(query.Bytes, cancellationToken);
             while (true)
             {
