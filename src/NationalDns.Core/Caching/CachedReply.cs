@@ -48,7 +48,7 @@ internal sealed record CachedReply(UpstreamReply Octets, ReturnCode ReturnCode, 
 
         var targets = new List<string>();
         var current = response.Questions[0].Name;
-        while (targets.Count < WireFormat.MaxChainLength && response.AnswerRecords.OfType<CNameRecord>().FirstOrDefault(c => c.Name.Equals(current)) is { } link)
+        while (targets.Count < WireFormat.MaxChainLength && CNameLinks.Next(response.AnswerRecords, current) is { } link)
         {
             current = link.CanonicalName;
             targets.Add(DomainNames.FromWire(current));

@@ -94,7 +94,7 @@ public sealed class BlocklistStage : IQueryStage
 
         var current = query.Question.Name;
         var chain = new List<DnsRecordBase>();
-        while (chain.Count < WireFormat.MaxChainLength && NextLink(response.AnswerRecords, current) is { } link)
+        while (chain.Count < WireFormat.MaxChainLength && CNameLinks.Next(response.AnswerRecords, current) is { } link)
         {
             chain.Add(link);
             current = link.CanonicalName;
@@ -105,19 +105,6 @@ public sealed class BlocklistStage : IQueryStage
         }
 
         return result;
-    }
-
-    private static CNameRecord? NextLink(List<DnsRecordBase> answers, DomainName owner)
-    {
-        foreach (var record in answers)
-        {
-            if (record is CNameRecord cname && cname.Name.Equals(owner))
-            {
-                return cname;
-            }
-        }
-
-        return null;
     }
 
     private QueryResult Block(QueryContext query, BlockRule rule, DomainName blockedName, IReadOnlyList<DnsRecordBase>? chain, in RuleContext context)

@@ -46,7 +46,7 @@ internal ref struct WireQuery
 
         var flags = BinaryPrimitives.ReadUInt16BigEndian(packet[2..]);
         var isResponse = (flags & WireFormat.ResponseBit) != 0;
-        var opcode = (flags >> 11) & 0xF;
+        var opcode = (flags & WireFormat.OpcodeMask) >> 11;
         if (isResponse || opcode != 0
             || BinaryPrimitives.ReadUInt16BigEndian(packet[4..]) != 1
             || BinaryPrimitives.ReadUInt16BigEndian(packet[6..]) != 0
@@ -62,8 +62,8 @@ internal ref struct WireQuery
         }
 
         query.Id = BinaryPrimitives.ReadUInt16BigEndian(packet);
-        query.RecursionDesired = (flags & 0x0100) != 0;
-        query.CheckingDisabled = (flags & 0x0010) != 0;
+        query.RecursionDesired = (flags & WireFormat.RecursionDesiredBit) != 0;
+        query.CheckingDisabled = (flags & WireFormat.CheckingDisabledBit) != 0;
 
         var offset = WireFormat.HeaderSize;
         if (!TryReadName(packet, ref offset, name, labelOffsets, ref query))

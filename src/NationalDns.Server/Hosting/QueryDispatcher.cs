@@ -48,9 +48,9 @@ public sealed partial class QueryDispatcher
         {
             // ARSoft encodes every answer it sends; a forwarded or cached one goes out as composed from the upstream's
             // octets instead, as over UDP and HTTPS.
-            if (response is RelayedResponse { IsIntact: true } relayed && e.RemoteEndpoint is ClientEndPoint endPoint)
+            if (e.RemoteEndpoint is ClientEndPoint endPoint && RelayComposer.TryCompose(response, ushort.MaxValue) is { } octets)
             {
-                endPoint.ReplaceAnswer(response.TransactionID, RelayComposer.Compose(relayed, ushort.MaxValue));
+                endPoint.ReplaceAnswer(response.TransactionID, octets);
             }
 
             e.Response = response;

@@ -75,9 +75,9 @@ public sealed partial class UdpQueryHandler : IUdpQueryHandler
         var limit = query.IsEDnsEnabled && response.IsEDnsEnabled
             ? Math.Clamp((int)query.EDnsOptions!.UdpPayloadSize, PlainUdpLimit, Responses.MaxUdpPayload)
             : PlainUdpLimit;
-        if (response is RelayedResponse { IsIntact: true } relayed)
+        if (RelayComposer.TryCompose(response, limit) is { } relayed)
         {
-            return RelayComposer.Compose(relayed, limit);
+            return relayed;
         }
 
         var bytes = MessageEncoder.Encode(response).ToArraySegment(false);

@@ -67,15 +67,18 @@ public sealed class ClientEndPoint : IPEndPoint
 
         lock (overrides)
         {
-            var index = overrides.FindIndex(o => o.Id == answerId);
-            if (index < 0)
+            // A loop rather than FindIndex: its lambda would capture answerId, an allocation per TCP answer.
+            for (var index = 0; index < overrides.Count; index++)
             {
-                return false;
+                if (overrides[index].Id == answerId)
+                {
+                    octets = overrides[index].Octets;
+                    overrides.RemoveAt(index);
+                    return true;
+                }
             }
 
-            octets = overrides[index].Octets;
-            overrides.RemoveAt(index);
-            return true;
+            return false;
         }
     }
 

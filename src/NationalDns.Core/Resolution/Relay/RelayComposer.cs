@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using ARSoft.Tools.Net.Dns;
 using NationalDns.Core.Pipeline;
 
 namespace NationalDns.Core.Resolution.Relay;
@@ -21,6 +22,14 @@ namespace NationalDns.Core.Resolution.Relay;
 internal static class RelayComposer
 {
     private const int OptSize = 11;
+
+    /// <summary>
+    /// What every door sends for <paramref name="response"/> when it is a forwarded or cached answer whose records are
+    /// still the upstream's: <see cref="Compose(RelayedResponse, int)"/>'s octets; null for any other response, which
+    /// the door encodes.
+    /// </summary>
+    public static byte[]? TryCompose(DnsMessage response, int limit) =>
+        response is RelayedResponse { IsIntact: true } relayed ? Compose(relayed, limit) : null;
 
     /// <summary>The response's octets, no longer than <paramref name="limit"/> when they can be cut to fit.</summary>
     public static byte[] Compose(RelayedResponse response, int limit)

@@ -21,7 +21,7 @@ internal readonly record struct RelayHeader(ushort Id, ushort Flags, ushort Retu
     /// <summary>The second header word, TC clear.</summary>
     public static ushort FlagsOf(int opcode, bool authoritative, bool recursionDesired, bool recursionAvailable, bool authenticData, bool checkingDisabled, ushort returnCode) =>
         (ushort)(WireFormat.ResponseBit
-            | ((opcode & 0x0F) << 11)
+            | ((opcode << 11) & WireFormat.OpcodeMask)
             | (authoritative ? WireFormat.AuthoritativeBit : 0)
             | (recursionDesired ? WireFormat.RecursionDesiredBit : 0)
             | (recursionAvailable ? WireFormat.RecursionAvailableBit : 0)

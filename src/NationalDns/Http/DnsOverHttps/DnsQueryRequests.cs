@@ -53,9 +53,8 @@ internal static class DnsQueryRequests
     }
 
     // A forwarded answer goes out as the upstream's octets (RelayComposer), like a UDP one; anything else ARSoft encodes.
-    private static ArraySegment<byte> WireForm(DnsMessage response) => response is RelayedResponse { IsIntact: true } relayed
-        ? RelayComposer.Compose(relayed, ushort.MaxValue)
-        : MessageEncoder.Encode(response).ToArraySegment(false);
+    private static ArraySegment<byte> WireForm(DnsMessage response) =>
+        RelayComposer.TryCompose(response, ushort.MaxValue) ?? MessageEncoder.Encode(response).ToArraySegment(false);
 
     /// <summary>
     /// The serving path of both forms: <paramref name="query"/> through the same <see cref="QueryDispatcher"/> as plain
