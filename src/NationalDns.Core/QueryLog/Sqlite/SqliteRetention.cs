@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -56,7 +55,7 @@ public sealed partial class SqliteRetention : BackgroundService
         {
             // About the share of rows the file is over by (ids are dense, so their span counts the rows), and at
             // least 1 %: pages shared with newer rows are freed only once those go too.
-            var span = Long(connection, "SELECT coalesce(max(id) - min(id) + 1, 0) FROM queries");
+            var span = SqliteSchema.Long(connection, "SELECT coalesce(max(id) - min(id) + 1, 0) FROM queries");
             var rows = Math.Max(span / 100, (long)Math.Ceiling(span * (double)(size - _options.MaxSize) / size));
             var deleted = span == 0 ? 0 : DeleteOldest(connection, rows, long.MaxValue);
             if (deleted == 0)
@@ -177,10 +176,7 @@ public sealed partial class SqliteRetention : BackgroundService
     }
 
     private static long Size(SqliteConnection connection) =>
-        Long(connection, "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()");
-
-    private static long Long(SqliteConnection connection, string sql) =>
-        Convert.ToInt64(SqliteSchema.Scalar(connection, sql), CultureInfo.InvariantCulture);
+        SqliteSchema.Long(connection, "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()");
 
     private static int Execute(SqliteConnection connection, SqliteTransaction transaction, string sql, params (string Name, object Value)[] parameters)
     {

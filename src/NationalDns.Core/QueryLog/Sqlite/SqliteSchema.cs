@@ -92,13 +92,13 @@ internal static class SqliteSchema
     /// <exception cref="InvalidDataException">A newer schema, or a database that is not a query log.</exception>
     public static FileSchema Prepare(SqliteConnection connection)
     {
-        var version = Convert.ToInt32(Scalar(connection, "PRAGMA user_version"), CultureInfo.InvariantCulture);
+        var version = Long(connection, "PRAGMA user_version");
         if (version == Version)
         {
             return FileSchema.Current;
         }
 
-        var empty = Convert.ToInt64(Scalar(connection, "SELECT count(*) FROM sqlite_schema"), CultureInfo.InvariantCulture) == 0;
+        var empty = Long(connection, "SELECT count(*) FROM sqlite_schema") == 0;
         if (version > Version || (version == 0 && !empty))
         {
             throw new InvalidDataException($"schema version {version} is not this server's ({Version})");
@@ -122,6 +122,10 @@ internal static class SqliteSchema
         command.CommandText = sql;
         return command.ExecuteScalar();
     }
+
+    /// <summary>The first column of the first row of <paramref name="sql"/>, an integer.</summary>
+    public static long Long(SqliteConnection connection, string sql) =>
+        Convert.ToInt64(Scalar(connection, sql), CultureInfo.InvariantCulture);
 
     public static int Execute(SqliteConnection connection, string sql, SqliteTransaction? transaction = null)
     {
