@@ -118,10 +118,10 @@ public sealed partial class SqliteRetention : BackgroundService
             var (deleted, used) = DeleteChunk(connection, transaction, chunk, cutoff);
             foreach (var (table, column) in Lookups)
             {
-                Execute(connection, transaction, $"DELETE FROM {table} WHERE id IN (SELECT value FROM json_each($ids)) AND NOT EXISTS (SELECT 1 FROM queries WHERE {column} = {table}.id)", ("$ids", used[column]));
+                SqliteSchema.Execute(connection, $"DELETE FROM {table} WHERE id IN (SELECT value FROM json_each($ids)) AND NOT EXISTS (SELECT 1 FROM queries WHERE {column} = {table}.id)", transaction, ("$ids", used[column]));
             }
 
-            Execute(connection, transaction, "DELETE FROM batches WHERE last_id < (SELECT coalesce(min(id), 9223372036854775807) FROM queries)");
+            SqliteSchema.Execute(connection, "DELETE FROM batches WHERE last_id < (SELECT coalesce(min(id), 9223372036854775807) FROM queries)", transaction);
             transaction.Commit();
             total += deleted;
             if (deleted < chunk)
@@ -177,19 +177,6 @@ public sealed partial class SqliteRetention : BackgroundService
 
     private static long Size(SqliteConnection connection) =>
         SqliteSchema.Long(connection, "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()");
-
-    private static int Execute(SqliteConnection connection, SqliteTransaction transaction, string sql, params (string Name, object Value)[] parameters)
-    {
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        foreach (var (name, value) in parameters)
-        {
-            command.Parameters.AddWithValue(name, value);
-        }
-
-        return command.ExecuteNonQuery();
-    }
 
     [LoggerMessage(EventId = 165, Level = LogLevel.Debug, Message = "Query log: deleted {ByAge} entries past the retention and {BySize} over the size limit from {Path}")]
     private static partial void Pruned(ILogger logger, long byAge, long bySize, string path);

@@ -127,11 +127,17 @@ internal static class SqliteSchema
     public static long Long(SqliteConnection connection, string sql) =>
         Convert.ToInt64(Scalar(connection, sql), CultureInfo.InvariantCulture);
 
-    public static int Execute(SqliteConnection connection, string sql, SqliteTransaction? transaction = null)
+    /// <summary>Runs <paramref name="sql"/>, in <paramref name="transaction"/> if one is given, with its named parameters.</summary>
+    public static int Execute(SqliteConnection connection, string sql, SqliteTransaction? transaction = null, params (string Name, object Value)[] parameters)
     {
         using var command = connection.CreateCommand();
         command.CommandText = sql;
         command.Transaction = transaction;
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+
         return command.ExecuteNonQuery();
     }
 }
