@@ -14,12 +14,15 @@ public static partial class RefusalLog
     /// <summary>The Group property of a client in no group.</summary>
     public const string NoGroup = "-";
 
-    // The events' templates, for the logger methods below and for a writer that builds the same events itself
+    // The events' templates and ids, for the logger methods below and for a writer that builds the same events itself
     // (the host's, straight into Serilog: NationalDns.Hosting.SerilogRefusalEvents).
     internal const string RefusedWithoutBasisTemplate = "Refused {QueryName} {QueryType} from {Client} over {Transport}: {Action} by {Rule} ({Source}) in {ElapsedMs} ms (group {Group})";
     internal const string RefusedWithBasisTemplate = "Refused {QueryName} {QueryType} from {Client} over {Transport}: {Action} by {Rule} ({Source}; {Basis}) in {ElapsedMs} ms (group {Group})";
     internal const string RefusedViaCnameWithoutBasisTemplate = "Refused {QueryName} {QueryType} from {Client} over {Transport} via CNAME {BlockedName}: {Action} by {Rule} ({Source}) in {ElapsedMs} ms (group {Group})";
     internal const string RefusedViaCnameWithBasisTemplate = "Refused {QueryName} {QueryType} from {Client} over {Transport} via CNAME {BlockedName}: {Action} by {Rule} ({Source}; {Basis}) in {ElapsedMs} ms (group {Group})";
+    internal const int RefusedEventId = 1;
+    internal const int RefusedViaCnameEventId = 2;
+    internal const int ThrottledEventId = 5;
     internal const string ThrottledTemplate = "Throttled {QueryName} {QueryType} from {Client} over {Transport}: {Action} by {Rule} ({Source}), delay {DelayMs} ms, dropped {Dropped}, query {Sequence} of the rule, in {ElapsedMs} ms (group {Group})";
 
     /// <summary>
@@ -55,19 +58,19 @@ public static partial class RefusalLog
         }
     }
 
-    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = RefusedWithoutBasisTemplate)]
+    [LoggerMessage(EventId = RefusedEventId, Level = LogLevel.Information, Message = RefusedWithoutBasisTemplate)]
     private static partial void RefusedWithoutBasis(ILogger logger, string queryName, string queryType, string client, string transport, string action, string rule, string source, double elapsedMs, string group);
 
-    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = RefusedWithBasisTemplate)]
+    [LoggerMessage(EventId = RefusedEventId, Level = LogLevel.Information, Message = RefusedWithBasisTemplate)]
     private static partial void RefusedWithBasis(ILogger logger, string queryName, string queryType, string client, string transport, string action, string rule, string source, string basis, double elapsedMs, string group);
 
-    [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = RefusedViaCnameWithoutBasisTemplate)]
+    [LoggerMessage(EventId = RefusedViaCnameEventId, Level = LogLevel.Information, Message = RefusedViaCnameWithoutBasisTemplate)]
     private static partial void RefusedViaCnameWithoutBasis(ILogger logger, string queryName, string queryType, string client, string transport, string blockedName, string action, string rule, string source, double elapsedMs, string group);
 
-    [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = RefusedViaCnameWithBasisTemplate)]
+    [LoggerMessage(EventId = RefusedViaCnameEventId, Level = LogLevel.Information, Message = RefusedViaCnameWithBasisTemplate)]
     private static partial void RefusedViaCnameWithBasis(ILogger logger, string queryName, string queryType, string client, string transport, string blockedName, string action, string rule, string source, string basis, double elapsedMs, string group);
 
     /// <summary>A <c>throttle</c> decision: the delay applied before forwarding, or that the query was dropped.</summary>
-    [LoggerMessage(EventId = 5, Level = LogLevel.Information, Message = ThrottledTemplate)]
+    [LoggerMessage(EventId = ThrottledEventId, Level = LogLevel.Information, Message = ThrottledTemplate)]
     public static partial void Throttled(ILogger logger, string queryName, string queryType, string client, string transport, string action, string rule, string source, double delayMs, bool dropped, long sequence, double elapsedMs, string group);
 }

@@ -16,11 +16,11 @@ namespace NationalDns.Hosting;
 /// </summary>
 internal sealed class SerilogRefusalEvents : IRefusalEvents
 {
-    private static readonly Kind Refused = new(RefusalLog.RefusedWithoutBasisTemplate, 1, "RefusedWithoutBasis");
-    private static readonly Kind RefusedWithBasis = new(RefusalLog.RefusedWithBasisTemplate, 1, "RefusedWithBasis");
-    private static readonly Kind RefusedViaCname = new(RefusalLog.RefusedViaCnameWithoutBasisTemplate, 2, "RefusedViaCnameWithoutBasis");
-    private static readonly Kind RefusedViaCnameWithBasis = new(RefusalLog.RefusedViaCnameWithBasisTemplate, 2, "RefusedViaCnameWithBasis");
-    private static readonly Kind Throttled = new(RefusalLog.ThrottledTemplate, 5, "Throttled");
+    private static readonly Kind Refused = new(RefusalLog.RefusedWithoutBasisTemplate, RefusalLog.RefusedEventId, "RefusedWithoutBasis");
+    private static readonly Kind RefusedWithBasis = new(RefusalLog.RefusedWithBasisTemplate, RefusalLog.RefusedEventId, "RefusedWithBasis");
+    private static readonly Kind RefusedViaCname = new(RefusalLog.RefusedViaCnameWithoutBasisTemplate, RefusalLog.RefusedViaCnameEventId, "RefusedViaCnameWithoutBasis");
+    private static readonly Kind RefusedViaCnameWithBasis = new(RefusalLog.RefusedViaCnameWithBasisTemplate, RefusalLog.RefusedViaCnameEventId, "RefusedViaCnameWithBasis");
+    private static readonly Kind Throttled = new(RefusalLog.ThrottledTemplate, RefusalLog.ThrottledEventId, "Throttled");
     private static readonly ScalarValue True = new(true);
     private static readonly ScalarValue False = new(false);
 

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 
@@ -179,7 +178,7 @@ internal sealed partial class SqliteLogFile : IDisposable
                 }
 
                 SqliteSchema.Execute(connection, $"PRAGMA cache_size = -{CacheKibibytes}");
-                LastId = Convert.ToInt64(SqliteSchema.Scalar(connection, "SELECT coalesce(max(id), 0) FROM queries"), CultureInfo.InvariantCulture);
+                LastId = SqliteSchema.Long(connection, "SELECT coalesce(max(id), 0) FROM queries");
                 _rows = new SqliteRowWriter(connection);
                 _connection = connection;
                 return null;

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -56,7 +55,7 @@ public sealed partial class SqliteRetention : BackgroundService
         {
             // About the share of rows the file is over by (ids are dense, so their span counts the rows), and at
             // least 1 %: pages shared with newer rows are freed only once those go too.
-            var span = Long(connection, "SELECT coalesce(max(id) - min(id) + 1, 0) FROM queries");
+            var span = SqliteSchema.Long(connection, "SELECT coalesce(max(id) - min(id) + 1, 0) FROM queries");
             var rows = Math.Max(span / 100, (long)Math.Ceiling(span * (double)(size - _options.MaxSize) / size));
             var deleted = span == 0 ? 0 : DeleteOldest(connection, rows, long.MaxValue);
             if (deleted == 0)
@@ -119,10 +118,10 @@ public sealed partial class SqliteRetention : BackgroundService
             var (deleted, used) = DeleteChunk(connection, transaction, chunk, cutoff);
             foreach (var (table, column) in Lookups)
             {
-                Execute(connection, transaction, $"DELETE FROM {table} WHERE id IN (SELECT value FROM json_each($ids)) AND NOT EXISTS (SELECT 1 FROM queries WHERE {column} = {table}.id)", ("$ids", used[column]));
+                SqliteSchema.Execute(connection, $"DELETE FROM {table} WHERE id IN (SELECT value FROM json_each($ids)) AND NOT EXISTS (SELECT 1 FROM queries WHERE {column} = {table}.id)", transaction, ("$ids", used[column]));
             }
 
-            Execute(connection, transaction, "DELETE FROM batches WHERE last_id < (SELECT coalesce(min(id), 9223372036854775807) FROM queries)");
+            SqliteSchema.Execute(connection, "DELETE FROM batches WHERE last_id < (SELECT coalesce(min(id), 9223372036854775807) FROM queries)", transaction);
             transaction.Commit();
             total += deleted;
             if (deleted < chunk)
@@ -177,23 +176,7 @@ public sealed partial class SqliteRetention : BackgroundService
     }
 
     private static long Size(SqliteConnection connection) =>
-        Long(connection, "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()");
-
-    private static long Long(SqliteConnection connection, string sql) =>
-        Convert.ToInt64(SqliteSchema.Scalar(connection, sql), CultureInfo.InvariantCulture);
-
-    private static int Execute(SqliteConnection connection, SqliteTransaction transaction, string sql, params (string Name, object Value)[] parameters)
-    {
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        foreach (var (name, value) in parameters)
-        {
-            command.Parameters.AddWithValue(name, value);
-        }
-
-        return command.ExecuteNonQuery();
-    }
+        SqliteSchema.Long(connection, "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()");
 
     [LoggerMessage(EventId = 165, Level = LogLevel.Debug, Message = "Query log: deleted {ByAge} entries past the retention and {BySize} over the size limit from {Path}")]
     private static partial void Pruned(ILogger logger, long byAge, long bySize, string path);

@@ -43,7 +43,7 @@ internal sealed class SqliteRowWriter : IDisposable
             "INSERT INTO rules (pattern, action, source, basis) VALUES (?1, ?2, ?3, ?4) RETURNING id",
             BindRule,
             BindRule);
-        _latest = Convert.ToInt64(SqliteSchema.Scalar(connection, "SELECT coalesce(max(latest), 0) FROM batches"), System.Globalization.CultureInfo.InvariantCulture);
+        _latest = SqliteSchema.Long(connection, "SELECT coalesce(max(latest), 0) FROM batches");
         _seenVersion = _dataVersion.First() ?? 0;
     }
 

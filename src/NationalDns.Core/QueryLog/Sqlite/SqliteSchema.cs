@@ -92,13 +92,13 @@ internal static class SqliteSchema
     /// <exception cref="InvalidDataException">A newer schema, or a database that is not a query log.</exception>
     public static FileSchema Prepare(SqliteConnection connection)
     {
-        var version = Convert.ToInt32(Scalar(connection, "PRAGMA user_version"), CultureInfo.InvariantCulture);
+        var version = Long(connection, "PRAGMA user_version");
         if (version == Version)
         {
             return FileSchema.Current;
         }
 
-        var empty = Convert.ToInt64(Scalar(connection, "SELECT count(*) FROM sqlite_schema"), CultureInfo.InvariantCulture) == 0;
+        var empty = Long(connection, "SELECT count(*) FROM sqlite_schema") == 0;
         if (version > Version || (version == 0 && !empty))
         {
             throw new InvalidDataException($"schema version {version} is not this server's ({Version})");
@@ -123,11 +123,21 @@ internal static class SqliteSchema
         return command.ExecuteScalar();
     }
 
-    public static int Execute(SqliteConnection connection, string sql, SqliteTransaction? transaction = null)
+    /// <summary>The first column of the first row of <paramref name="sql"/>, an integer.</summary>
+    public static long Long(SqliteConnection connection, string sql) =>
+        Convert.ToInt64(Scalar(connection, sql), CultureInfo.InvariantCulture);
+
+    /// <summary>Runs <paramref name="sql"/>, in <paramref name="transaction"/> if one is given, with its named parameters.</summary>
+    public static int Execute(SqliteConnection connection, string sql, SqliteTransaction? transaction = null, params (string Name, object Value)[] parameters)
     {
         using var command = connection.CreateCommand();
         command.CommandText = sql;
         command.Transaction = transaction;
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+
         return command.ExecuteNonQuery();
     }
 }
