@@ -145,7 +145,7 @@ public sealed partial class SqliteQueryLog : BackgroundService, IQueryLogSink, I
     }
 
     /// <summary>
-    /// Commits on a thread of its own at a lowered priority (<see cref="BackgroundPriority"/>): when serving needs every
+    /// Commits on a thread of its own in the idle scheduling class (<see cref="BackgroundPriority"/>): when serving needs every
     /// core the kernel gives it them, the queue fills and entries are dropped and counted (<see cref="Dropped"/>) instead
     /// of queries being answered more slowly; with spare CPU the file keeps up as before.
     /// </summary>

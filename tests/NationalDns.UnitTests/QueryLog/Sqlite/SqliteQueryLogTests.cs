@@ -305,7 +305,7 @@ public sealed class SqliteQueryLogTests : IDisposable
     }
 
     [Fact]
-    public async Task The_file_is_written_by_a_thread_of_its_own_at_a_lower_priority_than_serving()
+    public async Task The_file_is_written_by_a_thread_of_its_own_in_the_idle_scheduling_class()
     {
         using var log = Open();
         await log.StartAsync(CancellationToken.None);
@@ -317,7 +317,7 @@ public sealed class SqliteQueryLogTests : IDisposable
             _time.Advance(SqliteQueryLog.FlushInterval);
             return RowsInFile() == 2;
         }, TimeSpan.FromSeconds(10)));
-        Assert.Equal(BackgroundPriority.Nice, NiceOfThread("query log file"));
+        Assert.Equal(BackgroundPriority.IdlePolicy, StatOfThread("query log file", PolicyField));
 
         await log.StopAsync(CancellationToken.None);
     }
@@ -353,15 +353,18 @@ public sealed class SqliteQueryLogTests : IDisposable
         await log.StopAsync(CancellationToken.None);
     }
 
-    // A thread's nice value from /proc (field 19 of its stat), found by the name the runtime gave the kernel.
-    private static int? NiceOfThread(string name)
+    // Field 41 of /proc's stat: the thread's scheduling policy, counted from field 3 (the state) after the name.
+    private const int PolicyField = 41 - 3;
+
+    // A field of a thread's /proc stat, the thread found by the name the runtime gave the kernel.
+    private static int? StatOfThread(string name, int field)
     {
         foreach (var task in Directory.GetDirectories("/proc/self/task"))
         {
             if (File.ReadAllText(Path.Combine(task, "comm")).TrimEnd('\n') == name)
             {
                 var stat = File.ReadAllText(Path.Combine(task, "stat"));
-                return int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[16], System.Globalization.CultureInfo.InvariantCulture);
+                return int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[field], System.Globalization.CultureInfo.InvariantCulture);
             }
         }
 
