@@ -39,6 +39,12 @@ internal sealed class RuleStore : IReadOnlyList<BlockRule>
     /// <summary>How many bytes the names of the rules added so far take.</summary>
     public int NameBytes => _namesLength;
 
+    /// <summary>How many rules there is room for before the store must grow.</summary>
+    public int RuleCapacity => _rules.Length;
+
+    /// <summary>How many bytes of names there is room for before the store must grow.</summary>
+    public int NameCapacity => _names.Length;
+
     public int ExceptionCount { get; private set; }
 
     /// <summary>Whether any rule is for a group.</summary>
