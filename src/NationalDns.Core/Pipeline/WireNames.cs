@@ -5,8 +5,14 @@ internal static class WireNames
 {
     private const int MaxPointers = 16;
 
-    /// <summary>Called with each label of a name, first to last, as <see cref="TryRead"/> meets it.</summary>
+    /// <summary>Called with each label of a name, first to last, as <see cref="TryRead(ReadOnlySpan{byte}, ref int, LabelVisitor)"/> meets it.</summary>
     public delegate void LabelVisitor(ReadOnlySpan<byte> label);
+
+    /// <summary>What <see cref="TryRead{TVisitor}"/> hands each label to: a struct, so a reader that writes into a span allocates nothing.</summary>
+    public interface ILabelVisitor
+    {
+        void Visit(ReadOnlySpan<byte> label);
+    }
 
     /// <summary>
     /// Hands each label of the name at <paramref name="offset"/> to <paramref name="visit"/>, following compression
@@ -16,6 +22,14 @@ internal static class WireNames
     public static bool TryRead(ReadOnlySpan<byte> message, ref int offset, LabelVisitor visit)
     {
         ArgumentNullException.ThrowIfNull(visit);
+        var visitor = new DelegateVisitor(visit);
+        return TryRead(message, ref offset, ref visitor);
+    }
+
+    /// <summary>As <see cref="TryRead(ReadOnlySpan{byte}, ref int, LabelVisitor)"/>, with a visitor that may be a ref struct.</summary>
+    public static bool TryRead<TVisitor>(ReadOnlySpan<byte> message, ref int offset, ref TVisitor visitor)
+        where TVisitor : ILabelVisitor, allows ref struct
+    {
         var position = offset;
         var end = -1;
         for (var pointers = 0; position < message.Length;)
@@ -44,7 +58,7 @@ internal static class WireNames
                 return false;
             }
 
-            visit(message.Slice(position + 1, length));
+            visitor.Visit(message.Slice(position + 1, length));
             position += 1 + length;
         }
 
@@ -73,5 +87,10 @@ internal static class WireNames
         }
 
         return false;
+    }
+
+    private readonly struct DelegateVisitor(LabelVisitor visit) : ILabelVisitor
+    {
+        public void Visit(ReadOnlySpan<byte> label) => visit(label);
     }
 }

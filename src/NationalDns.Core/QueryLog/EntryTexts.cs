@@ -7,9 +7,11 @@ namespace NationalDns.Core.QueryLog;
 
 /// <summary>
 /// The texts a query log entry repeats from one query to the next: a client's address, a rule's action and
-/// <c>file:line</c>. Made once and reused, so an entry costs its name and itself, not a handful of
-/// formatted strings; a rule's action is kept apart from the rule, since a list's rules share it. Owned by the log's one writer thread; each table starts over when it grows past
-/// <see cref="MaxEach"/>, so a scan from many addresses cannot make it grow without end.
+/// <c>file:line</c>, the query name and the answer's summary. Made once and reused, so an entry costs itself, not a
+/// handful of formatted strings: answers from the cache are by definition the same names asked again, and at 100k
+/// such queries a second the strings were most of the log's garbage. A rule's action is kept apart from the rule,
+/// since a list's rules share it. Owned by the log's one writer thread; each table starts over when it grows past
+/// <see cref="MaxEach"/>, so a scan from many addresses or names cannot make it grow without end.
 /// </summary>
 internal sealed class EntryTexts
 {
@@ -18,6 +20,16 @@ internal sealed class EntryTexts
     private readonly Dictionary<UInt128, string> _clients = [];
     private readonly Dictionary<BlockRule, (string Action, string Source)> _rules = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<BlockAction, string> _actions = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<string, string> _names = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> _namesBySpan;
+    private readonly Dictionary<string, string> _summaries = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> _summariesBySpan;
+
+    public EntryTexts()
+    {
+        _namesBySpan = _names.GetAlternateLookup<ReadOnlySpan<char>>();
+        _summariesBySpan = _summaries.GetAlternateLookup<ReadOnlySpan<char>>();
+    }
 
     /// <summary>Addresses kept now (at most <see cref="MaxEach"/>).</summary>
     public int ClientCount => _clients.Count;
@@ -38,6 +50,12 @@ internal sealed class EntryTexts
         address.TryWriteBytes(octets, out var written);
         return Address(octets[..written]);
     }
+
+    /// <summary>The query name <paramref name="text"/> as a string, the same one as last time it was asked for (letter case kept).</summary>
+    public string Name(ReadOnlySpan<char> text) => Intern(_names, _namesBySpan, text);
+
+    /// <summary>An answer's summary (<see cref="WireSummary.ReadAnswer"/>) as a string, the same one as last time.</summary>
+    public string Summary(ReadOnlySpan<char> text) => Intern(_summaries, _summariesBySpan, text);
 
     public (string Action, string Source) Rule(BlockRule rule)
     {
@@ -79,6 +97,18 @@ internal sealed class EntryTexts
         }
 
         return text;
+    }
+
+    private static string Intern(Dictionary<string, string> table, Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> lookup, ReadOnlySpan<char> text)
+    {
+        if (!lookup.TryGetValue(text, out var kept))
+        {
+            Bound(table);
+            kept = text.ToString();
+            table[kept] = kept;
+        }
+
+        return kept;
     }
 
     private static void Bound<TKey, TValue>(Dictionary<TKey, TValue> table)

@@ -53,7 +53,7 @@ internal static class QueryLogEntries
     private static QueryLogEntry? FromWire(QuerySlot slot, long id, bool withMessages, EntryTexts texts)
     {
         var client = texts.Client(slot.ClientFamily, slot.ClientOctets);
-        if (!WireSummary.TryReadQuery(slot.Query, out var name, out var type, out var recordClass, out var rd, out var cd, out var dnssecOk))
+        if (!WireSummary.TryReadQuery(slot.Query, texts, out var name, out var type, out var recordClass, out var rd, out var cd, out var dnssecOk))
         {
             // A datagram that is not a DNS query is still an event of its own; anything else unreadable is not one.
             return slot.Outcome == QueryLogOutcomes.Malformed
@@ -67,16 +67,19 @@ internal static class QueryLogEntries
         var answered = Answered.Nothing;
         if (slot.AnswerLength > 0)
         {
-            var (code, count, summary) = WireSummary.ReadAnswer(slot.Answer);
+            var (code, count, summary) = WireSummary.ReadAnswer(slot.Answer, texts);
             answered = new Answered(code, summary, count, slot.AnswerLength);
         }
 
         var asked = new Asked(name, type, recordClass, rd, dnssecOk, cd);
         var detail = slot.Outcome == QueryLogOutcomes.Malformed ? Unreadable(slot.QueryLength) : null;
-        return Entry(id, slot, texts, client, "udp", asked, answered, slot.Outcome, slot.Rule, slot.Group, blockedName: null, detail) with
+        var entry = Entry(id, slot, texts, client, "udp", asked, answered, slot.Outcome, slot.Rule, slot.Group, blockedName: null, detail);
+
+        // Only a sink that takes octets (dnstap) pays for a second record with them: most logs never do.
+        return !withMessages ? entry : entry with
         {
-            QueryMessage = withMessages ? slot.Query.ToArray() : null,
-            ResponseMessage = withMessages && slot.AnswerLength > 0 ? slot.Answer.ToArray() : null,
+            QueryMessage = slot.Query.ToArray(),
+            ResponseMessage = slot.AnswerLength > 0 ? slot.Answer.ToArray() : null,
         };
     }
 

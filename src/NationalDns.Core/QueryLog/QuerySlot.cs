@@ -6,16 +6,24 @@ namespace NationalDns.Core.QueryLog;
 
 /// <summary>
 /// One event in <see cref="QueryCapture"/>'s ring, filled by a serving thread and read by the log's writer. Either
-/// references from the pipeline, or octets copied from the UDP fast path into buffers the slot owns for good.
+/// references from the pipeline, or octets copied from the UDP fast path into a buffer the slot owns for good.
 /// </summary>
 internal sealed class QuerySlot
 {
     /// <summary>The longest query and answer kept from the fast path; longer ones are not served there anyway.</summary>
     internal const int MaxMessage = 1232;
 
-    private readonly byte[] _query = new byte[MaxMessage];
-    private readonly byte[] _answer = new byte[MaxMessage];
+    /// <summary>
+    /// What a slot's buffer holds at first, the query and the answer one after the other: a plain query and its answer
+    /// take a few hundred octets. Two buffers of <see cref="MaxMessage"/> a slot held 10 MB in the 4,096-slot ring, all
+    /// of it resident, and spread each event over five cache lines that the serving thread missed on every write.
+    /// </summary>
+    internal const int InitialOctets = 512;
+
     private readonly byte[] _client = new byte[SocketAddress.GetMaximumAddressSize(System.Net.Sockets.AddressFamily.InterNetworkV6)];
+
+    // The query, then the answer; made longer (once, up to both maxima) by the first event that does not fit.
+    private byte[] _octets = new byte[InitialOctets];
 
 #pragma warning disable SA1401, CA1051 // the ring's sequence number, read and written with Volatile
     internal long Sequence;
@@ -39,9 +47,9 @@ internal sealed class QuerySlot
 
     public string? Group { get; private set; }
 
-    public ReadOnlySpan<byte> Query => _query.AsSpan(0, QueryLength);
+    public ReadOnlySpan<byte> Query => _octets.AsSpan(0, QueryLength);
 
-    public ReadOnlySpan<byte> Answer => _answer.AsSpan(0, AnswerLength);
+    public ReadOnlySpan<byte> Answer => _octets.AsSpan(QueryLength, AnswerLength);
 
     public int QueryLength { get; private set; }
 
@@ -69,9 +77,14 @@ internal sealed class QuerySlot
     {
         IsWire = true;
         QueryLength = Math.Min(query.Length, MaxMessage);
-        query[..QueryLength].CopyTo(_query);
         AnswerLength = answer.Length <= MaxMessage ? answer.Length : 0;
-        answer[..AnswerLength].CopyTo(_answer);
+        if (QueryLength + AnswerLength > _octets.Length)
+        {
+            _octets = new byte[2 * MaxMessage]; // at most once a slot, for the rare long message
+        }
+
+        query[..QueryLength].CopyTo(_octets);
+        answer[..AnswerLength].CopyTo(_octets.AsSpan(QueryLength));
         _family = client.Family;
         ClientLength = Math.Min(client.Size, _client.Length);
         client.Buffer.Span[..ClientLength].CopyTo(_client);

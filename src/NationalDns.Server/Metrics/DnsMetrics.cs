@@ -4,30 +4,32 @@ using NationalDns.Core.Caching;
 using NationalDns.Core.Pipeline;
 using NationalDns.Core.Policy;
 using NationalDns.Core.Policy.Lists;
+using NationalDns.Core.Threading;
 using Prometheus;
 
 namespace NationalDns.Server.Metrics;
 
 /// <summary>
 /// Every metric the server exports, on its own prometheus-net registry (one per server, so tests running several
-/// servers in one process never mix their numbers). Counting is a lock-free increment on a label child resolved
-/// ahead of time: the UDP receive loop counts fast-path answers without allocating. Values that other parts
-/// already keep (cache hits, rules loaded, reload status, upstream measurements) are read when scraped.
+/// servers in one process never mix their numbers). Queries and refusals are counted in <see cref="StripedCounter"/>s
+/// resolved ahead of time and handed to their prometheus-net children when scraped: the UDP receive loops count every
+/// fast-path answer without allocating and without contending for one line (a child's own increment is a
+/// compare-and-swap on a shared double, plus an exemplar check). Values that other parts already keep (cache hits,
+/// rules loaded, reload status, upstream measurements) are read when scraped too.
 /// </summary>
 public sealed class DnsMetrics : IDisposable
 {
     private static readonly string[] s_outcomeLabels =
         ["forwarded", "blocked", "dropped", "rejected", "upstream_failed", "cached", "refused_client", "rate_limited", "throttled"];
 
+    private static readonly string[] s_protocolLabels = ["udp", "tcp", "tls", "https"];
+
     private readonly Counter _queries;
-    private readonly Counter.Child[] _udp;
-    private readonly Counter.Child[] _tcp;
-    private readonly Counter.Child[] _tls;
-    private readonly Counter.Child[] _https;
+    private readonly StripedCounter[][] _counts; // by protocol (s_protocolLabels), then outcome (s_outcomeLabels)
     private readonly Counter _refusals;
     private readonly Counter _transfers;
     private readonly Counter _notifies;
-    private readonly ConcurrentDictionary<(BlockActionKind Kind, string List), Counter.Child> _refusalChildren = new();
+    private readonly ConcurrentDictionary<(BlockActionKind Kind, string List), StripedCounter> _refusalCounts = new();
     private readonly UpstreamMetricsBridge? _upstream;
 
     /// <summary>Creates the metrics; each source is optional so parts of the server can be measured alone in tests.</summary>
@@ -37,11 +39,24 @@ public sealed class DnsMetrics : IDisposable
         var factory = Prometheus.Metrics.WithCustomRegistry(Registry);
 
         _queries = factory.CreateCounter("nationaldns_queries_total", "Queries answered (or deliberately not), by transport and outcome.", "protocol", "outcome");
-        _udp = [.. s_outcomeLabels.Select(o => _queries.WithLabels("udp", o))];
-        _tcp = [.. s_outcomeLabels.Select(o => _queries.WithLabels("tcp", o))];
-        _tls = [.. s_outcomeLabels.Select(o => _queries.WithLabels("tls", o))];
-        _https = [.. s_outcomeLabels.Select(o => _queries.WithLabels("https", o))];
+        _counts = [.. s_protocolLabels.Select(_ => s_outcomeLabels.Select(_ => new StripedCounter()).ToArray())];
+        var children = s_protocolLabels.Select(p => s_outcomeLabels.Select(o => _queries.WithLabels(p, o)).ToArray()).ToArray();
         _refusals = factory.CreateCounter("nationaldns_refusals_total", "Queries refused by a blocklist rule, by action and list file.", "action", "list");
+        Registry.AddBeforeCollectCallback(() =>
+        {
+            for (var p = 0; p < children.Length; p++)
+            {
+                for (var o = 0; o < children[p].Length; o++)
+                {
+                    children[p][o].IncTo(_counts[p][o].Value);
+                }
+            }
+
+            foreach (var ((kind, list), count) in _refusalCounts)
+            {
+                _refusals.WithLabels(kind.ToString().ToLowerInvariant(), list).IncTo(count.Value);
+            }
+        });
         _transfers = factory.CreateCounter("nationaldns_zone_transfers_total", "Transfers of the RPZ feed, by query type (axfr, ixfr) and result (full, incremental, current, refused).", "type", "result");
         _notifies = factory.CreateCounter("nationaldns_notifies_total", "NOTIFY messages of the RPZ feed, by result (acknowledged, unanswered).", "result");
 
@@ -95,7 +110,7 @@ public sealed class DnsMetrics : IDisposable
     public CollectorRegistry Registry { get; }
 
     /// <summary>Counts one query. Lock-free and allocation-free.</summary>
-    public void CountQuery(TransportProtocol protocol, ServedOutcome outcome) => Children(protocol)[(int)outcome].Inc();
+    public void CountQuery(TransportProtocol protocol, ServedOutcome outcome) => Counts(protocol)[(int)outcome].Increment();
 
     /// <summary>Counts one query by the pipeline's verdict.</summary>
     public void CountQuery(TransportProtocol protocol, QueryOutcome outcome)
@@ -123,29 +138,29 @@ public sealed class DnsMetrics : IDisposable
     {
         if (answered > 0)
         {
-            _udp[(int)ServedOutcome.Cached].Inc();
+            Counts(TransportProtocol.Udp)[(int)ServedOutcome.Cached].Increment();
         }
     }
 
-    private Counter.Child[] Children(TransportProtocol protocol) => protocol switch
+    private StripedCounter[] Counts(TransportProtocol protocol) => _counts[protocol switch
     {
-        TransportProtocol.Tcp => _tcp,
-        TransportProtocol.Tls => _tls,
-        TransportProtocol.Https => _https,
-        _ => _udp,
-    };
+        TransportProtocol.Tcp => 1,
+        TransportProtocol.Tls => 2,
+        TransportProtocol.Https => 3,
+        _ => 0,
+    }];
 
     /// <summary>Counts one refusal under its rule's action and list file. Allocation-free once the pair has been seen.</summary>
     public void CountRefusal(BlockRule rule)
     {
         ArgumentNullException.ThrowIfNull(rule);
         var key = (rule.Action.Kind, rule.Source.File);
-        if (!_refusalChildren.TryGetValue(key, out var child))
+        if (!_refusalCounts.TryGetValue(key, out var count))
         {
-            child = _refusalChildren.GetOrAdd(key, k => _refusals.WithLabels(k.Kind.ToString().ToLowerInvariant(), k.List));
+            count = _refusalCounts.GetOrAdd(key, _ => new StripedCounter());
         }
 
-        child.Inc();
+        count.Increment();
     }
 
     /// <summary>Counts one zone transfer served (or refused).</summary>

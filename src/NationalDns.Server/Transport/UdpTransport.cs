@@ -123,6 +123,20 @@ public sealed partial class UdpTransport : IUdpAnswerSender, IDisposable
     public void Close()
     {
         _closed = true;
+        if (DatagramBatch.IsSupported && _fastPath is not null)
+        {
+            // A thread blocked in recvmmsg is not woken by close(2); shutdown(2) wakes it, even on a UDP socket
+            // (which answers ENOTCONN but still marks the socket shut and wakes its waiters).
+            try
+            {
+                _socket.Shutdown(SocketShutdown.Both);
+            }
+            catch (Exception e) when (e is SocketException or ObjectDisposedException)
+            {
+                // Expected for an unconnected UDP socket; the waiters are woken all the same.
+            }
+        }
+
         _socket.Close();
     }
 
@@ -145,6 +159,12 @@ public sealed partial class UdpTransport : IUdpAnswerSender, IDisposable
 
     private void ReceiveLoop()
     {
+        if (_fastPath is not null && DatagramBatch.IsSupported)
+        {
+            ReceiveBatches();
+            return;
+        }
+
         while (!_closed)
         {
             int length;
@@ -175,7 +195,57 @@ public sealed partial class UdpTransport : IUdpAnswerSender, IDisposable
                 continue;
             }
 
-            Handle(length);
+            Handle(_receiveBuffer.AsSpan(0, length), _sender);
+        }
+    }
+
+    // The loop on Linux: every datagram waiting is taken with one system call, the fast path answers what it can
+    // into the batch, and its answers leave with one more; the rest go to the handler, one datagram at a time as above.
+    private void ReceiveBatches()
+    {
+        var batch = new DatagramBatch(_socket, MaxDatagramSize);
+        Action<int, SocketError> sendFailed = (index, error) =>
+        {
+            batch.CopySender(index, _sender);
+            Log.SendFailed(_logger, ClientEndPoint.FromSocketAddress(_sender), error.ToString());
+        };
+
+        while (!_closed)
+        {
+            var count = batch.Receive(out var error);
+            if (count < 0)
+            {
+                if (_closed || error == SocketError.NotSocket)
+                {
+                    break;
+                }
+
+                Log.ReceiveFailed(_logger, _boundEndPoint, error); // one peer's ICMP news; the socket itself is fine
+                continue;
+            }
+
+            Volatile.Write(ref _received, _received + count); // this thread is the only writer
+            if (_ignoring || _closed)
+            {
+                continue; // shutting down: the socket stays open only for answers still on their way
+            }
+
+            for (var i = 0; i < count; i++)
+            {
+                batch.CopySender(i, _sender);
+                var datagram = batch.Datagram(i);
+                var answered = TryAnswerFast(datagram, batch.AnswerRoom(i));
+                if (answered > 0)
+                {
+                    batch.SetAnswer(i, answered);
+                }
+                else if (answered == IUdpFastPath.NotHandled)
+                {
+                    Handle(datagram, _sender);
+                }
+            }
+
+            batch.SendAnswers(count, sendFailed);
         }
     }
 
@@ -198,12 +268,12 @@ public sealed partial class UdpTransport : IUdpAnswerSender, IDisposable
         }
     }
 
-    private void Handle(int length)
+    private void Handle(ReadOnlySpan<byte> datagram, SocketAddress sender)
     {
-        var client = ClientEndPoint.FromSocketAddress(_sender);
+        var client = ClientEndPoint.FromSocketAddress(sender);
         try
         {
-            _handler.Handle(this, _receiveBuffer.AsSpan(0, length).ToArray(), client);
+            _handler.Handle(this, datagram.ToArray(), client);
         }
 #pragma warning disable CA1031 // The receive loop must outlive any bug in what it calls.
         catch (Exception e)
@@ -220,19 +290,7 @@ public sealed partial class UdpTransport : IUdpAnswerSender, IDisposable
             return false;
         }
 
-        int answered;
-        try
-        {
-            answered = _fastPath.TryAnswer(_receiveBuffer.AsSpan(0, length), _answerBuffer, _sender);
-        }
-#pragma warning disable CA1031 // A fast-path bug must not lose the query: the full path answers it instead.
-        catch (Exception e)
-#pragma warning restore CA1031
-        {
-            Log.FastPathFailed(_logger, e);
-            return false;
-        }
-
+        var answered = TryAnswerFast(_receiveBuffer.AsSpan(0, length), _answerBuffer);
         if (answered > 0)
         {
             try
@@ -246,6 +304,22 @@ public sealed partial class UdpTransport : IUdpAnswerSender, IDisposable
         }
 
         return answered != IUdpFastPath.NotHandled;
+    }
+
+    // The fast path's answer to one datagram from _sender: its length, 0 for nothing to send, or NotHandled.
+    private int TryAnswerFast(ReadOnlySpan<byte> datagram, Span<byte> answer)
+    {
+        try
+        {
+            return _fastPath!.TryAnswer(datagram, answer, _sender);
+        }
+#pragma warning disable CA1031 // A fast-path bug must not lose the query: the full path answers it instead.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            Log.FastPathFailed(_logger, e);
+            return IUdpFastPath.NotHandled;
+        }
     }
 
     private static partial class Log

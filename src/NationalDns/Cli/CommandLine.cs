@@ -50,7 +50,7 @@ internal static class CommandLine
         command.Options.Add(new Option<string>(Names.UpstreamProbeName) { Description = "The name asked (type NS) to probe an unhealthy upstream (default: the root, \".\")." });
         command.Options.Add(new Option<string>(Names.Forwarder) { Description = "Engine that asks the upstreams: wire (default; checks every reply against its query, 0x20, CD) or dnsclient (the DnsClient library)." });
         command.Options.Add(new Option<string>(Names.Upstream0x20) { Description = "on (default) or off: randomise the letter case of names sent upstream and reject replies that do not echo it (wire engine)." });
-        command.Options.Add(new Option<string>(Names.CacheSize) { Description = "Most answers kept in the response cache; 0 turns it off (default 100000)." });
+        command.Options.Add(new Option<string>(Names.CacheSize) { Description = "Most answers kept in the response cache; 0 turns it off (default 50000)." });
         command.Options.Add(new Option<string>(Names.CacheMinTtl) { Description = "Keep cached answers at least this many seconds (default 0)." });
         command.Options.Add(new Option<string>(Names.CacheMaxTtl) { Description = "Keep cached answers at most this many seconds (default 86400)." });
         command.Options.Add(new Option<string>(Names.CacheNegativeMaxTtl) { Description = "Keep NXDOMAIN/NODATA answers at most this many seconds (default 3600)." });

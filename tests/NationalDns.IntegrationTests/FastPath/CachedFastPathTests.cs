@@ -144,6 +144,31 @@ public sealed class CachedFastPathTests
         Assert.Equal(IUdpFastPath.NotHandled, north);
     }
 
+    [Theory]
+    [InlineData("two.test", null)]
+    [InlineData("WwW.cHaIn.TeSt", (ushort)1232)]
+    public void A_hit_counted_in_metrics_and_recorded_in_the_query_log_allocates_nothing_once_warm(string name, ushort? edns)
+    {
+        StoreFixtures(false, false);
+        using var metrics = new NationalDns.Server.Metrics.DnsMetrics(_cache);
+        var capture = new NationalDns.Core.QueryLog.QueryCapture(_time);
+        var fastPath = new UdpFastPath(_rules, new BlockingOptions(), _time, _cache, new RuleClock(_time), metrics: metrics, capture: capture);
+        var query = new QueryBuilder { Name = name, EdnsUdpSize = edns }.Build();
+        for (var i = 0; i < 100; i++)
+        {
+            Assert.True(fastPath.TryAnswer(query, _buffer, Client) > 0); // warm: every path taken once, the JIT done
+        }
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 1000; i++)
+        {
+            fastPath.TryAnswer(query, _buffer, Client);
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(1100, _cache.Counters.Hits);
+    }
+
     private readonly byte[] _buffer = new byte[65535];
 
     private static ClientGroup Group(string definition) =>

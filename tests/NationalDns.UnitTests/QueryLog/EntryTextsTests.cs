@@ -58,4 +58,34 @@ public sealed class EntryTextsTests
             Assert.Equal($"national.txt:{i + 1}", source);
         }
     }
+
+    [Fact]
+    public void A_name_or_a_summary_read_again_is_the_same_string_and_reads_the_same()
+    {
+        // A query for WWW.Example.org A (letter case kept) and an answer with two addresses.
+        byte[] query = [0, 1, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 3, .. "WWW"u8, 7, .. "Example"u8, 3, .. "org"u8, 0, 0, 1, 0, 1];
+        byte[] answer = [.. query[..2], 0x81, 0x80, 0, 1, 0, 2, 0, 0, 0, 0, .. query[12..],
+            0xC0, 12, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4, 192, 0, 2, 1,
+            0xC0, 12, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4, 192, 0, 2, 2];
+
+        Assert.True(WireSummary.TryReadQuery(query, _texts, out var first, out _, out _, out _, out _, out _));
+        Assert.True(WireSummary.TryReadQuery(query, _texts, out var second, out _, out _, out _, out _, out _));
+        var (code, count, summary) = WireSummary.ReadAnswer(answer, _texts);
+
+        Assert.Equal("WWW.Example.org", first);
+        Assert.Same(first, second);
+        Assert.Equal(("NOERROR", 2, "192.0.2.1, 192.0.2.2"), (code, count, summary));
+        Assert.Same(summary, WireSummary.ReadAnswer(answer, _texts).Summary);
+    }
+
+    [Fact]
+    public void A_cname_target_is_summarised_by_its_name_and_the_root_as_a_dot()
+    {
+        byte[] query = [0, 1, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 1, .. "a"u8, 4, .. "test"u8, 0, 0, 1, 0, 1];
+        byte[] answer = [.. query[..2], 0x81, 0x80, 0, 1, 0, 2, 0, 0, 0, 0, .. query[12..],
+            0xC0, 12, 0, 5, 0, 1, 0, 0, 0, 60, 0, 4, 1, .. "b"u8, 0xC0, 14,
+            0xC0, 12, 0, 5, 0, 1, 0, 0, 0, 60, 0, 1, 0];
+
+        Assert.Equal("CNAME b.test, CNAME .", WireSummary.ReadAnswer(answer, _texts).Summary);
+    }
 }
