@@ -19,8 +19,8 @@ public sealed class SerilogRefusalEventsTests
     public void The_event_built_for_Serilog_equals_the_one_made_through_the_logging_abstraction(string shape)
     {
         var (entry, throttle) = Case(shape);
-        var abstraction = new Collecting();
-        var direct = new Collecting();
+        var abstraction = new CollectingSink();
+        var direct = new CollectingSink();
         using (var serilog = new LoggerConfiguration().WriteTo.Sink(abstraction).CreateLogger())
         using (var factory = new SerilogLoggerFactory(serilog))
         {
@@ -85,12 +85,5 @@ public sealed class SerilogRefusalEventsTests
             writer.Post(entry, throttle);
             writer.Flush();
         }
-    }
-
-    private sealed class Collecting : ILogEventSink
-    {
-        public List<LogEvent> Events { get; } = [];
-
-        public void Emit(LogEvent logEvent) => Events.Add(logEvent);
     }
 }
