@@ -42,6 +42,28 @@ public sealed class SerilogRefusalEventsTests
     }
 
     [Fact]
+    public void Each_event_has_its_own_entrys_type_transport_action_and_group_when_the_one_before_had_others()
+    {
+        var (entry, _) = Case("plain");
+        var sink = new CollectingSink();
+        using (var serilog = new LoggerConfiguration().WriteTo.Sink(sink).CreateLogger())
+        {
+            var events = new SerilogRefusalEvents(serilog);
+            events.Write(entry, null);
+            events.Write(entry with { Type = "TXT", Transport = "tcp", Action = "refused", Group = "north" }, null);
+            events.Write(entry with { Type = new string("AAAA".AsSpan()), Group = null }, null); // equal text, another string
+        }
+
+        Assert.Equal(
+            [
+                "Refused Web.WhatsApp.com AAAA from 192.0.2.10:5353 over udp: nxdomain by whatsapp.com (national.txt:3) in 2.125 ms (group -)",
+                "Refused Web.WhatsApp.com TXT from 192.0.2.10:5353 over tcp: refused by whatsapp.com (national.txt:3) in 2.125 ms (group north)",
+                "Refused Web.WhatsApp.com AAAA from 192.0.2.10:5353 over udp: nxdomain by whatsapp.com (national.txt:3) in 2.125 ms (group -)",
+            ],
+            sink.Events.Select(e => e.RenderMessage().Replace("\"", string.Empty, StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public void Refusals_are_left_out_when_Serilogs_level_for_the_stage_is_above_information()
     {
         using var serilog = new LoggerConfiguration().MinimumLevel.Override(typeof(OutcomeLoggingStage).FullName!, LogEventLevel.Warning).CreateLogger();
