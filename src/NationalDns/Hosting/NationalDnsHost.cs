@@ -33,9 +33,6 @@ internal static class NationalDnsHost
     // Logging never slows serving: sinks run behind a bounded queue, and when it is full events are dropped, never queries.
     private const int LogQueueSize = 10_000;
 
-    // The console's line; StartupFailure's event is left out of it (the exit path has put that line on stderr already).
-    private const string ConsoleTemplate = "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj}{NewLine}{Exception}";
-
     public static IHost Build(NationalDnsSettings settings, BlocklistLoader loader, BlocklistSnapshot initial, Serilog.ILogger logger, LogQueueMonitor logQueues, Action<IServiceCollection>? overrides = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
@@ -204,11 +201,11 @@ internal static class NationalDnsHost
             .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
             .Filter.ByExcluding(IsHostStartFailure) // the one-line start-up error says it (StartupFailure)
             .Enrich.FromLogContext();
-        if ((Console.IsOutputRedirected || Console.IsErrorRedirected) && ConsoleLineFormatter.Find(ConsoleTemplate) is { } plain)
+        if (Console.IsOutputRedirected || Console.IsErrorRedirected)
         {
             // Plain text, as Serilog's console sink writes when either stream is redirected, but a batch per write
             // (a service manager's pipe, a file, `| grep`: where every refusal line goes at high rates).
-            configuration.WriteTo.Sink(new BatchedTextSink(plain, LogOutput.StandardOutput(), queueSize, logQueues, include: e => !StartupFailure.IsOne(e)));
+            configuration.WriteTo.Sink(new BatchedTextSink(new ConsoleLineFormatter(), LogOutput.StandardOutput(), queueSize, logQueues, include: e => !StartupFailure.IsOne(e)));
         }
         else
         {
@@ -216,7 +213,7 @@ internal static class NationalDnsHost
             configuration.WriteTo.Async(
                 a => a.Logger(console => console
                     .Filter.ByExcluding(StartupFailure.IsOne) // the console has it on stderr already, from the exit path
-                    .WriteTo.Console(outputTemplate: ConsoleTemplate)),
+                    .WriteTo.Console(outputTemplate: ConsoleLineFormatter.Template)),
                 queueSize,
                 blockWhenFull: false,
                 monitor: logQueues);

@@ -23,8 +23,16 @@ internal sealed class SerilogRefusalEvents : IRefusalEvents
     private static readonly Kind Throttled = new(RefusalLog.ThrottledTemplate, RefusalLog.ThrottledEventId, "Throttled");
     private static readonly ScalarValue True = new(true);
     private static readonly ScalarValue False = new(false);
+    private static readonly ScalarValue Empty = new(string.Empty);
 
     private readonly Serilog.ILogger _logger;
+
+    // The type, transport, action and group of one entry are mostly the very string objects of the one before
+    // (the query log keeps one text per type, action and group): their last value is used again, not made anew.
+    private ScalarValue _type = Empty;
+    private ScalarValue _transport = Empty;
+    private ScalarValue _action = Empty;
+    private ScalarValue _group = Empty;
 
     /// <summary>Writes to <paramref name="logger"/>, in the pipeline stage's category as the logger methods do.</summary>
     public SerilogRefusalEvents(Serilog.ILogger logger)
@@ -43,19 +51,19 @@ internal sealed class SerilogRefusalEvents : IRefusalEvents
             : entry.Basis is null ? RefusedViaCname : RefusedViaCnameWithBasis;
 
         // In the order of the logger methods' parameters, as the logging abstraction hands them over.
-        var properties = new Dictionary<string, LogEventPropertyValue>(16)
+        var properties = new Dictionary<string, LogEventPropertyValue>(kind.Capacity)
         {
             ["QueryName"] = new ScalarValue(entry.Name),
-            ["QueryType"] = new ScalarValue(entry.Type),
+            ["QueryType"] = Reused(ref _type, entry.Type),
             ["Client"] = new ScalarValue(LoggerRefusalEvents.ClientText(entry)),
-            ["Transport"] = new ScalarValue(entry.Transport),
+            ["Transport"] = Reused(ref _transport, entry.Transport),
         };
         if (throttle is null && entry.BlockedName is { } blockedName)
         {
             properties["BlockedName"] = new ScalarValue(blockedName);
         }
 
-        properties["Action"] = new ScalarValue(entry.Action ?? string.Empty);
+        properties["Action"] = Reused(ref _action, entry.Action ?? string.Empty);
         properties["Rule"] = new ScalarValue(entry.Rule ?? string.Empty);
         properties["Source"] = new ScalarValue(entry.Source ?? string.Empty);
         if (throttle is { } decision)
@@ -70,16 +78,33 @@ internal sealed class SerilogRefusalEvents : IRefusalEvents
         }
 
         properties["ElapsedMs"] = new ScalarValue(entry.LatencyMs);
-        properties["Group"] = new ScalarValue(entry.Group ?? RefusalLog.NoGroup);
+        properties["Group"] = Reused(ref _group, entry.Group ?? RefusalLog.NoGroup);
         properties["EventId"] = kind.EventId;
         _logger.Write(LogEvent.UnstableAssembleFromParts(DateTimeOffset.Now, LogEventLevel.Information, null, kind.Template, properties, default, default));
     }
 
-    /// <summary>One of the events: its template, parsed once, and its EventId property.</summary>
-    private sealed class Kind(string template, int id, string name)
+    // A field is read and written whole, so writers on several threads at once at worst make a value anew.
+    private static ScalarValue Reused(ref ScalarValue last, string value)
     {
-        public MessageTemplate Template { get; } = new MessageTemplateParser().Parse(template);
+        var current = last;
+        return ReferenceEquals(current.Value, value) ? current : last = new ScalarValue(value);
+    }
 
-        public StructureValue EventId { get; } = new([new LogEventProperty("Id", new ScalarValue(id)), new LogEventProperty("Name", new ScalarValue(name))]);
+    /// <summary>One of the events: its template, parsed once, and its EventId property.</summary>
+    private sealed class Kind
+    {
+        public Kind(string template, int id, string name)
+        {
+            Template = new MessageTemplateParser().Parse(template);
+            Capacity = Template.Tokens.OfType<PropertyToken>().Count() + 2;
+            EventId = new([new LogEventProperty("Id", new ScalarValue(id)), new LogEventProperty("Name", new ScalarValue(name))]);
+        }
+
+        public MessageTemplate Template { get; }
+
+        /// <summary>Room for all the event's properties at once: the template's, EventId, and the SourceContext the logger adds.</summary>
+        public int Capacity { get; }
+
+        public StructureValue EventId { get; }
     }
 }

@@ -19,8 +19,8 @@ public sealed class SerilogRefusalEventsTests
     public void The_event_built_for_Serilog_equals_the_one_made_through_the_logging_abstraction(string shape)
     {
         var (entry, throttle) = Case(shape);
-        var abstraction = new Collecting();
-        var direct = new Collecting();
+        var abstraction = new CollectingSink();
+        var direct = new CollectingSink();
         using (var serilog = new LoggerConfiguration().WriteTo.Sink(abstraction).CreateLogger())
         using (var factory = new SerilogLoggerFactory(serilog))
         {
@@ -39,6 +39,28 @@ public sealed class SerilogRefusalEventsTests
         Assert.Equal(expected.Properties.Select(p => $"{p.Key}={p.Value}"), actual.Properties.Select(p => $"{p.Key}={p.Value}"));
         Assert.Equal(Json(expected), Json(actual)); // the --log-file line, but for its time
         Assert.Equal(expected.Properties.Select(p => ValueType(p.Value)), actual.Properties.Select(p => ValueType(p.Value)));
+    }
+
+    [Fact]
+    public void Each_event_has_its_own_entrys_type_transport_action_and_group_when_the_one_before_had_others()
+    {
+        var (entry, _) = Case("plain");
+        var sink = new CollectingSink();
+        using (var serilog = new LoggerConfiguration().WriteTo.Sink(sink).CreateLogger())
+        {
+            var events = new SerilogRefusalEvents(serilog);
+            events.Write(entry, null);
+            events.Write(entry with { Type = "TXT", Transport = "tcp", Action = "refused", Group = "north" }, null);
+            events.Write(entry with { Type = new string("AAAA".AsSpan()), Group = null }, null); // equal text, another string
+        }
+
+        Assert.Equal(
+            [
+                "Refused Web.WhatsApp.com AAAA from 192.0.2.10:5353 over udp: nxdomain by whatsapp.com (national.txt:3) in 2.125 ms (group -)",
+                "Refused Web.WhatsApp.com TXT from 192.0.2.10:5353 over tcp: refused by whatsapp.com (national.txt:3) in 2.125 ms (group north)",
+                "Refused Web.WhatsApp.com AAAA from 192.0.2.10:5353 over udp: nxdomain by whatsapp.com (national.txt:3) in 2.125 ms (group -)",
+            ],
+            sink.Events.Select(e => e.RenderMessage().Replace("\"", string.Empty, StringComparison.Ordinal)));
     }
 
     [Fact]
@@ -85,12 +107,5 @@ public sealed class SerilogRefusalEventsTests
             writer.Post(entry, throttle);
             writer.Flush();
         }
-    }
-
-    private sealed class Collecting : ILogEventSink
-    {
-        public List<LogEvent> Events { get; } = [];
-
-        public void Emit(LogEvent logEvent) => Events.Add(logEvent);
     }
 }
