@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Sockets;
 using ARSoft.Tools.Net.Dns;
 using Microsoft.Extensions.Logging;
 using NationalDns.Core.Resolution.Streams;
@@ -65,6 +66,22 @@ internal sealed partial class WireExchange : IDisposable
         UpstreamTarget server, UpstreamQuery query, DnsQuestion question, UpstreamRequestFlags flags, CancellationToken cancellationToken)
     {
         var socket = _sockets.Rent(server.EndPoint);
+        try
+        {
+            return await AskOnAsync(socket, server, query, question, flags, cancellationToken);
+        }
+        catch (SocketException e) when (socket.WasKept && IsLeftOver(e.SocketErrorCode))
+        {
+            // The error may have reached the kept socket while it was idle (a forged or late ICMP port unreachable) and
+            // says nothing about this query: asked once more, on a socket opened now, whose error would be its own.
+            return await AskOnAsync(_sockets.Rent(server.EndPoint, fresh: true), server, query, question, flags, cancellationToken);
+        }
+    }
+
+    /// <summary>Asks over <paramref name="socket"/> and gives it back to the pool, kept only when the reply came.</summary>
+    private async Task<(bool Truncated, UpstreamAnswer? Answer)> AskOnAsync(
+        UpstreamSocket socket, UpstreamTarget server, UpstreamQuery query, DnsQuestion question, UpstreamRequestFlags flags, CancellationToken cancellationToken)
+    {
         var answered = false;
         try
         {
@@ -192,6 +209,10 @@ internal sealed partial class WireExchange : IDisposable
             Log.CaseEchoOff(_logger, server.ToString(), CaseEcho.MismatchesBeforeOff);
         }
     }
+
+    // What an ICMP error sets on a connected UDP socket, to be reported by its next send or receive.
+    private static bool IsLeftOver(SocketError error) =>
+        error is SocketError.ConnectionRefused or SocketError.ConnectionReset or SocketError.HostUnreachable or SocketError.NetworkUnreachable;
 
     private static bool IsTruncated(ReadOnlySpan<byte> reply) => (reply[2] & 0x02) != 0;
 
