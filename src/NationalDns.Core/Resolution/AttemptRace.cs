@@ -9,8 +9,8 @@ namespace NationalDns.Core.Resolution;
 /// </summary>
 /// <remarks>
 /// Most questions are one attempt answered within its share: that costs the attempt's own deadline
-/// (<see cref="AttemptDeadline"/>) and nothing else, no source for the race and no <see cref="Task.WhenAny(Task[])"/>.
-/// The hedge timer and the wait for whichever ends first are paid only when another upstream is planned.
+/// (<see cref="AttemptDeadline"/>) and a wait bounded by the hedge, with no source for the race and no
+/// <see cref="Task.WhenAny(Task[])"/>, which only attempts running side by side need.
 /// </remarks>
 internal sealed class AttemptRace : IDisposable
 {
@@ -21,10 +21,8 @@ internal sealed class AttemptRace : IDisposable
     private readonly CancellationToken _cancellationToken;
     private readonly List<RunningAttempt> _running = new(2);
 
-    // Ends when the newest attempt has used its share and the next one should be asked beside it; null when no other
-    // is planned. One timer per attempt, disposed with the race, however many attempts end before it fires.
-    private TaskCompletionSource? _hedge;
-    private ITimer? _hedgeTimer;
+    // How long after the newest attempt's start the next one should be asked beside it; infinite when no other is planned.
+    private TimeSpan _hedgeAfter = Timeout.InfiniteTimeSpan;
 
     public AttemptRace(UpstreamExchange exchange, DnsQuestion question, UpstreamRequestFlags flags, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
@@ -47,16 +45,7 @@ internal sealed class AttemptRace : IDisposable
     /// </summary>
     public void Start(UpstreamServer server, TimeSpan timeout, TimeSpan hedgeAfter)
     {
-        _hedgeTimer?.Dispose();
-        _hedgeTimer = null;
-        _hedge = null;
-        if (hedgeAfter != Timeout.InfiniteTimeSpan)
-        {
-            // Completed on the timer's thread, as Task.Delay's task would be.
-            var hedge = _hedge = new TaskCompletionSource();
-            _hedgeTimer = _timeProvider.CreateTimer(static state => ((TaskCompletionSource)state!).TrySetResult(), hedge, hedgeAfter, Timeout.InfiniteTimeSpan);
-        }
-
+        _hedgeAfter = hedgeAfter;
         var deadline = new AttemptDeadline(timeout, _timeProvider, _cancellationToken);
         _running.Add(new RunningAttempt(
             server,
@@ -71,31 +60,44 @@ internal sealed class AttemptRace : IDisposable
     /// </summary>
     public async Task<RunningAttempt?> NextAsync()
     {
-        // One attempt and no other planned: nothing to race it against.
         var index = 0;
-        if (_running.Count > 1 || _hedge is not null)
+        var hedge = HedgeWait();
+        if (_running.Count == 1)
         {
-            var waits = new Task[_running.Count + (_hedge is null ? 0 : 1)];
+            // The common case: one attempt, waited for with at most a timer for the hedge, and no race to set up.
+            if (hedge != Timeout.InfiniteTimeSpan)
+            {
+                try
+                {
+                    await _running[0].Task.WaitAsync(hedge, _timeProvider).ConfigureAwait(false);
+                }
+                catch (TimeoutException)
+                {
+                    return Hedged();
+                }
+            }
+        }
+        else
+        {
+            using var hedgeScope = new CancellationTokenSource();
+            var waits = new Task[_running.Count + (hedge == Timeout.InfiniteTimeSpan ? 0 : 1)];
             for (var i = 0; i < _running.Count; i++)
             {
                 waits[i] = _running[i].Task;
             }
 
-            if (_hedge is not null)
+            if (hedge != Timeout.InfiniteTimeSpan)
             {
-                waits[^1] = _hedge.Task;
+                waits[^1] = Task.Delay(hedge, _timeProvider, hedgeScope.Token);
             }
 
             var ended = await Task.WhenAny(waits).ConfigureAwait(false);
-            if (_hedge is not null && ended == _hedge.Task)
-            {
-                _cancellationToken.ThrowIfCancellationRequested();
-                _running.ForEach(attempt => attempt.IsOvertaken = true);
-                _hedge = null;
-                return null;
-            }
-
+            await hedgeScope.CancelAsync().ConfigureAwait(false);
             index = Array.IndexOf(waits, ended);
+            if (index == _running.Count)
+            {
+                return Hedged();
+            }
         }
 
         var finished = _running[index];
@@ -117,7 +119,6 @@ internal sealed class AttemptRace : IDisposable
 
     public void Dispose()
     {
-        _hedgeTimer?.Dispose();
         foreach (var attempt in _running)
         {
             attempt.Deadline.CallOff();
@@ -125,6 +126,27 @@ internal sealed class AttemptRace : IDisposable
         }
 
         _running.Clear();
+    }
+
+    // What is left of the newest attempt's share before the next should be asked beside it; infinite when none is planned.
+    private TimeSpan HedgeWait()
+    {
+        if (_hedgeAfter == Timeout.InfiniteTimeSpan)
+        {
+            return Timeout.InfiniteTimeSpan;
+        }
+
+        var left = _hedgeAfter - _timeProvider.GetElapsedTime(_running[^1].Started);
+        return left > TimeSpan.Zero ? left : TimeSpan.Zero;
+    }
+
+    // The newest attempt's share has passed: every attempt still out is overtaken by the next one.
+    private RunningAttempt? Hedged()
+    {
+        _cancellationToken.ThrowIfCancellationRequested();
+        _running.ForEach(attempt => attempt.IsOvertaken = true);
+        _hedgeAfter = Timeout.InfiniteTimeSpan;
+        return null;
     }
 
     /// <summary>One attempt in flight, or just ended.</summary>
