@@ -5,20 +5,24 @@ namespace NationalDns.Core.Resolution;
 /// <summary>
 /// The attempts of one question that are still out. A later attempt does not end an earlier one: an upstream slower
 /// than its share of the budget may still answer before the budget ends, and its answer is as good as any (a resolver's
-/// retransmission keeps listening for the first query too). The first answer wins; disposing cancels the rest.
+/// retransmission keeps listening for the first query too). The first answer wins; disposing calls off the rest.
 /// </summary>
+/// <remarks>
+/// Most questions are one attempt answered within its share: that costs the attempt's own deadline
+/// (<see cref="AttemptDeadline"/>) and a wait bounded by the hedge, with no source for the race and no
+/// <see cref="Task.WhenAny(Task[])"/>, which only attempts running side by side need.
+/// </remarks>
 internal sealed class AttemptRace : IDisposable
 {
     private readonly UpstreamExchange _exchange;
     private readonly DnsQuestion _question;
     private readonly UpstreamRequestFlags _flags;
     private readonly TimeProvider _timeProvider;
-    private readonly CancellationTokenSource _scope;
+    private readonly CancellationToken _cancellationToken;
     private readonly List<RunningAttempt> _running = new(2);
 
-    // Ends when the newest attempt has used its share and the next one should be asked beside it; null when no other
-    // is planned. One timer per attempt, cancelled with the race, however many attempts end before it fires.
-    private Task? _hedge;
+    // How long after the newest attempt's start the next one should be asked beside it; infinite when no other is planned.
+    private TimeSpan _hedgeAfter = Timeout.InfiniteTimeSpan;
 
     public AttemptRace(UpstreamExchange exchange, DnsQuestion question, UpstreamRequestFlags flags, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
@@ -26,7 +30,7 @@ internal sealed class AttemptRace : IDisposable
         _question = question;
         _flags = flags;
         _timeProvider = timeProvider;
-        _scope = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        _cancellationToken = cancellationToken;
     }
 
     /// <summary>Whether any attempt is still out.</summary>
@@ -41,11 +45,13 @@ internal sealed class AttemptRace : IDisposable
     /// </summary>
     public void Start(UpstreamServer server, TimeSpan timeout, TimeSpan hedgeAfter)
     {
-        _hedge = hedgeAfter == Timeout.InfiniteTimeSpan ? null : Task.Delay(hedgeAfter, _timeProvider, _scope.Token);
+        _hedgeAfter = hedgeAfter;
+        var deadline = new AttemptDeadline(timeout, _timeProvider, _cancellationToken);
         _running.Add(new RunningAttempt(
             server,
-            UpstreamAttempt.RunAsync(_exchange, server.Target, _question, _flags, timeout, _timeProvider, _scope.Token),
-            _timeProvider.GetTimestamp()));
+            UpstreamAttempt.RunAsync(_exchange, server.Target, _question, _flags, deadline, _timeProvider, _cancellationToken),
+            _timeProvider.GetTimestamp(),
+            deadline));
     }
 
     /// <summary>
@@ -54,30 +60,57 @@ internal sealed class AttemptRace : IDisposable
     /// </summary>
     public async Task<RunningAttempt?> NextAsync()
     {
-        var waits = new Task[_running.Count + (_hedge is null ? 0 : 1)];
-        for (var i = 0; i < _running.Count; i++)
+        var index = 0;
+        var hedge = HedgeWait();
+        if (_running.Count == 1)
         {
-            waits[i] = _running[i].Task;
+            // The common case: one attempt, waited for with at most a timer for the hedge, and no race to set up.
+            if (hedge != Timeout.InfiniteTimeSpan)
+            {
+                try
+                {
+                    await _running[0].Task.WaitAsync(hedge, _timeProvider).ConfigureAwait(false);
+                }
+                catch (TimeoutException)
+                {
+                    return Hedged();
+                }
+            }
+        }
+        else
+        {
+            using var hedgeScope = new CancellationTokenSource();
+            var waits = new Task[_running.Count + (hedge == Timeout.InfiniteTimeSpan ? 0 : 1)];
+            for (var i = 0; i < _running.Count; i++)
+            {
+                waits[i] = _running[i].Task;
+            }
+
+            if (hedge != Timeout.InfiniteTimeSpan)
+            {
+                waits[^1] = Task.Delay(hedge, _timeProvider, hedgeScope.Token);
+            }
+
+            var ended = await Task.WhenAny(waits).ConfigureAwait(false);
+            await hedgeScope.CancelAsync().ConfigureAwait(false);
+            index = Array.IndexOf(waits, ended);
+            if (index == _running.Count)
+            {
+                return Hedged();
+            }
         }
 
-        if (_hedge is not null)
-        {
-            waits[^1] = _hedge;
-        }
-
-        var ended = await Task.WhenAny(waits).ConfigureAwait(false);
-        if (ended == _hedge)
-        {
-            _scope.Token.ThrowIfCancellationRequested();
-            _running.ForEach(attempt => attempt.IsOvertaken = true);
-            _hedge = null;
-            return null;
-        }
-
-        var index = Array.IndexOf(waits, ended);
         var finished = _running[index];
         _running.RemoveAt(index);
-        finished.Result = await finished.Task.ConfigureAwait(false);
+        try
+        {
+            finished.Result = await finished.Task.ConfigureAwait(false);
+        }
+        finally
+        {
+            finished.Deadline.Dispose();
+        }
+
         return finished;
     }
 
@@ -86,12 +119,38 @@ internal sealed class AttemptRace : IDisposable
 
     public void Dispose()
     {
-        _scope.Cancel();
-        _scope.Dispose();
+        foreach (var attempt in _running)
+        {
+            attempt.Deadline.CallOff();
+            attempt.Deadline.Dispose();
+        }
+
+        _running.Clear();
+    }
+
+    // What is left of the newest attempt's share before the next should be asked beside it; infinite when none is planned.
+    private TimeSpan HedgeWait()
+    {
+        if (_hedgeAfter == Timeout.InfiniteTimeSpan)
+        {
+            return Timeout.InfiniteTimeSpan;
+        }
+
+        var left = _hedgeAfter - _timeProvider.GetElapsedTime(_running[^1].Started);
+        return left > TimeSpan.Zero ? left : TimeSpan.Zero;
+    }
+
+    // The newest attempt's share has passed: every attempt still out is overtaken by the next one.
+    private RunningAttempt? Hedged()
+    {
+        _cancellationToken.ThrowIfCancellationRequested();
+        _running.ForEach(attempt => attempt.IsOvertaken = true);
+        _hedgeAfter = Timeout.InfiniteTimeSpan;
+        return null;
     }
 
     /// <summary>One attempt in flight, or just ended.</summary>
-    internal sealed class RunningAttempt(UpstreamServer server, Task<AttemptResult> task, long started)
+    internal sealed class RunningAttempt(UpstreamServer server, Task<AttemptResult> task, long started, AttemptDeadline deadline)
     {
         public UpstreamServer Server { get; } = server;
 
@@ -101,6 +160,9 @@ internal sealed class AttemptRace : IDisposable
         public AttemptResult Result { get; set; }
 
         public long Started { get; } = started;
+
+        /// <summary>Ends the attempt; disposed when it has ended or been called off.</summary>
+        public AttemptDeadline Deadline { get; } = deadline;
 
         /// <summary>Whether a later attempt was started beside this one because it had used its share of the budget.</summary>
         public bool IsOvertaken { get; set; }

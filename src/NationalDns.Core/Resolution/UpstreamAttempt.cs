@@ -20,16 +20,31 @@ internal static class UpstreamAttempt
         TimeProvider timeProvider,
         CancellationToken cancellationToken)
     {
-        using var timer = new CancellationTokenSource(timeout, timeProvider);
-        using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timer.Token);
+        using var deadline = new AttemptDeadline(timeout, timeProvider, cancellationToken);
+        return await RunAsync(exchange, server, question, flags, deadline, timeProvider, cancellationToken);
+    }
+
+    /// <summary>
+    /// As above, until <paramref name="deadline"/> fires; the caller owns it. A deadline that fired without the caller's
+    /// cancellation ends the attempt as <see cref="AttemptOutcome.TimedOut"/>.
+    /// </summary>
+    public static async Task<AttemptResult> RunAsync(
+        UpstreamExchange exchange,
+        UpstreamTarget server,
+        DnsQuestion question,
+        UpstreamRequestFlags flags,
+        AttemptDeadline deadline,
+        TimeProvider timeProvider,
+        CancellationToken cancellationToken)
+    {
         var started = timeProvider.GetTimestamp();
         Task<UpstreamAnswer>? pending = null;
         try
         {
-            pending = exchange(server, question, flags, attempt.Token);
+            pending = exchange(server, question, flags, deadline.Token);
 
             // WaitAsync bounds the wait even if the exchange were to overrun its token.
-            var answer = await pending.WaitAsync(attempt.Token);
+            var answer = await pending.WaitAsync(deadline.Token);
             var outcome = answer.ReturnCode == ReturnCode.ServerFailure ? AttemptOutcome.ServerFailure : AttemptOutcome.Answered;
             return new AttemptResult(outcome, timeProvider.GetElapsedTime(started), answer);
         }
@@ -41,7 +56,7 @@ internal static class UpstreamAttempt
         {
             ObserveAbandoned(pending);
             cancellationToken.ThrowIfCancellationRequested();
-            var outcome = timer.IsCancellationRequested ? AttemptOutcome.TimedOut : AttemptOutcome.Failed;
+            var outcome = deadline.HasFired ? AttemptOutcome.TimedOut : AttemptOutcome.Failed;
             return new AttemptResult(outcome, timeProvider.GetElapsedTime(started), Error: ex);
         }
     }

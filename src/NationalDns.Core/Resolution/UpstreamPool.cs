@@ -171,6 +171,12 @@ internal sealed class UpstreamPool : IUpstreamResolver, IAsyncDisposable, IDispo
     /// </summary>
     private void RecordOvertaken(AttemptRace race, UpstreamServer winner)
     {
+        // Nearly every answer is the only attempt's: no list to build for it.
+        if (!race.IsRunning)
+        {
+            return;
+        }
+
         foreach (var attempt in race.Overtaken.Where(a => a.Server != winner).ToList())
         {
             Record(attempt.Server, new AttemptResult(AttemptOutcome.TimedOut, race.Elapsed(attempt)));

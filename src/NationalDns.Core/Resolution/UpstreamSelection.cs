@@ -25,11 +25,19 @@ internal sealed class UpstreamSelection
     internal const int ExplorationInterval = 100;
 
     private long _questionsWithChoice;
+    private UpstreamServer[]? _lonePlan;
 
     /// <summary>The upstreams to ask for one question, in order; never empty for a non-empty pool.</summary>
     public IReadOnlyList<UpstreamServer> Plan(IReadOnlyList<UpstreamServer> servers)
     {
         ArgumentNullException.ThrowIfNull(servers);
+        if (servers.Count == 1)
+        {
+            // Nothing to rank: the lone upstream, healthy or not, twice. The plan is read, never changed, so one serves every question.
+            var lone = servers[0];
+            return _lonePlan is { } plan && plan[0] == lone ? plan : _lonePlan = [lone, lone];
+        }
+
         var standings = servers.Select(server => server.Standing()).ToList();
         if (standings.Any(s => s.IsHealthy))
         {

@@ -163,6 +163,47 @@ public sealed class UdpSocketPoolTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_ICMP_error_that_reached_a_kept_socket_while_it_was_idle_is_not_the_next_questions_failure()
+    {
+        using var sockets = new UdpSocketPool(_clock);
+        using var exchange = Exchange(sockets);
+        await AssertHonestAsync(exchange, "before.example");
+        var port = _upstream.EndPoint.Port;
+        var keptPort = Assert.Single(_upstream.SourcePorts);
+
+        // The idle socket sends to the upstream's port while nothing listens there: the kernel's port unreachable sets
+        // the socket's error, as a forged ICMP message would, and the upstream is back before the next question.
+        await _upstream.DisposeAsync();
+        var kept = sockets.Rent(_upstream.EndPoint);
+        await kept.SendAsync(new byte[12], CancellationToken.None);
+        Assert.True(kept.WaitForPendingError(TimeSpan.FromSeconds(5)), "no port unreachable reached the idle socket");
+        sockets.Return(kept, reusable: true);
+        _upstream = ForgingUpstream.Start(port);
+
+        await AssertHonestAsync(exchange, "after.example");
+
+        Assert.Equal(2, sockets.SocketsOpened);
+        Assert.Equal(1, sockets.IdleSockets);
+        Assert.NotEqual(keptPort, Assert.Single(_upstream.SourcePorts));
+        Assert.True(IsFree(keptPort), "the socket with the error was kept");
+    }
+
+    [Fact]
+    public async Task A_refused_question_on_a_socket_opened_for_it_fails_at_once_and_is_not_asked_again()
+    {
+        using var sockets = new UdpSocketPool(_clock);
+        using var exchange = Exchange(sockets);
+        var silent = _upstream.EndPoint;
+        await _upstream.DisposeAsync();
+
+        await Assert.ThrowsAsync<SocketException>(() => exchange.AskAsync(silent, Question("nobody.example"), Recursive, CancellationToken.None));
+
+        Assert.Equal(1, sockets.SocketsOpened);
+        Assert.Equal(0, sockets.IdleSockets);
+        _upstream = ForgingUpstream.Start();
+    }
+
+    [Fact]
     public async Task Disposing_the_pool_closes_its_sockets()
     {
         var sockets = new UdpSocketPool(_clock);

@@ -43,19 +43,20 @@ public sealed class ForgingUpstream : IAsyncDisposable
     /// <summary>The source port of every UDP query received, in order.</summary>
     public IReadOnlyList<int> SourcePorts => [.. _sourcePorts];
 
-    public static ForgingUpstream Start()
+    /// <summary>Starts on a free loopback port, or on <paramref name="port"/> (one a stopped upstream just gave back).</summary>
+    public static ForgingUpstream Start(int? port = null)
     {
         for (var attempt = 1; ; attempt++)
         {
-            var port = FreePort.ForUdpAndTcp(IPAddress.Loopback);
+            var free = port ?? FreePort.ForUdpAndTcp(IPAddress.Loopback);
             var udp = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-            var tcp = new TcpListener(IPAddress.Loopback, port);
+            var tcp = new TcpListener(IPAddress.Loopback, free);
             try
             {
-                udp.Bind(new IPEndPoint(IPAddress.Loopback, port));
+                udp.Bind(new IPEndPoint(IPAddress.Loopback, free));
                 tcp.Start();
             }
-            catch (SocketException) when (attempt < 5)
+            catch (SocketException) when (attempt < 5 && port is null)
             {
                 udp.Dispose();
                 tcp.Dispose();

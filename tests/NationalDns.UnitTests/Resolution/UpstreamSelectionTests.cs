@@ -52,6 +52,17 @@ public sealed class UpstreamSelectionTests
         Assert.Equal([1, 1], Indexes(_selection.Plan(servers)));
     }
 
+    [Fact]
+    public void The_only_configured_upstream_is_planned_twice_healthy_or_not()
+    {
+        var servers = Servers(1);
+        Assert.Equal([0, 0], Indexes(_selection.Plan(servers)));
+
+        MarkUnhealthy(servers[0]);
+
+        Assert.Equal([0, 0], Indexes(_selection.Plan(servers)));
+    }
+
     private static List<UpstreamServer> Servers(int count) =>
         [.. Enumerable.Range(0, count).Select(i => new UpstreamServer(new IPEndPoint(IPAddress.Loopback, 5301 + i), i, 3))];
 

@@ -41,6 +41,28 @@ internal sealed class UpstreamReply
     /// <summary>The upstream's Extended DNS Error options (RFC 8914) as they were written, code and length included; null for none.</summary>
     public byte[]? ExtendedErrorOptions { get; }
 
+    /// <summary>The header's flags.</summary>
+    public ushort Flags => BinaryPrimitives.ReadUInt16BigEndian(Bytes.AsSpan(2));
+
+    /// <summary>
+    /// The response code: the header's four bits, with the OPT record's upper eight above them (RFC 6891 §6.1.3); -1
+    /// when the OPT record's owner is not the root, which makes it no OPT record a reader can trust.
+    /// </summary>
+    public int ResponseCode
+    {
+        get
+        {
+            var code = Flags & 0x000F;
+            if (OptStart == Bytes.Length)
+            {
+                return code;
+            }
+
+            // Root owner (one octet), type, class, then the TTL field whose first octet is the upper RCODE bits.
+            return Bytes[OptStart] == 0 ? code | (Bytes[OptStart + 5] << 4) : -1;
+        }
+    }
+
     public ushort AnswerCount => BinaryPrimitives.ReadUInt16BigEndian(Bytes.AsSpan(6));
 
     public ushort AuthorityCount => BinaryPrimitives.ReadUInt16BigEndian(Bytes.AsSpan(8));

@@ -69,9 +69,12 @@ internal sealed class UdpSocketPool : IDisposable
         }
     }
 
-    /// <summary>A socket connected to <paramref name="upstream"/> with no query on it; give it back with <see cref="Return"/>.</summary>
+    /// <summary>
+    /// A socket connected to <paramref name="upstream"/> with no query on it; give it back with <see cref="Return"/>.
+    /// With <paramref name="fresh"/>, a newly opened one, never one kept from an earlier query.
+    /// </summary>
     /// <exception cref="System.Net.Sockets.SocketException">No socket could be opened or connected.</exception>
-    public UpstreamSocket Rent(IPEndPoint upstream)
+    public UpstreamSocket Rent(IPEndPoint upstream, bool fresh = false)
     {
         ArgumentNullException.ThrowIfNull(upstream);
         var now = _timeProvider.GetTimestamp();
@@ -89,7 +92,7 @@ internal sealed class UdpSocketPool : IDisposable
                     _upstreams.Add(upstream, kept);
                 }
 
-                if (kept.Idle.Count > 0)
+                if (kept.Idle.Count > 0 && !fresh)
                 {
                     var socket = kept.Idle[^1];
                     kept.Idle.RemoveAt(kept.Idle.Count - 1);

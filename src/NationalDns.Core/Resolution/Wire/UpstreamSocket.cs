@@ -55,6 +55,13 @@ internal sealed class UpstreamSocket : IDisposable
     /// <summary>The datagram last received, valid until the next receive.</summary>
     public byte[] Buffer { get; } = new byte[ReceiveBufferSize];
 
+    /// <summary>
+    /// Whether the socket was kept from an earlier query. An error such a socket reports before its query's reply may
+    /// be left over from its idle time (an ICMP port unreachable, forged or late, sets a connected socket's error
+    /// until its next send or receive), and says nothing about the query now on it.
+    /// </summary>
+    public bool WasKept => _queries > 0;
+
     /// <summary>Counts a query that ended on this socket (a question asked again in plain case counts once); returns the queries counted so far.</summary>
     public int CountQuery() => ++_queries;
 
@@ -64,6 +71,12 @@ internal sealed class UpstreamSocket : IDisposable
     /// <summary>Waits for the next datagram from the upstream into <see cref="Buffer"/>; returns its length.</summary>
     public ValueTask<int> ReceiveAsync(CancellationToken cancellationToken) =>
         _socket.ReceiveAsync(Buffer.AsMemory(), SocketFlags.None, cancellationToken);
+
+    /// <summary>
+    /// Waits at most <paramref name="timeout"/> until the socket has an error waiting to be reported, without taking
+    /// it: how a test knows that the ICMP error it provoked has arrived.
+    /// </summary>
+    internal bool WaitForPendingError(TimeSpan timeout) => _socket.Poll(timeout, SelectMode.SelectError);
 
     public void Dispose() => _socket.Dispose();
 }

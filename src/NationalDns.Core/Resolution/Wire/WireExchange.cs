@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Sockets;
 using ARSoft.Tools.Net.Dns;
 using Microsoft.Extensions.Logging;
 using NationalDns.Core.Resolution.Streams;
@@ -65,53 +66,63 @@ internal sealed partial class WireExchange : IDisposable
         UpstreamTarget server, UpstreamQuery query, DnsQuestion question, UpstreamRequestFlags flags, CancellationToken cancellationToken)
     {
         var socket = _sockets.Rent(server.EndPoint);
-        var answered = false;
-        try
+        while (true)
         {
-            await socket.SendAsync(query.Bytes, cancellationToken);
-            while (true)
+            var answered = false;
+            try
             {
-                // Whatever arrives now is checked against this query alone: the socket carries no other.
-                var length = await socket.ReceiveAsync(cancellationToken);
-                var datagram = socket.Buffer.AsSpan(0, length);
-                var match = ReplyMatcher.Check(datagram, query);
-                if (match == ReplyMatch.Accepted)
+                await socket.SendAsync(query.Bytes, cancellationToken);
+                while (true)
                 {
-                    if (query.HasMixedCase)
+                    // Whatever arrives now is checked against this query alone: the socket carries no other.
+                    var length = await socket.ReceiveAsync(cancellationToken);
+                    var datagram = socket.Buffer.AsSpan(0, length);
+                    var match = ReplyMatcher.Check(datagram, query);
+                    if (match == ReplyMatch.Accepted)
                     {
-                        _caseEcho.Echoed(server.EndPoint);
+                        if (query.HasMixedCase)
+                        {
+                            _caseEcho.Echoed(server.EndPoint);
+                        }
+
+                        if (IsTruncated(datagram) || length == UpstreamSocket.ReceiveBufferSize)
+                        {
+                            answered = true;
+                            return (true, null);
+                        }
+
+                        var reply = datagram.ToArray();
+                        query.RestoreCase(reply);
+                        if (ReplyDecoder.TryDecode(reply, server, out var answer))
+                        {
+                            answered = true;
+                            return (false, answer);
+                        }
                     }
 
-                    if (IsTruncated(datagram) || length == UpstreamSocket.ReceiveBufferSize)
+                    Mismatched(server, question, match == ReplyMatch.Accepted ? ReplyMatch.Malformed : match);
+                    if (match == ReplyMatch.CaseMismatch)
                     {
-                        answered = true;
-                        return (true, null);
+                        // Ask again in the client's own case at once, rather than wait out the deadline for a reply that
+                        // will not come from an upstream that lower-cases names; the forger's datagram changes nothing.
+                        NoteCaseMismatch(server);
+                        query = UpstreamQuery.Create(question, flags, randomiseCase: false, _random);
+                        await socket.SendAsync(query.Bytes, cancellationToken);
                     }
-
-                    var reply = datagram.ToArray();
-                    query.RestoreCase(reply);
-                    if (ReplyDecoder.TryDecode(reply, server, out var answer))
-                    {
-                        answered = true;
-                        return (false, answer);
-                    }
-                }
-
-                Mismatched(server, question, match == ReplyMatch.Accepted ? ReplyMatch.Malformed : match);
-                if (match == ReplyMatch.CaseMismatch)
-                {
-                    // Ask again in the client's own case at once, rather than wait out the deadline for a reply that
-                    // will not come from an upstream that lower-cases names; the forger's datagram changes nothing.
-                    NoteCaseMismatch(server);
-                    query = UpstreamQuery.Create(question, flags, randomiseCase: false, _random);
-                    await socket.SendAsync(query.Bytes, cancellationToken);
                 }
             }
-        }
-        finally
-        {
-            // A socket whose query timed out, was cancelled or failed is closed: its reply may still be on the way.
-            _sockets.Return(socket, reusable: answered);
+            catch (SocketException e) when (socket.WasKept && IsLeftOver(e.SocketErrorCode))
+            {
+                // The error may have reached the kept socket while it was idle (a forged or late ICMP port unreachable)
+                // and says nothing about this query: asked once more below, on a socket opened now, whose error would be its own.
+            }
+            finally
+            {
+                // A socket whose query timed out, was cancelled or failed is closed: its reply may still be on the way.
+                _sockets.Return(socket, reusable: answered);
+            }
+
+            socket = _sockets.Rent(server.EndPoint, fresh: true);
         }
     }
 
@@ -192,6 +203,10 @@ internal sealed partial class WireExchange : IDisposable
             Log.CaseEchoOff(_logger, server.ToString(), CaseEcho.MismatchesBeforeOff);
         }
     }
+
+    // What an ICMP error sets on a connected UDP socket, to be reported by its next send or receive.
+    private static bool IsLeftOver(SocketError error) =>
+        error is SocketError.ConnectionRefused or SocketError.ConnectionReset or SocketError.HostUnreachable or SocketError.NetworkUnreachable;
 
     private static bool IsTruncated(ReadOnlySpan<byte> reply) => (reply[2] & 0x02) != 0;
 
