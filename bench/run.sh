@@ -76,8 +76,10 @@ done
 
 log "fixed-rate runs: $LAT_REPS × ${LAT_SECS} s, a and b at $LAT_RATE qps, c at $LAT_RATE_C qps"
 for rep in $(seq 1 "$LAT_REPS"); do
+  order=("${TARGETS[@]}")
+  [ $(( rep % 2 )) -eq 0 ] && order=("${TARGETS[1]}" "${TARGETS[0]}")
   for wl in a b c; do
-    for t in "${TARGETS[@]}"; do
+    for t in "${order[@]}"; do
       fits "$LAT_SECS" || { log "time budget of $MAX_MINUTES min reached: skipping the remaining runs"; break 3; }
       line=$(RATE=$(rate_of "$wl") N=$N SERVER_PID=$(pid_of "$t") UPSTREAM_PID=$(pid_of upstream) "$BENCH_DIR/dnsperf-once.sh" "$(port_of "$t")" "$wl" "$LAT_SECS" || true)
       [ -n "$line" ] || line="wl=$wl error=no-result"
