@@ -154,13 +154,7 @@ public sealed class DnsMetrics : IDisposable
     public void CountRefusal(BlockRule rule)
     {
         ArgumentNullException.ThrowIfNull(rule);
-        var key = (rule.Action.Kind, rule.Source.File);
-        if (!_refusalCounts.TryGetValue(key, out var count))
-        {
-            count = _refusalCounts.GetOrAdd(key, _ => new StripedCounter());
-        }
-
-        count.Increment();
+        _refusalCounts.GetOrAdd((rule.Action.Kind, rule.Source.File), static _ => new StripedCounter()).Increment();
     }
 
     /// <summary>Counts one zone transfer served (or refused).</summary>

@@ -14,8 +14,9 @@ namespace NationalDns.Server.Transport;
 /// </summary>
 /// <remarks>
 /// Dual-mode when bound to <c>[::]</c>; several transports may share a port (<see cref="ReusePort"/>). Datagrams of
-/// up to 65,535 bytes are received into one reused buffer, the transport's own, as is its answer buffer, so
-/// transports sharing a port share no buffer. Each datagram comes with a fresh <see cref="ClientEndPoint"/>.
+/// up to 65,535 bytes are received into reused buffers, the transport's own (a <see cref="DatagramBatch"/>'s on Linux
+/// with a fast path), as are its answer buffers, so transports sharing a port share no buffer. Each datagram the
+/// handler takes comes with a fresh <see cref="ClientEndPoint"/>.
 /// </remarks>
 public sealed partial class UdpTransport : IUdpAnswerSender, IDisposable
 {
@@ -34,6 +35,7 @@ public sealed partial class UdpTransport : IUdpAnswerSender, IDisposable
     private readonly IUdpFastPath? _fastPath;
     private readonly IUdpQueryHandler _handler;
     private readonly byte[]? _answerBuffer;
+    private readonly bool _batched; // Linux with a fast path: recvmmsg and sendmmsg (DatagramBatch) instead of one datagram a call
     private IPEndPoint? _boundEndPoint;
     private int _receiving;
     private long _received;
@@ -52,7 +54,8 @@ public sealed partial class UdpTransport : IUdpAnswerSender, IDisposable
         _bindEndPoint = bindEndPoint;
         _fastPath = fastPath;
         _handler = handler;
-        _answerBuffer = fastPath is null ? null : GC.AllocateUninitializedArray<byte>(MaxDatagramSize);
+        _batched = fastPath is not null && DatagramBatch.IsSupported;
+        _answerBuffer = fastPath is null || _batched ? null : GC.AllocateUninitializedArray<byte>(MaxDatagramSize); // a batch has its own
         _logger = logger ?? NullLogger<UdpTransport>.Instance;
         _socket = new Socket(bindEndPoint.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
         if (bindEndPoint.Address.Equals(IPAddress.IPv6Any))
@@ -123,7 +126,7 @@ public sealed partial class UdpTransport : IUdpAnswerSender, IDisposable
     public void Close()
     {
         _closed = true;
-        if (DatagramBatch.IsSupported && _fastPath is not null)
+        if (_batched)
         {
             // A thread blocked in recvmmsg is not woken by close(2); shutdown(2) wakes it, even on a UDP socket
             // (which answers ENOTCONN but still marks the socket shut and wakes its waiters).
@@ -159,7 +162,7 @@ public sealed partial class UdpTransport : IUdpAnswerSender, IDisposable
 
     private void ReceiveLoop()
     {
-        if (_fastPath is not null && DatagramBatch.IsSupported)
+        if (_batched)
         {
             ReceiveBatches();
             return;
