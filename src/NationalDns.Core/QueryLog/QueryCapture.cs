@@ -8,7 +8,8 @@ namespace NationalDns.Core.QueryLog;
 /// Where serving threads drop what happened to each query, at the cost of a few stores: a bounded ring of
 /// preallocated slots (Vyukov's bounded queue: one compare-and-swap to claim a slot, no lock), drained in batches
 /// by <see cref="QueryLogWriter"/> on a thread of its own. The pipeline hands over references it already holds;
-/// the UDP fast path copies the query and answer octets into the slot's own buffers. Nothing here allocates. When
+/// the UDP fast path copies the query and answer octets into the slot's own buffer. Nothing here allocates, except a
+/// slot's buffer made longer once, by the first message over 512 octets it holds (<see cref="QuerySlot"/>). When
 /// the ring is full the event is dropped and counted (<see cref="Dropped"/>): the log loses events, never queries.
 /// </summary>
 public sealed class QueryCapture

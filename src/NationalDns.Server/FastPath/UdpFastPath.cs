@@ -76,7 +76,7 @@ public sealed class UdpFastPath : IUdpFastPath
             _metrics?.CountCachedUdp(cached); // metrics: a lock-free increment, nothing allocated
             if (cached > 0)
             {
-                _capture.RecordWire(query, answer[..cached], client, QueryLogOutcomes.Cached, rule, group?.Name, started); // copies into the ring, nothing allocated
+                _capture.RecordWire(query, answer[..cached], client, QueryLogOutcomes.Cached, rule, group?.Name, started); // copies into the ring's slot, allocation-free once the slot has held a long message
             }
 
             return cached;

@@ -61,6 +61,7 @@ public sealed class UpstreamSelectionTests
         MarkUnhealthy(servers[0]);
 
         Assert.Equal([0, 0], Indexes(_selection.Plan(servers)));
+        Assert.Same(_selection.Plan(servers), _selection.Plan(servers)); // one kept plan, nothing made per question
     }
 
     private static List<UpstreamServer> Servers(int count) =>

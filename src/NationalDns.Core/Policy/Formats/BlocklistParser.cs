@@ -24,6 +24,8 @@ public static class BlocklistParser
         ArgumentNullException.ThrowIfNull(displayPath);
         ArgumentNullException.ThrowIfNull(defaultAction);
 
+        // Measured before the first read: StreamLines takes the first 64 KB at once, and positions count from here.
+        var length = content.CanSeek ? content.Length - content.Position : 0;
         var lines = new StreamLines(content);
         var detected = FormatDetector.Detect(lines.Prefix, lines.PrefixIsWhole);
         if (format is { } forced && detected.IsPositive && !Fits(forced, detected.Format))
@@ -43,7 +45,7 @@ public static class BlocklistParser
             ListFormat.Hosts when format is not null => new BlocklistLineParser(displayPath, defaultAction, rules, hostsOnly: true),
             _ => new BlocklistLineParser(displayPath, defaultAction, rules),
         };
-        var sizing = new StoreSizing(rules, content.CanSeek ? content.Length - content.Position : 0);
+        var sizing = new StoreSizing(rules, length);
         while (lines.TryNext(out var line))
         {
             if (lines.LineTooLong)

@@ -18,6 +18,9 @@ public sealed partial class SqliteQueryLog : BackgroundService, IQueryLogSink, I
     /// <summary>How often queued entries are committed: at most this much of the log is lost if the process dies.</summary>
     public static readonly TimeSpan FlushInterval = TimeSpan.FromSeconds(1);
 
+    /// <summary>How long a read waits for a commit under way before it reads without the entries still queued.</summary>
+    internal static readonly TimeSpan ReadFlushWait = TimeSpan.FromSeconds(1);
+
     /// <summary>Entries queued at most: four seconds at 50k a second; beyond, entries are dropped and counted.</summary>
     public const int MaxQueued = 200_000;
 
@@ -102,7 +105,9 @@ public sealed partial class SqliteQueryLog : BackgroundService, IQueryLogSink, I
             return await _fallback.ReadAsync(filter, before, limit, cancellationToken);
         }
 
-        FlushSafely();
+        // The writer commits in the idle scheduling class: at saturation it can hold the file for long, and a read must
+        // not wait on a thread that gets no CPU. Past ReadFlushWait the read shows what was committed before.
+        FlushSafely(ReadFlushWait);
         await using var connection = SqliteLogFile.Connect(Path, readOnly: true);
         await using var command = connection.CreateCommand();
         SqliteFilter.Select(command, filter, before, limit);
@@ -121,19 +126,7 @@ public sealed partial class SqliteQueryLog : BackgroundService, IQueryLogSink, I
     {
         lock (_flushGate)
         {
-            List<QueryLogEntry> queued;
-            lock (_queueGate)
-            {
-                if (_queue.Count == 0)
-                {
-                    return;
-                }
-
-                queued = _queue;
-                _queue = new List<QueryLogEntry>(queued.Count);
-            }
-
-            _file.Insert(queued);
+            CommitQueued();
         }
     }
 
@@ -199,17 +192,47 @@ public sealed partial class SqliteQueryLog : BackgroundService, IQueryLogSink, I
         FlushSafely();
     }
 
-    private void FlushSafely()
+    private void FlushSafely() => FlushSafely(Timeout.InfiniteTimeSpan);
+
+    // Flushes once the gate is free within wait; a flush that fails is logged, never thrown.
+    private void FlushSafely(TimeSpan wait)
     {
+        if (!_flushGate.TryEnter(wait))
+        {
+            return;
+        }
+
         try
         {
-            Flush();
+            CommitQueued();
         }
         catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or IOException)
         {
             // A full disk, say: these entries are lost, the next flush tries again; the server goes on.
             FlushFailed(_logger, e, Path);
         }
+        finally
+        {
+            _flushGate.Exit();
+        }
+    }
+
+    // Under _flushGate: takes the queue (leaving it free for the writer meanwhile) and commits it.
+    private void CommitQueued()
+    {
+        List<QueryLogEntry> queued;
+        lock (_queueGate)
+        {
+            if (_queue.Count == 0)
+            {
+                return;
+            }
+
+            queued = _queue;
+            _queue = new List<QueryLogEntry>(queued.Count);
+        }
+
+        _file.Insert(queued);
     }
 
     [LoggerMessage(EventId = 163, Level = LogLevel.Warning, Message = "Query log: the file's writer fell behind (a slow disk, or every core busy serving); {Count} entries were dropped before reaching {Path}")]

@@ -196,10 +196,16 @@ internal sealed class UdpSocketPool : IDisposable
         {
             foreach (var (upstream, kept) in _upstreams)
             {
-                var before = expired.Count;
-                expired.AddRange(kept.Idle.Where(socket => IsExpired(socket, now)));
-                kept.Idle.RemoveAll(socket => IsExpired(socket, now));
-                kept.Open -= expired.Count - before;
+                kept.Open -= kept.Idle.RemoveAll(socket =>
+                {
+                    if (!IsExpired(socket, now))
+                    {
+                        return false;
+                    }
+
+                    expired.Add(socket);
+                    return true;
+                });
                 if (kept.Open == 0)
                 {
                     _upstreams.Remove(upstream);

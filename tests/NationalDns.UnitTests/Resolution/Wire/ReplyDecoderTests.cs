@@ -40,6 +40,7 @@ public class ReplyDecoderTests
         Assert.Equal(["ns.test. 3600 IN A 127.0.0.1"], answer.Additionals.Select(r => r.ToString()));
         Assert.Equal(octets.Bytes, answer.Reply!.Bytes);
         Assert.Equal(sections.Answers.Length, answer.Answers.Count);
+        Assert.IsType<DnsRecordBase[]>(answer.Answers); // read from the octets: ARSoft's parse gives its own list
     }
 
     [Fact]
@@ -84,6 +85,7 @@ public class ReplyDecoderTests
             AssertSame([.. parsed.AdditionalRecords.Where(r => r is not OptRecord)], sections.Additionals, context);
 
             Assert.True(ReplyDecoder.TryDecode(bytes, Upstream, out var answer), context);
+            Assert.IsType<DnsRecordBase[]>(answer.Answers); // the decoder took the octets' way, not ARSoft's
             Assert.Equal(parsed.ReturnCode, answer.ReturnCode);
             Assert.Equal(parsed.IsAuthoritiveAnswer, answer.IsAuthoritative);
             Assert.Equal(parsed.IsAuthenticData, answer.IsAuthenticData);
